@@ -1,0 +1,3 @@
+from lstmshape.cli import entry
+
+entry()

@@ -1,0 +1,105 @@
+"""The diagnostic value and the registry of diagnostic codes.
+
+Every finding lstmshape reports is a :class:`Diagnostic`: an immutable value
+with a stable code, a severity, a message, an optional hint and the 1-based
+line and column of the YAML node it is about.  The engine does not know about
+YAML; it reports a :class:`Problem` at a *node path* (``("layers", 0,
+"input_size")``) and the runner turns the path into a position, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+NodePath = tuple["str | int", ...]
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What a diagnostic code means; its README entry is built from this."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+_RULES = (
+    # LS0xx: the file itself
+    Rule("LS001", "yaml-syntax", Severity.ERROR, "The file is not valid YAML."),
+    Rule("LS002", "duplicate-key", Severity.ERROR, "A mapping has the same key twice."),
+    Rule("LS003", "unsupported-tag", Severity.ERROR, "A YAML tag other than the plain types."),
+    Rule("LS004", "unreadable-file", Severity.ERROR, "The file cannot be read as UTF-8 text."),
+    Rule("LS005", "not-a-spec", Severity.ERROR, "The document is empty or not a mapping."),
+    Rule("LS006", "limit-exceeded", Severity.ERROR, "The file exceeds one of lstmshape's input limits."),
+    Rule("LS009", "internal-error", Severity.ERROR, "lstmshape itself failed on this file."),
+    # LS1xx: the spec's structure
+    Rule("LS101", "unknown-key", Severity.ERROR, "A key that the spec format or the layer does not have."),
+    Rule("LS102", "missing-key", Severity.ERROR, "A required key or constructor argument is missing."),
+    Rule("LS103", "wrong-type", Severity.ERROR, "A value has the wrong type."),
+    Rule("LS104", "unknown-layer-type", Severity.ERROR, "The layer type is not one the framework has."),
+    Rule("LS105", "unknown-framework", Severity.ERROR, "framework is neither torch nor keras."),
+    Rule("LS106", "duplicate-name", Severity.ERROR, "Two layers, or a layer and an input, share a name."),
+    Rule("LS107", "invalid-dimension", Severity.ERROR, "A shape has a dimension that is not a positive integer, a symbol or null."),
+    Rule("LS108", "invalid-argument", Severity.ERROR, "A constructor argument the framework rejects when the layer is built."),
+    # LS2xx: references between layers
+    Rule("LS201", "malformed-reference", Severity.ERROR, "A reference is not NAME, NAME.TENSOR or either followed by an index."),
+    Rule("LS202", "unknown-reference", Severity.ERROR, "A reference names an input, layer or tensor that does not exist (yet)."),
+    Rule("LS203", "bad-index", Severity.ERROR, "An index is out of range or has more entries than the tensor has dimensions."),
+    Rule("LS204", "ambiguous-input", Severity.ERROR, "The first layer has no input: and the spec has no single input to default to."),
+    # LS3xx: shapes the framework rejects when the model runs
+    Rule("LS301", "feature-mismatch", Severity.ERROR, "A layer's input has a different number of features than the layer takes."),
+    Rule("LS302", "wrong-rank", Severity.ERROR, "A layer's input has a number of dimensions the layer does not accept."),
+    Rule("LS303", "initial-state-mismatch", Severity.ERROR, "An initial state has a different shape than the layer's state."),
+    Rule("LS304", "initial-state-count", Severity.ERROR, "A layer is given the wrong number of initial states."),
+    Rule("LS305", "concat-mismatch", Severity.ERROR, "Tensors to concatenate differ in rank or in a dimension other than the one joined."),
+    Rule("LS306", "expect-mismatch", Severity.ERROR, "A shape declared under expect: differs from the computed one."),
+    # LS4xx: silent bugs and framework warnings
+    Rule("LS401", "dropout-single-layer", Severity.WARNING, "Recurrent dropout with num_layers == 1 does nothing (torch warns)."),
+    Rule("LS402", "bidirectional-last-state", Severity.WARNING, "h_n[-1] of a bidirectional layer is only the backward direction."),
+    Rule("LS403", "bidirectional-last-step", Severity.WARNING, "The last time step of a bidirectional output is the backward direction's first step."),
+    Rule("LS404", "unbatched-input", Severity.WARNING, "A 2-D input is read by torch as one unbatched sequence."),
+    Rule("LS405", "batch-first-mismatch", Severity.WARNING, "A layer reads another's output with a different batch_first."),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A finding before it has a position: what the engine and validators emit."""
+
+    code: str
+    message: str
+    at: NodePath
+    hint: str | None = None
+    layer: str | None = None
+    on_key: bool = False
+    """Whether the problem is about the key at ``at`` rather than its value."""
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.code].severity
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One reported finding, located in a file (1-based line and column)."""
+
+    code: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    hint: str | None = None
+    layer: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR

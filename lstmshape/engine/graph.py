@@ -1,0 +1,272 @@
+"""Shape propagation through a spec's layers, in the order they are written.
+
+Each layer reads inputs and earlier layers only, so one pass in order is a
+topological walk and every reference resolves in constant time.  A layer
+whose config or input is broken produces unknown tensors, which later checks
+skip, so one mistake is reported once rather than at every layer after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lstmshape.diagnostics import NodePath, Problem
+from lstmshape.engine import torch_layers, torch_recurrent
+from lstmshape.engine.indexing import IndexProblem, apply_subscript
+from lstmshape.engine.lints import reference_lints
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
+from lstmshape.models.common import LayerBase
+from lstmshape.models.errors import did_you_mean
+from lstmshape.models.spec import ParsedLayer, ParsedSpec
+from lstmshape.models.torch import (
+    CatConfig,
+    DropoutConfig,
+    EmbeddingConfig,
+    GRUConfig,
+    LinearConfig,
+    LSTMConfig,
+    RNNConfig,
+)
+from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
+from lstmshape.shapes import Shape, format_shape, shapes_conflict
+
+
+@dataclass(frozen=True)
+class LayerRule:
+    tensor_names: Callable[[Any], tuple[str, ...]]
+    propagate: Callable[[Any, LayerContext], LayerOutcome]
+
+
+RULES: dict[type[LayerBase], LayerRule] = {
+    LSTMConfig: LayerRule(torch_recurrent.tensor_names, torch_recurrent.propagate),
+    GRUConfig: LayerRule(torch_recurrent.tensor_names, torch_recurrent.propagate),
+    RNNConfig: LayerRule(torch_recurrent.tensor_names, torch_recurrent.propagate),
+    LinearConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_linear),
+    EmbeddingConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_embedding),
+    DropoutConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_dropout),
+    CatConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_cat),
+}
+
+PRIMARY = "output"
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    name: str
+    type: str | None
+    input: str | None
+    """The layer's input references as written (or defaulted), for reports."""
+    tensors: dict[str, Shape | None]
+    params: int | None
+
+
+@dataclass
+class ModelResult:
+    layers: list[LayerResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def params(self) -> int:
+        return sum(layer.params or 0 for layer in self.layers)
+
+
+@dataclass
+class _Node:
+    """What a name refers to: a graph input or a layer's tensors."""
+
+    kind: str  # "input" or the layer's type
+    tensors: dict[str, Tensor] | None
+    """None for a layer whose tensors are unknown (its config failed validation)."""
+
+
+def propagate(spec: ParsedSpec) -> ModelResult:
+    result = ModelResult()
+    nodes: dict[str, _Node] = {
+        name: _Node("input", {PRIMARY: Tensor(shape)}) for name, shape in spec.inputs.items()
+    }
+    later = {layer.name for layer in spec.layers}
+    previous: str | None = None
+    for layer in spec.layers:
+        later.discard(layer.name)
+        resolver = _Resolver(nodes, later, result.problems, layer)
+        layer_result, node = _run_layer(spec, layer, previous, resolver)
+        result.layers.append(layer_result)
+        nodes.setdefault(layer.name, node)
+        previous = layer.name
+    return result
+
+
+def _run_layer(
+    spec: ParsedSpec, layer: ParsedLayer, previous: str | None, resolver: _Resolver
+) -> tuple[LayerResult, _Node]:
+    config = layer.config
+    if config is None:
+        return LayerResult(layer.name, layer.type, None, {}, None), _Node(layer.type or "?", None)
+    rule = RULES[type(config)]
+    inputs = _inputs(spec, config, previous, resolver)
+    states = _states(config, resolver)
+    resolver.problems.extend(reference_lints(inputs, layer.name))
+    ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems)
+    outcome = rule.propagate(config, ctx)
+    names = rule.tensor_names(config)
+    _check_expect(config, ctx, outcome, names)
+    shapes = {name: outcome.tensors[name].shape for name in names}
+    input_text = ", ".join(source.text for source in inputs) or None
+    return (
+        LayerResult(layer.name, config.type, input_text, shapes, outcome.params),
+        _Node(config.type, outcome.tensors),
+    )
+
+
+def _inputs(
+    spec: ParsedSpec, config: LayerBase, previous: str | None, resolver: _Resolver
+) -> list[Source]:
+    tensors = getattr(config, "tensors", None)
+    if tensors is not None:
+        return [resolver.resolve(text, ("tensors", index)) for index, text in enumerate(tensors)]
+    written = getattr(config, "input", None)
+    if written is not None:
+        return [resolver.resolve(written, ("input",))]
+    return [resolver.default(spec, previous)]
+
+
+def _states(config: LayerBase, resolver: _Resolver) -> list[Source] | None:
+    written = getattr(config, "initial_state", None)
+    if written is None:
+        return None
+    if isinstance(written, str):
+        return [resolver.resolve(written, ("initial_state",))]
+    return [resolver.resolve(text, ("initial_state", index)) for index, text in enumerate(written)]
+
+
+def _check_expect(
+    config: LayerBase, ctx: LayerContext, outcome: LayerOutcome, names: tuple[str, ...]
+) -> None:
+    for name, dims in (config.expect or {}).items():
+        if name not in names:
+            close = did_you_mean(name, names)
+            ctx.problems.append(
+                Problem(
+                    "LS101",
+                    f"expect: names {name!r}, which {config.type} does not produce; "
+                    f"it produces {', '.join(names)}",
+                    ctx.path("expect", name),
+                    hint=f"did you mean {close}?" if close else None,
+                    layer=ctx.name,
+                    on_key=True,
+                )
+            )
+            continue
+        computed = outcome.tensors[name].shape
+        expected = tuple(dims)
+        if computed is not None and shapes_conflict(expected, computed):
+            ctx.report(
+                "LS306",
+                f"{ctx.name}.{name} is {format_shape(computed)}, but expect: declares "
+                f"{format_shape(expected)}",
+                "expect",
+                name,
+            )
+
+
+class _Resolver:
+    """Resolves one layer's references against the inputs and earlier layers."""
+
+    def __init__(
+        self, nodes: dict[str, _Node], later: set[str], problems: list[Problem], layer: ParsedLayer
+    ) -> None:
+        self._nodes = nodes
+        self._later = later
+        self.problems = problems
+        self._layer = layer
+
+    def _report(self, code: str, message: str, at: NodePath, hint: str | None = None) -> Source:
+        self.problems.append(Problem(code, message, at, hint=hint, layer=self._layer.name))
+        return Source("?", Tensor(None), at)
+
+    def default(self, spec: ParsedSpec, previous: str | None) -> Source:
+        at = ("layers", self._layer.index)
+        if previous is not None:
+            node = self._nodes[previous]
+            tensor = node.tensors[PRIMARY] if node.tensors else Tensor(None)
+            return Source(previous, tensor, ())
+        if len(spec.inputs) == 1:
+            name = next(iter(spec.inputs))
+            return Source(name, self._nodes[name].tensors[PRIMARY], ())  # type: ignore[index]
+        found = "no inputs" if not spec.inputs else f"inputs {', '.join(spec.inputs)}"
+        return self._report(
+            "LS204",
+            f"the first layer, {self._layer.name}, has no input: and the spec declares {found}",
+            at,
+            hint="declare the tensor under inputs: (e.g. x: [B, T, 8]) and, if there are "
+            "several, name one with input:",
+        )
+
+    def resolve(self, text: str, key: NodePath) -> Source:
+        at = ("layers", self._layer.index, *key)
+        try:
+            reference = parse_reference(text)
+        except ReferenceSyntaxError as error:
+            return self._report("LS201", str(error), at)
+        node = self._nodes.get(reference.source)
+        if node is None:
+            return self._unknown_source(reference, at)
+        tensor = self._tensor(node, reference, at)
+        if tensor is None:
+            return Source(text, Tensor(None), at, reference)
+        origin = tensor.origin
+        shape = tensor.shape
+        for subscript in reference.subscripts:
+            if shape is None:
+                break
+            try:
+                shape = apply_subscript(shape, subscript)
+            except IndexProblem as error:
+                return self._report("LS203", f"{reference.text}: {error}", at)
+            tensor = Tensor(shape)
+        return Source(reference.text, tensor, at, reference, origin)
+
+    def _unknown_source(self, reference: Reference, at: NodePath) -> Source:
+        if reference.source in self._later:
+            return self._report(
+                "LS202",
+                f"{reference.text!r} refers to {reference.source}, which is defined after "
+                f"{self._layer.name}",
+                at,
+                hint="a layer reads the spec's inputs and the layers above it; move "
+                f"{reference.source} up",
+            )
+        close = did_you_mean(reference.source, self._nodes)
+        return self._report(
+            "LS202",
+            f"{reference.text!r} refers to {reference.source}, but no input or earlier layer "
+            "has that name",
+            at,
+            hint=f"did you mean {close}?" if close else None,
+        )
+
+    def _tensor(self, node: _Node, reference: Reference, at: NodePath) -> Tensor | None:
+        if node.tensors is None:
+            return None  # the layer is broken and already reported
+        name = reference.tensor or PRIMARY
+        if name in node.tensors:
+            return node.tensors[name]
+        if node.kind == "input":
+            self._report(
+                "LS202",
+                f"{reference.source} is an input; it has no tensor {name!r}",
+                at,
+                hint=f"write {reference.source} alone",
+            )
+            return None
+        close = did_you_mean(name, node.tensors)
+        self._report(
+            "LS202",
+            f"{reference.source} ({node.kind}) has no tensor {name!r}; it has "
+            f"{', '.join(node.tensors)}",
+            at,
+            hint=f"did you mean {reference.source}.{close}?" if close else None,
+        )
+        return None

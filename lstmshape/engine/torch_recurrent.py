@@ -1,0 +1,269 @@
+"""torch.nn.LSTM, GRU and RNN: their arguments, shapes, states and parameters.
+
+Shapes, as torch computes them (D = 2 if bidirectional else 1, H_out =
+proj_size or hidden_size):
+
+* batched input (N, L, H_in) with batch_first, else (L, N, H_in):
+  output (N, L, D*H_out) or (L, N, D*H_out); h_n (D*num_layers, N, H_out);
+  c_n (D*num_layers, N, hidden_size).  batch_first never changes h_n or c_n.
+* unbatched input (L, H_in): output (L, D*H_out); h_n (D*num_layers, H_out);
+  c_n (D*num_layers, hidden_size).
+
+Parameters, per layer and direction: gates*hidden*(in + H_out) weights, two
+bias vectors of gates*hidden, and proj_size*hidden for the projection; the
+first layer's ``in`` is input_size, later layers' is D*H_out.
+"""
+
+from __future__ import annotations
+
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
+from lstmshape.models.torch import LSTMConfig, RNNBaseConfig, RNNConfig
+from lstmshape.shapes import Dim, Shape, dims_conflict, format_shape, shapes_conflict
+
+GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
+
+
+def tensor_names(config: RNNBaseConfig) -> tuple[str, ...]:
+    return ("output", "h_n", "c_n") if config.type == "LSTM" else ("output", "h_n")
+
+
+def _proj_size(config: RNNBaseConfig) -> int:
+    return config.proj_size if isinstance(config, LSTMConfig) else 0
+
+
+def parameter_count(config: RNNBaseConfig) -> int:
+    directions = 2 if config.bidirectional else 1
+    gate_rows = GATES[config.type] * config.hidden_size
+    proj = _proj_size(config)
+    h_out = proj or config.hidden_size
+    total = 0
+    for layer in range(config.num_layers):
+        layer_input = config.input_size if layer == 0 else directions * h_out
+        per_direction = gate_rows * (layer_input + h_out)
+        if config.bias:
+            per_direction += 2 * gate_rows
+        per_direction += proj * config.hidden_size
+        total += directions * per_direction
+    return total
+
+
+def check_arguments(config: RNNBaseConfig, ctx: LayerContext) -> bool:
+    """The checks of torch's RNNBase constructor; False when torch would raise."""
+    valid = True
+    for key in ("input_size", "hidden_size", "num_layers"):
+        value = getattr(config, key)
+        if value <= 0:
+            ctx.report(
+                "LS108",
+                f"{ctx.name}.{key} must be greater than zero, found {value} "
+                f"(torch raises ValueError: {key} must be greater than zero)",
+                key,
+            )
+            valid = False
+    if not 0 <= config.dropout <= 1:
+        ctx.report(
+            "LS108",
+            f"{ctx.name}.dropout must be between 0 and 1, found {config.dropout}",
+            "dropout",
+            hint="dropout is the probability of zeroing an element between recurrent layers",
+        )
+        valid = False
+    elif config.dropout > 0 and config.num_layers == 1:
+        ctx.report(
+            "LS401",
+            f"{ctx.name}.dropout is {config.dropout} but num_layers is 1: torch applies "
+            "recurrent dropout only between stacked layers, so it does nothing here "
+            "(torch warns)",
+            "dropout",
+            hint="set num_layers above 1, or drop the argument and add a Dropout layer after",
+        )
+    proj = _proj_size(config)
+    if proj < 0:
+        ctx.report(
+            "LS108",
+            f"{ctx.name}.proj_size must be zero (no projection) or positive, found {proj}",
+            "proj_size",
+        )
+        valid = False
+    elif proj and config.hidden_size > 0 and proj >= config.hidden_size:
+        ctx.report(
+            "LS108",
+            f"{ctx.name}.proj_size must be smaller than hidden_size ({config.hidden_size}), "
+            f"found {proj}",
+            "proj_size",
+        )
+        valid = False
+    if isinstance(config, RNNConfig) and config.nonlinearity not in ("tanh", "relu"):
+        ctx.report(
+            "LS108",
+            f"{ctx.name}.nonlinearity must be 'tanh' or 'relu', found {config.nonlinearity!r}",
+            "nonlinearity",
+        )
+        valid = False
+    return valid
+
+
+def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
+    names = tensor_names(config)
+    if not check_arguments(config, ctx):
+        return LayerOutcome({name: Tensor(None) for name in names}, None)
+    params = parameter_count(config)
+    source = ctx.inputs[0]
+    shape = source.tensor.shape
+    if shape is None:
+        return LayerOutcome(_unknown(config, ctx, names), params)
+    if len(shape) not in (2, 3):
+        ctx.report(
+            "LS302",
+            f"{config.type} takes a 2-D (L, H_in) or 3-D input; {ctx.name}'s input "
+            f"{source.describe()} is {len(shape)}-D",
+            *_input_key(ctx),
+        )
+        return LayerOutcome(_unknown(config, ctx, names), params)
+    _check_features(config, ctx, source, shape)
+    batched = len(shape) == 3
+    if batched:
+        _check_layout(config, ctx, source)
+        batch: Dim = shape[0] if config.batch_first else shape[1]
+        time: Dim = shape[1] if config.batch_first else shape[0]
+    else:
+        ctx.report(
+            "LS404",
+            f"{ctx.name}'s input {source.describe()} is 2-D: torch reads it as one unbatched "
+            f"sequence of {shape[0]} steps, not as a batch",
+            *_input_key(ctx),
+            hint="add the missing dimension (a batch of sequences is 3-D), or, for one "
+            "sequence on purpose, ignore this warning",
+        )
+        batch, time = None, shape[0]
+    expected = _state_shapes(config, batch, batched)
+    _check_initial_states(config, ctx, expected, batched)
+    directions = 2 if config.bidirectional else 1
+    features = directions * (_proj_size(config) or config.hidden_size)
+    if not batched:
+        output: Shape = (time, features)
+    elif config.batch_first:
+        output = (batch, time, features)
+    else:
+        output = (time, batch, features)
+    time_axis = (1 if config.batch_first else 0) if batched else 0
+    tensors = {
+        "output": Tensor(
+            output,
+            Origin(ctx.name, "output", config.bidirectional, time_axis),
+            batch_first=config.batch_first if batched else None,
+        )
+    }
+    for name, state in zip(names[1:], expected, strict=True):
+        tensors[name] = Tensor(state, Origin(ctx.name, name, config.bidirectional))
+    return LayerOutcome(tensors, params)
+
+
+def _unknown(config: RNNBaseConfig, ctx: LayerContext, names: tuple[str, ...]) -> dict[str, Tensor]:
+    return {name: Tensor(None, Origin(ctx.name, name, config.bidirectional)) for name in names}
+
+
+def _input_key(ctx: LayerContext) -> tuple[str, ...]:
+    return ("input",) if ctx.inputs[0].at else ()
+
+
+def _check_features(
+    config: RNNBaseConfig, ctx: LayerContext, source: Source, shape: Shape
+) -> None:
+    features = shape[-1]
+    if not dims_conflict(config.input_size, features):
+        return
+    hint = None
+    origin = source.tensor.origin
+    if origin is not None and origin.bidirectional and features == 2 * config.input_size:
+        hint = (
+            f"{origin.layer} is bidirectional, so its output has 2 * hidden_size = {features} "
+            f"features: set input_size: {features}"
+        )
+    ctx.report(
+        "LS301",
+        f"{ctx.name}.input_size is {config.input_size} but its input {source.text} has "
+        f"{features} features (last dim of {format_shape(shape)})",
+        "input_size",
+        hint=hint or f"set input_size: {features}",
+    )
+
+
+def _check_layout(config: RNNBaseConfig, ctx: LayerContext, source: Source) -> None:
+    """A sequence read with the other batch_first silently swaps batch and time."""
+    made_batch_first = source.tensor.batch_first
+    if made_batch_first is None or made_batch_first == config.batch_first:
+        return
+    producer = source.tensor.origin.layer if source.tensor.origin else source.text
+
+    def layout(batch_first: bool) -> str:
+        return "(batch, seq, feature)" if batch_first else "(seq, batch, feature)"
+
+    ctx.report(
+        "LS405",
+        f"{ctx.name} has batch_first: {str(config.batch_first).lower()} and reads "
+        f"{layout(config.batch_first)}, but its input {source.text} comes from {producer}, "
+        f"which has batch_first: {str(made_batch_first).lower()} and writes "
+        f"{layout(made_batch_first)}: batch and time are silently swapped",
+        "batch_first",
+        hint=f"give {ctx.name} batch_first: {str(made_batch_first).lower()}",
+    )
+
+
+def _state_shapes(config: RNNBaseConfig, batch: Dim, batched: bool) -> list[Shape]:
+    directions = 2 if config.bidirectional else 1
+    stack = directions * config.num_layers
+    hidden = _proj_size(config) or config.hidden_size
+    sizes = [hidden, config.hidden_size][: len(tensor_names(config)) - 1]
+    return [(stack, batch, size) if batched else (stack, size) for size in sizes]
+
+
+def _check_initial_states(
+    config: RNNBaseConfig, ctx: LayerContext, expected: list[Shape], batched: bool
+) -> None:
+    states = ctx.states
+    if states is None:
+        return
+    wanted = "(h_0, c_0)" if config.type == "LSTM" else "h_0"
+    if len(states) != len(expected):
+        ctx.report(
+            "LS304",
+            f"{ctx.name} takes {len(expected)} initial state(s), {wanted}, but "
+            f"initial_state lists {len(states)}",
+            "initial_state",
+        )
+        return
+    state_names = ("h_0", "c_0")
+    for index, (state, want) in enumerate(zip(states, expected, strict=True)):
+        shape = state.tensor.shape
+        if shape is None or not shapes_conflict(want, shape):
+            continue
+        size_name = "hidden_size"
+        if index == 0 and _proj_size(config):
+            size_name = "proj_size"
+        layout = (
+            f"(num_layers * num_directions, batch, {size_name})"
+            if batched
+            else f"(num_layers * num_directions, {size_name}) for unbatched input"
+        )
+        ctx.report(
+            "LS303",
+            f"{ctx.name}'s {state_names[index]} must be {format_shape(want)} = {layout}, "
+            f"but initial_state[{index}] {state.text} is {format_shape(shape)}",
+            *state.at[2:],
+            hint=_state_hint(want, shape, batched),
+        )
+
+
+def _state_hint(want: Shape, found: Shape, batched: bool) -> str | None:
+    if len(want) != len(found):
+        return (
+            "a batched (3-D) input takes 3-D states"
+            if batched
+            else "an unbatched (2-D) input takes 2-D states"
+        )
+    if batched and len(found) == 3 and not shapes_conflict(want, (found[1], found[0], found[2])):
+        return "the state has batch first: h_0 and c_0 are (layers, batch, hidden) even with batch_first"
+    if dims_conflict(want[0], found[0]):
+        return "the first dimension is num_layers * num_directions of the layer that reads the state"
+    return None

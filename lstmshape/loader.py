@@ -1,0 +1,346 @@
+"""Safe YAML loading that remembers where every value stands.
+
+The loader builds plain Python values (dict, list, str, int, float, bool,
+None) straight from the parser's events, without PyYAML's recursive composer
+and constructor:
+
+* no tag ever constructs a Python object; an unknown tag is a diagnostic;
+* nesting depth and the number of values, counting every alias expansion,
+  are bounded, so deep or exponential ("billion laughs") input is refused
+  early instead of exhausting the stack or memory;
+* an alias reuses the anchored value instead of copying it;
+* duplicate keys are reported instead of silently keeping the last one;
+* every value and key gets a position, turned 1-based in :func:`_position`
+  and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from lstmshape.diagnostics import NodePath, Problem
+
+try:  # libyaml's parser is several times faster; the events are the same
+    from yaml import CSafeLoader as _EventSource
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _EventSource  # type: ignore[assignment]
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and sequences; a spec needs fewer than ten."""
+
+MAX_VALUES = 2_000_000
+"""Most values one file may hold, counting each alias as a copy of its anchor."""
+
+Position = tuple[int, int]
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class Positions:
+    """Positions of the values and keys of one document, by node path."""
+
+    def __init__(self) -> None:
+        self._values: dict[NodePath, Position] = {}
+        self._keys: dict[NodePath, Position] = {}
+
+    def record_value(self, path: NodePath, position: Position) -> None:
+        self._values[path] = position
+
+    def record_key(self, path: NodePath, position: Position) -> None:
+        self._keys[path] = position
+
+    def of_value(self, path: NodePath) -> Position:
+        """Where the value at ``path`` starts, or its nearest known ancestor.
+
+        Values reached through an alias or a merge key have no position of
+        their own; they are reported where the alias stands.
+        """
+        while path:
+            found = self._values.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return self._values.get((), (1, 1))
+
+    def of_key(self, path: NodePath) -> Position:
+        """Where the key of the entry at ``path`` stands (its value if it has none)."""
+        found = self._keys.get(path)
+        return found if found is not None else self.of_value(path)
+
+
+@dataclass
+class Document:
+    data: Any
+    positions: Positions
+
+
+@dataclass
+class LoadResult:
+    documents: list[Document] = field(default_factory=list)
+    problems: list[tuple[Problem, Position]] = field(default_factory=list)
+
+
+class _Abort(Exception):
+    """Stops loading a file at a problem that leaves nothing to check."""
+
+    def __init__(self, problem: Problem, position: Position) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+        self.position = position
+
+
+def _position(mark: Any) -> Position:
+    """PyYAML marks are 0-based; every position lstmshape reports is 1-based."""
+    return (mark.line + 1, mark.column + 1)
+
+
+@dataclass
+class _Collection:
+    path: NodePath
+    anchor: str | None
+    start: Position
+    is_mapping: bool
+    items: list[Any] = field(default_factory=list)
+    mapping: dict[Any, Any] = field(default_factory=dict)
+    merges: list[dict[Any, Any]] = field(default_factory=list)
+    key: Any = None
+    has_key: bool = False
+    key_position: Position = (1, 1)
+    size: int = 1
+
+    def child_path(self) -> NodePath:
+        if self.is_mapping:
+            return (*self.path, self.key) if self.has_key else self.path
+        return (*self.path, len(self.items))
+
+
+class _Builder:
+    """Turns the parser's events for one document into a value and positions."""
+
+    def __init__(self, source: Any) -> None:
+        self._source = source
+        self.positions = Positions()
+        self.problems: list[tuple[Problem, Position]] = []
+        self._anchors: dict[str, tuple[Any, int]] = {}
+        self._stack: list[_Collection] = []
+        self._values = 0
+        self._root: Any = None
+
+    def build(self) -> Any:
+        source = self._source
+        while not source.check_event(yaml.DocumentEndEvent):
+            self._feed(source.get_event())
+        source.get_event()
+        return self._root
+
+    def _feed(self, event: Any) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self._start(event)
+        else:  # MappingEndEvent or SequenceEndEvent
+            finished = self._stack.pop()
+            value = self._finish_mapping(finished) if finished.is_mapping else finished.items
+            if finished.anchor is not None:
+                self._anchors[finished.anchor] = (value, finished.size)
+            self._attach(value, finished.size, finished.start, is_scalar=False)
+
+    def _count(self, size: int, position: Position) -> None:
+        self._values += size
+        if self._values > MAX_VALUES:
+            raise _Abort(
+                Problem(
+                    "LS006",
+                    f"the file expands to more than {MAX_VALUES:,} values "
+                    "(counting every alias as a copy of its anchor)",
+                    (),
+                    hint="an anchor that aliases itself many times over is refused; "
+                    "write the spec out or use fewer nested aliases",
+                ),
+                position,
+            )
+
+    def _start(self, event: Any) -> None:
+        start = _position(event.start_mark)
+        self._check_tag(event.tag, _COLLECTION_TAGS, start)
+        if len(self._stack) >= MAX_DEPTH:
+            raise _Abort(
+                Problem("LS006", f"the file nests deeper than {MAX_DEPTH} levels", ()),
+                start,
+            )
+        path = self._stack[-1].child_path() if self._stack else ()
+        self._stack.append(
+            _Collection(
+                path=path,
+                anchor=event.anchor,
+                start=start,
+                is_mapping=isinstance(event, yaml.MappingStartEvent),
+            )
+        )
+
+    def _alias(self, event: Any) -> None:
+        position = _position(event.start_mark)
+        anchored = self._anchors.get(event.anchor)
+        if anchored is None:  # the parser reports these itself; kept for safety
+            raise _Abort(Problem("LS001", f"unknown alias *{event.anchor}", ()), position)
+        value, size = anchored
+        self._attach(value, size, position, is_scalar=False, is_alias=True)
+
+    def _scalar(self, event: Any) -> None:
+        position = _position(event.start_mark)
+        value = self._construct_scalar(event, position)
+        if event.anchor is not None:
+            self._anchors[event.anchor] = (value, 1)
+        self._attach(value, 1, position, is_scalar=True)
+
+    def _construct_scalar(self, event: Any, position: Position) -> Any:
+        source = self._source
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = source.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _TIMESTAMP_TAG:  # a date is only ever a typo here; keep the text
+            return event.value
+        if tag == _MERGE_TAG:
+            return _MergeKey()
+        self._check_tag(tag, _PLAIN_TAGS, position)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        return source.yaml_constructors[tag](source, node)
+
+    def _check_tag(self, tag: str | None, allowed: set[str], position: Position) -> None:
+        if tag is None or tag == "!" or tag in allowed:
+            return
+        raise _Abort(
+            Problem(
+                "LS003",
+                f"the YAML tag {tag} is not allowed in a spec",
+                (),
+                hint="a spec holds only plain mappings, lists, strings, numbers, "
+                "booleans and null; remove the tag",
+            ),
+            position,
+        )
+
+    def _attach(
+        self,
+        value: Any,
+        size: int,
+        position: Position,
+        *,
+        is_scalar: bool,
+        is_alias: bool = False,
+    ) -> None:
+        self._count(size, position)
+        if not self._stack:
+            self._root = value
+            self.positions.record_value((), position)
+            return
+        parent = self._stack[-1]
+        parent.size += size
+        if parent.is_mapping and not parent.has_key:
+            if not is_scalar and not is_alias:
+                raise _Abort(Problem("LS001", "a mapping key must be a plain value", ()), position)
+            parent.key, parent.has_key, parent.key_position = value, True, position
+            return
+        path = parent.child_path()
+        self.positions.record_value(path, position)
+        if not parent.is_mapping:
+            parent.items.append(value)
+            return
+        key = parent.key
+        parent.has_key = False
+        if isinstance(key, _MergeKey):
+            self._merge(parent, value, position)
+            return
+        if key in parent.mapping:
+            self.problems.append(
+                (
+                    Problem(
+                        "LS002",
+                        f"duplicate key {key!r}: it already stands at line "
+                        f"{self.positions.of_key(path)[0]}",
+                        path,
+                        hint="YAML keeps only one of them; delete or rename the other",
+                    ),
+                    parent.key_position,
+                )
+            )
+            return
+        self.positions.record_key(path, parent.key_position)
+        parent.mapping[key] = value
+
+    def _merge(self, parent: _Collection, value: Any, position: Position) -> None:
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(source, dict) for source in sources):
+            raise _Abort(
+                Problem("LS001", "a merge key (<<) takes a mapping or a list of mappings", ()),
+                position,
+            )
+        parent.merges.extend(sources)
+
+    @staticmethod
+    def _finish_mapping(finished: _Collection) -> dict[Any, Any]:
+        if not finished.merges:
+            return finished.mapping
+        merged: dict[Any, Any] = {}
+        for source in reversed(finished.merges):  # the first merged mapping wins
+            merged.update(source)
+        merged.update(finished.mapping)  # and keys written out win over merged ones
+        return merged
+
+
+class _MergeKey:
+    """Stands for the ``<<`` key until its mapping is finished."""
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def load_yaml(text: str) -> LoadResult:
+    """Load every document of ``text``; never raises for bad input."""
+    result = LoadResult()
+    source = _EventSource(text)
+    try:
+        source.get_event()  # StreamStartEvent
+        while not source.check_event(yaml.StreamEndEvent):
+            source.get_event()  # DocumentStartEvent
+            builder = _Builder(source)
+            data = builder.build()
+            result.documents.append(Document(data, builder.positions))
+            result.problems.extend(builder.problems)
+    except _Abort as abort:
+        result.documents.clear()
+        result.problems.append((abort.problem, abort.position))
+    except yaml.MarkedYAMLError as error:
+        result.documents.clear()
+        mark = error.problem_mark or error.context_mark
+        position = _position(mark) if mark is not None else (1, 1)
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        hint = None
+        if "flow" in message:
+            hint = (
+                "inside [ ] or { }, quote a value that holds [ ] , or : "
+                "such as a reference with an index: ['enc.h_n[-2]', 'enc.h_n[-1]']"
+            )
+        result.problems.append((Problem("LS001", f"invalid YAML: {message}", (), hint), position))
+    except yaml.YAMLError as error:  # reader errors: control characters and the like
+        result.documents.clear()
+        mark = getattr(error, "problem_mark", None)
+        position = _position(mark) if mark is not None else (1, 1)
+        result.problems.append((Problem("LS001", f"invalid YAML: {error}", ()), position))
+    finally:
+        source.dispose()
+    return result

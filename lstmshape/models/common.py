@@ -1,0 +1,46 @@
+"""Pydantic building blocks shared by both frameworks' layer configs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+SYMBOL_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def _check_dim(value: Any) -> Any:
+    valid = (
+        value is None
+        or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+        or (isinstance(value, str) and value.isidentifier())
+    )
+    if not valid:
+        raise PydanticCustomError(
+            "invalid_dimension",
+            "a dimension is a positive integer, a symbol such as B, or null",
+        )
+    return value
+
+
+DimField = Annotated[
+    Annotated[int, Field(gt=0)] | Annotated[str, Field(pattern=SYMBOL_PATTERN)] | None,
+    BeforeValidator(_check_dim),
+]
+ShapeField = list[DimField]
+LayerName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys and loose types are errors: a spec is checked, not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class LayerBase(StrictModel):
+    """Keys that every layer has, whatever its framework and type."""
+
+    name: LayerName | None = None
+    type: str
+    expect: dict[str, ShapeField] | None = None

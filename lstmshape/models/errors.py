@@ -1,0 +1,147 @@
+"""Pydantic validation errors, retold as problems in the user's terms."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from lstmshape.diagnostics import NodePath, Problem
+
+_EXPECTED_BY_TYPE = {
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "bool_type": "true or false",
+    "float_type": "a number",
+    "string_type": "a string",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "none_required": "null",
+}
+
+
+def describe(value: Any) -> str:
+    """A value as the user wrote it in YAML, named by its kind."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    options = list(choices)
+    lowered = {choice.lower(): choice for choice in options}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def label(path: NodePath, base: str = "") -> str:
+    """``("layers", 2, "hidden_size")`` as ``layers[2].hidden_size``."""
+    text = base
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the spec"
+
+
+def problems_from_validation(
+    error: ValidationError,
+    *,
+    prefix: NodePath,
+    owner: str,
+    fields: Iterable[str],
+    foreign_keys: dict[str, str] | None = None,
+    layer: str | None = None,
+) -> list[Problem]:
+    """One problem for each pydantic error, at the node it is about.
+
+    ``owner`` names what the keys belong to ("LSTM layer 'encoder'", "the
+    spec"); ``foreign_keys`` hints at keys that belong to the other
+    framework or to another place.
+    """
+    known = list(fields)
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        at = (*prefix, *loc)
+        kind = item["type"]
+        where = label(loc, layer) if layer else label(at)
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            problems.append(_unknown_key(key, at, owner, known, foreign_keys or {}, layer))
+        elif kind == "missing":
+            problems.append(
+                Problem("LS102", f"{owner} is missing {loc[-1]}", at[:-1], layer=layer)
+            )
+        elif kind == "invalid_dimension":
+            problems.append(
+                Problem(
+                    "LS107",
+                    f"{where} should be a positive integer, a symbol such as B, or null; "
+                    f"found {describe(item['input'])}",
+                    at,
+                    layer=layer,
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "LS103",
+                    f"{where} should be {_expected(item)}, found {describe(item['input'])}",
+                    at,
+                    layer=layer,
+                )
+            )
+    return problems
+
+
+def _expected(item: Any) -> str:
+    kind = item["type"]
+    ctx = item.get("ctx") or {}
+    if kind in _EXPECTED_BY_TYPE:
+        return _EXPECTED_BY_TYPE[kind]
+    if kind == "literal_error":
+        return f"one of {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return "a name of letters, digits and underscores that does not start with a digit"
+    if kind == "greater_than":
+        return f"greater than {ctx.get('gt')}"
+    if kind == "too_short":
+        return f"a list of at least {ctx.get('min_length')} item(s)"
+    message = str(item["msg"])
+    return message[len("Input should be ") :] if message.startswith("Input should be ") else message
+
+
+def _unknown_key(
+    key: str,
+    at: NodePath,
+    owner: str,
+    known: list[str],
+    foreign_keys: dict[str, str],
+    layer: str | None,
+) -> Problem:
+    hint = foreign_keys.get(key)
+    if hint is None:
+        close = did_you_mean(key, known)
+        hint = f"did you mean {close}?" if close else None
+    return Problem(
+        "LS101",
+        f"unknown key {key!r} for {owner}",
+        at,
+        hint=hint or f"{owner} takes: {', '.join(known)}",
+        layer=layer,
+        on_key=True,
+    )

@@ -1,0 +1,214 @@
+"""A loaded YAML document turned into validated, per-framework layer configs.
+
+Validation never stops at the first problem: the spec's own keys and every
+layer are checked on their own, so one bad layer does not hide the others.
+A layer that fails validation stays in the spec without a config; the engine
+treats its tensors as unknown instead of reporting follow-on errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from lstmshape.diagnostics import Problem
+from lstmshape.models.common import LayerBase, ShapeField, StrictModel
+from lstmshape.models.errors import describe, did_you_mean, problems_from_validation
+from lstmshape.models.registry import FRAMEWORKS, Framework
+from lstmshape.shapes import Shape
+
+
+class SpecHeader(StrictModel):
+    """The top level of a spec (layers are validated one by one, per framework)."""
+
+    framework: Literal["torch", "keras"]
+    name: str | None = None
+    inputs: dict[str, ShapeField] = Field(default_factory=dict)
+    layers: list[dict[str, Any]] = Field(min_length=1)
+
+
+_HEADER_KEYS = list(SpecHeader.model_fields)
+
+
+@dataclass(frozen=True)
+class ParsedLayer:
+    index: int
+    name: str
+    type: str | None
+    """The framework's class name when it is known, even if the config is not valid."""
+    config: LayerBase | None
+    """None when the layer failed validation."""
+
+
+@dataclass(frozen=True)
+class ParsedSpec:
+    framework: Framework
+    name: str
+    inputs: dict[str, Shape]
+    layers: list[ParsedLayer]
+
+
+def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Problem]]:
+    if not isinstance(data, dict):
+        found = "an empty document" if data is None else describe(data)
+        return None, [
+            Problem(
+                "LS005",
+                f"a spec is a mapping with framework, inputs and layers; found {found}",
+                (),
+            )
+        ]
+    problems: list[Problem] = []
+    try:
+        SpecHeader.model_validate(data)
+    except ValidationError as error:
+        problems += _header_problems(error, data)
+    framework_key = data.get("framework")
+    if not isinstance(framework_key, str) or framework_key not in FRAMEWORKS:
+        return None, problems
+    framework = FRAMEWORKS[framework_key]
+    raw_layers = data.get("layers")
+    layers = _parse_layers(raw_layers, framework, problems) if isinstance(raw_layers, list) else []
+    name = data.get("name")
+    spec = ParsedSpec(
+        framework=framework,
+        name=name if isinstance(name, str) else default_name,
+        inputs=_valid_inputs(data.get("inputs")),
+        layers=layers,
+    )
+    problems += _duplicate_names(spec, data)
+    return spec, problems
+
+
+def _header_problems(error: ValidationError, data: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for problem in problems_from_validation(
+        error, prefix=(), owner="the spec", fields=_HEADER_KEYS
+    ):
+        if problem.at == ("framework",) and problem.code == "LS103":
+            found = describe(data.get("framework"))
+            problem = Problem("LS105", f"framework should be torch or keras, found {found}", problem.at)
+        elif problem.at and problem.at[0] == "layers" and len(problem.at) > 2:
+            continue  # a layer's own keys are checked against its framework's config
+        problems.append(problem)
+    return problems
+
+
+def _valid_inputs(raw: Any) -> dict[str, Shape]:
+    if not isinstance(raw, dict):
+        return {}
+    inputs = {}
+    for name, dims in raw.items():
+        try:
+            shape = SpecHeader.model_validate(
+                {"framework": "torch", "inputs": {name: dims}, "layers": [{}]}
+            ).inputs[name]
+        except ValidationError:
+            continue
+        inputs[name] = tuple(shape)
+    return inputs
+
+
+def _parse_layers(
+    raw_layers: list[Any], framework: Framework, problems: list[Problem]
+) -> list[ParsedLayer]:
+    taken = {
+        layer["name"] for layer in raw_layers if isinstance(layer, dict) and "name" in layer
+    }
+    counters: dict[str, int] = {}
+    layers = []
+    for index, raw in enumerate(raw_layers):
+        if not isinstance(raw, dict):
+            continue  # reported with the spec's own keys
+        type_name = _layer_type(raw, index, framework, problems)
+        name = raw.get("name")
+        if not isinstance(name, str):
+            name = _default_name(type_name or "layer", counters, taken)
+        config = None
+        if type_name is not None:
+            config = _validate_layer(raw, index, name, type_name, framework, problems)
+        layers.append(ParsedLayer(index, name, type_name, config))
+    return layers
+
+
+def _layer_type(
+    raw: dict[str, Any], index: int, framework: Framework, problems: list[Problem]
+) -> str | None:
+    at = ("layers", index, "type")
+    if "type" not in raw:
+        problems.append(
+            Problem("LS102", f"layer {index + 1} has no type", at[:-1], hint=framework.type_hint)
+        )
+        return None
+    written = raw["type"]
+    if not isinstance(written, str):
+        problems.append(
+            Problem("LS103", f"layers[{index}].type should be a string, found {describe(written)}", at)
+        )
+        return None
+    type_name = framework.normalize_type(written)
+    if type_name in framework.layers:
+        return type_name
+    hint = framework.foreign_types.get(type_name)
+    if hint is None:
+        close = did_you_mean(type_name, framework.layers)
+        hint = f"did you mean {close}?" if close else framework.type_hint
+    problems.append(
+        Problem("LS104", f"{framework.key} has no layer type {written!r}", at, hint=hint)
+    )
+    return None
+
+
+def _validate_layer(
+    raw: dict[str, Any],
+    index: int,
+    name: str,
+    type_name: str,
+    framework: Framework,
+    problems: list[Problem],
+) -> LayerBase | None:
+    model = framework.layers[type_name]
+    try:
+        return model.model_validate({**raw, "type": type_name})
+    except ValidationError as error:
+        problems += problems_from_validation(
+            error,
+            prefix=("layers", index),
+            owner=f"{type_name} layer {name!r}",
+            fields=model.model_fields,
+            foreign_keys=framework.foreign_keys,
+            layer=name,
+        )
+        return None
+
+
+def _default_name(type_name: str, counters: dict[str, int], taken: set[str]) -> str:
+    """Keras's scheme: lstm, lstm_1, lstm_2..., skipping names the spec uses."""
+    base = type_name.lower()
+    while True:
+        count = counters.get(base, 0)
+        counters[base] = count + 1
+        name = base if count == 0 else f"{base}_{count}"
+        if name not in taken:
+            return name
+
+
+def _duplicate_names(spec: ParsedSpec, data: dict[str, Any]) -> list[Problem]:
+    problems = []
+    seen: dict[str, str] = {name: "an input" for name in spec.inputs}
+    for layer in spec.layers:
+        owner = seen.get(layer.name)
+        if owner is not None and "name" in data["layers"][layer.index]:
+            problems.append(
+                Problem(
+                    "LS106",
+                    f"the name {layer.name!r} is already taken by {owner}",
+                    ("layers", layer.index, "name"),
+                    hint="references need every input and layer name to be unique",
+                    layer=layer.name,
+                )
+            )
+        seen.setdefault(layer.name, f"layer {layer.index + 1}")
+    return problems

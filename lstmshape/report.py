@@ -1,0 +1,45 @@
+"""What checking produced: one report per spec, and the run's summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lstmshape.diagnostics import Diagnostic, Severity
+from lstmshape.engine.graph import LayerResult
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """Everything found about one spec (one YAML document)."""
+
+    path: str
+    framework: str | None
+    name: str | None
+    layers: list[LayerResult]
+    params: int
+    diagnostics: list[Diagnostic]
+    source_lines: list[str] = field(repr=False)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for diagnostic in self.diagnostics if diagnostic.severity is severity)
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    errors: int = 0
+    warnings: int = 0
+    unusable_paths: int = 0
+
+    def add(self, report: ModelReport) -> None:
+        self.errors += report.count(Severity.ERROR)
+        self.warnings += report.count(Severity.WARNING)
+
+    def exit_code(self, strict: bool) -> int:
+        if self.unusable_paths:
+            return EXIT_USAGE
+        if self.errors or (strict and self.warnings):
+            return EXIT_FAILED
+        return EXIT_OK

@@ -1,0 +1,118 @@
+"""The default report for people: a table per spec, then each diagnostic as
+``path:line:col: CODE severity: message`` with the YAML line and a caret.
+
+Colour follows rich's rules (a terminal, NO_COLOR, FORCE_COLOR) unless
+``--no-color`` turns it off.  Every piece of user text goes through
+:class:`rich.text.Text`, never markup, so brackets in shapes print as written.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lstmshape.diagnostics import Diagnostic, Severity
+from lstmshape.report import ModelReport, Summary
+from lstmshape.shapes import format_shape
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+_PLAIN_WIDTH = 120
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class TextReporter:
+    def __init__(self, out: TextIO, color: bool | None) -> None:
+        is_terminal = out.isatty()
+        width = None if is_terminal or "COLUMNS" in os.environ else _PLAIN_WIDTH
+        self._console = Console(
+            file=out,
+            width=width,
+            no_color=color is False or None,
+            color_system="auto" if color is not False else None,
+            highlight=False,
+            emoji=False,
+            markup=False,
+        )
+
+    def start(self) -> None:
+        pass
+
+    def handle(self, report: ModelReport) -> None:
+        console = self._console
+        if report.framework is not None:
+            title = Text.assemble(
+                (report.path, "bold"),
+                f" · {report.name} ({report.framework}) · {report.params:,} params",
+            )
+            console.print(title, soft_wrap=True)
+            if report.layers:
+                console.print(self._table(report))
+        for diagnostic in report.diagnostics:
+            self._print_diagnostic(report, diagnostic)
+        if report.diagnostics or report.framework is not None:
+            console.print()
+
+    def finish(self, summary: Summary) -> None:
+        counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}"
+        checked = f"Checked {_plural(summary.files, 'file')}: {counts}."
+        style = "bold red" if summary.errors else ("bold yellow" if summary.warnings else "bold green")
+        self._console.print(Text(checked, style=style), soft_wrap=True)
+
+    def _table(self, report: ModelReport) -> Table:
+        states: list[str] = []
+        for layer in report.layers:
+            states += [name for name in layer.tensors if name != "output" and name not in states]
+        table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False)
+        for column in ("layer", "type", "input", "output", *states):
+            table.add_column(column, overflow="fold")
+        table.add_column("params", justify="right")
+        table.add_column("status")
+        for layer in report.layers:
+            severities = {d.severity for d in report.diagnostics if d.layer == layer.name}
+            if Severity.ERROR in severities:
+                status = Text("error", style=_STYLE[Severity.ERROR])
+            elif severities:
+                status = Text("warning", style=_STYLE[Severity.WARNING])
+            else:
+                status = Text("ok", style="green")
+            shapes = [
+                format_shape(layer.tensors[name]) if name in layer.tensors else ""
+                for name in ("output", *states)
+            ]
+            params = "?" if layer.params is None else f"{layer.params:,}"
+            table.add_row(layer.name, layer.type or "?", layer.input or "", *shapes, params, status)
+        return table
+
+    def _print_diagnostic(self, report: ModelReport, diagnostic: Diagnostic) -> None:
+        console = self._console
+        console.print(
+            Text.assemble(
+                (f"{report.path}:{diagnostic.line}:{diagnostic.column}:", "bold"),
+                " ",
+                (diagnostic.code, _STYLE[diagnostic.severity]),
+                " ",
+                (f"{diagnostic.severity.value}:", _STYLE[diagnostic.severity]),
+                " ",
+                diagnostic.message,
+            ),
+            soft_wrap=True,
+        )
+        if 0 < diagnostic.line <= len(report.source_lines):
+            gutter = str(diagnostic.line)
+            source = report.source_lines[diagnostic.line - 1]
+            console.print(Text.assemble((f" {gutter} | ", "dim"), source), soft_wrap=True)
+            caret = " " * (diagnostic.column - 1) + "^"
+            console.print(
+                Text.assemble((f" {' ' * len(gutter)} | ", "dim"), (caret, _STYLE[diagnostic.severity])),
+                soft_wrap=True,
+            )
+        if diagnostic.hint:
+            console.print(Text.assemble(("  = hint: ", "cyan"), diagnostic.hint), soft_wrap=True)

@@ -1,0 +1,165 @@
+"""Checking files: discovery, the pipeline for one file, and the exit code.
+
+Exit codes: 0 no errors; 1 at least one error in a spec (or a warning with
+``strict``); 2 the command could not run as asked (a path that does not
+exist or holds no spec).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from lstmshape.diagnostics import Diagnostic, Problem
+from lstmshape.engine.graph import LayerResult, propagate
+from lstmshape.loader import Positions, load_yaml
+from lstmshape.models.spec import parse_spec
+from lstmshape.report import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ModelReport, Summary
+from lstmshape.reporters import REPORTER_BY_NAME, Reporter
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Larger files are refused unread: a spec of 10,000 layers is under 2 MB."""
+
+
+def locate(problem: Problem, positions: Positions) -> Diagnostic:
+    where = positions.of_key(problem.at) if problem.on_key else positions.of_value(problem.at)
+    return placed(problem, where)
+
+
+def placed(problem: Problem, where: tuple[int, int]) -> Diagnostic:
+    line, column = where
+    return Diagnostic(
+        problem.code, problem.severity, problem.message, line, column, problem.hint, problem.layer
+    )
+
+
+def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code))
+
+
+def check_text(text: str, path: str) -> list[ModelReport]:
+    """Check every YAML document in ``text``; one report per document."""
+    lines = text.splitlines()
+    loaded = load_yaml(text)
+    default_name = Path(path).stem
+    if not loaded.documents:
+        problems = loaded.problems or [
+            (Problem("LS005", "the file holds no spec: it is empty or only comments", ()), (1, 1))
+        ]
+        diagnostics = [placed(problem, where) for problem, where in problems]
+        return [ModelReport(path, None, None, [], 0, _sorted(diagnostics), lines)]
+    reports = []
+    for document in loaded.documents:
+        spec, problems = parse_spec(document.data, default_name)
+        diagnostics = [placed(problem, where) for problem, where in loaded.problems]
+        layers: list[LayerResult] = []
+        params = 0
+        if spec is not None:
+            model = propagate(spec)
+            problems += model.problems
+            layers, params = model.layers, model.params
+        diagnostics += [locate(problem, document.positions) for problem in problems]
+        reports.append(
+            ModelReport(
+                path,
+                spec.framework.key if spec else None,
+                spec.name if spec else None,
+                layers,
+                params,
+                _sorted(diagnostics),
+                lines,
+            )
+        )
+    return reports
+
+
+def check_file(path: Path, shown_as: str) -> list[ModelReport]:
+    def failed(
+        code: str, message: str, hint: str | None = None, where: tuple[int, int] = (1, 1)
+    ) -> list[ModelReport]:
+        diagnostic = placed(Problem(code, message, (), hint), where)
+        return [ModelReport(shown_as, None, None, [], 0, [diagnostic], [])]
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return failed(
+                "LS006",
+                f"the file is {size:,} bytes; lstmshape reads specs of at most "
+                f"{MAX_FILE_BYTES:,} bytes",
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        return failed("LS004", f"cannot read the file: {error.strerror or error}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return failed(
+            "LS004",
+            f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} cannot be decoded",
+            "save the spec as UTF-8",
+            (line, column),
+        )
+    try:
+        return check_text(text, shown_as)
+    except Exception as error:  # a bug in lstmshape must not stop the other files
+        return failed(
+            "LS009",
+            f"lstmshape failed on this file: {type(error).__name__}: {error}",
+            "this is a bug in lstmshape; please report it with the spec that triggers it",
+        )
+
+
+def discover(paths: Iterable[Path], errors: TextIO) -> tuple[list[Path], int]:
+    """The spec files named or found below the given paths, and how many paths failed."""
+    files: list[Path] = []
+    unusable = 0
+    for path in paths:
+        if path.is_dir():
+            found = sorted(_specs_below(path))
+            if not found:
+                errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
+                unusable += 1
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.write(f"lstmshape: {path}: no such file or directory\n")
+            unusable += 1
+    return files, unusable
+
+
+def _specs_below(directory: Path) -> Iterator[Path]:
+    for path in directory.rglob("*"):
+        hidden = any(part.startswith(".") for part in path.relative_to(directory).parts)
+        if path.suffix in SPEC_SUFFIXES and path.is_file() and not hidden:
+            yield path
+
+
+def run_check(
+    paths: Iterable[Path],
+    *,
+    output_format: str,
+    strict: bool = False,
+    color: bool | None = None,
+    out: TextIO | None = None,
+    errors: TextIO | None = None,
+) -> int:
+    out = out if out is not None else sys.stdout
+    errors = errors if errors is not None else sys.stderr
+    files, unusable = discover(paths, errors)
+    reporter: Reporter = REPORTER_BY_NAME[output_format](out, color)
+    summary = Summary(unusable_paths=unusable)
+    reporter.start()
+    for path in files:
+        summary.files += 1
+        for report in check_file(path, str(path)):
+            summary.add(report)
+            reporter.handle(report)
+    reporter.finish(summary)
+    return summary.exit_code(strict)
