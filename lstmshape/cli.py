@@ -38,14 +38,20 @@ def check(
     from lstmshape.runner import run_check
 
     ctx.exit(
-        run_check(paths, output_format=output_format, strict=strict, color=False if no_color else None)
+        run_check(
+            paths, output_format=output_format, strict=strict, color=False if no_color else None
+        )
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code instead of exiting."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="lstmshape", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="lstmshape",
+            standalone_mode=False,
+        )
     except click.ClickException as error:
         error.show()
         return error.exit_code

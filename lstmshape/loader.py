@@ -84,12 +84,15 @@ class Positions:
 class Document:
     data: Any
     positions: Positions
+    problems: list[tuple[Problem, Position]]
+    """Problems the YAML itself has, such as duplicate keys."""
 
 
 @dataclass
 class LoadResult:
     documents: list[Document] = field(default_factory=list)
     problems: list[tuple[Problem, Position]] = field(default_factory=list)
+    """A problem that leaves no document to check (a syntax error, a limit)."""
 
 
 class _Abort(Exception):
@@ -319,8 +322,7 @@ def load_yaml(text: str) -> LoadResult:
             source.get_event()  # DocumentStartEvent
             builder = _Builder(source)
             data = builder.build()
-            result.documents.append(Document(data, builder.positions))
-            result.problems.extend(builder.problems)
+            result.documents.append(Document(data, builder.positions, builder.problems))
     except _Abort as abort:
         result.documents.clear()
         result.problems.append((abort.problem, abort.position))

@@ -16,7 +16,7 @@ from lstmshape.diagnostics import Diagnostic, Problem
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Positions, load_yaml
 from lstmshape.models.spec import parse_spec
-from lstmshape.report import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ModelReport, Summary
+from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import REPORTER_BY_NAME, Reporter
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -46,15 +46,14 @@ def check_text(text: str, path: str) -> list[ModelReport]:
     loaded = load_yaml(text)
     default_name = Path(path).stem
     if not loaded.documents:
-        problems = loaded.problems or [
-            (Problem("LS005", "the file holds no spec: it is empty or only comments", ()), (1, 1))
-        ]
-        diagnostics = [placed(problem, where) for problem, where in problems]
+        empty = Problem("LS005", "the file holds no spec: it is empty or only comments", ())
+        fatal = loaded.problems or [(empty, (1, 1))]
+        diagnostics = [placed(problem, where) for problem, where in fatal]
         return [ModelReport(path, None, None, [], 0, _sorted(diagnostics), lines)]
     reports = []
     for document in loaded.documents:
         spec, problems = parse_spec(document.data, default_name)
-        diagnostics = [placed(problem, where) for problem, where in loaded.problems]
+        diagnostics = [placed(problem, where) for problem, where in document.problems]
         layers: list[LayerResult] = []
         params = 0
         if spec is not None:

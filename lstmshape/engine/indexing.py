@@ -16,9 +16,7 @@ def apply_subscript(shape: Shape, items: Subscript) -> Shape:
         raise IndexProblem("an index can only have a single ellipsis ('...')")
     consuming = sum(1 for item in items if item is not None and item is not Ellipsis)
     if consuming > len(shape):
-        raise IndexProblem(
-            f"too many indices: {consuming} for a tensor of {len(shape)} dimensions"
-        )
+        raise IndexProblem(f"too many indices: {consuming} for a tensor of {len(shape)} dimensions")
     if ellipses == 0:
         items = (*items, Ellipsis)
     result: list[Dim] = []
@@ -50,7 +48,9 @@ def _check_int_index(index: int, size: Dim, axis: int) -> None:
 def _slice_length(item: slice, size: Dim, axis: int) -> Dim:
     step = 1 if item.step is None else item.step
     if step <= 0:
-        raise IndexProblem(f"slice step must be greater than zero, found {step} at dimension {axis}")
+        raise IndexProblem(
+            f"slice step must be greater than zero, found {step} at dimension {axis}"
+        )
     if isinstance(size, int):
         return len(range(*item.indices(size)))
     if item.start in (None, 0) and item.stop is None and step == 1:

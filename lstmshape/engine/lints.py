@@ -61,7 +61,9 @@ def _first_index(source: Source) -> Subscript | None:
 
 def _selects_last_step(origin: Origin, first: Subscript) -> bool:
     axis = origin.time_axis
-    return origin.tensor == "output" and axis is not None and len(first) > axis and first[axis] == -1
+    return (
+        origin.tensor == "output" and axis is not None and len(first) > axis and first[axis] == -1
+    )
 
 
 def _backward_only(source: Source, origin: Origin, layer: str) -> Problem:

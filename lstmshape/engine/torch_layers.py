@@ -70,7 +70,11 @@ def propagate_embedding(config: EmbeddingConfig, ctx: LayerContext) -> LayerOutc
     sizes = {"num_embeddings": config.num_embeddings, "embedding_dim": config.embedding_dim}
     valid = _check_non_negative(ctx, sizes)
     padding = config.padding_idx
-    if valid and padding is not None and not -config.num_embeddings <= padding < config.num_embeddings:
+    if (
+        valid
+        and padding is not None
+        and not -config.num_embeddings <= padding < config.num_embeddings
+    ):
         ctx.report(
             "LS108",
             f"{ctx.name}.padding_idx must be within num_embeddings "

@@ -167,9 +167,7 @@ def _input_key(ctx: LayerContext) -> tuple[str, ...]:
     return ("input",) if ctx.inputs[0].at else ()
 
 
-def _check_features(
-    config: RNNBaseConfig, ctx: LayerContext, source: Source, shape: Shape
-) -> None:
+def _check_features(config: RNNBaseConfig, ctx: LayerContext, source: Source, shape: Shape) -> None:
     features = shape[-1]
     if not dims_conflict(config.input_size, features):
         return
@@ -263,7 +261,11 @@ def _state_hint(want: Shape, found: Shape, batched: bool) -> str | None:
             else "an unbatched (2-D) input takes 2-D states"
         )
     if batched and len(found) == 3 and not shapes_conflict(want, (found[1], found[0], found[2])):
-        return "the state has batch first: h_0 and c_0 are (layers, batch, hidden) even with batch_first"
+        return (
+            "the state has batch first: h_0 and c_0 stay (layers, batch, hidden) with batch_first"
+        )
     if dims_conflict(want[0], found[0]):
-        return "the first dimension is num_layers * num_directions of the layer that reads the state"
+        return (
+            "the first dimension is num_layers * num_directions of the layer that reads the state"
+        )
     return None

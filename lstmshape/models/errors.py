@@ -83,9 +83,7 @@ def problems_from_validation(
             key = str(loc[-1])
             problems.append(_unknown_key(key, at, owner, known, foreign_keys or {}, layer))
         elif kind == "missing":
-            problems.append(
-                Problem("LS102", f"{owner} is missing {loc[-1]}", at[:-1], layer=layer)
-            )
+            problems.append(Problem("LS102", f"{owner} is missing {loc[-1]}", at[:-1], layer=layer))
         elif kind == "invalid_dimension":
             problems.append(
                 Problem(

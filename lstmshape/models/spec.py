@@ -89,10 +89,10 @@ def _header_problems(error: ValidationError, data: dict[str, Any]) -> list[Probl
     ):
         if problem.at == ("framework",) and problem.code == "LS103":
             found = describe(data.get("framework"))
-            problem = Problem("LS105", f"framework should be torch or keras, found {found}", problem.at)
-        elif problem.at and problem.at[0] == "layers" and len(problem.at) > 2:
-            continue  # a layer's own keys are checked against its framework's config
-        problems.append(problem)
+            message = f"framework should be torch or keras, found {found}"
+            problems.append(Problem("LS105", message, problem.at))
+        elif not (problem.at and problem.at[0] == "layers" and len(problem.at) > 2):
+            problems.append(problem)  # a layer's own keys are checked per framework
     return problems
 
 
@@ -114,9 +114,7 @@ def _valid_inputs(raw: Any) -> dict[str, Shape]:
 def _parse_layers(
     raw_layers: list[Any], framework: Framework, problems: list[Problem]
 ) -> list[ParsedLayer]:
-    taken = {
-        layer["name"] for layer in raw_layers if isinstance(layer, dict) and "name" in layer
-    }
+    taken = {layer["name"] for layer in raw_layers if isinstance(layer, dict) and "name" in layer}
     counters: dict[str, int] = {}
     layers = []
     for index, raw in enumerate(raw_layers):
@@ -145,7 +143,9 @@ def _layer_type(
     written = raw["type"]
     if not isinstance(written, str):
         problems.append(
-            Problem("LS103", f"layers[{index}].type should be a string, found {describe(written)}", at)
+            Problem(
+                "LS103", f"layers[{index}].type should be a string, found {describe(written)}", at
+            )
         )
         return None
     type_name = framework.normalize_type(written)

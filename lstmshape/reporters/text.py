@@ -63,7 +63,9 @@ class TextReporter:
     def finish(self, summary: Summary) -> None:
         counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}"
         checked = f"Checked {_plural(summary.files, 'file')}: {counts}."
-        style = "bold red" if summary.errors else ("bold yellow" if summary.warnings else "bold green")
+        style = (
+            "bold red" if summary.errors else ("bold yellow" if summary.warnings else "bold green")
+        )
         self._console.print(Text(checked, style=style), soft_wrap=True)
 
     def _table(self, report: ModelReport) -> Table:
@@ -111,7 +113,9 @@ class TextReporter:
             console.print(Text.assemble((f" {gutter} | ", "dim"), source), soft_wrap=True)
             caret = " " * (diagnostic.column - 1) + "^"
             console.print(
-                Text.assemble((f" {' ' * len(gutter)} | ", "dim"), (caret, _STYLE[diagnostic.severity])),
+                Text.assemble(
+                    (f" {' ' * len(gutter)} | ", "dim"), (caret, _STYLE[diagnostic.severity])
+                ),
                 soft_wrap=True,
             )
         if diagnostic.hint:
