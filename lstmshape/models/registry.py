@@ -50,6 +50,8 @@ TORCH = Framework(
         "return_state": "torch always returns the states: refer to LAYER.h_n (and LAYER.c_n)",
         "activation": "torch's RNN takes nonlinearity: tanh or relu",
         "inputs": "a layer reads one tensor with input:; torch.cat takes tensors:",
+        "proj_size": "only LSTM has proj_size (torch raises ValueError for GRU and RNN)",
+        "nonlinearity": "only RNN takes nonlinearity; LSTM and GRU have fixed activations",
     },
 )
 
