@@ -82,6 +82,18 @@ def problems_from_validation(
         if kind == "extra_forbidden":
             key = str(loc[-1])
             problems.append(_unknown_key(key, at, owner, known, foreign_keys or {}, layer))
+        elif kind == "invalid_key" or loc[-1:] == ("[key]",):
+            at = at[:-1] if loc[-1:] == ("[key]",) else at
+            expected = "a string" if kind in ("invalid_key", "string_type") else _expected(item)
+            problems.append(
+                Problem(
+                    "LS103",
+                    f"the key {item['input']!r} in {label(at[:-1])} should be {expected}",
+                    at,
+                    layer=layer,
+                    on_key=True,
+                )
+            )
         elif kind == "missing":
             problems.append(Problem("LS102", f"{owner} is missing {loc[-1]}", at[:-1], layer=layer))
         elif kind == "invalid_dimension":

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from lstmshape.diagnostics import Problem
-from lstmshape.models.common import LayerBase, ShapeField, StrictModel
+from lstmshape.models.common import LayerBase, LayerName, ShapeField, StrictModel
 from lstmshape.models.errors import describe, did_you_mean, problems_from_validation
 from lstmshape.models.registry import FRAMEWORKS, Framework
 from lstmshape.shapes import Shape
@@ -25,7 +25,7 @@ class SpecHeader(StrictModel):
 
     framework: Literal["torch", "keras"]
     name: str | None = None
-    inputs: dict[str, ShapeField] = Field(default_factory=dict)
+    inputs: dict[LayerName, ShapeField] = Field(default_factory=dict)
     layers: list[dict[str, Any]] = Field(min_length=1)
 
 
@@ -122,7 +122,7 @@ def _parse_layers(
             continue  # reported with the spec's own keys
         type_name = _layer_type(raw, index, framework, problems)
         name = raw.get("name")
-        if not isinstance(name, str):
+        if not (isinstance(name, str) and name.isidentifier()):
             name = _default_name(type_name or "layer", counters, taken)
         config = None
         if type_name is not None:
