@@ -198,19 +198,12 @@ def _check_sizes(
         shape = state.tensor.shape
         if shape is None or not shapes_conflict(want, shape):
             continue
-        if len(shape) == 2 and shape[1] != config.units:
-            problem = (
-                f"has {shape[1]} features but {ctx.name}'s {config.type} has units: "
-                f"{config.units} (Keras builds the model and fails when it runs: mat1 and mat2 "
-                "shapes cannot be multiplied)"
-            )
-        else:
-            problem = "does not match it (Keras builds the model and fails when it runs)"
         ctx.report(
             "LS303",
-            f"initial state {label} of {ctx.name} must be {format_shape(want)} = "
-            f"(batch, units), but initial_state[{offset + index}] {state.text} is "
-            f"{format_shape(shape)} and {problem}",
+            f"initial state {label} of {ctx.name} ({config.type}, units: {config.units}) must "
+            f"be {format_shape(want)} = (batch, units), but initial_state[{offset + index}] "
+            f"{state.text} is {format_shape(shape)}: Keras builds the model and fails when it "
+            "runs (mat1 and mat2 shapes cannot be multiplied)",
             *state.at[2:],
             hint=f"a state of {config.type}(units={config.units}) is (batch, {config.units}); "
             "make the two layers' units equal",

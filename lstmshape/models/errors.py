@@ -100,7 +100,10 @@ def problems_from_validation(
             keys = list((wrapped_fields or {}).get(wrapped, known)) if wrapped else known
             problems.append(_unknown_key(key, at, key_owner, keys, foreign_keys or {}, layer))
         elif kind == "missing":
-            problems.append(Problem("LS102", f"{owner} is missing {loc[-1]}", at[:-1], layer=layer))
+            key_owner = f"the {wrapped} wrapped by {owner}" if wrapped else owner
+            problems.append(
+                Problem("LS102", f"{key_owner} is missing {loc[-1]}", at[:-1], layer=layer)
+            )
         elif kind == "invalid_dimension":
             problems.append(
                 Problem(
