@@ -80,6 +80,12 @@ _RULES = (
         Severity.ERROR,
         "A constructor argument the framework rejects when the layer is built.",
     ),
+    Rule(
+        "LS109",
+        "removed-argument",
+        Severity.ERROR,
+        "An argument the framework has removed (Keras 3: time_major, batch_input_shape).",
+    ),
     # LS2xx: references between layers
     Rule(
         "LS201",
@@ -142,6 +148,30 @@ _RULES = (
         Severity.ERROR,
         "A shape declared under expect: differs from the computed one.",
     ),
+    Rule(
+        "LS307",
+        "input-shape-mismatch",
+        Severity.ERROR,
+        "A first layer's input_shape disagrees with the input declared under inputs:.",
+    ),
+    Rule(
+        "LS308",
+        "unknown-feature-dim",
+        Severity.ERROR,
+        "A Keras layer's input has an unknown last dimension, so its weights have no size.",
+    ),
+    Rule(
+        "LS309",
+        "stateful-unknown-batch",
+        Severity.ERROR,
+        "A stateful Keras layer reads an input whose batch size is unknown.",
+    ),
+    Rule(
+        "LS310",
+        "merge-mismatch",
+        Severity.ERROR,
+        "A Bidirectional layer sums, multiplies or averages directions of different sizes.",
+    ),
     # LS4xx: silent bugs and framework warnings
     Rule(
         "LS401",
@@ -172,6 +202,30 @@ _RULES = (
         "batch-first-mismatch",
         Severity.WARNING,
         "A layer reads another's output with a different batch_first.",
+    ),
+    Rule(
+        "LS406",
+        "ignored-input-shape",
+        Severity.WARNING,
+        "input_shape on a layer other than the first is ignored by Keras.",
+    ),
+    Rule(
+        "LS407",
+        "dropout-clipped",
+        Severity.WARNING,
+        "A Keras recurrent dropout outside [0, 1] is silently clipped.",
+    ),
+    Rule(
+        "LS408",
+        "deprecated-argument",
+        Severity.WARNING,
+        "An argument Keras 3 still accepts but ignores (Embedding's input_length).",
+    ),
+    Rule(
+        "LS409",
+        "extra-initial-state",
+        Severity.WARNING,
+        "A Keras layer is given more initial states than it takes; Keras ignores the rest.",
     ),
 )
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lstmshape.diagnostics import NodePath, Problem
-from lstmshape.engine import torch_layers, torch_recurrent
+from lstmshape.engine import keras_layers, keras_recurrent, torch_layers, torch_recurrent
 from lstmshape.engine.indexing import IndexProblem, apply_subscript
 from lstmshape.engine.lints import reference_lints
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
+from lstmshape.models import keras
 from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
@@ -47,9 +48,30 @@ RULES: dict[type[LayerBase], LayerRule] = {
     EmbeddingConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_embedding),
     DropoutConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_dropout),
     CatConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_cat),
+    keras.LSTMConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
+    keras.GRUConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
+    keras.SimpleRNNConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
+    keras.BidirectionalConfig: LayerRule(
+        keras_recurrent.bidirectional_names, keras_recurrent.propagate_bidirectional
+    ),
+    keras.TimeDistributedConfig: LayerRule(
+        keras_layers.single_output, keras_layers.propagate_time_distributed
+    ),
+    keras.DenseConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dense),
+    keras.DropoutConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dropout),
+    keras.RepeatVectorConfig: LayerRule(
+        keras_layers.single_output, keras_layers.propagate_repeat_vector
+    ),
+    keras.EmbeddingConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_embedding),
+    keras.ConcatenateConfig: LayerRule(
+        keras_layers.single_output, keras_layers.propagate_concatenate
+    ),
 }
 
 PRIMARY = "output"
+_KERAS_STATES = frozenset(
+    ("state_h", "state_c", "forward_h", "forward_c", "backward_h", "backward_c")
+)
 
 
 @dataclass(frozen=True)
@@ -127,8 +149,15 @@ def _inputs(
     if tensors is not None:
         return [resolver.resolve(text, ("tensors", index)) for index, text in enumerate(tensors)]
     written = getattr(config, "input", None)
+    if isinstance(written, list):
+        return [resolver.resolve(text, ("input", index)) for index, text in enumerate(written)]
+    input_shape = getattr(config, "input_shape", None)
+    if input_shape is not None and (previous is not None or written is not None):
+        resolver.ignored_input_shape(written is not None)
     if written is not None:
         return [resolver.resolve(written, ("input",))]
+    if input_shape is not None and previous is None:
+        return [resolver.declared(spec, tuple(input_shape))]
     return [resolver.default(spec, previous)]
 
 
@@ -196,13 +225,61 @@ class _Resolver:
             name = next(iter(spec.inputs))
             return Source(name, self._nodes[name].tensors[PRIMARY], ())  # type: ignore[index]
         found = "no inputs" if not spec.inputs else f"inputs {', '.join(spec.inputs)}"
+        hint = (
+            "declare the tensor under inputs: (e.g. x: [B, T, 8]) and, if there are "
+            "several, name one with input:"
+        )
+        if spec.framework.key == "keras" and not spec.inputs:
+            hint = (
+                "give the first layer input_shape: [timesteps, features], or declare the "
+                "tensor under inputs: (e.g. x: [32, 10, 8])"
+            )
         return self._report(
             "LS204",
             f"the first layer, {self._layer.name}, has no input: and the spec declares {found}",
             at,
-            hint="declare the tensor under inputs: (e.g. x: [B, T, 8]) and, if there are "
-            "several, name one with input:",
+            hint=hint,
         )
+
+    def ignored_input_shape(self, has_input: bool) -> None:
+        reason = "it reads input:" if has_input else "it is not the first layer"
+        self.problems.append(
+            Problem(
+                "LS406",
+                f"{self._layer.name}.input_shape is ignored: {reason}, and Keras uses "
+                "input_shape only to declare the input of a Sequential model's first layer",
+                ("layers", self._layer.index, "input_shape"),
+                hint="remove it; the layer's input shape comes from the tensor it reads",
+                layer=self._layer.name,
+                on_key=True,
+            )
+        )
+
+    def declared(self, spec: ParsedSpec, input_shape: Shape) -> Source:
+        """The first layer's ``input_shape``: the model's input, batch unknown.
+
+        With ``inputs:`` as well, the declared tensor is the input (it may give
+        the batch size) and ``input_shape`` must agree with it.
+        """
+        at = ("layers", self._layer.index, "input_shape")
+        if not spec.inputs:
+            return Source("input_shape", Tensor((None, *input_shape)), at)
+        source = self.default(spec, None)
+        shape = source.tensor.shape
+        if shape is not None and shapes_conflict((None, *input_shape), shape):
+            self.problems.append(
+                Problem(
+                    "LS307",
+                    f"{self._layer.name}.input_shape is {format_shape(input_shape)} (batch "
+                    f"excluded) but the layer reads {source.describe()}, which is "
+                    f"{format_shape(shape[1:]) if shape else '0-D'} without its batch",
+                    at,
+                    hint="declare the input once: keep inputs: (which can give the batch "
+                    "size) and remove input_shape, or the other way round",
+                    layer=self._layer.name,
+                )
+            )
+        return source
 
     def resolve(self, text: str, key: NodePath) -> Source:
         at = ("layers", self._layer.index, *key)
@@ -262,11 +339,14 @@ class _Resolver:
             )
             return None
         close = did_you_mean(name, node.tensors)
+        hint = f"did you mean {reference.source}.{close}?" if close else None
+        if name in _KERAS_STATES:
+            hint = f"Keras returns the states only with return_state: true on {reference.source}"
         self._report(
             "LS202",
             f"{reference.source} ({node.kind}) has no tensor {name!r}; it has "
             f"{', '.join(node.tensors)}",
             at,
-            hint=f"did you mean {reference.source}.{close}?" if close else None,
+            hint=hint,
         )
         return None

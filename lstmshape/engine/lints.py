@@ -13,7 +13,8 @@ holds the forward features then the backward features.  So:
 
 * ``output[:, -1]`` (``output[-1]`` without batch_first) joins the forward
   direction's last step with the backward direction's *first* step, which has
-  seen a single element (LS403).
+  seen a single element (LS403).  The same holds for the merged output of a
+  Keras ``Bidirectional`` with ``return_sequences: true``.
 """
 
 from __future__ import annotations
@@ -78,11 +79,17 @@ def _backward_only(source: Source, origin: Origin, layer: str) -> Problem:
 
 
 def _mixed_last_step(source: Source, origin: Origin, layer: str) -> Problem:
+    hint = _join_hint(origin.layer)
+    if origin.framework == "keras":
+        hint = (
+            f"give the layer {origin.layer} wraps return_sequences: false: Keras then merges "
+            "each direction's final output (the backward one after reading the whole sequence)"
+        )
     return Problem(
         "LS403",
         f"{source.text} takes the last time step of bidirectional {origin.layer}: its "
         "forward half has seen the whole sequence, but its backward half only the last element",
         source.at,
-        hint=_join_hint(origin.layer),
+        hint=hint,
         layer=layer,
     )

@@ -18,6 +18,7 @@ class Origin:
     bidirectional: bool = False
     time_axis: int | None = None
     """Where time runs in a recurrent layer's sequence output."""
+    framework: str = "torch"
 
 
 @dataclass(frozen=True, slots=True)

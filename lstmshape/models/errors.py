@@ -64,24 +64,41 @@ def problems_from_validation(
     owner: str,
     fields: Iterable[str],
     foreign_keys: dict[str, str] | None = None,
+    removed_keys: dict[str, str] | None = None,
+    nested_fields: Iterable[str] = (),
+    wrapped_fields: dict[str, tuple[str, ...]] | None = None,
     layer: str | None = None,
 ) -> list[Problem]:
     """One problem for each pydantic error, at the node it is about.
 
     ``owner`` names what the keys belong to ("LSTM layer 'encoder'", "the
     spec"); ``foreign_keys`` hints at keys that belong to the other
-    framework or to another place.
+    framework or to another place; ``removed_keys`` are arguments the
+    framework once had, with what replaces them.  ``nested_fields`` hold a
+    wrapped layer (a union told apart by its type), whose tag pydantic puts
+    in the error path although the YAML has no such node; ``wrapped_fields``
+    are the keys each wrapped type takes.
     """
     known = list(fields)
+    nested = tuple(nested_fields)
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
+        loc, wrapped = _without_tag(tuple(item["loc"]), nested)
         at = (*prefix, *loc)
         kind = item["type"]
         where = label(loc, layer) if layer else label(at)
-        if kind == "extra_forbidden":
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            problems.append(_bad_wrapped(item, at, where, layer))
+        elif kind == "extra_forbidden":
             key = str(loc[-1])
-            problems.append(_unknown_key(key, at, owner, known, foreign_keys or {}, layer))
+            key_owner = f"the {wrapped} wrapped by {owner}" if wrapped else owner
+            if key in (removed_keys or {}):
+                message = f"{key} was removed in Keras 3; {key_owner} does not take it"
+                hint = (removed_keys or {})[key]
+                problems.append(Problem("LS109", message, at, hint=hint, layer=layer, on_key=True))
+                continue
+            keys = list((wrapped_fields or {}).get(wrapped, known)) if wrapped else known
+            problems.append(_unknown_key(key, at, key_owner, keys, foreign_keys or {}, layer))
         elif kind == "invalid_key" or loc[-1:] == ("[key]",):
             at = at[:-1] if loc[-1:] == ("[key]",) else at
             expected = "a string" if kind in ("invalid_key", "string_type") else _expected(item)
@@ -95,7 +112,10 @@ def problems_from_validation(
                 )
             )
         elif kind == "missing":
-            problems.append(Problem("LS102", f"{owner} is missing {loc[-1]}", at[:-1], layer=layer))
+            key_owner = f"the {wrapped} wrapped by {owner}" if wrapped else owner
+            problems.append(
+                Problem("LS102", f"{key_owner} is missing {loc[-1]}", at[:-1], layer=layer)
+            )
         elif kind == "invalid_dimension":
             problems.append(
                 Problem(
@@ -116,6 +136,37 @@ def problems_from_validation(
                 )
             )
     return problems
+
+
+def _without_tag(loc: NodePath, nested: tuple[str, ...]) -> tuple[NodePath, str | None]:
+    """``("layer", "LSTM", "units")`` is ``("layer", "units")`` about a wrapped LSTM."""
+    if len(loc) > 1 and loc[0] in nested and isinstance(loc[1], str):
+        return (loc[0], *loc[2:]), loc[1]
+    return loc, None
+
+
+def _bad_wrapped(item: Any, at: NodePath, where: str, layer: str | None) -> Problem:
+    value = item["input"]
+    ctx = item.get("ctx") or {}
+    if not isinstance(value, dict):
+        return Problem(
+            "LS103",
+            f"{where} should be a mapping with the wrapped layer's type and arguments, "
+            f"found {describe(value)}",
+            at,
+            layer=layer,
+        )
+    if "type" not in value:
+        return Problem("LS102", f"{where} has no type", at, layer=layer)
+    expected = str(ctx.get("expected_tags", "")).replace("'", "")
+    written = value["type"]
+    found = written if isinstance(written, str) else describe(written)
+    return Problem(
+        "LS104",
+        f"{where} is {found}, but the layer it sits in wraps only {expected}",
+        (*at, "type"),
+        layer=layer,
+    )
 
 
 def _expected(item: Any) -> str:

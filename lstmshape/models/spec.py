@@ -8,6 +8,7 @@ treats its tensors as unknown instead of reporting follow-on errors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -179,14 +180,18 @@ def _validate_layer(
             owner=f"{type_name} layer {name!r}",
             fields=model.model_fields,
             foreign_keys=framework.foreign_keys,
+            removed_keys=framework.removed_keys,
+            nested_fields=framework.nested_fields,
+            wrapped_fields=framework.wrapped_fields,
             layer=name,
         )
         return None
 
 
 def _default_name(type_name: str, counters: dict[str, int], taken: set[str]) -> str:
-    """Keras's scheme: lstm, lstm_1, lstm_2..., skipping names the spec uses."""
-    base = type_name.lower()
+    """Keras's scheme: lstm, lstm_1, simple_rnn..., skipping names the spec uses."""
+    base = re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", type_name))
+    base = base.lower()
     while True:
         count = counters.get(base, 0)
         counters[base] = count + 1
