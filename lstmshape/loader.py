@@ -229,7 +229,7 @@ class _Builder:
         raise _Abort(
             Problem(
                 "LS003",
-                f"the YAML tag {tag} is not allowed in a spec",
+                f"the YAML tag {_as_written(tag)} is not allowed in a spec",
                 (),
                 hint="a spec holds only plain mappings, lists, strings, numbers, "
                 "booleans and null; remove the tag",
@@ -303,6 +303,12 @@ class _Builder:
             merged.update(source)
         merged.update(finished.mapping)  # and keys written out win over merged ones
         return merged
+
+
+def _as_written(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` as the user wrote it: ``!!python/object``."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 class _MergeKey:
