@@ -58,14 +58,17 @@ class Positions:
     def record_value(self, path: NodePath, position: Position) -> None:
         self._values[path] = position
 
+    def record_value_if_new(self, path: NodePath, position: Position) -> None:
+        self._values.setdefault(path, position)
+
     def record_key(self, path: NodePath, position: Position) -> None:
         self._keys[path] = position
 
     def of_value(self, path: NodePath) -> Position:
         """Where the value at ``path`` starts, or its nearest known ancestor.
 
-        Values reached through an alias or a merge key have no position of
-        their own; they are reported where the alias stands.
+        Values inside an alias have no position of their own; they are
+        reported where the alias stands (merged keys too).
         """
         while path:
             found = self._values.get(path)
@@ -229,7 +232,7 @@ class _Builder:
         raise _Abort(
             Problem(
                 "LS003",
-                f"the YAML tag {tag} is not allowed in a spec",
+                f"the YAML tag {_as_written(tag)} is not allowed in a spec",
                 (),
                 hint="a spec holds only plain mappings, lists, strings, numbers, "
                 "booleans and null; remove the tag",
@@ -293,6 +296,11 @@ class _Builder:
                 position,
             )
         parent.merges.extend(sources)
+        # A merged value is reported where the alias stands, unless the key is
+        # also written out (that one wins, in the data and in the positions).
+        for source in sources:
+            for key in source:
+                self.positions.record_value_if_new((*parent.path, key), position)
 
     @staticmethod
     def _finish_mapping(finished: _Collection) -> dict[Any, Any]:
@@ -303,6 +311,12 @@ class _Builder:
             merged.update(source)
         merged.update(finished.mapping)  # and keys written out win over merged ones
         return merged
+
+
+def _as_written(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` as the user wrote it: ``!!python/object``."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 class _MergeKey:

@@ -11,23 +11,27 @@ class IndexProblem(ValueError):
 
 
 def apply_subscript(shape: Shape, items: Subscript) -> Shape:
-    ellipses = sum(1 for item in items if item is Ellipsis)
-    if ellipses > 1:
-        raise IndexProblem("an index can only have a single ellipsis ('...')")
     consuming = sum(1 for item in items if item is not None and item is not Ellipsis)
     if consuming > len(shape):
         raise IndexProblem(f"too many indices: {consuming} for a tensor of {len(shape)} dimensions")
-    if ellipses == 0:
+    if Ellipsis not in items:
         items = (*items, Ellipsis)
+    # Like torch, every '...' stands for the dimensions no other entry takes;
+    # a second '...' is allowed (x[..., ...]) and covers what is left of them.
+    fill = len(shape) - consuming
     result: list[Dim] = []
     axis = 0
     for item in items:
         if item is None:
             result.append(1)
         elif item is Ellipsis:
-            fill = len(shape) - consuming
             result.extend(shape[axis : axis + fill])
             axis += fill
+        elif axis >= len(shape):
+            raise IndexProblem(
+                f"the index reaches past the last dimension: each '...' stands for {fill} "
+                f"of the tensor's {len(shape)} dimensions here"
+            )
         elif isinstance(item, slice):
             result.append(_slice_length(item, shape[axis], axis))
             axis += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -82,7 +83,15 @@ def problems_from_validation(
     known = list(fields)
     nested = tuple(nested_fields)
     problems = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    # A misspelt key (hiden_size, or Keras's units) also leaves its real key
+    # missing; the unknown-key hint already names it, so say it once.
+    suggested = {
+        _suggestion(str(item["loc"][-1]), known, foreign_keys or {})
+        for item in items
+        if item["type"] == "extra_forbidden"
+    }
+    for item in items:
         loc, wrapped = _without_tag(tuple(item["loc"]), nested)
         at = (*prefix, *loc)
         kind = item["type"]
@@ -112,6 +121,8 @@ def problems_from_validation(
                 )
             )
         elif kind == "missing":
+            if loc[-1] in suggested and not wrapped:
+                continue
             key_owner = f"the {wrapped} wrapped by {owner}" if wrapped else owner
             problems.append(
                 Problem("LS102", f"{key_owner} is missing {loc[-1]}", at[:-1], layer=layer)
@@ -184,6 +195,20 @@ def _expected(item: Any) -> str:
         return f"a list of at least {ctx.get('min_length')} item(s)"
     message = str(item["msg"])
     return message[len("Input should be ") :] if message.startswith("Input should be ") else message
+
+
+def _suggestion(key: str, known: list[str], foreign_keys: dict[str, str]) -> str | None:
+    """The known key a misspelt or foreign ``key`` stands for, if one is clear."""
+    hint = foreign_keys.get(key)
+    if hint is not None:
+        # The hint ends with what to write instead ("... torch calls it hidden_size").
+        mentioned = {
+            match.start(): field
+            for field in known
+            for match in re.finditer(rf"\b{re.escape(field)}\b", hint)
+        }
+        return mentioned[max(mentioned)] if mentioned else None
+    return did_you_mean(key, known)
 
 
 def _unknown_key(

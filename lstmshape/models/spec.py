@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from lstmshape.diagnostics import Problem
-from lstmshape.models.common import LayerBase, LayerName, ShapeField, StrictModel
+from lstmshape.models.common import DimField, LayerBase, LayerName, ShapeField, StrictModel
 from lstmshape.models.errors import describe, did_you_mean, problems_from_validation
 from lstmshape.models.registry import FRAMEWORKS, Framework
 from lstmshape.shapes import Shape
@@ -31,6 +31,7 @@ class SpecHeader(StrictModel):
 
 
 _HEADER_KEYS = list(SpecHeader.model_fields)
+_DIM_ADAPTER: TypeAdapter[Any] = TypeAdapter(DimField, config={"strict": True})
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ class ParsedLayer:
 class ParsedSpec:
     framework: Framework
     name: str
-    inputs: dict[str, Shape]
+    inputs: dict[str, Shape | None]
+    """None for an input whose shape is not even a list (already reported)."""
     layers: list[ParsedLayer]
 
 
@@ -97,19 +99,32 @@ def _header_problems(error: ValidationError, data: dict[str, Any]) -> list[Probl
     return problems
 
 
-def _valid_inputs(raw: Any) -> dict[str, Shape]:
+def _valid_inputs(raw: Any) -> dict[str, Shape | None]:
+    """Every input that has a valid name, even when its shape is invalid.
+
+    An invalid shape is already reported (LS107/LS103); keeping the input
+    with unknown dimensions lets layers that read it resolve instead of
+    reporting the same mistake again as a missing or ambiguous input.
+    """
     if not isinstance(raw, dict):
         return {}
-    inputs = {}
+    inputs: dict[str, Shape | None] = {}
     for name, dims in raw.items():
-        try:
-            shape = SpecHeader.model_validate(
-                {"framework": "torch", "inputs": {name: dims}, "layers": [{}]}
-            ).inputs[name]
-        except ValidationError:
+        if not isinstance(name, str):
             continue
-        inputs[name] = tuple(shape)
+        if not isinstance(dims, list):
+            inputs[name] = None
+            continue
+        inputs[name] = tuple(dim if _is_valid_dim(dim) else None for dim in dims)
     return inputs
+
+
+def _is_valid_dim(dim: Any) -> bool:
+    try:
+        _DIM_ADAPTER.validate_python(dim)
+    except ValidationError:
+        return False
+    return True
 
 
 def _parse_layers(

@@ -1,0 +1,57 @@
+"""The JSON reporter: the contract other tools read."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from lstmshape.report import Summary
+from lstmshape.reporters.json import JsonReporter
+from lstmshape.runner import check_text
+
+BROKEN = """framework: torch
+inputs:
+  x: [B, T, 8]
+layers:
+  - name: enc
+    type: LSTM
+    input_size: 8
+    hiden_size: 4
+  - name: head
+    type: Linear
+    input: enc.h_n
+    in_features: 4
+    out_features: 2
+"""
+
+
+def test_unknown_tensors_and_params_are_null() -> None:
+    out = io.StringIO()
+    reporter = JsonReporter(out)
+    reporter.start()
+    for report in check_text(BROKEN, "s.yaml"):
+        reporter.handle(report)
+    reporter.finish(Summary(files=1, errors=1))
+    document = json.loads(out.getvalue())
+    enc, head = document["files"][0]["layers"]
+    assert enc == {"name": "enc", "type": "LSTM", "tensors": {}, "params": None}
+    # the broken layer's tensors are unknown, so the head is not blamed again
+    assert head == {"name": "head", "type": "Linear", "tensors": {"output": None}, "params": 10}
+    assert [d["code"] for d in document["files"][0]["diagnostics"]] == ["LS101"]
+    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0}
+
+
+def test_file_level_problem_has_null_framework() -> None:
+    out = io.StringIO()
+    reporter = JsonReporter(out)
+    reporter.start()
+    for report in check_text("a: [1\n", "s.yaml"):
+        reporter.handle(report)
+    reporter.finish(Summary(files=1, errors=1))
+    (file,) = json.loads(out.getvalue())["files"]
+    assert file["framework"] is None
+    assert file["name"] is None
+    assert file["layers"] == []
+    assert file["params"] == 0
+    assert file["diagnostics"][0]["code"] == "LS001"
+    assert file["diagnostics"][0]["layer"] is None

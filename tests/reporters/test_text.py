@@ -1,0 +1,69 @@
+"""The text reporter: table, located diagnostics with caret, summary."""
+
+from __future__ import annotations
+
+import io
+
+from lstmshape.report import Summary
+from lstmshape.reporters.text import TextReporter
+from lstmshape.runner import check_text
+
+SPEC = """framework: torch
+inputs:
+  x: [B, T, 8]
+layers:
+  - name: enc
+    type: LSTM
+    input_size: 8
+    hidden_size: 4
+    dropout: 0.5
+  - name: head
+    type: Linear
+    input: '[enc.h_n'
+    in_features: 4
+    out_features: 2
+"""
+
+
+def render(text: str) -> str:
+    out = io.StringIO()
+    reporter = TextReporter(out, False)
+    reporter.start()
+    summary = Summary(files=1)
+    for report in check_text(text, "m.yaml"):
+        summary.add(report)
+        reporter.handle(report)
+    reporter.finish(summary)
+    return out.getvalue()
+
+
+def test_table_rows_and_status() -> None:
+    text = render(SPEC)
+    # LSTM(8, 4): 4*4*(8+4) + 2*4*4 = 224; Linear(4, 2): 4*2 + 2 = 10
+    assert "m.yaml · m (torch) · 234 params" in text
+    enc = next(line for line in text.splitlines() if line.startswith("enc "))
+    assert "[B, T, 4]" in enc  # output, as read by torch: (L=B, N=T, H)
+    assert "[1, T, 4]" in enc  # h_n and c_n
+    assert enc.rstrip().endswith("warning")
+    head = next(line for line in text.splitlines() if line.startswith("head "))
+    assert head.rstrip().endswith("error")
+
+
+def test_diagnostics_with_source_line_and_caret() -> None:
+    lines = render(SPEC).splitlines()
+    start = lines.index(
+        "m.yaml:12:12: LS201 error: '[enc.h_n' is not a reference: expected NAME or "
+        "LAYER.TENSOR, optionally followed by an index such as [:, -1, :]"
+    )
+    assert lines[start + 1] == " 12 |     input: '[enc.h_n'"
+    assert lines[start + 2] == "    |            ^"
+    assert any(line.startswith("m.yaml:9:14: LS401 warning: ") for line in lines)
+
+
+def test_summary_line() -> None:
+    assert render(SPEC).splitlines()[-1] == "Checked 1 file: 1 error, 1 warning."
+
+
+def test_brackets_are_printed_not_read_as_markup() -> None:
+    text = render(SPEC.replace("input: '[enc.h_n'", "input: '[bold]x'"))
+    assert "'[bold]x'" in text

@@ -1,0 +1,163 @@
+"""The command line end to end: exit codes, options, formats, discovery."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lstmshape.cli import cli, main
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+GOOD = EXAMPLES / "positive" / "pytorch-tutorial.yaml"
+BAD = EXAMPLES / "negative" / "feature-mismatch.yaml"
+WARNING = EXAMPLES / "negative" / "dropout-single-layer.yaml"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_good_spec_exits_0() -> None:
+    code, out, _ = invoke("check", str(GOOD))
+    assert code == 0
+    assert "Checked 1 file: 0 errors, 0 warnings." in out
+
+
+def test_error_exits_1() -> None:
+    assert invoke("check", str(BAD))[0] == 1
+
+
+def test_warning_exits_0_and_1_with_strict() -> None:
+    assert invoke("check", str(WARNING))[0] == 0
+    assert invoke("check", "--strict", str(WARNING))[0] == 1
+
+
+def test_missing_path_exits_2_and_other_files_are_still_checked(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    code, out, err = invoke("check", "--format", "json", str(missing), str(BAD))
+    assert code == 2
+    assert f"{missing}: no such file or directory" in err
+    document = json.loads(out)
+    assert [file["path"] for file in document["files"]] == [str(BAD)]
+    assert document["summary"]["errors"] == 1
+
+
+def test_directory_without_specs_exits_2(tmp_path: Path) -> None:
+    code, _, err = invoke("check", str(tmp_path))
+    assert code == 2
+    assert "no *.yaml or *.yml files" in err
+
+
+@pytest.mark.parametrize(
+    "args", [["check", "--format", "xml", "x.yaml"], ["check", "--bogus", "x.yaml"], ["check"]]
+)
+def test_bad_usage_exits_2(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "Usage:" in result.stderr
+
+
+def test_main_returns_exit_codes_without_exiting(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(GOOD)]) == 0
+    assert main(["check", str(BAD)]) == 1
+    assert main(["check", "--format", "xml", str(GOOD)]) == 2
+    assert "Invalid value for '--format'" in capsys.readouterr().err
+
+
+def test_directories_are_searched_recursively(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "a" / "one.yaml").write_text(GOOD.read_text())
+    (tmp_path / "a" / "b" / "two.yml").write_text(BAD.read_text())
+    (tmp_path / "a" / "notes.txt").write_text("not a spec")
+    (tmp_path / ".hidden" / "three.yaml").write_text(BAD.read_text())
+    code, out, _ = invoke("check", "--format", "json", str(tmp_path))
+    paths = [Path(file["path"]).relative_to(tmp_path) for file in json.loads(out)["files"]]
+    assert sorted(paths) == [Path("a/b/two.yml"), Path("a/one.yaml")]
+    assert code == 1
+
+
+def test_json_document_shape() -> None:
+    code, out, _ = invoke("check", "--format", "json", str(GOOD), str(BAD))
+    assert code == 1
+    document = json.loads(out)
+    assert set(document) == {"files", "summary"}
+    assert document["summary"] == {"files": 2, "errors": 1, "warnings": 0}
+    good, bad = document["files"]
+    for file in (good, bad):
+        assert set(file) == {"path", "framework", "name", "layers", "params", "diagnostics"}
+        for entry in file["layers"]:
+            assert set(entry) == {"name", "type", "tensors", "params"}
+    assert good["framework"] == "torch"
+    assert good["name"] == "tutorial"
+    assert good["params"] == 18944 + 65
+    assert good["layers"][0] == {
+        "name": "lstm",
+        "type": "LSTM",
+        "tensors": {"output": [32, 10, 64], "h_n": [1, 32, 64], "c_n": [1, 32, 64]},
+        "params": 18944,
+    }
+    assert good["layers"][1]["tensors"] == {"output": [32, 1]}
+    (diagnostic,) = bad["diagnostics"]
+    assert diagnostic == {
+        "severity": "error",
+        "code": "LS301",
+        "message": "lstm.input_size is 16 but its input x has 8 features (last dim of [20, B, 8])",
+        "hint": "set input_size: 8",
+        "line": 7,
+        "column": 17,
+        "layer": "lstm",
+    }
+
+
+def test_text_output_has_located_lines_with_source_and_caret() -> None:
+    _, out, _ = invoke("check", "--no-color", str(BAD))
+    lines = out.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{BAD}:7:17: LS301 error:"))
+    assert lines[index + 1] == " 7 |     input_size: 16"
+    assert lines[index + 2] == "   |                 ^"
+    assert lines[index + 3] == "  = hint: set input_size: 8"
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--no-color"], {"FORCE_COLOR": "1"}),
+        ([], {"NO_COLOR": "1", "FORCE_COLOR": ""}),
+    ],
+)
+def test_no_color(args: list[str], env: dict[str, str]) -> None:
+    _, out, _ = invoke("check", *args, str(BAD), str(WARNING), env=env)
+    assert "LS301" in out
+    assert "\x1b[" not in out
+
+
+def test_force_color_does_colour() -> None:
+    """The NO_COLOR test above would pass vacuously if colour never appeared."""
+    _, out, _ = invoke("check", str(BAD), env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[" in out
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "lstmshape", "check", "--format", "json", str(BAD)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert completed.returncode == 1
+    assert json.loads(completed.stdout)["summary"]["errors"] == 1
+    assert completed.stderr == ""
+
+
+def test_version() -> None:
+    code, out, _ = invoke("--version")
+    assert code == 0
+    assert out.startswith("lstmshape, version ")

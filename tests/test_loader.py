@@ -1,0 +1,159 @@
+"""The positioned, safe YAML loader."""
+
+from __future__ import annotations
+
+import pytest
+
+from lstmshape import loader
+from lstmshape.loader import load_yaml
+
+
+def only_document(text: str) -> loader.Document:
+    result = load_yaml(text)
+    assert result.problems == []
+    (document,) = result.documents
+    return document
+
+
+def test_values_and_keys_have_1_based_positions() -> None:
+    document = only_document("framework: torch\nlayers:\n  - type: LSTM\n    hidden_size: 4\n")
+    positions = document.positions
+    assert positions.of_value(()) == (1, 1)
+    assert positions.of_value(("framework",)) == (1, 12)
+    assert positions.of_key(("framework",)) == (1, 1)
+    assert positions.of_value(("layers", 0)) == (3, 5)
+    assert positions.of_value(("layers", 0, "hidden_size")) == (4, 18)
+    assert positions.of_key(("layers", 0, "hidden_size")) == (4, 5)
+    # an unknown path falls back to its nearest known ancestor
+    assert positions.of_value(("layers", 0, "nothing", 3)) == (3, 5)
+
+
+def test_flow_sequence_items_have_their_own_positions() -> None:
+    document = only_document("x: [B, 20, 8]\n")
+    assert document.data == {"x": ["B", 20, 8]}
+    assert document.positions.of_value(("x", 1)) == (1, 8)
+
+
+def test_plain_types() -> None:
+    document = only_document("a: 1\nb: 1.5\nc: true\nd: null\ne: '8'\nf: 2024-01-01\n")
+    assert document.data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": "8", "f": "2024-01-01"}
+
+
+def test_merge_keys_and_aliases() -> None:
+    text = (
+        "base: &base {input_size: 8, hidden_size: 4}\n"
+        "other: &other {hidden_size: 9, bias: false}\n"
+        "a: {<<: *base, hidden_size: 16}\n"
+        "b: {<<: [*base, *other]}\n"
+        "c: *base\n"
+    )
+    data = only_document(text).data
+    assert data["a"] == {"input_size": 8, "hidden_size": 16}  # written keys win
+    assert data["b"] == {"input_size": 8, "hidden_size": 4, "bias": False}  # first merged wins
+    assert data["c"] == {"input_size": 8, "hidden_size": 4}
+
+
+def test_merged_values_are_located_at_the_alias() -> None:
+    document = only_document("base: &b {n: 1, m: 2}\nlayer:\n  name: x\n  <<: *b\n  m: 3\n")
+    assert document.data["layer"] == {"name": "x", "n": 1, "m": 3}
+    assert document.positions.of_value(("layer", "n")) == (4, 7)
+    assert document.positions.of_value(("layer", "m")) == (5, 6)  # written out wins
+
+
+def test_merge_of_a_scalar_is_ls001() -> None:
+    result = load_yaml("a: &a 1\nb: {<<: *a}\n")
+    assert result.documents == []
+    ((problem, position),) = result.problems
+    assert problem.code == "LS001"
+    assert position == (2, 9)
+
+
+def test_duplicate_key_keeps_the_first_and_reports_the_second() -> None:
+    result = load_yaml("a: 1\nb: 2\na: 3\n")
+    (document,) = result.documents
+    assert document.data == {"a": 1, "b": 2}
+    ((problem, position),) = document.problems
+    assert problem.code == "LS002"
+    assert "already stands at line 1" in problem.message
+    assert position == (3, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "shown"),
+    [
+        ("a: !!python/object:os.system x\n", (1, 4), "!!python/object:os.system"),
+        ("a: !custom 1\n", (1, 4), "!custom"),
+        ("a: !!binary aGVsbG8=\n", (1, 4), "!!binary"),
+        ("a: !!set {x}\n", (1, 4), "!!set"),
+        ("a: !!python/name:os.system\n", (1, 4), "!!python/name:os.system"),
+    ],
+)
+def test_tags_are_refused(text: str, position: tuple[int, int], shown: str) -> None:
+    result = load_yaml(text)
+    assert result.documents == []
+    ((problem, where),) = result.problems
+    assert problem.code == "LS003"
+    assert f"tag {shown} is not allowed" in problem.message
+    assert where == position
+
+
+def test_standard_plain_tags_are_allowed() -> None:
+    assert only_document("a: !!int '3'\nb: !!str 4\n").data == {"a": 3, "b": "4"}
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("a: [1, 2\n", (2, 1)),
+        ("a: b: c\n", (1, 5)),
+        ("a:\n\t- 1\n", (2, 1)),
+        ("- a\nb: 1\n", (2, 1)),
+    ],
+)
+def test_syntax_errors_are_ls001_at_the_problem(text: str, position: tuple[int, int]) -> None:
+    result = load_yaml(text)
+    assert result.documents == []
+    ((problem, where),) = result.problems
+    assert problem.code == "LS001"
+    assert problem.message.startswith("invalid YAML: ")
+    assert where == position
+
+
+def test_control_character_is_ls001() -> None:
+    ((problem, _),) = load_yaml("a: \x07\n").problems
+    assert problem.code == "LS001"
+
+
+def test_depth_limit() -> None:
+    depth = loader.MAX_DEPTH
+    assert load_yaml("[" * depth + "]" * depth).problems == []
+    result = load_yaml("[" * (depth + 1) + "]" * (depth + 1))
+    ((problem, where),) = result.problems
+    assert problem.code == "LS006"
+    assert where == (1, depth + 1)
+
+
+def test_alias_expansion_limit_stops_billion_laughs_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    result = load_yaml("\n".join(lines) + "\n")
+    assert result.documents == []
+    ((problem, _),) = result.problems
+    assert problem.code == "LS006"
+    assert "counting every alias" in problem.message
+
+
+def test_aliases_within_the_limit_are_shared_not_copied() -> None:
+    data = only_document("a: &a [1, 2]\nb: *a\n").data
+    assert data["b"] is data["a"]
+
+
+def test_several_documents() -> None:
+    result = load_yaml("a: 1\n---\nb: 2\n")
+    assert [document.data for document in result.documents] == [{"a": 1}, {"b": 2}]
+    assert result.documents[1].positions.of_value(("b",)) == (3, 4)
+
+
+def test_empty_text_has_no_document() -> None:
+    assert load_yaml("").documents == []
+    assert load_yaml("# only a comment\n").documents == []
