@@ -13,7 +13,8 @@ schema as soon as it is registered.  Two things are added around them:
   ``nn.LSTM``, ``torch.nn.LSTM``), generated from the framework's prefixes.
 
 What the schema cannot say (a reference to a layer that does not exist, a
-shape that does not fit) is left to ``lstmshape check``.
+shape that does not fit) is left to ``lstmshape check``; so is ``8.0`` where
+an integer is due, which JSON Schema counts as the integer 8.
 """
 
 from __future__ import annotations
