@@ -7,6 +7,7 @@ belongs to another checkout would test the wrong code, so those tests skip.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -26,10 +27,9 @@ def _script() -> Path | None:
     return None
 
 
+@functools.cache
 def _runs_this_checkout(script: Path) -> bool:
-    probe = (
-        "import sys, lstmshape.cli as c; sys.argv = ['lstmshape']; print(c.__file__)"
-    )
+    probe = "import sys, lstmshape.cli as c; sys.argv = ['lstmshape']; print(c.__file__)"
     shebang = script.read_text(errors="replace").splitlines()[0]
     interpreter = shebang[2:].strip() if shebang.startswith("#!") else sys.executable
     found = subprocess.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,7 @@ def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
 def test_every_setting_is_read(tmp_path: Path) -> None:
     config = write(
         tmp_path / "pyproject.toml",
-        '[tool.lstmshape]\nignore = ["LS404"]\nerror = ["LS401"]\nstrict = true\n'
-        'format = "json"\n',
+        '[tool.lstmshape]\nignore = ["LS404"]\nerror = ["LS401"]\nstrict = true\nformat = "json"\n',
     )
     settings = load_settings(config, tmp_path, FORMAT_CHOICES)
     assert (settings.ignore, settings.error, settings.strict, settings.format) == (
@@ -64,11 +64,9 @@ def test_a_dedicated_file_needs_no_table(tmp_path: Path) -> None:
         ('format = "xml"', "format should be one of"),
     ],
 )
-def test_bad_settings_are_errors_that_name_the_key(
-    tmp_path: Path, table: str, named: str
-) -> None:
+def test_bad_settings_are_errors_that_name_the_key(tmp_path: Path, table: str, named: str) -> None:
     config = write(tmp_path / "pyproject.toml", f"[tool.lstmshape]\n{table}\n")
-    with pytest.raises(ConfigError, match="pyproject.toml: \\[tool.lstmshape\\]") as caught:
+    with pytest.raises(ConfigError, match=re.escape("pyproject.toml: [tool.lstmshape]")) as caught:
         load_settings(None, tmp_path, FORMAT_CHOICES)
     assert named in str(caught.value)
     assert config.name in str(caught.value)

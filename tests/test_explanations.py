@@ -23,7 +23,11 @@ def test_every_code_has_an_explanation() -> None:
 
 def codes(path: Path, text: str, encoding: str = "utf-8") -> list[str]:
     path.write_bytes(text.encode(encoding))
-    return [diagnostic.code for report in check_file(path, path.name) for diagnostic in report.diagnostics]
+    return [
+        diagnostic.code
+        for report in check_file(path, path.name)
+        for diagnostic in report.diagnostics
+    ]
 
 
 @pytest.mark.parametrize("code", list(RULES))

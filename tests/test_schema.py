@@ -93,9 +93,7 @@ def test_the_schema_flags_what_check_flags(change: tuple[str, str], why: str | N
     assert (schema_errors(text) != []) == (why is not None), why
 
 
-SPECS = sorted(
-    path for suffix in ("*.yaml", "*.yml") for path in (REPO / "specs").rglob(suffix)
-)
+SPECS = sorted(path for suffix in ("*.yaml", "*.yml") for path in (REPO / "specs").rglob(suffix))
 
 
 @pytest.mark.parametrize("path", SPECS or [None], ids=lambda p: p.name if p else "none")

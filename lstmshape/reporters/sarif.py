@@ -20,7 +20,9 @@ from lstmshape.diagnostics import RULES, Diagnostic, Severity
 from lstmshape.explanations import EXPLANATIONS
 from lstmshape.report import ModelReport, Summary
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 _RULE_INDEX = {code: index for index, code in enumerate(RULES)}
 
