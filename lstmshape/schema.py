@@ -62,9 +62,19 @@ def build_schema() -> dict[str, Any]:
             }
             definition["title"] = f"{framework.key} {type_name}"
             variants.append({"$ref": ref})
+        spellings = [
+            spelling
+            for type_name in framework.layers
+            for spelling in _spellings(framework, type_name)
+        ]
         defs[_layer_union(framework.key)] = {
             "title": f"{framework.key} layer",
             "description": framework.type_hint,
+            # The type's own enum, besides the variants' ones: an editor completes every
+            # type of the framework and names them all when the type is wrong.
+            "type": "object",
+            "properties": {"type": {"enum": spellings, "description": framework.type_hint}},
+            "required": ["type"],
             "oneOf": variants,
         }
         clauses.append(

@@ -49,6 +49,8 @@ def test_each_framework_lists_its_layer_types_and_their_arguments(key: str) -> N
     union = SCHEMA["$defs"][f"{key}_layer"]
     variants = [SCHEMA["$defs"][ref["$ref"].rsplit("/", 1)[-1]] for ref in union["oneOf"]]
     assert len(variants) == len(framework.layers)
+    every_spelling = [s for v in variants for s in v["properties"]["type"]["enum"]]
+    assert union["properties"]["type"]["enum"] == every_spelling  # what editors complete
     for (type_name, model), variant in zip(framework.layers.items(), variants, strict=True):
         assert variant["properties"]["type"]["enum"][0] == type_name
         assert set(variant["properties"]) == set(model.model_fields)
