@@ -91,8 +91,8 @@ def build_schema() -> dict[str, Any]:
             }
         )
     return {
-        **header,
         "$schema": DIALECT,
+        **header,
         "title": "lstmshape spec",
         "description": "A recurrent model for lstmshape check: its framework, inputs and layers.",
         "allOf": clauses,
