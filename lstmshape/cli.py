@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn, TextIO
 
 import click
 
 from lstmshape import __version__
-from lstmshape.reporters import REPORTER_BY_NAME
+from lstmshape.reporters import AUTO, FORMAT_CHOICES
+
+EXIT_USAGE = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,30 +21,108 @@ def cli() -> None:
     """Check the shapes and parameter counts of PyTorch and Keras recurrent models."""
 
 
+def _fail(message: str) -> NoReturn:
+    click.echo(f"lstmshape: {message}", err=True)
+    raise click.exceptions.Exit(EXIT_USAGE)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(list(REPORTER_BY_NAME)),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    type=click.Choice(FORMAT_CHOICES),
+    default=None,
+    help="Report format. auto (the default) is github inside GitHub Actions, else text.",
 )
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) on warnings too.")
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+)
 @click.pass_context
 def check(
-    ctx: click.Context, paths: tuple[Path, ...], output_format: str, strict: bool, no_color: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output_format: str | None,
+    strict: bool | None,
+    no_color: bool,
+    quiet: bool,
+    output: Path | None,
+    config_path: Path | None,
 ) -> None:
     """Check spec files, and the *.yaml/*.yml files below directories."""
+    from lstmshape.config import ConfigError, load_settings
     from lstmshape.runner import run_check
 
-    ctx.exit(
-        run_check(
-            paths, output_format=output_format, strict=strict, color=False if no_color else None
+    try:
+        settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
+    except ConfigError as error:
+        _fail(str(error))
+
+    def run(out: TextIO | None) -> int:
+        return run_check(
+            paths,
+            output_format=output_format or settings.format or AUTO,
+            strict=bool(strict),
+            color=False if no_color else None,
+            quiet=quiet,
+            settings=settings,
+            out=out,
         )
-    )
+
+    if output is None:
+        ctx.exit(run(None))
+    try:
+        handle = output.open("w", encoding="utf-8")
+    except OSError as error:
+        _fail(f"{output}: cannot write the report: {error.strerror or error}")
+    with handle:
+        code = run(handle)
+    ctx.exit(code)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format (for editors and validators)."""
+    import json
+
+    from lstmshape.schema import build_schema
+
+    click.echo(json.dumps(build_schema(), indent=2))
+
+
+@cli.command()
+@click.argument("code", required=False)
+def explain(code: str | None) -> None:
+    """Explain a diagnostic code (such as LS301), with a failing and a fixed example.
+
+    Without CODE, list every code.
+    """
+    from lstmshape.diagnostics import RULES
+    from lstmshape.explanations import EXPLANATIONS, render
+    from lstmshape.models.errors import did_you_mean
+
+    if code is None:
+        for rule in RULES.values():
+            click.echo(f"{rule.code}  {rule.name:<26} {rule.severity.value:<8} {rule.summary}")
+        return
+    wanted = code.strip().upper()
+    if wanted not in RULES:
+        close = did_you_mean(wanted, RULES)
+        advice = f"; did you mean {close}?" if close else "; `lstmshape explain` lists them"
+        _fail(f"{code!r} is no lstmshape code{advice}")
+    click.echo(render(RULES[wanted], EXPLANATIONS[wanted]), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
+    except click.exceptions.Exit as exit_:
+        return exit_.exit_code
     except click.exceptions.Abort:
         click.echo("Aborted!", err=True)
         return 1

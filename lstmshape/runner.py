@@ -7,17 +7,20 @@ exist or holds no spec).
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.report import ModelReport, Summary
-from lstmshape.reporters import REPORTER_BY_NAME, Reporter
+from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
+from lstmshape.suppression import apply_settings
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -143,22 +146,33 @@ def _specs_below(directory: Path) -> Iterator[Path]:
 def run_check(
     paths: Iterable[Path],
     *,
-    output_format: str,
+    output_format: str = AUTO,
     strict: bool = False,
     color: bool | None = None,
+    quiet: bool = False,
+    settings: Settings | None = None,
     out: TextIO | None = None,
     errors: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
+    """Check ``paths`` and report in ``output_format``; returns the exit code.
+
+    The exit code depends on the diagnostics left after ``settings`` (ignored
+    codes, suppression comments, codes promoted to errors), never on the format.
+    """
     out = out if out is not None else sys.stdout
     errors = errors if errors is not None else sys.stderr
+    settings = settings if settings is not None else Settings()
+    name = resolve_format(output_format, os.environ if environ is None else environ)
     files, unusable = discover(paths, errors)
-    reporter: Reporter = REPORTER_BY_NAME[output_format](out, color)
+    reporter: Reporter = REPORTER_BY_NAME[name](out, ReporterOptions(color, quiet))
     summary = Summary(unusable_paths=unusable)
     reporter.start()
     for path in files:
         summary.files += 1
-        for report in check_file(path, str(path)):
+        for found in check_file(path, str(path)):
+            report = apply_settings(found, settings)
             summary.add(report)
             reporter.handle(report)
     reporter.finish(summary)
-    return summary.exit_code(strict)
+    return summary.exit_code(strict or settings.strict)

@@ -1,6 +1,8 @@
 """The default report for people: a table per spec, then each diagnostic as
 ``path:line:col: CODE severity: message`` with the YAML line and a caret.
 
+``--quiet`` prints the diagnostics alone, without tables or the summary.
+
 Colour follows rich's rules (a terminal, NO_COLOR, FORCE_COLOR) unless
 ``--no-color`` turns it off.  Every piece of user text goes through
 :class:`rich.text.Text`, never markup, so brackets in shapes print as written.
@@ -29,7 +31,8 @@ def _plural(count: int, word: str) -> str:
 
 
 class TextReporter:
-    def __init__(self, out: TextIO, color: bool | None) -> None:
+    def __init__(self, out: TextIO, color: bool | None, *, quiet: bool = False) -> None:
+        self._quiet = quiet
         is_terminal = out.isatty()
         width = None if is_terminal or "COLUMNS" in os.environ else _PLAIN_WIDTH
         self._console = Console(
@@ -47,6 +50,10 @@ class TextReporter:
 
     def handle(self, report: ModelReport) -> None:
         console = self._console
+        if self._quiet:
+            for diagnostic in report.diagnostics:
+                self._print_diagnostic(report, diagnostic)
+            return
         if report.framework is not None:
             title = Text.assemble(
                 (report.path, "bold"),
@@ -61,6 +68,8 @@ class TextReporter:
             console.print()
 
     def finish(self, summary: Summary) -> None:
+        if self._quiet:
+            return
         counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}"
         checked = f"Checked {_plural(summary.files, 'file')}: {counts}."
         style = (

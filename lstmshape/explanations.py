@@ -1,0 +1,373 @@
+"""The long explanation of every diagnostic code, with a failing and a fixed spec.
+
+``lstmshape explain LS301`` prints one of these; the SARIF report carries
+them as rule help.  The codes themselves live in
+:data:`lstmshape.diagnostics.RULES` alone; the tests check that every code
+has an explanation here, that each failing example really produces its code
+and that each fixed example is a clean spec.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from lstmshape.diagnostics import Rule
+
+
+@dataclass(frozen=True)
+class Explanation:
+    text: str
+    """What the code means and why it matters; paragraphs separated by blank lines."""
+    failing: str | None
+    """A spec that produces the code; None when no spec can (LS009)."""
+    fixed: str | None
+    """The same spec, corrected."""
+    encoding: str = "utf-8"
+    """How the failing example is saved (LS004 is about a file that is not UTF-8)."""
+
+    def help_text(self) -> str:
+        parts = [self.text]
+        if self.failing is not None and self.fixed is not None:
+            parts += ["Fails:", _indent(self.failing), "Fixed:", _indent(self.fixed)]
+        return "\n\n".join(parts)
+
+    def markdown(self) -> str:
+        parts = [self.text]
+        if self.failing is not None and self.fixed is not None:
+            parts += [
+                "Fails:",
+                f"```yaml\n{self.failing.rstrip()}\n```",
+                "Fixed:",
+                f"```yaml\n{self.fixed.rstrip()}\n```",
+            ]
+        return "\n\n".join(parts)
+
+
+def _indent(example: str) -> str:
+    return textwrap.indent(example.rstrip(), "    ")
+
+
+def render(rule: Rule, explanation: Explanation) -> str:
+    """The page ``lstmshape explain CODE`` prints."""
+    heading = f"{rule.code} {rule.name} ({rule.severity.value})"
+    body = [f"{heading}\n{'=' * len(heading)}", rule.summary, explanation.text]
+    if explanation.failing is not None and explanation.fixed is not None:
+        saved = "" if explanation.encoding == "utf-8" else f" (saved as {explanation.encoding})"
+        body += [
+            f"Example{saved}, which lstmshape reports as {rule.code}:",
+            _indent(explanation.failing),
+            "Fixed:",
+            _indent(explanation.fixed),
+        ]
+    return "\n\n".join(body) + "\n"
+
+
+def _spec(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+_HEAD = """\
+framework: torch
+inputs:
+  x: [B, T, 8]
+layers:
+"""
+
+_ENCODER = """\
+  - name: enc
+    type: LSTM
+    input_size: 8
+    hidden_size: 16
+    batch_first: true
+"""
+
+_BIDIRECTIONAL = _ENCODER + "    bidirectional: true\n"
+
+_JOINED = """\
+  - name: last
+    type: cat
+    tensors: ['enc.h_n[-2]', 'enc.h_n[-1]']
+    dim: 1
+"""
+
+_UNQUOTED_JOIN = _JOINED.replace("['enc.h_n[-2]', 'enc.h_n[-1]']", "[enc.h_n[-2], enc.h_n[-1]]")
+
+_DEEP = 70
+
+EXPLANATIONS: dict[str, Explanation] = {
+    "LS001": Explanation(
+        "The file is not valid YAML, so nothing in it can be checked. The message is the YAML "
+        "parser's, at the line and column where it gave up (which can be after the real "
+        "mistake).\n\nA common cause: inside a flow list [ ... ], a plain value cannot hold "
+        "[ ] , or :, so a reference with an index must be quoted there.",
+        _HEAD + _BIDIRECTIONAL + _UNQUOTED_JOIN,
+        _HEAD + _BIDIRECTIONAL + _JOINED,
+    ),
+    "LS002": Explanation(
+        "A mapping has the same key twice. YAML keeps only one of the two values, so one of "
+        "them is silently lost; lstmshape reports the second occurrence.",
+        _HEAD + _ENCODER + "    hidden_size: 32\n",
+        _HEAD + _ENCODER,
+    ),
+    "LS003": Explanation(
+        "A YAML tag (!name or !!type) other than the plain types. A spec holds only mappings, "
+        "lists, strings, numbers, booleans and null; tags that build Python objects are never "
+        "constructed, so lstmshape refuses the file rather than guess.",
+        _HEAD.replace("x: [B, T, 8]", "x: !tensor [B, T, 8]") + _ENCODER,
+        _HEAD + _ENCODER,
+    ),
+    "LS004": Explanation(
+        "The file cannot be read, or is not UTF-8 text. lstmshape reads specs as UTF-8 (with "
+        "or without a byte order mark); a file saved in another encoding, such as Latin-1 "
+        "with an accented letter, stops at the first byte that is not UTF-8.\n\nSave the "
+        "spec as UTF-8. The example below is the same text both times: what differs is how "
+        "it is saved.",
+        "name: modèle\n" + _HEAD + _ENCODER,
+        "name: modèle\n" + _HEAD + _ENCODER,
+        encoding="latin-1",
+    ),
+    "LS005": Explanation(
+        "The document is empty, or it is not a mapping. A spec is a mapping with framework, "
+        "inputs and layers at the top level; a list or a bare value is not one. Each document "
+        "of a multi-document file (separated by ---) is a spec of its own.",
+        _spec(
+            """
+            - framework: torch
+              inputs:
+                x: [B, T, 8]
+              layers:
+                - type: LSTM
+                  input_size: 8
+                  hidden_size: 16
+                  batch_first: true
+            """
+        ),
+        _HEAD + _ENCODER,
+    ),
+    "LS006": Explanation(
+        "The file exceeds one of lstmshape's input limits: it is larger than 10 MB, it nests "
+        "mappings and lists more than 64 levels deep, or its aliases expand to more than two "
+        "million values. A real spec is far below all three; the limits keep a hostile file "
+        "(a 'billion laughs' of nested aliases) from exhausting memory or the stack.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 8]\n  y: " + "[" * _DEEP + "]" * _DEEP) + _ENCODER,
+        _HEAD + _ENCODER,
+    ),
+    "LS009": Explanation(
+        "lstmshape itself failed on this file: this is a bug in lstmshape, not in the spec. "
+        "The other files are still checked. Please report it with the spec that triggers it. "
+        "No example spec is given, because a spec that triggers it is a bug to fix.",
+        None,
+        None,
+    ),
+    "LS101": Explanation(
+        "A key that the spec format, or the layer, does not have. A misspelt or foreign "
+        "argument would otherwise be silently ignored. When the key is the other framework's "
+        "name for an argument (Keras's units for torch's hidden_size), the hint says so.",
+        _HEAD + _ENCODER.replace("hidden_size: 16", "units: 16"),
+        _HEAD + _ENCODER,
+    ),
+    "LS102": Explanation(
+        "A required key of the spec, or a constructor argument the layer cannot be built "
+        "without, is missing: torch.nn.LSTM needs input_size and hidden_size, for instance.",
+        _HEAD + _ENCODER.replace("    hidden_size: 16\n", ""),
+        _HEAD + _ENCODER,
+    ),
+    "LS103": Explanation(
+        "A value has the wrong type: a string where the framework takes an integer, a number "
+        "where it takes true or false. lstmshape does not coerce ('16' is not 16), because the "
+        "framework would not either.",
+        _HEAD + _ENCODER.replace("hidden_size: 16", "hidden_size: '16'"),
+        _HEAD + _ENCODER,
+    ),
+    "LS104": Explanation(
+        "The layer type is not one the spec's framework has. Types may be written with the "
+        "framework's prefix (nn.LSTM, torch.nn.LSTM). When it is the other framework's type "
+        "(Keras's Dense in a torch spec), the hint names the equivalent.",
+        _HEAD
+        + _ENCODER
+        + "  - type: Dense\n    input: 'enc.output[:, -1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+        _HEAD
+        + _ENCODER
+        + "  - type: Linear\n    input: 'enc.output[:, -1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+    ),
+    "LS105": Explanation(
+        "framework: is neither torch nor keras. It decides which layer types and arguments "
+        "the spec may use, so nothing else is checked until it is right.",
+        _HEAD.replace("framework: torch", "framework: pytorch") + _ENCODER,
+        _HEAD + _ENCODER,
+    ),
+    "LS106": Explanation(
+        "Two layers, or a layer and an input, have the same name. References (input: NAME) "
+        "must say which one they mean, so names are unique in a spec.",
+        _HEAD + _ENCODER + _ENCODER.replace("input_size: 8", "input_size: 16"),
+        _HEAD
+        + _ENCODER
+        + _ENCODER.replace("input_size: 8", "input_size: 16").replace("name: enc", "name: enc2"),
+    ),
+    "LS107": Explanation(
+        "A shape has a dimension that is not a positive integer, a symbol such as B or T, or "
+        "null (unknown). Symbols stand for sizes known only at run time; two different "
+        "symbols are taken to be different sizes.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 0]") + _ENCODER,
+        _HEAD + _ENCODER,
+    ),
+    "LS108": Explanation(
+        "A constructor argument has a value the framework rejects when the layer is built: "
+        "a dropout outside 0 to 1, a proj_size not smaller than hidden_size, a size that is "
+        "not positive. The message quotes the framework's own error.",
+        _HEAD + _ENCODER + "    num_layers: 2\n    dropout: 1.5\n",
+        _HEAD + _ENCODER + "    num_layers: 2\n    dropout: 0.5\n",
+    ),
+    "LS201": Explanation(
+        "A reference is not NAME, NAME.TENSOR, or either followed by an index in Python "
+        "subscript syntax (enc.output[:, -1, :]). Indexes are parsed, never evaluated: only "
+        "integers, slices, ... and None are allowed.",
+        _HEAD
+        + _ENCODER
+        + "  - type: Linear\n    input: 'enc.output[:, -1'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+        _HEAD
+        + _ENCODER
+        + "  - type: Linear\n    input: 'enc.output[:, -1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+    ),
+    "LS202": Explanation(
+        "A reference names an input, a layer or a tensor that does not exist, or a layer "
+        "defined further down. A layer reads the spec's inputs and the layers above it; each "
+        "recurrent layer's tensors are output, h_n and, for LSTM, c_n.",
+        _HEAD
+        + _ENCODER
+        + "  - type: Linear\n    input: 'encoder.output[:, -1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+        _HEAD
+        + _ENCODER
+        + "  - type: Linear\n    input: 'enc.output[:, -1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+    ),
+    "LS203": Explanation(
+        "An index is out of range for the tensor, or has more entries than the tensor has "
+        "dimensions. A one-layer, one-direction LSTM's h_n is (1, batch, hidden): h_n[-1] "
+        "or h_n[0] is its only entry.",
+        _HEAD
+        + _ENCODER
+        + "  - type: Linear\n    input: 'enc.h_n[1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+        _HEAD
+        + _ENCODER
+        + "  - type: Linear\n    input: 'enc.h_n[-1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+    ),
+    "LS204": Explanation(
+        "The first layer has no input: and the spec has no single input to default to. Later "
+        "layers read the layer above by default; the first one reads the spec's only input, "
+        "so with several inputs it must name one.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 8]\n  lengths: [B]") + _ENCODER,
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 8]\n  lengths: [B]") + _ENCODER + "    input: x\n",
+    ),
+    "LS301": Explanation(
+        "A layer's input has a different number of features (its last dimension) than the "
+        "layer takes: input_size for recurrent layers, in_features for Linear. The framework "
+        "raises when the model runs; the hint gives the size that fits.",
+        _HEAD + _ENCODER.replace("input_size: 8", "input_size: 10"),
+        _HEAD + _ENCODER,
+    ),
+    "LS302": Explanation(
+        "A layer's input has a number of dimensions the layer does not accept: torch's "
+        "recurrent layers take a 3-D batch (or a 2-D single sequence), not a 4-D tensor.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, N, T, 8]") + _ENCODER,
+        _HEAD + _ENCODER,
+    ),
+    "LS303": Explanation(
+        "An initial state has a different shape than the layer's state: h_0 (and c_0) are "
+        "(num_layers * num_directions, batch, hidden_size), with the batch second even when "
+        "batch_first is true.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 8]\n  h0: [2, B, 16]")
+        + _ENCODER.replace("LSTM", "GRU")
+        + "    input: x\n    initial_state: h0\n",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 8]\n  h0: [1, B, 16]")
+        + _ENCODER.replace("LSTM", "GRU")
+        + "    input: x\n    initial_state: h0\n",
+    ),
+    "LS304": Explanation(
+        "A layer is given the wrong number of initial states: an LSTM takes two, (h_0, c_0); "
+        "a GRU or RNN takes one, h_0.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 8]\n  h0: [1, B, 16]\n  c0: [1, B, 16]")
+        + _ENCODER
+        + "    input: x\n    initial_state: h0\n",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 8]\n  h0: [1, B, 16]\n  c0: [1, B, 16]")
+        + _ENCODER
+        + "    input: x\n    initial_state: [h0, c0]\n",
+    ),
+    "LS305": Explanation(
+        "Tensors to concatenate differ in rank, or in a dimension other than the one they "
+        "are joined along; or dim is out of range. torch.cat raises when the model runs.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, 10, 8]\n  extra: [B, 12, 4]")
+        + "  - type: cat\n    tensors: [x, extra]\n    dim: -1\n",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, 10, 8]\n  extra: [B, 10, 4]")
+        + "  - type: cat\n    tensors: [x, extra]\n    dim: -1\n",
+    ),
+    "LS306": Explanation(
+        "A shape declared under a layer's expect: differs from the one lstmshape computes. "
+        "expect: states what the rest of the code relies on, so the spec fails when a change "
+        "upstream breaks it.",
+        _HEAD + _ENCODER + "    expect:\n      output: [B, T, 32]\n",
+        _HEAD + _ENCODER + "    expect:\n      output: [B, T, 16]\n",
+    ),
+    "LS401": Explanation(
+        "A recurrent layer has dropout but num_layers is 1. torch applies this dropout only "
+        "between stacked layers, so it does nothing (torch warns). Stack layers, or add a "
+        "Dropout layer after the recurrent one.",
+        _HEAD + _ENCODER + "    dropout: 0.2\n",
+        _HEAD + _ENCODER + "  - type: Dropout\n    p: 0.2\n",
+    ),
+    "LS402": Explanation(
+        "h_n[-1] of a bidirectional layer is only the backward direction of its last layer: "
+        "h_n holds, per layer, the forward state then the backward state. A model that reads "
+        "h_n[-1] as 'the final state' silently ignores the forward direction. Join "
+        "h_n[-2] and h_n[-1] instead.",
+        _HEAD
+        + _BIDIRECTIONAL
+        + "  - type: Linear\n    input: 'enc.h_n[-1]'\n    in_features: 16\n"
+        + "    out_features: 4\n",
+        _HEAD
+        + _BIDIRECTIONAL
+        + _JOINED
+        + "  - type: Linear\n    in_features: 32\n    out_features: 4\n",
+    ),
+    "LS403": Explanation(
+        "The last time step of a bidirectional output joins the forward direction's last "
+        "step with the backward direction's first one, which has seen a single element of "
+        "the sequence. Use the final states of both directions instead.",
+        _HEAD
+        + _BIDIRECTIONAL
+        + "  - type: Linear\n    input: 'enc.output[:, -1]'\n    in_features: 32\n"
+        + "    out_features: 4\n",
+        _HEAD
+        + _BIDIRECTIONAL
+        + _JOINED
+        + "  - type: Linear\n    in_features: 32\n    out_features: 4\n",
+    ),
+    "LS404": Explanation(
+        "A 2-D input to a torch recurrent layer is read as one unbatched sequence (L, H_in), "
+        "not as a batch: a batch dimension was probably forgotten. If one sequence is meant, "
+        "ignore this warning on that line.",
+        _HEAD.replace("x: [B, T, 8]", "x: [T, 8]") + _ENCODER,
+        _HEAD + _ENCODER,
+    ),
+    "LS405": Explanation(
+        "A recurrent layer reads another's output with a different batch_first: one writes "
+        "(batch, seq, feature), the other reads (seq, batch, feature), so batch and time are "
+        "silently swapped. Give both the same batch_first.",
+        _HEAD
+        + _ENCODER
+        + _ENCODER.replace("name: enc", "name: dec")
+        .replace("input_size: 8", "input_size: 16")
+        .replace("batch_first: true", "batch_first: false"),
+        _HEAD
+        + _ENCODER
+        + _ENCODER.replace("name: enc", "name: dec").replace("input_size: 8", "input_size: 16"),
+    ),
+}

@@ -1,0 +1,123 @@
+"""[tool.lstmshape] settings: found like ruff's, strict about unknown keys."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lstmshape.cli import cli
+from lstmshape.config import ConfigError, Settings, find_config, load_settings
+from lstmshape.reporters import FORMAT_CHOICES
+from tests.console import BROKEN_SPEC, WARNING_SPEC
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_the_nearest_pyproject_with_the_table_wins(tmp_path: Path) -> None:
+    outer = write(tmp_path / "pyproject.toml", '[tool.lstmshape]\nignore = ["LS404"]\n')
+    write(tmp_path / "sub" / "pyproject.toml", "[project]\nname = 'x'\n")  # no table: skipped
+    deep = tmp_path / "sub" / "deeper"
+    deep.mkdir()
+    assert find_config(deep) == outer
+    settings = load_settings(None, deep, FORMAT_CHOICES)
+    assert settings.ignore == {"LS404"}
+    assert settings.source == outer
+
+
+def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_settings(None, tmp_path, FORMAT_CHOICES) == Settings()
+
+
+def test_every_setting_is_read(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "pyproject.toml",
+        '[tool.lstmshape]\nignore = ["LS404"]\nerror = ["LS401"]\nstrict = true\nformat = "json"\n',
+    )
+    settings = load_settings(config, tmp_path, FORMAT_CHOICES)
+    assert (settings.ignore, settings.error, settings.strict, settings.format) == (
+        {"LS404"},
+        {"LS401"},
+        True,
+        "json",
+    )
+
+
+def test_a_dedicated_file_needs_no_table(tmp_path: Path) -> None:
+    config = write(tmp_path / "lstmshape.toml", 'error = ["LS404"]\n')
+    assert load_settings(config, tmp_path, FORMAT_CHOICES).error == {"LS404"}
+
+
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        ('ignored = ["LS404"]', "unknown setting 'ignored'; did you mean ignore?"),
+        ('ignore = ["LS999"]', "'LS999', which is no lstmshape code"),
+        ('ignore = "LS404"', "ignore should be a list of codes"),
+        ('strict = "yes"', "strict should be true or false, found the string 'yes'"),
+        ('format = "xml"', "format should be one of"),
+    ],
+)
+def test_bad_settings_are_errors_that_name_the_key(tmp_path: Path, table: str, named: str) -> None:
+    config = write(tmp_path / "pyproject.toml", f"[tool.lstmshape]\n{table}\n")
+    with pytest.raises(ConfigError, match=re.escape("pyproject.toml: [tool.lstmshape]")) as caught:
+        load_settings(None, tmp_path, FORMAT_CHOICES)
+    assert named in str(caught.value)
+    assert config.name in str(caught.value)
+
+
+def test_invalid_toml_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.lstmshape\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(None, tmp_path, FORMAT_CHOICES)
+
+
+def invoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_applies_ignore_error_and_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "warn.yaml", WARNING_SPEC)  # LS404, a warning
+    assert invoke(tmp_path, monkeypatch, "warn.yaml")[0] == 0
+    write(tmp_path / "pyproject.toml", "[tool.lstmshape]\nstrict = true\n")
+    assert invoke(tmp_path, monkeypatch, "warn.yaml")[0] == 1
+    write(tmp_path / "pyproject.toml", '[tool.lstmshape]\nerror = ["LS404"]\n')
+    code, out, _ = invoke(tmp_path, monkeypatch, "warn.yaml")
+    assert code == 1
+    assert "LS404 error:" in out
+    write(tmp_path / "pyproject.toml", '[tool.lstmshape]\nignore = ["LS404"]\nstrict = true\n')
+    code, out, _ = invoke(tmp_path, monkeypatch, "warn.yaml")
+    assert (code, "LS404" in out) == (0, False)
+
+
+def test_the_configured_format_yields_to_the_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "broken.yaml", BROKEN_SPEC)
+    write(tmp_path / "pyproject.toml", '[tool.lstmshape]\nformat = "github"\n')
+    code, out, _ = invoke(tmp_path, monkeypatch, "broken.yaml")
+    assert (code, out.startswith("::error file=broken.yaml,")) == (1, True)
+    code, out, _ = invoke(tmp_path, monkeypatch, "broken.yaml", "--format", "json")
+    assert (code, out.startswith("{")) == (1, True)
+
+
+def test_config_option_and_its_errors_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "broken.yaml", BROKEN_SPEC)
+    write(tmp_path / "ci.toml", '[tool.lstmshape]\nignore = ["LS301"]\n')
+    assert invoke(tmp_path, monkeypatch, "broken.yaml", "--config", "ci.toml")[0] == 0
+    write(tmp_path / "bad.toml", "[tool.lstmshape]\nstrictness = true\n")
+    code, out, err = invoke(tmp_path, monkeypatch, "broken.yaml", "--config", "bad.toml")
+    assert (code, out) == (2, "")
+    assert err == "lstmshape: bad.toml: unknown setting 'strictness'; did you mean strict?\n"

@@ -1,0 +1,64 @@
+"""Every code has an explanation whose failing example fails and whose fix is clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lstmshape.cli import cli
+from lstmshape.diagnostics import RULES
+from lstmshape.explanations import EXPLANATIONS
+from lstmshape.runner import check_file
+
+WITHOUT_EXAMPLE = {
+    "LS009": "an internal error is a bug in lstmshape: a spec that triggers it gets fixed",
+}
+
+
+def test_every_code_has_an_explanation() -> None:
+    assert list(EXPLANATIONS) == list(RULES)
+
+
+def codes(path: Path, text: str, encoding: str = "utf-8") -> list[str]:
+    path.write_bytes(text.encode(encoding))
+    return [
+        diagnostic.code
+        for report in check_file(path, path.name)
+        for diagnostic in report.diagnostics
+    ]
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_the_example_triggers_the_code_and_the_fix_is_clean(tmp_path: Path, code: str) -> None:
+    explanation = EXPLANATIONS[code]
+    if code in WITHOUT_EXAMPLE:
+        assert explanation.failing is None
+        pytest.skip(WITHOUT_EXAMPLE[code])
+    assert explanation.failing is not None
+    assert explanation.fixed is not None
+    # Through check_file, so LS004 (bytes that are not UTF-8) goes the real way.
+    assert code in codes(tmp_path / "failing.yaml", explanation.failing, explanation.encoding)
+    assert codes(tmp_path / "fixed.yaml", explanation.fixed) == []
+
+
+def test_explain_prints_the_page() -> None:
+    result = CliRunner().invoke(cli, ["explain", "ls301"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.startswith("LS301 feature-mismatch (error)\n")
+    assert EXPLANATIONS["LS301"].text in result.output
+    fixed = EXPLANATIONS["LS301"].fixed
+    assert fixed is not None
+    assert "\n".join("    " + line for line in fixed.splitlines()) in result.output
+
+
+def test_explain_lists_every_code_without_an_argument() -> None:
+    result = CliRunner().invoke(cli, ["explain"], catch_exceptions=False)
+    assert [line.split()[0] for line in result.output.splitlines()] == list(RULES)
+
+
+def test_an_unknown_code_exits_2() -> None:
+    result = CliRunner().invoke(cli, ["explain", "LS999"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "'LS999' is no lstmshape code" in result.stderr
