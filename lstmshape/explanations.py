@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from lstmshape.diagnostics import Rule
+from lstmshape.diagnostics import RULES, Rule
 
 
 @dataclass(frozen=True)
@@ -370,4 +370,98 @@ EXPLANATIONS: dict[str, Explanation] = {
         + _ENCODER
         + _ENCODER.replace("name: enc", "name: dec").replace("input_size: 8", "input_size: 16"),
     ),
+}
+
+_KERAS = "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n"
+_KERAS_ENCODER = (
+    "  - name: encoder\n    type: LSTM\n    units: 16\n    return_sequences: true\n"
+    "    return_state: true\n"
+)
+
+KERAS_EXPLANATIONS: dict[str, Explanation] = {
+    "LS109": Explanation(
+        "The argument was removed in Keras 3; Keras raises 'Unrecognized keyword arguments'. "
+        "time_major is gone (Keras layers are batch-major), batch_input_shape is replaced by "
+        "declaring the input with its batch under inputs:, and input_length by the sequence "
+        "length of the input.",
+        _KERAS + "  - type: LSTM\n    units: 16\n    time_major: false\n",
+        _KERAS + "  - type: LSTM\n    units: 16\n",
+    ),
+    "LS307": Explanation(
+        "The first layer's input_shape disagrees with the input declared under inputs:. "
+        "The declared input is what the layer reads, so the input_shape is wrong or stale. "
+        "Remove input_shape, or make it the input's shape without the batch.",
+        _KERAS + "  - type: LSTM\n    units: 16\n    input_shape: [10, 4]\n",
+        _KERAS + "  - type: LSTM\n    units: 16\n    input_shape: [10, 8]\n",
+    ),
+    "LS308": Explanation(
+        "A Keras layer with weights reads an input whose last dimension is unknown (null). "
+        "Keras sizes the kernel from that dimension when it builds the layer and raises "
+        "'Shapes used to initialize variables must be fully-defined'. Declare the number of "
+        "features.",
+        "framework: keras\ninputs:\n  x: [32, 10, null]\nlayers:\n  - type: Dense\n    units: 4\n",
+        _KERAS + "  - type: Dense\n    units: 4\n",
+    ),
+    "LS309": Explanation(
+        "A stateful recurrent layer keeps its states from one batch to the next, so Keras "
+        "needs a fixed batch size and raises when the batch is unknown. input_shape leaves "
+        "the batch unknown: declare the input with its batch size under inputs:.",
+        "framework: keras\nlayers:\n  - type: LSTM\n    units: 16\n    stateful: true\n"
+        "    input_shape: [10, 8]\n",
+        _KERAS + "  - type: LSTM\n    units: 16\n    stateful: true\n",
+    ),
+    "LS310": Explanation(
+        "A Bidirectional layer with merge_mode sum, mul or ave adds (or multiplies, or "
+        "averages) the two directions element by element, so both must have the same number "
+        "of units. Keras builds such a layer and fails when it runs ('The size of tensor a "
+        "must match the size of tensor b'). Give the backward layer the forward layer's units, "
+        "or use merge_mode: concat.",
+        _KERAS + "  - type: Bidirectional\n    merge_mode: sum\n"
+        "    layer: {type: LSTM, units: 16}\n"
+        "    backward_layer: {type: LSTM, units: 8, go_backwards: true}\n",
+        _KERAS + "  - type: Bidirectional\n    merge_mode: sum\n"
+        "    layer: {type: LSTM, units: 16}\n"
+        "    backward_layer: {type: LSTM, units: 16, go_backwards: true}\n",
+    ),
+    "LS406": Explanation(
+        "Keras uses input_shape only on the first layer of a Sequential model; on any other "
+        "layer it is ignored (with a warning), so the shape written there checks nothing. "
+        "Remove it, or state the shape you rely on under expect:.",
+        _KERAS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: Dense\n    units: 4\n    input_shape: [10, 16]\n",
+        _KERAS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: Dense\n    units: 4\n    expect:\n      output: [32, 10, 4]\n",
+    ),
+    "LS407": Explanation(
+        "Keras recurrent layers clip dropout and recurrent_dropout into [0, 1] without a "
+        "word: 1.5 becomes 1.0 (every input dropped), -0.1 becomes 0.0. Write the rate you "
+        "mean, between 0 and 1.",
+        _KERAS + "  - type: LSTM\n    units: 16\n    dropout: 1.5\n",
+        _KERAS + "  - type: LSTM\n    units: 16\n    dropout: 0.5\n",
+    ),
+    "LS408": Explanation(
+        "Keras 3 still accepts Embedding's input_length but ignores it (with a deprecation "
+        "warning): the sequence length comes from the input. Remove it.",
+        "framework: keras\ninputs:\n  tokens: [32, 10]\nlayers:\n"
+        "  - type: Embedding\n    input_dim: 1000\n    output_dim: 16\n    input_length: 10\n",
+        "framework: keras\ninputs:\n  tokens: [32, 10]\nlayers:\n"
+        "  - type: Embedding\n    input_dim: 1000\n    output_dim: 16\n",
+    ),
+    "LS409": Explanation(
+        "The layer is given more initial states than it has: Keras uses the first ones and "
+        "silently ignores the rest. A GRU or SimpleRNN has one state (state_h), an LSTM two "
+        "(state_h, state_c), a Bidirectional layer those of both directions.",
+        _KERAS + _KERAS_ENCODER + "  - type: GRU\n    units: 16\n    input: encoder\n"
+        "    initial_state: [encoder.state_h, encoder.state_c]\n",
+        _KERAS + _KERAS_ENCODER + "  - type: GRU\n    units: 16\n    input: encoder\n"
+        "    initial_state: [encoder.state_h]\n",
+    ),
+}
+
+# In the registry's order, so that listings and SARIF rules follow the codes.
+EXPLANATIONS = {
+    code: explanation
+    for code in RULES
+    for explanation in [{**EXPLANATIONS, **KERAS_EXPLANATIONS}.get(code)]
+    if explanation is not None
 }
