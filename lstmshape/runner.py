@@ -16,6 +16,7 @@ from lstmshape.diagnostics import Diagnostic, Problem
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Positions, load_yaml
 from lstmshape.models.spec import parse_spec
+from lstmshape.progress import progress_bar
 from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import REPORTER_BY_NAME, Reporter
 
@@ -155,10 +156,14 @@ def run_check(
     reporter: Reporter = REPORTER_BY_NAME[output_format](out, color)
     summary = Summary(unusable_paths=unusable)
     reporter.start()
-    for path in files:
-        summary.files += 1
-        for report in check_file(path, str(path)):
-            summary.add(report)
-            reporter.handle(report)
+    with progress_bar(len(files), output_format, errors) as bar:
+        for path in files:
+            summary.files += 1
+            reports = check_file(path, str(path))
+            with bar.lifted():
+                for report in reports:
+                    summary.add(report)
+                    reporter.handle(report)
+            bar.advance()
     reporter.finish(summary)
     return summary.exit_code(strict)
