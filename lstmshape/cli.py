@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -145,4 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
+    # Pydantic looks for plugins by scanning every installed distribution the
+    # first time it builds a validator; lstmshape's configs are its own and
+    # are not for plugins to observe.  A value the user sets is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.exit(main())

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lstmshape.diagnostics import Diagnostic, Severity
-from lstmshape.engine.graph import LayerResult
+
+if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not pay for it
+    from lstmshape.engine.graph import LayerResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

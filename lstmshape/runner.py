@@ -18,6 +18,7 @@ from lstmshape.diagnostics import Diagnostic, Problem
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Positions, load_yaml
 from lstmshape.models.spec import parse_spec
+from lstmshape.progress import progress_bar
 from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.suppression import apply_settings
@@ -168,11 +169,14 @@ def run_check(
     reporter: Reporter = REPORTER_BY_NAME[name](out, ReporterOptions(color, quiet))
     summary = Summary(unusable_paths=unusable)
     reporter.start()
-    for path in files:
-        summary.files += 1
-        for found in check_file(path, str(path)):
-            report = apply_settings(found, settings)
-            summary.add(report)
-            reporter.handle(report)
+    with progress_bar(len(files), name, errors) as bar:
+        for path in files:
+            summary.files += 1
+            reports = [apply_settings(found, settings) for found in check_file(path, str(path))]
+            with bar.lifted():
+                for report in reports:
+                    summary.add(report)
+                    reporter.handle(report)
+            bar.advance()
     reporter.finish(summary)
     return summary.exit_code(strict or settings.strict)

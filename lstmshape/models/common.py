@@ -35,7 +35,9 @@ LayerName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
 class StrictModel(BaseModel):
     """Unknown keys and loose types are errors: a spec is checked, not coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: a class's validator is built when it first validates, so a
+    # run pays only for the layer types its specs use, not for every class.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class LayerBase(StrictModel):

@@ -86,8 +86,13 @@ class TextReporter:
             table.add_column(column, overflow="fold")
         table.add_column("params", justify="right")
         table.add_column("status")
+        # One pass over the diagnostics, not one per layer: a spec of n layers
+        # with m diagnostics costs n + m here, not n * m.
+        severities_by_layer: dict[str | None, set[Severity]] = {}
+        for diagnostic in report.diagnostics:
+            severities_by_layer.setdefault(diagnostic.layer, set()).add(diagnostic.severity)
         for layer in report.layers:
-            severities = {d.severity for d in report.diagnostics if d.layer == layer.name}
+            severities = severities_by_layer.get(layer.name, set())
             if Severity.ERROR in severities:
                 status = Text("error", style=_STYLE[Severity.ERROR])
             elif severities:

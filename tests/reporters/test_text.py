@@ -67,3 +67,43 @@ def test_summary_line() -> None:
 def test_brackets_are_printed_not_read_as_markup() -> None:
     text = render(SPEC.replace("input: '[enc.h_n'", "input: '[bold]x'"))
     assert "'[bold]x'" in text
+
+
+# head's in_features (15) disagrees with encoder's hidden_size (16): an error
+# on head alone; encoder and drop are fine.
+STATUS_SPEC = """\
+framework: torch
+inputs:
+  x: [B, T, 8]
+layers:
+  - name: encoder
+    type: LSTM
+    input_size: 8
+    hidden_size: 16
+    batch_first: true
+  - name: head
+    type: Linear
+    in_features: 15
+    out_features: 4
+  - name: drop
+    type: Dropout
+"""
+
+
+def _status_by_layer(text: str) -> dict[str, str]:
+    statuses = {}
+    for line in text.splitlines():
+        words = line.split()
+        if words and words[0] in {"encoder", "head", "drop"}:
+            statuses[words[0]] = words[-1]
+    return statuses
+
+
+def test_each_layer_shows_the_worst_severity_of_its_own_diagnostics() -> None:
+    (report,) = check_text(STATUS_SPEC, "model.yaml")
+    assert {d.layer for d in report.diagnostics} == {"head"}
+    out = io.StringIO()
+    reporter = TextReporter(out, color=False)
+    reporter.handle(report)
+    reporter.finish(Summary())
+    assert _status_by_layer(out.getvalue()) == {"encoder": "ok", "head": "error", "drop": "ok"}

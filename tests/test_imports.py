@@ -1,0 +1,74 @@
+"""Start-up stays lean: each command imports only what it needs.
+
+Checked through ``sys.modules`` in a fresh interpreter, not by timing, so the
+test is as reliable on a loaded machine as on an idle one.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SPEC = """\
+framework: torch
+inputs:
+  x: [B, T, 8]
+layers:
+  - name: encoder
+    type: LSTM
+    input_size: 8
+    hidden_size: 16
+    batch_first: true
+  - name: head
+    type: Linear
+    input: encoder.output[:, -1, :]
+    in_features: 16
+    out_features: 4
+"""
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    """The modules loaded by running the CLI with ``argv`` in a new interpreter."""
+    script = (
+        "import contextlib, io, json, sys\n"
+        "from lstmshape.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({argv!r})\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return set(json.loads(done.stdout))
+
+
+def _loaded(modules: set[str], package: str) -> bool:
+    return any(name == package or name.startswith(package + ".") for name in modules)
+
+
+def test_json_check_never_imports_rich(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_text(SPEC)
+    modules = _modules_after(["check", "--format", "json", str(spec)])
+    assert "lstmshape.engine.graph" in modules  # the spec really was checked
+    assert not _loaded(modules, "rich")
+
+
+def test_text_check_imports_rich(tmp_path: Path) -> None:
+    # The counterpart of the test above, so that one cannot pass by accident.
+    spec = tmp_path / "model.yaml"
+    spec.write_text(SPEC)
+    assert _loaded(_modules_after(["check", str(spec)]), "rich")
+
+
+def test_version_and_help_import_neither_pydantic_nor_yaml_nor_rich() -> None:
+    for argv in (["--version"], ["--help"], ["check", "--help"]):
+        modules = _modules_after(argv)
+        for heavy in ("pydantic", "pydantic_core", "yaml", "rich", "lstmshape.engine"):
+            assert not _loaded(modules, heavy), (argv, heavy)
