@@ -52,7 +52,8 @@ class Case:
 def symbol_values(rng: random.Random) -> list[dict[str, int]]:
     """Two assignments; every symbol differs between them and within each."""
     first = rng.sample(range(2, 7), len(SYMBOLS))
-    return [dict(zip(SYMBOLS, first, strict=True)), {s: v + 5 for s, v in zip(SYMBOLS, first)}]
+    second = [value + 5 for value in first]
+    return [dict(zip(SYMBOLS, first, strict=True)), dict(zip(SYMBOLS, second, strict=True))]
 
 
 def make_case(oracle: Oracle, seed: int) -> Case:
@@ -71,12 +72,15 @@ def first_failure(runs: list[Run]) -> int | None:
 def symbolic(runs: list[Run], shapes: list[Concrete]) -> list[int | str | None]:
     """A shape seen in every run, with the dims that follow a symbol written as it."""
     dims: list[int | str | None] = []
-    for axis, sizes in enumerate(zip(*shapes, strict=True)):
-        del axis
+    for sizes in zip(*shapes, strict=True):
         if len(set(sizes)) == 1:
             dims.append(sizes[0])
             continue
-        names = [s for s in SYMBOLS if all(run.values[s] == n for run, n in zip(runs, sizes))]
+        names = [
+            s
+            for s in SYMBOLS
+            if all(run.values[s] == n for run, n in zip(runs, sizes, strict=True))
+        ]
         dims.append(names[0] if names else None)
     return dims
 

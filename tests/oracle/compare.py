@@ -88,8 +88,11 @@ def disagreements(case: Case, report: dict[str, Any]) -> list[str]:
         if not on:
             found.append(f"framework fails on {names[at]} ({why}); lstmshape reports no error")
         elif on[0] != at:
-            first = next(d for d in errors if (names.index(d["layer"]) if d["layer"] in names
-                                                 else -1) == on[0])
+            first = next(
+                d
+                for d in errors
+                if (names.index(d["layer"]) if d["layer"] in names else -1) == on[0]
+            )
             found.append(
                 f"framework fails on {names[at]} ({why}); lstmshape's first error is "
                 f"on {first['layer']}: {_describe(first)}"

@@ -32,8 +32,10 @@ def check_case(oracle: Oracle, seed: int) -> tuple[Case, list[str]]:
 
 
 def format_failure(oracle: Oracle, case: Case, found: list[str]) -> str:
-    lines = [f"--- {oracle.key} seed {case.seed} (replay: LSTMSHAPE_ORACLE_SEED={case.seed} "
-             "LSTMSHAPE_ORACLE_CASES=1)"]
+    lines = [
+        f"--- {oracle.key} seed {case.seed} (replay: LSTMSHAPE_ORACLE_SEED={case.seed} "
+        "LSTMSHAPE_ORACLE_CASES=1)"
+    ]
     lines += [f"  * {item}" for item in found]
     lines += ["  spec:", *("    " + line for line in case.yaml.splitlines())]
     return "\n".join(lines)

@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("torch")
 
-from tests.oracle.cases import Oracle  # noqa: E402
-from tests.oracle.harness import run_oracle  # noqa: E402
-from tests.oracle.torch_gen import torch_spec  # noqa: E402
-from tests.oracle.torch_runner import run_torch  # noqa: E402
+from tests.oracle.cases import Oracle
+from tests.oracle.harness import run_oracle
+from tests.oracle.torch_gen import torch_spec
+from tests.oracle.torch_runner import run_torch
 
 TORCH = Oracle("torch", torch_spec, run_torch, foreign_names=("c_n", "h_n", "state"))
 

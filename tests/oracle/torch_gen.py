@@ -189,9 +189,7 @@ def _stack(b: _Builder, features: int, batch_first: bool) -> _Seq:
     for _ in range(b.rng.choice((1, 1, 2, 3))):
         kind = b.rng.choice(RECURRENT)
         layer_batch_first = batch_first if b.chance(0.9) else not batch_first
-        layer, seq = _recurrent(
-            b, kind, _next_input_size(b, features, previous), layer_batch_first
-        )
+        layer, seq = _recurrent(b, kind, _next_input_size(b, features, previous), layer_batch_first)
         if previous is not None and b.chance(0.3):
             layer["input"] = b.rng.choice((previous.name, f"{previous.name}.output"))
         b.add(layer)
@@ -216,8 +214,15 @@ def _decoder(
     kind = encoder.kind if encoder.kind == "LSTM" else rng.choice(("GRU", "RNN"))
     if b.chance(0.1):
         kind = rng.choice(RECURRENT)
-    template = _Seq("", kind, encoder.hidden, encoder.proj if kind == "LSTM" else 0,
-                    encoder.layers, encoder.bidirectional, encoder.batch_first)
+    template = _Seq(
+        "",
+        kind,
+        encoder.hidden,
+        encoder.proj if kind == "LSTM" else 0,
+        encoder.layers,
+        encoder.bidirectional,
+        encoder.batch_first,
+    )
     if kind != "LSTM" and encoder.proj:
         template.hidden = encoder.proj  # a GRU reads h_n, which has proj_size features
     if b.chance(0.2):
@@ -245,10 +250,7 @@ def _perturb(b: _Builder, template: _Seq) -> None:
 
 def _state_refs(b: _Builder, encoder: _Seq, kind: str) -> Any:
     e = encoder.name
-    if encoder.kind == "LSTM":
-        states = [f"{e}.h_n", f"{e}.c_n"]
-    else:
-        states = [f"{e}.h_n", f"{e}.h_n"]
+    states = [f"{e}.h_n", f"{e}.c_n"] if encoder.kind == "LSTM" else [f"{e}.h_n", f"{e}.h_n"]
     if b.chance(0.1):
         states = [f"{e}.c_n", f"{e}.h_n"] if encoder.kind == "LSTM" else states
     if b.chance(0.1):
