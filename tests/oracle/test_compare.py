@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("torch")
 
-from tests.oracle.cases import Case, make_case  # noqa: E402
-from tests.oracle.compare import disagreements, lstmshape_report  # noqa: E402
-from tests.oracle.test_torch_oracle import TORCH  # noqa: E402
+from tests.oracle.cases import Case, make_case
+from tests.oracle.compare import disagreements, lstmshape_report
+from tests.oracle.test_torch_oracle import TORCH
 
 
 def _valid_case_with_recurrent_layer() -> tuple[Case, dict[str, Any]]:
