@@ -28,6 +28,7 @@ from lstmshape.models.torch import (
     GRUConfig,
     LinearConfig,
     LSTMConfig,
+    RNNBaseConfig,
     RNNConfig,
 )
 from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
@@ -125,6 +126,10 @@ def _run_layer(
 ) -> tuple[LayerResult, _Node]:
     config = layer.config
     if config is None:
+        invalid = spec.framework.layers.get(layer.type or "")
+        if layer.raw is not None and invalid is not None and issubclass(invalid, RNNBaseConfig):
+            ctx = LayerContext(layer.index, layer.name, [], None, resolver.problems)
+            torch_recurrent.lint_invalid(layer.raw, invalid, ctx)
         return LayerResult(layer.name, layer.type, None, {}, None), _Node(layer.type or "?", None)
     rule = RULES[type(config)]
     inputs = _inputs(spec, config, previous, resolver)

@@ -16,6 +16,8 @@ first layer's ``in`` is input_size, later layers' is D*H_out.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
 from lstmshape.models.torch import LSTMConfig, RNNBaseConfig, RNNConfig
 from lstmshape.shapes import Dim, Shape, dims_conflict, format_shape, shapes_conflict
@@ -50,6 +52,25 @@ def parameter_count(config: RNNBaseConfig) -> int:
 def check_arguments(config: RNNBaseConfig, ctx: LayerContext) -> bool:
     """The checks of torch's RNNBase constructor; False when torch would raise."""
     valid = True
+    # RNN checks its nonlinearity before RNNBase runs, so a bad one raises
+    # before the dropout warning below could be given.
+    if isinstance(config, RNNConfig) and config.nonlinearity not in ("tanh", "relu"):
+        ctx.report(
+            "LS108",
+            f"{ctx.name}.nonlinearity must be 'tanh' or 'relu', found {config.nonlinearity!r}",
+            "nonlinearity",
+        )
+        valid = False
+    if not 0 <= config.dropout <= 1:
+        ctx.report(
+            "LS108",
+            f"{ctx.name}.dropout must be between 0 and 1, found {config.dropout}",
+            "dropout",
+            hint="dropout is the probability of zeroing an element between recurrent layers",
+        )
+        valid = False
+    elif valid and config.dropout > 0 and config.num_layers == 1:
+        _dropout_warning(ctx, config.dropout)
     for key in ("input_size", "hidden_size", "num_layers"):
         value = getattr(config, key)
         if value <= 0:
@@ -60,23 +81,6 @@ def check_arguments(config: RNNBaseConfig, ctx: LayerContext) -> bool:
                 key,
             )
             valid = False
-    if not 0 <= config.dropout <= 1:
-        ctx.report(
-            "LS108",
-            f"{ctx.name}.dropout must be between 0 and 1, found {config.dropout}",
-            "dropout",
-            hint="dropout is the probability of zeroing an element between recurrent layers",
-        )
-        valid = False
-    elif config.dropout > 0 and config.num_layers == 1:
-        ctx.report(
-            "LS401",
-            f"{ctx.name}.dropout is {config.dropout} but num_layers is 1: torch applies "
-            "recurrent dropout only between stacked layers, so it does nothing here "
-            "(torch warns)",
-            "dropout",
-            hint="set num_layers above 1, or drop the argument and add a Dropout layer after",
-        )
     proj = _proj_size(config)
     if proj < 0:
         ctx.report(
@@ -93,14 +97,37 @@ def check_arguments(config: RNNBaseConfig, ctx: LayerContext) -> bool:
             "proj_size",
         )
         valid = False
-    if isinstance(config, RNNConfig) and config.nonlinearity not in ("tanh", "relu"):
-        ctx.report(
-            "LS108",
-            f"{ctx.name}.nonlinearity must be 'tanh' or 'relu', found {config.nonlinearity!r}",
-            "nonlinearity",
-        )
-        valid = False
     return valid
+
+
+def _dropout_warning(ctx: LayerContext, dropout: float) -> None:
+    ctx.report(
+        "LS401",
+        f"{ctx.name}.dropout is {dropout} but num_layers is 1: torch applies "
+        "recurrent dropout only between stacked layers, so it does nothing here "
+        "(torch warns)",
+        "dropout",
+        hint="set num_layers above 1, or drop the argument and add a Dropout layer after",
+    )
+
+
+def lint_invalid(raw: dict[str, Any], config_class: type[RNNBaseConfig], ctx: LayerContext) -> None:
+    """torch's dropout warning for a layer whose config failed validation.
+
+    torch warns about dropout before it checks bias, batch_first and the
+    sizes, so a layer it then rejects for one of those still gets the
+    warning.  Arguments torch rejects earlier (an unknown or missing one, a
+    bad nonlinearity, proj_size on GRU or RNN, dropout itself) come first.
+    """
+    fields = config_class.model_fields
+    if any(key not in fields for key in raw) or not {"input_size", "hidden_size"} <= set(raw):
+        return
+    if config_class is RNNConfig and raw.get("nonlinearity", "tanh") not in ("tanh", "relu"):
+        return
+    dropout, num_layers = raw.get("dropout", 0), raw.get("num_layers", 1)
+    number = isinstance(dropout, int | float) and not isinstance(dropout, bool)
+    if number and 0 < dropout <= 1 and not isinstance(num_layers, str) and num_layers == 1:
+        _dropout_warning(ctx, dropout)
 
 
 def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:

@@ -42,6 +42,8 @@ class ParsedLayer:
     """The framework's class name when it is known, even if the config is not valid."""
     config: LayerBase | None
     """None when the layer failed validation."""
+    raw: dict[str, Any] | None = None
+    """The layer as written, for the framework warnings given before validation fails."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def _parse_layers(
         config = None
         if type_name is not None:
             config = _validate_layer(raw, index, name, type_name, framework, problems)
-        layers.append(ParsedLayer(index, name, type_name, config))
+        layers.append(ParsedLayer(index, name, type_name, config, raw))
     return layers
 
 

@@ -1,0 +1,18 @@
+"""lstmshape against real PyTorch on generated specs (skipped without torch)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")
+
+from tests.oracle.cases import Oracle
+from tests.oracle.harness import run_oracle
+from tests.oracle.torch_gen import torch_spec
+from tests.oracle.torch_runner import run_torch
+
+TORCH = Oracle("torch", torch_spec, run_torch, foreign_names=("c_n", "h_n", "state"))
+
+
+def test_lstmshape_agrees_with_torch() -> None:
+    run_oracle(TORCH)

@@ -1,0 +1,164 @@
+"""Build a torch spec for real and run it on zero tensors.
+
+The spec's meaning is written out here independently of lstmshape: a layer
+reads ``input:`` (or the layer above it, or the only input), an index in a
+reference is applied by torch itself, ``initial_state`` is the ``hx``
+argument (a ``(h_0, c_0)`` tuple for an LSTM), ``cat`` is ``torch.cat``.
+Anything that raises while a layer is built, while its inputs are read or
+while it runs is that layer's error.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+import torch
+from torch import nn
+
+from tests.oracle.outcome import LayerRun, Run
+
+_REFERENCE = re.compile(r"^\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?(.*)$")
+_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
+_PREFIXES = ("torch.nn.", "nn.", "torch.")
+_OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": ("output", "h_n")}
+
+# Tiny models on two shared cores: one thread is several times faster than
+# torch's default pool, which spends its time handing out work.
+torch.set_num_threads(1)
+
+DROPOUT_WARNING = "dropout option adds dropout after all but last recurrent layer"
+IGNORED_WARNINGS = {
+    # A note about which CPU kernel runs an LSTM with proj_size; it says nothing
+    # about the model, and torch emits it once per process.
+    "LSTM with projections is not supported with oneDNN": "kernel choice, not the model",
+}
+
+
+def layer_type(layer: dict[str, Any]) -> str:
+    written = str(layer["type"])
+    for prefix in _PREFIXES:
+        if written.startswith(prefix):
+            return written[len(prefix) :]
+    return written
+
+
+def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
+    codes = []
+    for warning in caught:
+        text = str(warning.message)
+        if DROPOUT_WARNING in text:
+            codes.append("LS401")
+        elif not any(known in text for known in IGNORED_WARNINGS):
+            run.unexpected_warnings.append(f"{warning.category.__name__}: {text}")
+    return codes
+
+
+def _token_inputs(spec: dict[str, Any]) -> set[str]:
+    """Inputs read by an Embedding hold token ids, so they are int64."""
+    names = set()
+    inputs = list(spec.get("inputs", {}))
+    for index, layer in enumerate(spec["layers"]):
+        if layer_type(layer) != "Embedding":
+            continue
+        written = layer.get("input")
+        if written is not None:
+            names.add(_REFERENCE.match(written).group(1))  # type: ignore[union-attr]
+        elif index == 0 and len(inputs) == 1:
+            names.add(inputs[0])
+    return names
+
+
+def _concrete(dims: list[Any], values: dict[str, int]) -> list[int]:
+    return [values[d] if isinstance(d, str) else d for d in dims]
+
+
+class _Graph:
+    def __init__(self, spec: dict[str, Any], values: dict[str, int]) -> None:
+        tokens = _token_inputs(spec)
+        self.nodes: dict[str, dict[str, torch.Tensor]] = {}
+        for name, dims in spec.get("inputs", {}).items():
+            dtype = torch.int64 if name in tokens else torch.float32
+            self.nodes[name] = {"output": torch.zeros(*_concrete(dims, values), dtype=dtype)}
+        self.previous: torch.Tensor | None = None
+        if len(self.nodes) == 1:
+            self.previous = next(iter(self.nodes.values()))["output"]
+
+    def read(self, text: str) -> torch.Tensor:
+        match = _REFERENCE.match(text)
+        if match is None:
+            raise ValueError(f"not a reference: {text!r}")
+        source, tensor, index = match.groups()
+        value = self.nodes[source][tensor or "output"]
+        if index.strip():
+            value = eval("t" + index, {"__builtins__": {}}, {"t": value})  # generated text only
+        return value
+
+    def input(self, layer: dict[str, Any]) -> torch.Tensor:
+        if "input" in layer:
+            return self.read(layer["input"])
+        if self.previous is None:
+            raise ValueError("no input to read")
+        return self.previous
+
+
+def _build(kind: str, layer: dict[str, Any]) -> nn.Module | None:
+    arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
+    if kind == "cat":
+        return None
+    module: nn.Module = getattr(nn, kind)(**arguments)
+    return module
+
+
+def _forward(
+    kind: str, module: nn.Module | None, layer: dict[str, Any], graph: _Graph
+) -> dict[str, torch.Tensor]:
+    if kind == "cat":
+        tensors = [graph.read(text) for text in layer["tensors"]]
+        return {"output": torch.cat(tensors, dim=layer.get("dim", 0))}
+    assert module is not None
+    x = graph.input(layer)
+    if kind not in _OUTPUTS:
+        return {"output": module(x)}
+    states = layer.get("initial_state")
+    if states is None:
+        output, hx = module(x)
+    else:
+        refs = [states] if isinstance(states, str) else states
+        read = [graph.read(text) for text in refs]
+        if kind == "LSTM" or len(read) != 1:
+            output, hx = module(x, tuple(read))
+        else:
+            output, hx = module(x, read[0])
+    if kind == "LSTM":
+        return {"output": output, "h_n": hx[0], "c_n": hx[1]}
+    return {"output": output, "h_n": hx}
+
+
+def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
+    run = Run(values, [])
+    try:
+        graph = _Graph(spec, values)
+    except Exception as error:  # an input the generator made wrong: not a layer's fault
+        run.error = f"inputs: {type(error).__name__}: {error}"
+        return run
+    for index, layer in enumerate(spec["layers"]):
+        kind = layer_type(layer)
+        with warnings.catch_warnings(record=True) as caught, torch.no_grad():
+            warnings.simplefilter("always")
+            params: int | None = None
+            try:
+                module = _build(kind, layer)
+                params = 0 if module is None else sum(p.numel() for p in module.parameters())
+                outputs = _forward(kind, module, layer, graph)
+            except Exception as error:
+                run.layers.append(LayerRun({}, params, _classify(caught, run)))
+                run.failed_at, run.error = index, f"{type(error).__name__}: {error}"
+                return run
+        shapes = {name: tuple(tensor.shape) for name, tensor in outputs.items()}
+        run.layers.append(LayerRun(shapes, params, _classify(caught, run)))
+        if "name" in layer:
+            graph.nodes[layer["name"]] = outputs
+        graph.previous = outputs["output"]
+    return run
