@@ -52,7 +52,7 @@ def parse_reference(text: str) -> Reference:
 def _parse_subscripts(text: str, rest: str) -> tuple[Subscript, ...]:
     try:
         tree = ast.parse("_" + rest, mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):  # deep nesting stops ast itself
         raise ReferenceSyntaxError(f"{text!r} has a malformed index {rest!r}") from None
     subscripts: list[Subscript] = []
     while isinstance(tree, ast.Subscript):

@@ -74,7 +74,7 @@ def problems_from_validation(
     """
     known = list(fields)
     problems = []
-    for item in error.errors(include_url=False):
+    for item in _merge_union_errors(error.errors(include_url=False)):
         loc = tuple(item["loc"])
         at = (*prefix, *loc)
         kind = item["type"]
@@ -106,11 +106,49 @@ def problems_from_validation(
     return problems
 
 
+_TYPE_TAGS = {"str", "int", "float", "bool", "none", "dict", "list"}
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Pydantic names the member of a union it tried (``str``, ``list[str]``) in ``loc``;
+    no key of a spec looks like one."""
+    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part or "-" in part)
+
+
+def _merge_union_errors(items: list[Any]) -> list[Any]:
+    """One error per union field instead of one per member pydantic tried.
+
+    When one member got further into the value (a list whose items are
+    wrong), its errors are the ones that say what to fix; otherwise the
+    members' expectations are joined: "a string or a list".
+    """
+    plain: list[Any] = []
+    unions: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], Any]]] = {}
+    for item in items:
+        loc = tuple(item["loc"])
+        tag = next((i for i, part in enumerate(loc) if _is_union_tag(part)), None)
+        if tag is None:
+            plain.append(item)
+        else:
+            unions.setdefault(loc[:tag], []).append((loc[tag + 1 :], item))
+    for at, members in unions.items():
+        deeper = [{**item, "loc": (*at, *rest)} for rest, item in members if rest]
+        if deeper:
+            plain += deeper
+            continue
+        expected = " or ".join(dict.fromkeys(_expected(item) for _, item in members))
+        first = members[0][1]
+        plain.append({**first, "loc": at, "type": "union", "ctx": {"expected": expected}})
+    return plain
+
+
 def _expected(item: Any) -> str:
     kind = item["type"]
     ctx = item.get("ctx") or {}
     if kind in _EXPECTED_BY_TYPE:
         return _EXPECTED_BY_TYPE[kind]
+    if kind == "union":
+        return str(ctx["expected"])
     if kind == "literal_error":
         return f"one of {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
