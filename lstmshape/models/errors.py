@@ -84,6 +84,17 @@ def problems_from_validation(
             problems.append(_unknown_key(key, at, owner, known, foreign_keys or {}, layer))
         elif kind == "missing":
             problems.append(Problem("LS102", f"{owner} is missing {loc[-1]}", at[:-1], layer=layer))
+        elif kind == "too_long":
+            limit = (item.get("ctx") or {}).get("max_length")
+            problems.append(
+                Problem(
+                    "LS006",
+                    f"{where} has {len(item['input']):,} dimensions; lstmshape takes shapes "
+                    f"of at most {limit} dimensions",
+                    at,
+                    layer=layer,
+                )
+            )
         elif kind == "invalid_dimension":
             problems.append(
                 Problem(
