@@ -51,6 +51,10 @@ RULES: dict[type[LayerBase], LayerRule] = {
 
 PRIMARY = "output"
 
+MAX_PARAMS = 2**53
+"""Most parameters a layer or a model may have: the largest count a JSON
+reader holds exactly, and a million times more than the largest models."""
+
 
 @dataclass(frozen=True)
 class LayerResult:
@@ -95,6 +99,16 @@ def propagate(spec: ParsedSpec) -> ModelResult:
         result.layers.append(layer_result)
         nodes.setdefault(layer.name, node)
         previous = layer.name
+    if result.params > MAX_PARAMS:
+        result.problems.append(
+            Problem(
+                "LS006",
+                f"the model would have {result.params:,} parameters; lstmshape counts at most "
+                f"{MAX_PARAMS:,} (2**53) per layer and per model",
+                ("layers",),
+                on_key=True,
+            )
+        )
     return result
 
 
@@ -110,6 +124,14 @@ def _run_layer(
     resolver.problems.extend(reference_lints(inputs, layer.name))
     ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems)
     outcome = rule.propagate(config, ctx)
+    if outcome.params is not None and outcome.params > MAX_PARAMS:
+        ctx.report(
+            "LS006",
+            f"{layer.name} would have {outcome.params:,} parameters; lstmshape counts at most "
+            f"{MAX_PARAMS:,} (2**53) per layer and per model",
+            hint="a size is far too large; check for a typo",
+        )
+        outcome = LayerOutcome(outcome.tensors, None)
     names = rule.tensor_names(config)
     _check_expect(config, ctx, outcome, names)
     shapes = {name: outcome.tensors[name].shape for name in names}
