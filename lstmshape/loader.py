@@ -253,7 +253,7 @@ class _Builder:
         raise _Abort(
             Problem(
                 "LS003",
-                f"the YAML tag {tag} is not allowed in a spec",
+                f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed in a spec",
                 (),
                 hint="a spec holds only plain mappings, lists, strings, numbers, "
                 "booleans and null; remove the tag",

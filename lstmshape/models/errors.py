@@ -106,10 +106,13 @@ def problems_from_validation(
                 )
             )
         else:
+            found = describe(item["input"])
+            if kind == "too_short" and not item["input"]:
+                found = "an empty list"
             problems.append(
                 Problem(
                     "LS103",
-                    f"{where} should be {_expected(item)}, found {describe(item['input'])}",
+                    f"{where} should be {_expected(item)}, found {found}",
                     at,
                     layer=layer,
                 )
