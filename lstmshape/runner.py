@@ -148,8 +148,10 @@ def _read_limited(path: Path) -> bytes:
     file's size on disk can lie (``/proc``), so at most one byte more than
     the limit is ever read.
     """
-    with path.open("rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(0, "it is not a regular file (a directory, a device or a pipe)")
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
