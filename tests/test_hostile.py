@@ -138,7 +138,10 @@ def test_documents_before_a_syntax_error_are_still_checked() -> None:
     assert [file["framework"] for file in report["files"]] == ["torch", None]
 
 
-GOOD = "framework: torch\ninputs: {x: [B, 8]}\nlayers:\n  - {type: Linear, in_features: 8, out_features: 2}\n"
+GOOD = (
+    "framework: torch\ninputs: {x: [B, 8]}\n"
+    "layers:\n  - {type: Linear, in_features: 8, out_features: 2}\n"
+)
 
 
 def test_unreadable_paths_are_reported_one_by_one(tmp_path: Path) -> None:
