@@ -60,6 +60,7 @@ inputs:
 layers:
   - name: gru
     type: GRU
+    input: x
     input_size: 8
     hidden_size: 16
     initial_state: h0
