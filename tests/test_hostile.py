@@ -220,3 +220,19 @@ def test_an_internal_error_is_reported_and_the_other_files_still_checked(
     assert "ZeroDivisionError: division by zero" in diagnostic["message"]
     assert "bug in lstmshape" in diagnostic["hint"]
     assert "report" in diagnostic["hint"]
+
+
+def test_text_report_shows_a_window_of_a_long_line() -> None:
+    result = CliRunner().invoke(
+        cli, ["check", "--no-color", str(CORPUS / "very_long_line.yaml")], catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert max(len(line) for line in result.stdout.splitlines()) < 300
+
+
+def test_text_report_escapes_control_characters(tmp_path: Path) -> None:
+    spec = tmp_path / "escape.yaml"
+    spec.write_text('framework: torch\nname: "\\e[2J"\ninputs: {x: [8]}\nlayers: [{type: RNN}]\n')
+    result = CliRunner().invoke(cli, ["check", "--no-color", str(spec)], catch_exceptions=False)
+    assert "\x1b" not in result.stdout
+    assert "\\x1b[2J" in result.stdout

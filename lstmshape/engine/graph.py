@@ -217,6 +217,8 @@ class _Resolver:
         if len(spec.inputs) == 1:
             name = next(iter(spec.inputs))
             return Source(name, self._nodes[name].tensors[PRIMARY], ())  # type: ignore[index]
+        if spec.inputs_reported:
+            return Source("?", Tensor(None), at)
         found = "no inputs" if not spec.inputs else f"inputs {', '.join(spec.inputs)}"
         return self._report(
             "LS204",

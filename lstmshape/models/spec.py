@@ -51,6 +51,8 @@ class ParsedSpec:
     name: str
     inputs: dict[str, Shape | None]
     layers: list[ParsedLayer]
+    inputs_reported: bool = False
+    """Whether inputs: already has a problem, so a missing default input is not news."""
 
 
 def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Problem]]:
@@ -91,6 +93,7 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
         name=name if isinstance(name, str) else default_name,
         inputs=_valid_inputs(data.get("inputs")),
         layers=layers,
+        inputs_reported=any(problem.at[:1] == ("inputs",) for problem in problems),
     )
     problems += _duplicate_names(spec, data)
     return spec, problems
