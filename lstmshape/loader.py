@@ -25,14 +25,25 @@ from lstmshape.diagnostics import NodePath, Problem
 
 try:  # libyaml's parser is several times faster; the events are the same
     from yaml import CSafeLoader as _EventSource
+
+    _COUNTS_BYTES = True  # libyaml reports a reader error's position in UTF-8 bytes
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _EventSource  # type: ignore[assignment]
+
+    _COUNTS_BYTES = False
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences; a spec needs fewer than ten."""
 
 MAX_VALUES = 2_000_000
 """Most values one file may hold, counting each alias as a copy of its anchor."""
+
+MAX_INT = 2**63 - 1
+"""Largest integer magnitude: torch's sizes are int64, and so is every other tool's."""
+
+_MAX_INT_TEXT = 100
+"""An integer written with more characters is refused before Python parses it
+(Python itself refuses decimal strings of more than 4,300 digits)."""
 
 Position = tuple[int, int]
 
@@ -45,6 +56,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_INT_TAG = "tag:yaml.org,2002:int"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -163,7 +175,7 @@ class _Builder:
             value = self._finish_mapping(finished) if finished.is_mapping else finished.items
             if finished.anchor is not None:
                 self._anchors[finished.anchor] = (value, finished.size)
-            self._attach(value, finished.size, finished.start, is_scalar=False)
+            self._attach(value, finished.size, finished.start)
 
     def _count(self, size: int, position: Position) -> None:
         self._values += size
@@ -204,14 +216,14 @@ class _Builder:
         if anchored is None:  # the parser reports these itself; kept for safety
             raise _Abort(Problem("LS001", f"unknown alias *{event.anchor}", ()), position)
         value, size = anchored
-        self._attach(value, size, position, is_scalar=False, is_alias=True)
+        self._attach(value, size, position)
 
     def _scalar(self, event: Any) -> None:
         position = _position(event.start_mark)
         value = self._construct_scalar(event, position)
         if event.anchor is not None:
             self._anchors[event.anchor] = (value, 1)
-        self._attach(value, 1, position, is_scalar=True)
+        self._attach(value, 1, position)
 
     def _construct_scalar(self, event: Any, position: Position) -> Any:
         source = self._source
@@ -223,8 +235,20 @@ class _Builder:
         if tag == _MERGE_TAG:
             return _MergeKey()
         self._check_tag(tag, _PLAIN_TAGS, position)
+        if tag == _INT_TAG and len(event.value) > _MAX_INT_TEXT:
+            raise _Abort(
+                _too_big(f"{event.value[:20]}... ({len(event.value):,} characters)"), position
+            )
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
-        return source.yaml_constructors[tag](source, node)
+        try:
+            value = source.yaml_constructors[tag](source, node)
+        except (ValueError, KeyError, TypeError):  # !!int abc, !!bool maybe
+            kind = tag.rsplit(":", 1)[-1]
+            message = f"invalid YAML: {event.value[:40]!r} cannot be read as {kind}"
+            raise _Abort(Problem("LS001", message, ()), position) from None
+        if isinstance(value, int) and abs(value) > MAX_INT:
+            raise _Abort(_too_big(str(value)), position)
+        return value
 
     def _check_tag(self, tag: str | None, allowed: set[str], position: Position) -> None:
         if tag is None or tag == "!" or tag in allowed:
@@ -240,15 +264,7 @@ class _Builder:
             position,
         )
 
-    def _attach(
-        self,
-        value: Any,
-        size: int,
-        position: Position,
-        *,
-        is_scalar: bool,
-        is_alias: bool = False,
-    ) -> None:
+    def _attach(self, value: Any, size: int, position: Position) -> None:
         self._count(size, position)
         if not self._stack:
             self._root = value
@@ -257,8 +273,15 @@ class _Builder:
         parent = self._stack[-1]
         parent.size += size
         if parent.is_mapping and not parent.has_key:
-            if not is_scalar and not is_alias:
-                raise _Abort(Problem("LS001", "a mapping key must be a plain value", ()), position)
+            if isinstance(value, dict | list):  # also an alias to a mapping or a list
+                raise _Abort(
+                    Problem(
+                        "LS001",
+                        "a mapping key must be a plain value, not a mapping or a list",
+                        (),
+                    ),
+                    position,
+                )
             parent.key, parent.has_key, parent.key_position = value, True, position
             return
         path = parent.child_path()
@@ -319,6 +342,15 @@ def _as_written(tag: str) -> str:
     return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
+def _too_big(written: str) -> Problem:
+    return Problem(
+        "LS006",
+        f"the integer {written} is beyond the limit of {MAX_INT:,} (2**63 - 1)",
+        (),
+        hint="no size, dimension or index in a model is this large; check for a typo",
+    )
+
+
 class _MergeKey:
     """Stands for the ``<<`` key until its mapping is finished."""
 
@@ -327,9 +359,19 @@ class _MergeKey:
 
 
 def load_yaml(text: str) -> LoadResult:
-    """Load every document of ``text``; never raises for bad input."""
+    """Load every document of ``text``; never raises for bad input.
+
+    A problem that stops the parser (a syntax error, a limit) keeps the
+    documents before it, so each earlier model is still checked.
+    """
     result = LoadResult()
-    source = _EventSource(text)
+    try:
+        source = _EventSource(text)
+    except UnicodeEncodeError as error:  # lone surrogates: only from a str that was never UTF-8
+        where = _offset_position(text, error.start)
+        problem = Problem("LS004", "the text holds a character that is not valid Unicode", ())
+        result.problems.append((problem, where))
+        return result
     try:
         source.get_event()  # StreamStartEvent
         while not source.check_event(yaml.StreamEndEvent):
@@ -338,25 +380,48 @@ def load_yaml(text: str) -> LoadResult:
             data = builder.build()
             result.documents.append(Document(data, builder.positions, builder.problems))
     except _Abort as abort:
-        result.documents.clear()
         result.problems.append((abort.problem, abort.position))
     except yaml.MarkedYAMLError as error:
-        result.documents.clear()
-        mark = error.problem_mark or error.context_mark
-        position = _position(mark) if mark is not None else (1, 1)
-        message = " ".join(part for part in (error.context, error.problem) if part)
-        hint = None
-        if "flow" in message:
-            hint = (
-                "inside [ ] or { }, quote a value that holds [ ] , or : "
-                "such as a reference with an index: ['enc.h_n[-2]', 'enc.h_n[-1]']"
-            )
-        result.problems.append((Problem("LS001", f"invalid YAML: {message}", (), hint), position))
-    except yaml.YAMLError as error:  # reader errors: control characters and the like
-        result.documents.clear()
-        mark = getattr(error, "problem_mark", None)
-        position = _position(mark) if mark is not None else (1, 1)
-        result.problems.append((Problem("LS001", f"invalid YAML: {error}", ()), position))
+        result.problems.append(_syntax_problem(error))
+    except yaml.reader.ReaderError as error:
+        result.problems.append(_reader_problem(text, error))
+    except yaml.YAMLError as error:  # pragma: no cover - every PyYAML error is one of the above
+        result.problems.append((Problem("LS001", f"invalid YAML: {error}", ()), (1, 1)))
     finally:
         source.dispose()
     return result
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError) -> tuple[Problem, Position]:
+    mark = error.problem_mark or error.context_mark
+    position = _position(mark) if mark is not None else (1, 1)
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    hint = None
+    if "flow" in message:
+        hint = (
+            "inside [ ] or { }, quote a value that holds [ ] , or : "
+            "such as a reference with an index: ['enc.h_n[-2]', 'enc.h_n[-1]']"
+        )
+    return Problem("LS001", f"invalid YAML: {message}", (), hint), position
+
+
+def _reader_problem(text: str, error: yaml.reader.ReaderError) -> tuple[Problem, Position]:
+    """A character YAML does not allow, such as NUL or another control character."""
+    offset = error.position
+    if _COUNTS_BYTES:
+        offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+    character = error.character
+    shown = f"U+{character:04X}" if isinstance(character, int) else repr(character)
+    problem = Problem(
+        "LS001",
+        f"invalid YAML: the character {shown} is not allowed ({error.reason})",
+        (),
+        hint="YAML text holds no control characters except tab and line breaks; "
+        "is this a binary file?",
+    )
+    return problem, _offset_position(text, offset)
+
+
+def _offset_position(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

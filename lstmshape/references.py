@@ -49,10 +49,18 @@ def parse_reference(text: str) -> Reference:
     return Reference(head.group(1), head.group(2), subscripts, text.strip())
 
 
+MAX_BRACKETS = 64
+"""Most ``[`` in one reference; a real one has two or three, and ast recurses on them."""
+
+
 def _parse_subscripts(text: str, rest: str) -> tuple[Subscript, ...]:
+    if rest.count("[") > MAX_BRACKETS:
+        raise ReferenceSyntaxError(
+            f"{text[:40]!r}... has a malformed index: more than {MAX_BRACKETS} brackets"
+        )
     try:
         tree = ast.parse("_" + rest, mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         raise ReferenceSyntaxError(f"{text!r} has a malformed index {rest!r}") from None
     subscripts: list[Subscript] = []
     while isinstance(tree, ast.Subscript):

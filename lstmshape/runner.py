@@ -8,6 +8,7 @@ exist or holds no spec).
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TextIO
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem
 from lstmshape.engine.graph import LayerResult, propagate
-from lstmshape.loader import Positions, load_yaml
+from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.progress import progress_bar
 from lstmshape.report import ModelReport, Summary
@@ -35,8 +36,9 @@ def locate(problem: Problem, positions: Positions) -> Diagnostic:
 
 def placed(problem: Problem, where: tuple[int, int]) -> Diagnostic:
     line, column = where
+    hint = _cut(problem.hint) if problem.hint else None
     return Diagnostic(
-        problem.code, problem.severity, problem.message, line, column, problem.hint, problem.layer
+        problem.code, problem.severity, _cut(problem.message), line, column, hint, problem.layer
     )
 
 
@@ -44,42 +46,62 @@ def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=lambda d: (d.line, d.column, d.code))
 
 
+MAX_MESSAGE_CHARS = 500
+"""Messages quote what the spec says; a 1 MB name is shown cut short."""
+
+
+def _cut(text: str) -> str:
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return text
+    return f"{text[:MAX_MESSAGE_CHARS]}... ({len(text):,} characters in all)"
+
+
 def check_text(text: str, path: str) -> list[ModelReport]:
-    """Check every YAML document in ``text``; one report per document."""
+    """Check every YAML document in ``text``; one report per document.
+
+    A problem that stops the YAML parser gets a report of its own after the
+    documents before it, which are checked as usual.
+    """
     lines = text.splitlines()
     loaded = load_yaml(text)
     default_name = Path(path).stem
-    if not loaded.documents:
+    reports = [
+        _check_document(document, path, default_name, lines) for document in loaded.documents
+    ]
+    if loaded.problems or not reports:
         empty = Problem("LS005", "the file holds no spec: it is empty or only comments", ())
         fatal = loaded.problems or [(empty, (1, 1))]
         diagnostics = [placed(problem, where) for problem, where in fatal]
-        return [ModelReport(path, None, None, [], 0, _sorted(diagnostics), lines)]
-    reports = []
-    for document in loaded.documents:
-        spec, problems = parse_spec(document.data, default_name)
-        diagnostics = [placed(problem, where) for problem, where in document.problems]
-        layers: list[LayerResult] = []
-        params = 0
-        if spec is not None:
-            model = propagate(spec)
-            problems += model.problems
-            layers, params = model.layers, model.params
-        diagnostics += [locate(problem, document.positions) for problem in problems]
-        reports.append(
-            ModelReport(
-                path,
-                spec.framework.key if spec else None,
-                spec.name if spec else None,
-                layers,
-                params,
-                _sorted(diagnostics),
-                lines,
-            )
-        )
+        reports.append(ModelReport(path, None, None, [], 0, _sorted(diagnostics), lines))
     return reports
 
 
+def _check_document(
+    document: Document, path: str, default_name: str, lines: list[str]
+) -> ModelReport:
+    spec, problems = parse_spec(document.data, default_name)
+    diagnostics = [placed(problem, where) for problem, where in document.problems]
+    layers: list[LayerResult] = []
+    params = 0
+    if spec is not None:
+        model = propagate(spec)
+        problems += model.problems
+        layers, params = model.layers, model.params
+    diagnostics += [locate(problem, document.positions) for problem in problems]
+    return ModelReport(
+        path,
+        spec.framework.key if spec else None,
+        spec.name if spec else None,
+        layers,
+        params,
+        _sorted(diagnostics),
+        lines,
+    )
+
+
 def check_file(path: Path, shown_as: str) -> list[ModelReport]:
+    """Check one file; every failure, even a bug in lstmshape, is a diagnostic."""
+
     def failed(
         code: str, message: str, hint: str | None = None, where: tuple[int, int] = (1, 1)
     ) -> list[ModelReport]:
@@ -87,14 +109,13 @@ def check_file(path: Path, shown_as: str) -> list[ModelReport]:
         return [ModelReport(shown_as, None, None, [], 0, [diagnostic], [])]
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return failed(
-                "LS006",
-                f"the file is {size:,} bytes; lstmshape reads specs of at most "
-                f"{MAX_FILE_BYTES:,} bytes",
-            )
-        data = path.read_bytes()
+        data = _read_limited(path)
+    except _TooBig as error:
+        return failed(
+            "LS006",
+            f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most lstmshape reads",
+            f"{error} is not a spec written by hand; is this the right file?",
+        )
     except OSError as error:
         return failed("LS004", f"cannot read the file: {error.strerror or error}")
     try:
@@ -114,25 +135,56 @@ def check_file(path: Path, shown_as: str) -> list[ModelReport]:
         return failed(
             "LS009",
             f"lstmshape failed on this file: {type(error).__name__}: {error}",
-            "this is a bug in lstmshape; please report it with the spec that triggers it",
+            "this is a bug in lstmshape, not in your spec; please report it together "
+            "with the spec that triggers it",
         )
 
 
+class _TooBig(Exception):
+    pass
+
+
+def _read_limited(path: Path) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is too large.
+
+    A FIFO or a device named ``model.yaml`` would block or never end, and a
+    file's size on disk can lie (``/proc``), so at most one byte more than
+    the limit is ever read.
+    """
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(0, "it is not a regular file (a directory, a device or a pipe)")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _TooBig(path.name)
+    return data
+
+
 def discover(paths: Iterable[Path], errors: TextIO) -> tuple[list[Path], int]:
-    """The spec files named or found below the given paths, and how many paths failed."""
+    """The spec files named or found below the given paths, and how many paths failed.
+
+    Each path is reported on its own: one that cannot be used does not stop
+    the others from being checked.
+    """
     files: list[Path] = []
     unusable = 0
     for path in paths:
-        if path.is_dir():
-            found = sorted(_specs_below(path))
-            if not found:
-                errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
+        try:
+            if path.is_dir():
+                found = sorted(_specs_below(path))
+                if not found:
+                    errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
+                    unusable += 1
+                files += found
+            elif path.exists() or path.is_symlink():  # a dangling link is read, and reported
+                files.append(path)
+            else:
+                errors.write(f"lstmshape: {path}: no such file or directory\n")
                 unusable += 1
-            files += found
-        elif path.exists():
-            files.append(path)
-        else:
-            errors.write(f"lstmshape: {path}: no such file or directory\n")
+        except OSError as error:  # a directory that cannot be listed, a path too long
+            errors.write(f"lstmshape: {path}: {error.strerror or error}\n")
             unusable += 1
     return files, unusable
 
@@ -140,7 +192,8 @@ def discover(paths: Iterable[Path], errors: TextIO) -> tuple[list[Path], int]:
 def _specs_below(directory: Path) -> Iterator[Path]:
     for path in directory.rglob("*"):
         hidden = any(part.startswith(".") for part in path.relative_to(directory).parts)
-        if path.suffix in SPEC_SUFFIXES and path.is_file() and not hidden:
+        # a dangling link is kept so that it is reported, not silently skipped
+        if path.suffix in SPEC_SUFFIXES and (path.is_file() or path.is_symlink()) and not hidden:
             yield path
 
 

@@ -74,6 +74,10 @@ _KERAS_STATES = frozenset(
     ("state_h", "state_c", "forward_h", "forward_c", "backward_h", "backward_c")
 )
 
+MAX_PARAMS = 2**53
+"""Most parameters a layer or a model may have: the largest count a JSON
+reader holds exactly, and a million times more than the largest models."""
+
 
 @dataclass(frozen=True)
 class LayerResult:
@@ -118,6 +122,16 @@ def propagate(spec: ParsedSpec) -> ModelResult:
         result.layers.append(layer_result)
         nodes.setdefault(layer.name, node)
         previous = layer.name
+    if result.params > MAX_PARAMS:
+        result.problems.append(
+            Problem(
+                "LS006",
+                f"the model would have {result.params:,} parameters; lstmshape counts at most "
+                f"{MAX_PARAMS:,} (2**53) per layer and per model",
+                ("layers",),
+                on_key=True,
+            )
+        )
     return result
 
 
@@ -137,6 +151,14 @@ def _run_layer(
     resolver.problems.extend(reference_lints(inputs, layer.name))
     ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems)
     outcome = rule.propagate(config, ctx)
+    if outcome.params is not None and outcome.params > MAX_PARAMS:
+        ctx.report(
+            "LS006",
+            f"{layer.name} would have {outcome.params:,} parameters; lstmshape counts at most "
+            f"{MAX_PARAMS:,} (2**53) per layer and per model",
+            hint="a size is far too large; check for a typo",
+        )
+        outcome = LayerOutcome(outcome.tensors, None)
     names = rule.tensor_names(config)
     _check_expect(config, ctx, outcome, names)
     shapes = {name: outcome.tensors[name].shape for name in names}
@@ -229,6 +251,8 @@ class _Resolver:
         if len(spec.inputs) == 1:
             name = next(iter(spec.inputs))
             return Source(name, self._nodes[name].tensors[PRIMARY], ())  # type: ignore[index]
+        if spec.inputs_reported:
+            return Source("?", Tensor(None), at)
         found = "no inputs" if not spec.inputs else f"inputs {', '.join(spec.inputs)}"
         hint = (
             "declare the tensor under inputs: (e.g. x: [B, T, 8]) and, if there are "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lstmshape.models.common import MAX_RANK
 from lstmshape.references import Subscript
 from lstmshape.shapes import Dim, Shape
 
@@ -38,6 +39,11 @@ def apply_subscript(shape: Shape, items: Subscript) -> Shape:
         else:
             _check_int_index(item, shape[axis], axis)
             axis += 1
+    if len(result) > MAX_RANK:
+        raise IndexProblem(
+            f"the index makes a tensor of {len(result)} dimensions; lstmshape takes "
+            f"tensors of at most {MAX_RANK} dimensions"
+        )
     return tuple(result)
 
 

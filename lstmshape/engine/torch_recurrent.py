@@ -34,19 +34,20 @@ def _proj_size(config: RNNBaseConfig) -> int:
 
 
 def parameter_count(config: RNNBaseConfig) -> int:
+    """Closed form, so that a huge num_layers costs no time."""
     directions = 2 if config.bidirectional else 1
     gate_rows = GATES[config.type] * config.hidden_size
     proj = _proj_size(config)
     h_out = proj or config.hidden_size
-    total = 0
-    for layer in range(config.num_layers):
-        layer_input = config.input_size if layer == 0 else directions * h_out
-        per_direction = gate_rows * (layer_input + h_out)
+
+    def per_layer(layer_input: int) -> int:
+        per_direction = gate_rows * (layer_input + h_out) + proj * config.hidden_size
         if config.bias:
             per_direction += 2 * gate_rows
-        per_direction += proj * config.hidden_size
-        total += directions * per_direction
-    return total
+        return directions * per_direction
+
+    # the first layer reads input_size features, every later one D * H_out
+    return per_layer(config.input_size) + (config.num_layers - 1) * per_layer(directions * h_out)
 
 
 def check_arguments(config: RNNBaseConfig, ctx: LayerContext) -> bool:

@@ -28,7 +28,10 @@ DimField = Annotated[
     Annotated[int, Field(gt=0)] | Annotated[str, Field(pattern=SYMBOL_PATTERN)] | None,
     BeforeValidator(_check_dim),
 ]
-ShapeField = list[DimField]
+MAX_RANK = 64
+"""Most dimensions a shape may have, declared or made by indexing with None."""
+
+ShapeField = Annotated[list[DimField], Field(max_length=MAX_RANK)]
 LayerName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
 
 

@@ -83,7 +83,7 @@ def problems_from_validation(
     known = list(fields)
     nested = tuple(nested_fields)
     problems = []
-    items = error.errors(include_url=False)
+    items = _merge_union_errors(error.errors(include_url=False))
     # A misspelt key (hiden_size, or Keras's units) also leaves its real key
     # missing; the unknown-key hint already names it, so say it once.
     suggested = {
@@ -127,6 +127,17 @@ def problems_from_validation(
             problems.append(
                 Problem("LS102", f"{key_owner} is missing {loc[-1]}", at[:-1], layer=layer)
             )
+        elif kind == "too_long":
+            limit = (item.get("ctx") or {}).get("max_length")
+            problems.append(
+                Problem(
+                    "LS006",
+                    f"{where} has {len(item['input']):,} dimensions; lstmshape takes shapes "
+                    f"of at most {limit} dimensions",
+                    at,
+                    layer=layer,
+                )
+            )
         elif kind == "invalid_dimension":
             problems.append(
                 Problem(
@@ -138,10 +149,13 @@ def problems_from_validation(
                 )
             )
         else:
+            found = describe(item["input"])
+            if kind == "too_short" and not item["input"]:
+                found = "an empty list"
             problems.append(
                 Problem(
                     "LS103",
-                    f"{where} should be {_expected(item)}, found {describe(item['input'])}",
+                    f"{where} should be {_expected(item)}, found {found}",
                     at,
                     layer=layer,
                 )
@@ -180,11 +194,49 @@ def _bad_wrapped(item: Any, at: NodePath, where: str, layer: str | None) -> Prob
     )
 
 
+_TYPE_TAGS = {"str", "int", "float", "bool", "none", "dict", "list"}
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Pydantic names the member of a union it tried (``str``, ``list[str]``) in ``loc``;
+    no key of a spec looks like one."""
+    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part or "-" in part)
+
+
+def _merge_union_errors(items: list[Any]) -> list[Any]:
+    """One error per union field instead of one per member pydantic tried.
+
+    When one member got further into the value (a list whose items are
+    wrong), its errors are the ones that say what to fix; otherwise the
+    members' expectations are joined: "a string or a list".
+    """
+    plain: list[Any] = []
+    unions: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], Any]]] = {}
+    for item in items:
+        loc = tuple(item["loc"])
+        tag = next((i for i, part in enumerate(loc) if _is_union_tag(part)), None)
+        if tag is None:
+            plain.append(item)
+        else:
+            unions.setdefault(loc[:tag], []).append((loc[tag + 1 :], item))
+    for at, members in unions.items():
+        deeper = [{**item, "loc": (*at, *rest)} for rest, item in members if rest]
+        if deeper:
+            plain += deeper
+            continue
+        expected = " or ".join(dict.fromkeys(_expected(item) for _, item in members))
+        first = members[0][1]
+        plain.append({**first, "loc": at, "type": "union", "ctx": {"expected": expected}})
+    return plain
+
+
 def _expected(item: Any) -> str:
     kind = item["type"]
     ctx = item.get("ctx") or {}
     if kind in _EXPECTED_BY_TYPE:
         return _EXPECTED_BY_TYPE[kind]
+    if kind == "union":
+        return str(ctx["expected"])
     if kind == "literal_error":
         return f"one of {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":

@@ -14,11 +14,14 @@ from typing import Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from lstmshape.diagnostics import Problem
+from lstmshape.diagnostics import NodePath, Problem
 from lstmshape.models.common import DimField, LayerBase, LayerName, ShapeField, StrictModel
-from lstmshape.models.errors import describe, did_you_mean, problems_from_validation
+from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
 from lstmshape.models.registry import FRAMEWORKS, Framework
 from lstmshape.shapes import Shape
+
+MAX_LAYERS = 10_000
+"""Most layers one spec may have; real recurrent models have tens."""
 
 
 class SpecHeader(StrictModel):
@@ -53,6 +56,8 @@ class ParsedSpec:
     inputs: dict[str, Shape | None]
     """None for an input whose shape is not even a list (already reported)."""
     layers: list[ParsedLayer]
+    inputs_reported: bool = False
+    """Whether inputs: already has a problem, so a missing default input is not news."""
 
 
 def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Problem]]:
@@ -65,7 +70,18 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
                 (),
             )
         ]
+    raw_layers = data.get("layers")
+    if isinstance(raw_layers, list) and len(raw_layers) > MAX_LAYERS:
+        return None, [
+            Problem(
+                "LS006",
+                f"the spec has {len(raw_layers):,} layers; lstmshape checks at most "
+                f"{MAX_LAYERS:,} layers per spec",
+                ("layers", MAX_LAYERS),
+            )
+        ]
     problems: list[Problem] = []
+    data = _string_keys(data, (), problems)
     try:
         SpecHeader.model_validate(data)
     except ValidationError as error:
@@ -82,9 +98,50 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
         name=name if isinstance(name, str) else default_name,
         inputs=_valid_inputs(data.get("inputs")),
         layers=layers,
+        inputs_reported=any(problem.at[:1] == ("inputs",) for problem in problems),
     )
     problems += _duplicate_names(spec, data)
     return spec, problems
+
+
+def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) -> dict[str, Any]:
+    """The spec with every key that is not a string reported and left out.
+
+    YAML reads ``1:``, ``true:`` and ``null:`` as a number, a boolean and
+    null; every key in a spec is a name.  Only the mappings whose keys are
+    names are walked: the spec, inputs, each layer and its expect.
+    """
+
+    def keep(mapping: dict[Any, Any], where: NodePath) -> dict[str, Any]:
+        kept = {}
+        for key, value in mapping.items():
+            if isinstance(key, str):
+                kept[key] = value
+                continue
+            written = "null" if key is None else describe(key)
+            problems.append(
+                Problem(
+                    "LS103",
+                    f"a key in {label(where)} should be a name (a string), found {written}",
+                    (*where, key),
+                    hint="quote the key if it is meant as a name",
+                    on_key=True,
+                )
+            )
+        return kept
+
+    spec = keep(data, at)
+    if isinstance(spec.get("inputs"), dict):
+        spec["inputs"] = keep(spec["inputs"], ("inputs",))
+    if isinstance(spec.get("layers"), list):
+        layers = []
+        for index, raw in enumerate(spec["layers"]):
+            layer = keep(raw, ("layers", index)) if isinstance(raw, dict) else raw
+            if isinstance(layer, dict) and isinstance(layer.get("expect"), dict):
+                layer["expect"] = keep(layer["expect"], ("layers", index, "expect"))
+            layers.append(layer)
+        spec["layers"] = layers
+    return spec
 
 
 def _header_problems(error: ValidationError, data: dict[str, Any]) -> list[Problem]:
@@ -132,7 +189,11 @@ def _is_valid_dim(dim: Any) -> bool:
 def _parse_layers(
     raw_layers: list[Any], framework: Framework, problems: list[Problem]
 ) -> list[ParsedLayer]:
-    taken = {layer["name"] for layer in raw_layers if isinstance(layer, dict) and "name" in layer}
+    taken = {
+        layer["name"]
+        for layer in raw_layers
+        if isinstance(layer, dict) and isinstance(layer.get("name"), str)
+    }
     counters: dict[str, int] = {}
     layers = []
     for index, raw in enumerate(raw_layers):

@@ -24,6 +24,28 @@ from lstmshape.shapes import format_shape
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 _PLAIN_WIDTH = 120
+_SNIPPET_CHARS = 100
+"""Characters of the source line shown around the caret; minified YAML has long lines."""
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+del _CONTROL[0x09]
+"""Control characters are shown escaped, so a spec cannot drive the terminal."""
+
+
+def _printable(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def _snippet(source: str, column: int) -> tuple[str, int]:
+    """The part of ``source`` around ``column``, and the caret's column in it."""
+    source = source.replace("\t", " ")  # a tab would move the text but not the caret
+    if len(source) <= _SNIPPET_CHARS:
+        return _printable(source), column
+    start = max(0, min(column - 1 - _SNIPPET_CHARS // 2, len(source) - _SNIPPET_CHARS))
+    shown = source[start : start + _SNIPPET_CHARS]
+    prefix = "..." if start else ""
+    suffix = "..." if start + _SNIPPET_CHARS < len(source) else ""
+    return prefix + _printable(shown) + suffix, column - start + len(prefix)
 
 
 def _plural(count: int, word: str) -> str:
@@ -56,8 +78,8 @@ class TextReporter:
             return
         if report.framework is not None:
             title = Text.assemble(
-                (report.path, "bold"),
-                f" · {report.name} ({report.framework}) · {report.params:,} params",
+                (_printable(report.path), "bold"),
+                _printable(f" · {report.name} ({report.framework}) · {report.params:,} params"),
             )
             console.print(title, soft_wrap=True)
             if report.layers:
@@ -104,28 +126,29 @@ class TextReporter:
                 for name in ("output", *states)
             ]
             params = "?" if layer.params is None else f"{layer.params:,}"
-            table.add_row(layer.name, layer.type or "?", layer.input or "", *shapes, params, status)
+            cells = (layer.name, layer.type or "?", layer.input or "", *shapes, params)
+            table.add_row(*(_printable(cell) for cell in cells), status)
         return table
 
     def _print_diagnostic(self, report: ModelReport, diagnostic: Diagnostic) -> None:
         console = self._console
         console.print(
             Text.assemble(
-                (f"{report.path}:{diagnostic.line}:{diagnostic.column}:", "bold"),
+                (_printable(f"{report.path}:{diagnostic.line}:{diagnostic.column}:"), "bold"),
                 " ",
                 (diagnostic.code, _STYLE[diagnostic.severity]),
                 " ",
                 (f"{diagnostic.severity.value}:", _STYLE[diagnostic.severity]),
                 " ",
-                diagnostic.message,
+                _printable(diagnostic.message),
             ),
             soft_wrap=True,
         )
         if 0 < diagnostic.line <= len(report.source_lines):
             gutter = str(diagnostic.line)
-            source = report.source_lines[diagnostic.line - 1]
+            source, column = _snippet(report.source_lines[diagnostic.line - 1], diagnostic.column)
             console.print(Text.assemble((f" {gutter} | ", "dim"), source), soft_wrap=True)
-            caret = " " * (diagnostic.column - 1) + "^"
+            caret = " " * (column - 1) + "^"
             console.print(
                 Text.assemble(
                     (f" {' ' * len(gutter)} | ", "dim"), (caret, _STYLE[diagnostic.severity])
@@ -133,4 +156,5 @@ class TextReporter:
                 soft_wrap=True,
             )
         if diagnostic.hint:
-            console.print(Text.assemble(("  = hint: ", "cyan"), diagnostic.hint), soft_wrap=True)
+            hint = _printable(diagnostic.hint)
+            console.print(Text.assemble(("  = hint: ", "cyan"), hint), soft_wrap=True)
