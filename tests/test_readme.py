@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from lstmshape.cli import cli
 from lstmshape.diagnostics import RULES
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -18,3 +23,31 @@ def test_every_code_is_documented_with_its_name_and_severity() -> None:
         )
     }
     assert {code: (rule.name, rule.severity.value) for code, rule in RULES.items()} == rows
+
+
+_CONSOLE = re.compile(r"```console\n\$ lstmshape (check [^\n]+)\n(.*?)```", re.S)
+_SHOWN_FROM = {"billion_laughs.yaml": Path("tests/corpus/hostile")}
+
+
+def _console_examples() -> list[tuple[str, str]]:
+    return [(match.group(1), match.group(2)) for match in _CONSOLE.finditer(README.read_text())]
+
+
+@pytest.mark.parametrize(("command", "shown"), _console_examples(), ids=lambda value: value[:40])
+def test_readme_check_output_is_the_real_output(
+    command: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every `$ lstmshape check ...` block in the README prints what the README shows."""
+    args = shlex.split(command)
+    root = README.parent
+    workdir = root / _SHOWN_FROM.get(args[1], Path())
+    monkeypatch.chdir(workdir)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    produced = [line.rstrip() for line in result.stdout.rstrip().splitlines()]
+    assert produced == [line.rstrip() for line in shown.rstrip().splitlines()]
+
+
+def test_the_readme_shows_its_examples() -> None:
+    assert len(_console_examples()) >= 4
