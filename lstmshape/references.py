@@ -61,14 +61,20 @@ def _parse_subscripts(text: str, rest: str) -> tuple[Subscript, ...]:
     try:
         tree = ast.parse("_" + rest, mode="eval").body
     except (SyntaxError, RecursionError, MemoryError):
-        raise ReferenceSyntaxError(f"{text!r} has a malformed index {rest!r}") from None
+        raise ReferenceSyntaxError(
+            f"{text!r} has a malformed index {rest!r}: expected Python subscripts such as "
+            "[-1] or [:, -1, :]"
+        ) from None
     subscripts: list[Subscript] = []
     while isinstance(tree, ast.Subscript):
         items = tree.slice.elts if isinstance(tree.slice, ast.Tuple) else [tree.slice]
         subscripts.append(tuple(_index_item(text, item) for item in items))
         tree = tree.value
     if not (isinstance(tree, ast.Name) and tree.id == "_"):
-        raise ReferenceSyntaxError(f"{text!r} has a malformed index {rest!r}")
+        raise ReferenceSyntaxError(
+            f"{text!r} has a malformed index {rest!r}: expected Python subscripts such as "
+            "[-1] or [:, -1, :]"
+        )
     return tuple(reversed(subscripts))
 
 

@@ -37,7 +37,7 @@ def test_valid(text: str, expected: Reference) -> None:
         (".h_n", "is not a reference"),
         ("enc.h_n.x", "expected an index in [ ] but found '.x'"),
         ("enc h_n", "expected an index in [ ] but found 'h_n'"),
-        ("enc.output[:, -1, :", "malformed index"),
+        ("enc.output[:, -1, :", "malformed index '[:, -1, :': expected Python subscripts"),
         ("enc.output[]", "malformed index"),
         ("enc.output(0)", "expected an index in [ ]"),
         ("x[1.5]", "indexes with '1.5'"),

@@ -257,6 +257,11 @@ def _check_initial_states(
             f"{ctx.name} takes {len(expected)} initial state(s), {wanted}, but "
             f"initial_state lists {len(states)}",
             "initial_state",
+            hint=(
+                "an LSTM starts from both states: initial_state: [ENC.h_n, ENC.c_n]"
+                if config.type == "LSTM"
+                else f"a {config.type} has one state: initial_state: ENC.h_n"
+            ),
         )
         return
     state_names = ("h_0", "c_0")

@@ -369,3 +369,18 @@ def test_wrong_initial_state_is_rejected_by_both(
             module = getattr(torch.nn, kind)(**arguments)
             tensors = [torch.zeros(*dims) for dims in bad]
             module(torch.zeros(*shape), tuple(tensors) if kind == "LSTM" else tensors[0])
+
+
+@pytest.mark.parametrize(
+    ("kind", "states", "hint"),
+    [
+        ("LSTM", [[1, 3, 6]], "initial_state: [ENC.h_n, ENC.c_n]"),
+        ("GRU", [[1, 3, 6], [1, 3, 6]], "a GRU has one state: initial_state: ENC.h_n"),
+    ],
+)
+def test_wrong_state_count_hints_at_the_layers_states(
+    kind: str, states: list[list[Any]], hint: str
+) -> None:
+    (diagnostic,) = states_report(kind, [5, 3, 8], states).diagnostics
+    assert diagnostic.code == "LS304"
+    assert diagnostic.hint is not None and hint in diagnostic.hint
