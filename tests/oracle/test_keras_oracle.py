@@ -1,0 +1,27 @@
+"""lstmshape against real Keras 3 on generated specs (skipped without keras)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+pytest.importorskip("keras")
+
+from tests.oracle.cases import Oracle  # noqa: E402
+from tests.oracle.harness import run_oracle  # noqa: E402
+from tests.oracle.keras_gen import keras_spec  # noqa: E402
+from tests.oracle.keras_runner import run_keras  # noqa: E402
+
+KERAS = Oracle(
+    "keras",
+    keras_spec,
+    run_keras,
+    foreign_names=("state_c", "state_h", "forward_h", "h_n"),
+    framework_warnings=("LS408",),
+)
+
+
+def test_lstmshape_agrees_with_keras() -> None:
+    run_oracle(KERAS)
