@@ -163,8 +163,8 @@ def _check_count(
     """Too few states fail when the model runs; so do extra ones for a SimpleRNN.
 
     An LSTM or GRU ignores states beyond the ones it takes; a SimpleRNN's
-    step returns one state where Keras (torch backend) expects as many as it
-    was given, and the run fails.
+    step returns one state where Keras's loop (torch backend, not unrolled)
+    expects as many as it was given, and the run fails.
     """
     wanted = len(labels)
     if len(states) < wanted:
@@ -179,7 +179,7 @@ def _check_count(
             else None,
         )
         return False
-    if len(states) > wanted and config.type == "SimpleRNN":
+    if len(states) > wanted and config.type == "SimpleRNN" and not config.unroll:
         ctx.report(
             "LS304",
             f"{owner} takes 1 initial state, [{labels[0]}], but is given {len(states)}: Keras "
@@ -269,6 +269,17 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
             "merge_mode",
         )
         valid = False
+    if forward.stateful and forward.return_state:
+        ctx.report(
+            "LS108",
+            f"{ctx.name} wraps a layer with both stateful: true and return_state: true, which "
+            "Keras 3 cannot build inside Bidirectional (Keras raises TypeError: unsupported "
+            "operand type(s) for *: 'generator' and 'int', in Bidirectional.compute_mask)",
+            "layer",
+            "stateful",
+            hint="drop stateful or return_state, or run two layers, one with go_backwards: true",
+        )
+        valid = False
     if not valid:
         return unknown
     source = ctx.inputs[0]
@@ -343,6 +354,8 @@ def _merged(
     ours, theirs = forward.output[-1], backward.output[-1]
     if config.merge_mode == "concat":
         features: Dim = ours + theirs if isinstance(ours, int) and isinstance(theirs, int) else None
+    elif 1 in (ours, theirs):
+        features = theirs if ours == 1 else ours  # the elementwise merge broadcasts a size 1
     elif ours != theirs:
         ctx.report(
             "LS310",
@@ -351,7 +364,8 @@ def _merged(
             "when it runs (the size of tensor a must match the size of tensor b)",
             "backward_layer",
             "units",
-            hint="give both layers the same units, or use merge_mode: concat",
+            hint="give both layers the same units (or one of them 1, which broadcasts), or "
+            "use merge_mode: concat",
         )
         return None
     else:
@@ -378,7 +392,8 @@ def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, 
         halves = ((forward, half, forward_labels), (backward, len(states) - half, backward_labels))
         short = any(given < len(labels) for _, given, labels in halves)
         extra_simple = any(
-            layer.type == "SimpleRNN" and given > len(labels) for layer, given, labels in halves
+            layer.type == "SimpleRNN" and not layer.unroll and given > len(labels)
+            for layer, given, labels in halves
         )
         if short or extra_simple:
             error = (
