@@ -271,7 +271,7 @@ def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
     if b.chance(0.15):
         b.add({"type": b.type("Dropout"), "rate": _rate(b)})
     head: dict[str, Any]
-    if tagger and b.chance(0.6) or not rnn.sequences and b.chance(0.05):
+    if (tagger and b.chance(0.6)) or (not rnn.sequences and b.chance(0.05)):
         head = {"name": b.name("td"), "type": b.type("TimeDistributed"), "layer": _dense(b)}
     else:
         head = {"name": b.name("dense"), **_dense(b)}

@@ -34,10 +34,10 @@ from typing import Any
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
-import keras  # noqa: E402
-import torch  # noqa: E402
+import keras
+import torch
 
-from tests.oracle.outcome import LayerRun, Run  # noqa: E402
+from tests.oracle.outcome import LayerRun, Run
 
 torch.set_num_threads(1)  # tiny tensors on two shared cores: one thread is fastest
 

@@ -9,10 +9,10 @@ import pytest
 os.environ.setdefault("KERAS_BACKEND", "torch")
 pytest.importorskip("keras")
 
-from tests.oracle.cases import Oracle  # noqa: E402
-from tests.oracle.harness import run_oracle  # noqa: E402
-from tests.oracle.keras_gen import keras_spec  # noqa: E402
-from tests.oracle.keras_runner import run_keras  # noqa: E402
+from tests.oracle.cases import Oracle
+from tests.oracle.harness import run_oracle
+from tests.oracle.keras_gen import keras_spec
+from tests.oracle.keras_runner import run_keras
 
 KERAS = Oracle(
     "keras",
