@@ -126,7 +126,26 @@ layers:
   merge_mode: sum
 """
 
+# Keras 3 accepts (and ignores) implementation on LSTM and GRU, a Keras 2 speed
+# setting; lstmshape reported LS101 (unknown key).  SimpleRNN rejects it:
+# ValueError "Unrecognized keyword arguments passed to SimpleRNN".  Parameters,
+# hand-derived: LSTM 4*4*(8+4+1) = 208, GRU 3*4*(8+4+2) = 168.
+IMPLEMENTATION = """
+framework: keras
+inputs: {x: [null, 10, 8]}
+layers:
+- {name: lstm, type: LSTM, units: 4, implementation: 1}
+- {name: gru, type: GRU, units: 4, input: x, implementation: 2}
+"""
+SIMPLE_RNN_IMPLEMENTATION = """
+framework: keras
+inputs: {x: [null, 10, 8]}
+layers:
+- {name: rnn, type: SimpleRNN, units: 4, implementation: 2}
+"""
+
 ERRORS = {
+    "simple-rnn-implementation": (SIMPLE_RNN_IMPLEMENTATION, "rnn", "LS101"),
     "merge-null-then-default-input": (MERGE_NULL_THEN_DEFAULT_INPUT, "lstm", "LS202"),
     "go-backwards-without-backward-layer": (GO_BACKWARDS_WITHOUT_BACKWARD_LAYER, "bi", "LS108"),
     "simple-rnn-extra-state": (SIMPLE_RNN_EXTRA_STATE, "dec", "LS304"),
@@ -165,7 +184,14 @@ def test_a_size_one_direction_broadcasts_in_an_elementwise_merge() -> None:
     assert layer["params"] == 6 + 14
 
 
+def test_lstm_and_gru_accept_implementation() -> None:
+    report = _report(IMPLEMENTATION)
+    assert report["diagnostics"] == []
+    assert [layer["params"] for layer in report["layers"]] == [208, 168]
+
+
 ALL = {
+    "implementation": IMPLEMENTATION,
     **{key: case[0] for key, case in ERRORS.items()},
     "simple-rnn-extra-state-unrolled": SIMPLE_RNN_EXTRA_STATE_UNROLLED,
     "broadcast-merge": BROADCAST_MERGE,

@@ -148,6 +148,8 @@ def _recurrent_args(b: _Builder, kind: str, units: int, sequences: bool, state: 
         layer["recurrent_activation"] = rng.choice(("sigmoid", "hard_sigmoid", "relu"))
     if b.chance(0.2):
         layer["use_bias"] = b.chance(0.5)
+    if kind != "SimpleRNN" and b.chance(0.05):
+        layer["implementation"] = rng.choice((1, 2))
     if kind == "GRU" and b.chance(0.3):
         layer["reset_after"] = b.chance(0.5)
     for key in ("go_backwards", "unroll"):
@@ -172,7 +174,7 @@ def _maybe_break(b: _Builder, kind: str, layer: dict[str, Any]) -> None:
         ("time_major", True),
     ]
     if kind == "SimpleRNN":
-        breaks.append(("recurrent_activation", "sigmoid"))
+        breaks += [("recurrent_activation", "sigmoid"), ("implementation", 2)]
     else:
         breaks.append(("recurrent_activation", b.rng.choice(BAD_ACTIVATIONS)))
     key, value = b.rng.choice(breaks)
