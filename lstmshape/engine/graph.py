@@ -246,6 +246,8 @@ class _Resolver:
         at = ("layers", self._layer.index)
         if previous is not None:
             node = self._nodes[previous]
+            if node.tensors is not None and PRIMARY not in node.tensors:
+                return self._no_primary(previous, node.kind, list(node.tensors), at)
             tensor = node.tensors[PRIMARY] if node.tensors else Tensor(None)
             return Source(previous, tensor, ())
         if len(spec.inputs) == 1:
@@ -268,6 +270,24 @@ class _Resolver:
             f"the first layer, {self._layer.name}, has no input: and the spec declares {found}",
             at,
             hint=hint,
+        )
+
+    def _no_primary(self, previous: str, kind: str, tensors: list[str], at: NodePath) -> Source:
+        """The previous layer returns several tensors and none is ``output``.
+
+        A Keras Bidirectional with ``merge_mode: null`` returns its two
+        directions as a list; a Sequential model passes the list on and the
+        next layer raises because it takes one tensor.
+        """
+        return self._report(
+            "LS202",
+            f"{self._layer.name} has no input:, so it reads the previous layer's output, but "
+            f"{previous} ({kind}) has no tensor 'output'; it returns {', '.join(tensors)} (Keras "
+            f"raises ValueError: Layer expects 1 input(s), but it received {len(tensors)} input "
+            "tensors)",
+            (*at, "type"),
+            hint=f"read one of them with input: {previous}.{tensors[0]}, or join them with a "
+            "Concatenate layer (or give the Bidirectional layer a merge_mode)",
         )
 
     def ignored_input_shape(self, has_input: bool) -> None:

@@ -133,7 +133,8 @@ def propagate_embedding(config: EmbeddingConfig, ctx: LayerContext) -> LayerOutc
         )
         and valid
     )
-    if config.input_length is not None:
+    # Keras checks both sizes before it warns, so a layer it rejects gives no warning.
+    if valid and config.input_length is not None:
         ctx.report(
             "LS408",
             f"{ctx.name}.input_length is deprecated in Keras 3 and does nothing (Keras warns: "

@@ -160,7 +160,12 @@ def _check_count(
     labels: list[str],
     owner: str,
 ) -> bool:
-    """Too few states fail when the model runs; Keras ignores extra ones."""
+    """Too few states fail when the model runs; so do extra ones for a SimpleRNN.
+
+    An LSTM or GRU ignores states beyond the ones it takes; a SimpleRNN's
+    step returns one state where Keras's loop (torch backend, not unrolled)
+    expects as many as it was given, and the run fails.
+    """
     wanted = len(labels)
     if len(states) < wanted:
         ctx.report(
@@ -172,6 +177,17 @@ def _check_count(
             hint="an LSTM takes [h, c]; a GRU or SimpleRNN takes [h]"
             if config.type == "LSTM"
             else None,
+        )
+        return False
+    if len(states) > wanted and config.type == "SimpleRNN" and not config.unroll:
+        ctx.report(
+            "LS304",
+            f"{owner} takes 1 initial state, [{labels[0]}], but is given {len(states)}: Keras "
+            "builds the model and fails when it runs (ValueError: treespec.unflatten(leaves): "
+            f"`leaves` has length 1 but the spec refers to a pytree that holds {len(states)} "
+            "items)",
+            "initial_state",
+            hint="a SimpleRNN takes [h]; pass only that state",
         )
         return False
     if len(states) > wanted:
@@ -234,12 +250,34 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
     if config.backward_layer is not None:
         valid = check_arguments(config.backward_layer, ctx, ("backward_layer",)) and valid
         valid = _check_pair(config, ctx) and valid
+    elif forward.go_backwards:
+        ctx.report(
+            "LS108",
+            f"{ctx.name}'s layer has go_backwards: true, so the backward copy Keras makes of it "
+            "has go_backwards: true as well (Keras raises ValueError: Forward layer and "
+            "backward layer should have different `go_backwards` value)",
+            "layer",
+            "go_backwards",
+            hint="remove go_backwards: Bidirectional runs the backward direction itself",
+        )
+        valid = False
     if config.merge_mode not in MERGE_MODES:
         ctx.report(
             "LS108",
             f"{ctx.name}.merge_mode is {config.merge_mode!r}; it must be concat, sum, mul, ave "
             f"or null (Keras raises ValueError: Invalid merge mode. Received: {config.merge_mode})",
             "merge_mode",
+        )
+        valid = False
+    if forward.stateful and forward.return_state:
+        ctx.report(
+            "LS108",
+            f"{ctx.name} wraps a layer with both stateful: true and return_state: true, which "
+            "Keras 3 cannot build inside Bidirectional (Keras raises TypeError: unsupported "
+            "operand type(s) for *: 'generator' and 'int', in Bidirectional.compute_mask)",
+            "layer",
+            "stateful",
+            hint="drop stateful or return_state, or run two layers, one with go_backwards: true",
         )
         valid = False
     if not valid:
@@ -316,6 +354,8 @@ def _merged(
     ours, theirs = forward.output[-1], backward.output[-1]
     if config.merge_mode == "concat":
         features: Dim = ours + theirs if isinstance(ours, int) and isinstance(theirs, int) else None
+    elif 1 in (ours, theirs):
+        features = theirs if ours == 1 else ours  # the elementwise merge broadcasts a size 1
     elif ours != theirs:
         ctx.report(
             "LS310",
@@ -324,7 +364,8 @@ def _merged(
             "when it runs (the size of tensor a must match the size of tensor b)",
             "backward_layer",
             "units",
-            hint="give both layers the same units, or use merge_mode: concat",
+            hint="give both layers the same units (or one of them 1, which broadcasts), or "
+            "use merge_mode: concat",
         )
         return None
     else:
@@ -334,7 +375,11 @@ def _merged(
 
 
 def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, batch: Dim) -> None:
-    """Keras gives the first half of initial_state to the forward layer, the rest backward."""
+    """Keras gives the first half of initial_state to the forward layer, the rest backward.
+
+    Each half then follows its layer's rule: too few states fail when the
+    model runs, extra ones are ignored except by a SimpleRNN, which fails.
+    """
     states = ctx.states or []
     forward = config.layer
     backward = config.backward_layer or forward
@@ -342,15 +387,26 @@ def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, 
     backward_labels = [f"backward_{state}" for state in STATES[backward.type]]
     half = len(states) // 2
     owner = f"{ctx.name} (Bidirectional {forward.type})"
-    if len(states) != len(forward_labels) + len(backward_labels):
-        wanted = forward_labels + backward_labels
-        if half < len(forward_labels) or len(states) - half < len(backward_labels):
+    wanted = forward_labels + backward_labels
+    if len(states) != len(wanted):
+        halves = ((forward, half, forward_labels), (backward, len(states) - half, backward_labels))
+        short = any(given < len(labels) for _, given, labels in halves)
+        extra_simple = any(
+            layer.type == "SimpleRNN" and not layer.unroll and given > len(labels)
+            for layer, given, labels in halves
+        )
+        if short or extra_simple:
+            error = (
+                "IndexError: list index out of range"
+                if short
+                else "ValueError: treespec.unflatten(leaves): `leaves` has length 1"
+            )
             ctx.report(
                 "LS304",
                 f"{owner} takes {len(wanted)} initial states, [{', '.join(wanted)}], but is "
                 f"given {len(states)}: Keras gives the first {half} to the forward layer and the "
                 f"other {len(states) - half} to the backward layer, and fails when it runs "
-                "(IndexError: list index out of range)",
+                f"({error})",
                 "initial_state",
             )
             return

@@ -79,6 +79,8 @@ class LSTMArgs(RecurrentArgs):
     recurrent_activation: str | None = "sigmoid"
     unit_forget_bias: bool = True
     use_cudnn: bool | Literal["auto"] = "auto"
+    implementation: int = 2
+    """Accepted and ignored by Keras 3 (a Keras 2 speed setting); SimpleRNN rejects it."""
 
 
 class GRUArgs(RecurrentArgs):
@@ -86,6 +88,8 @@ class GRUArgs(RecurrentArgs):
     recurrent_activation: str | None = "sigmoid"
     reset_after: bool = True
     use_cudnn: bool | Literal["auto"] = "auto"
+    implementation: int = 2
+    """Accepted and ignored by Keras 3, as on LSTM."""
 
 
 class SimpleRNNArgs(RecurrentArgs):

@@ -36,6 +36,8 @@ class Oracle:
     execute: Execute
     foreign_names: tuple[str, ...] = ("c_n", "state", "output")
     """Tensor names to try in a wrong ``expect:``."""
+    framework_warnings: tuple[str, ...] = ("LS401",)
+    """lstmshape codes that stand for a warning the framework itself gives."""
 
 
 @dataclass

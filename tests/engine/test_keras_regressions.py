@@ -1,0 +1,211 @@
+"""Disagreements the Keras oracle (tests/oracle) found, pinned as regular tests.
+
+Each spec is the YAML the oracle printed, cut down.  The expected outcome is
+what Keras 3.15.1 (torch backend) does, stated with each spec; where Keras
+is installed the same spec is also run through the oracle's comparison.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from typing import Any
+
+import pytest
+import yaml
+
+from lstmshape.reporters.json import report_to_json
+from lstmshape.runner import check_text
+
+
+def _report(text: str) -> dict[str, Any]:
+    return report_to_json(check_text(text, "regression.yaml")[0])
+
+
+def _codes(report: dict[str, Any], layer: str) -> list[str]:
+    return sorted(d["code"] for d in report["diagnostics"] if d["layer"] == layer)
+
+
+def _errors(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(d["layer"], d["code"]) for d in report["diagnostics"] if d["severity"] == "error"]
+
+
+# Found on the oracle's first run, where lstmshape crashed (KeyError: 'output',
+# reported as LS009).  A Bidirectional with merge_mode null returns
+# [forward_output, backward_output]; a Sequential passes both to the next
+# layer, which raises "Layer expects 1 input(s), but it received 2 input tensors".
+MERGE_NULL_THEN_DEFAULT_INPUT = """
+framework: keras
+inputs: {x: [null, 10, 8]}
+layers:
+- name: bi
+  type: Bidirectional
+  merge_mode: null
+  layer: {type: LSTM, units: 4, return_sequences: true}
+- {name: lstm, type: LSTM, units: 3}
+"""
+
+# Oracle seeds 25, 63, 145, 276, 287.  Without backward_layer, Bidirectional
+# makes the backward copy with go_backwards: true; a forward layer that already
+# goes backwards makes it raise ValueError: "Forward layer and backward layer
+# should have different `go_backwards` value".
+GO_BACKWARDS_WITHOUT_BACKWARD_LAYER = """
+framework: keras
+inputs: {x: [B, T, 4]}
+layers:
+- name: bi
+  type: Bidirectional
+  layer: {type: SimpleRNN, units: 1, go_backwards: true}
+  merge_mode: ave
+"""
+
+# Oracle seeds 74, 81, 155.  An LSTM or GRU ignores extra initial states, but a
+# SimpleRNN that is not unrolled fails when it runs: ValueError
+# "treespec.unflatten(leaves): `leaves` has length 1 but the spec refers to a
+# pytree that holds 2 items".
+SIMPLE_RNN_EXTRA_STATE = """
+framework: keras
+inputs: {x: [B, 6, 5], y: [B, S, 5]}
+layers:
+- {name: enc, type: SimpleRNN, units: 8, return_state: true, input: x}
+- {name: dec, type: SimpleRNN, units: 8, input: y, initial_state: [enc.state_h, enc.state_h]}
+"""
+
+# Oracle seed 3496: the same with unroll: true runs (the unrolled loop takes
+# the first state and ignores the rest), so only the LS409 warning remains.
+SIMPLE_RNN_EXTRA_STATE_UNROLLED = SIMPLE_RNN_EXTRA_STATE.replace(
+    "units: 8, input: y", "units: 8, unroll: true, input: y"
+)
+
+# Oracle seed 74.  A Bidirectional SimpleRNN given three states hands one to
+# the forward layer and two to the backward one, which fails as above.
+BIDIRECTIONAL_SIMPLE_RNN_THREE_STATES = """
+framework: keras
+inputs: {x: [B, T, 7], y: [B, S, 3]}
+layers:
+- {name: enc, type: SimpleRNN, units: 6, return_state: true, input: x}
+- name: dec
+  type: Bidirectional
+  layer: {type: SimpleRNN, units: 6}
+  input: y
+  initial_state: [enc.state_h, enc.state_h, enc.state_h]
+"""
+
+# Oracle seed 1269.  Embedding checks input_dim and output_dim before it warns
+# about input_length, so Keras raises ValueError and gives no warning.
+EMBEDDING_BAD_SIZE_WITH_INPUT_LENGTH = """
+framework: keras
+layers:
+- {name: embedding, type: Embedding, input_dim: 0, output_dim: 2, input_length: 5, input_shape: [6]}
+"""
+
+# Oracle seed 1808.  merge_mode ave of a 1-unit forward and a 2-unit backward
+# SimpleRNN broadcasts: Keras runs it and returns (3, 2), i.e. (batch, 2).
+# Parameters, hand-derived: forward 1*(4+1+1) = 6, backward 2*(4+2+1) = 14.
+BROADCAST_MERGE = """
+framework: keras
+inputs: {x: [3, T, 4]}
+layers:
+- name: bi
+  type: Bidirectional
+  layer: {type: SimpleRNN, units: 1}
+  merge_mode: ave
+  backward_layer: {type: SimpleRNN, units: 2, go_backwards: true}
+"""
+
+# Oracle seeds 1633, 1878, 2835, 3436, 3571.  Bidirectional.compute_mask fails
+# on a wrapped layer with stateful and return_state, symbolically and when run:
+# TypeError "unsupported operand type(s) for *: 'generator' and 'int'".
+STATEFUL_RETURN_STATE = """
+framework: keras
+inputs: {x: [2, 5, 3]}
+layers:
+- name: bi
+  type: Bidirectional
+  layer: {type: GRU, units: 3, return_state: true, stateful: true}
+  merge_mode: sum
+"""
+
+# Keras 3 accepts (and ignores) implementation on LSTM and GRU, a Keras 2 speed
+# setting; lstmshape reported LS101 (unknown key).  SimpleRNN rejects it:
+# ValueError "Unrecognized keyword arguments passed to SimpleRNN".  Parameters,
+# hand-derived: LSTM 4*4*(8+4+1) = 208, GRU 3*4*(8+4+2) = 168.
+IMPLEMENTATION = """
+framework: keras
+inputs: {x: [null, 10, 8]}
+layers:
+- {name: lstm, type: LSTM, units: 4, implementation: 1}
+- {name: gru, type: GRU, units: 4, input: x, implementation: 2}
+"""
+SIMPLE_RNN_IMPLEMENTATION = """
+framework: keras
+inputs: {x: [null, 10, 8]}
+layers:
+- {name: rnn, type: SimpleRNN, units: 4, implementation: 2}
+"""
+
+ERRORS = {
+    "simple-rnn-implementation": (SIMPLE_RNN_IMPLEMENTATION, "rnn", "LS101"),
+    "merge-null-then-default-input": (MERGE_NULL_THEN_DEFAULT_INPUT, "lstm", "LS202"),
+    "go-backwards-without-backward-layer": (GO_BACKWARDS_WITHOUT_BACKWARD_LAYER, "bi", "LS108"),
+    "simple-rnn-extra-state": (SIMPLE_RNN_EXTRA_STATE, "dec", "LS304"),
+    "bidirectional-simple-rnn-three-states": (
+        BIDIRECTIONAL_SIMPLE_RNN_THREE_STATES,
+        "dec",
+        "LS304",
+    ),
+    "embedding-bad-size-with-input-length": (
+        EMBEDDING_BAD_SIZE_WITH_INPUT_LENGTH,
+        "embedding",
+        "LS108",
+    ),
+    "stateful-return-state": (STATEFUL_RETURN_STATE, "bi", "LS108"),
+}
+
+
+@pytest.mark.parametrize(("text", "layer", "code"), ERRORS.values(), ids=ERRORS.keys())
+def test_keras_rejects_and_so_does_lstmshape(text: str, layer: str, code: str) -> None:
+    report = _report(text)
+    assert _errors(report) == [(layer, code)]
+    assert "LS408" not in _codes(report, layer)  # the embedding case: no warning either
+
+
+def test_an_unrolled_simple_rnn_ignores_extra_states() -> None:
+    report = _report(SIMPLE_RNN_EXTRA_STATE_UNROLLED)
+    assert _errors(report) == []
+    assert _codes(report, "dec") == ["LS409"]
+
+
+def test_a_size_one_direction_broadcasts_in_an_elementwise_merge() -> None:
+    report = _report(BROADCAST_MERGE)
+    assert _errors(report) == []
+    (layer,) = report["layers"]
+    assert layer["tensors"] == {"output": [3, 2]}
+    assert layer["params"] == 6 + 14
+
+
+def test_lstm_and_gru_accept_implementation() -> None:
+    report = _report(IMPLEMENTATION)
+    assert report["diagnostics"] == []
+    assert [layer["params"] for layer in report["layers"]] == [208, 168]
+
+
+ALL = {
+    "implementation": IMPLEMENTATION,
+    **{key: case[0] for key, case in ERRORS.items()},
+    "simple-rnn-extra-state-unrolled": SIMPLE_RNN_EXTRA_STATE_UNROLLED,
+    "broadcast-merge": BROADCAST_MERGE,
+}
+
+
+@pytest.mark.parametrize("text", ALL.values(), ids=ALL.keys())
+def test_keras_agrees(text: str) -> None:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    pytest.importorskip("keras")
+    from tests.oracle.cases import Case, symbol_values
+    from tests.oracle.compare import disagreements
+    from tests.oracle.keras_runner import run_keras
+
+    spec = yaml.safe_load(text)
+    runs = [run_keras(spec, values) for values in symbol_values(random.Random(0))]
+    assert disagreements(Case(0, spec, runs), _report(text), ("LS408",)) == []

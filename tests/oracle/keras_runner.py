@@ -1,0 +1,215 @@
+"""Build a Keras spec for real, layer by layer, and record what Keras does.
+
+The spec's meaning is written out here independently of lstmshape:
+
+* a layer reads ``input:``, else the previous layer's ``output`` (as a
+  Sequential model would pass it; a layer that has no single ``output``, a
+  Bidirectional with ``merge_mode: null``, passes the list of its outputs,
+  which the next layer rejects), else the only input;
+* ``input_shape`` on the first layer is the model's input with an unknown
+  batch, ``keras.Input(shape=input_shape)``, as in a Sequential model; Keras
+  ignores it on any other layer, so it is not passed to the constructor;
+* the outputs a layer returns are named by position: ``output``, then
+  ``state_h`` and ``state_c``; a Bidirectional's ``forward_output`` and
+  ``backward_output`` (``merge_mode: null``), then ``forward_h``,
+  ``forward_c``, ``backward_h``, ``backward_c``;
+* ``initial_state`` is the call's ``initial_state`` argument, one tensor or a
+  list as written; Concatenate is called on its list of references.
+
+Most specs are built symbolically on ``keras.Input``, which gives every shape
+and ``count_params()`` fast.  Keras builds a wrong ``initial_state`` and a
+Bidirectional whose ``backward_layer`` differs in size without complaint and
+fails (or changes shape) only when the model runs, so a spec with either is
+run eagerly on small zero tensors instead, and a layer that raises when run
+counts as the layer Keras rejects.  Such specs use no unknown (``null``)
+dimensions, which a run cannot have.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from typing import Any
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import keras
+import torch
+
+from tests.oracle.outcome import LayerRun, Run
+
+torch.set_num_threads(1)  # tiny tensors on two shared cores: one thread is fastest
+
+L = keras.layers
+_REFERENCE = re.compile(r"^\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?(.*)$")
+_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "input_shape")
+_PREFIXES = ("tensorflow.keras.layers.", "tf.keras.layers.", "keras.layers.", "layers.")
+_STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+_WRAPPED = ("layer", "backward_layer")
+
+DEPRECATED_INPUT_LENGTH = "Argument `input_length` is deprecated"
+IGNORED_WARNINGS = {
+    # Given only when a Dense with softmax over one unit runs on values (never
+    # when built symbolically); lstmshape has no lint for it (yet).
+    "You are using a softmax over axis -1 of a tensor of shape": "a run-time lint about values",
+}
+
+
+def layer_type(layer: dict[str, Any]) -> str:
+    written = str(layer["type"])
+    for prefix in _PREFIXES:
+        if written.startswith(prefix):
+            return written[len(prefix) :]
+    return written
+
+
+def needs_run(spec: dict[str, Any]) -> bool:
+    """Whether Keras shows the spec's outcome only when it runs, not when it builds."""
+    return any("initial_state" in layer or "backward_layer" in layer for layer in spec["layers"])
+
+
+def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
+    codes = []
+    for warning in caught:
+        text = str(warning.message)
+        if DEPRECATED_INPUT_LENGTH in text:
+            codes.append("LS408")
+        elif not any(known in text for known in IGNORED_WARNINGS):
+            run.unexpected_warnings.append(f"{warning.category.__name__}: {text}")
+    return codes
+
+
+def _token_inputs(spec: dict[str, Any]) -> set[str]:
+    """Inputs an Embedding reads hold token ids, so they are integers."""
+    names = set()
+    inputs = list(spec.get("inputs") or {})
+    for index, layer in enumerate(spec["layers"]):
+        if layer_type(layer) != "Embedding":
+            continue
+        written = layer.get("input")
+        if written is not None:
+            names.add(_REFERENCE.match(written).group(1))  # type: ignore[union-attr]
+        elif index == 0 and len(inputs) == 1:
+            names.add(inputs[0])
+    return names
+
+
+def _concrete(dims: list[Any], values: dict[str, int]) -> tuple[int | None, ...]:
+    return tuple(values[d] if isinstance(d, str) else d for d in dims)
+
+
+def _tensor(shape: tuple[int | None, ...], integer: bool, eager: bool) -> Any:
+    dtype = "int32" if integer else "float32"
+    if eager:
+        if None in shape:
+            raise ValueError(f"a spec that must run has an unknown dimension: {shape}")
+        return torch.zeros(*shape, dtype=torch.int32 if integer else torch.float32)
+    return keras.Input(batch_shape=shape, dtype=dtype)
+
+
+def _construct(kind: str, layer: dict[str, Any]) -> Any:
+    arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
+    for key in _WRAPPED:
+        if key in arguments:
+            inner = arguments[key]
+            arguments[key] = _construct(layer_type(inner), inner)
+    return getattr(L, kind)(**arguments)
+
+
+def _names(kind: str, layer: dict[str, Any], count: int) -> list[str]:
+    """The names of the ``count`` tensors a layer returned, by position."""
+    if kind in _STATES:
+        return ["output", *(f"state_{s}" for s in _STATES[kind])][:count]
+    if kind == "Bidirectional":
+        forward = layer_type(layer["layer"])
+        backward = layer_type(layer.get("backward_layer") or layer["layer"])
+        outputs = ["output"] if layer.get("merge_mode", "concat") is not None else []
+        if not outputs:
+            outputs = ["forward_output", "backward_output"]
+        states = [f"forward_{s}" for s in _STATES[forward]]
+        states += [f"backward_{s}" for s in _STATES[backward]]
+        return [*outputs, *states][:count]
+    return ["output"][:count]
+
+
+class _Graph:
+    def __init__(self, spec: dict[str, Any], values: dict[str, int], eager: bool) -> None:
+        self.eager = eager
+        tokens = _token_inputs(spec)
+        self.nodes: dict[str, dict[str, Any]] = {}
+        for name, dims in (spec.get("inputs") or {}).items():
+            shape = _concrete(dims, values)
+            self.nodes[name] = {"output": _tensor(shape, name in tokens, eager)}
+        self.previous: Any = None
+        if len(self.nodes) == 1:
+            self.previous = next(iter(self.nodes.values()))["output"]
+        first = spec["layers"][0]
+        if "input_shape" in first and "input" not in first and not self.nodes:
+            shape = (None, *_concrete(first["input_shape"], values))
+            self.previous = _tensor(shape, layer_type(first) == "Embedding", eager)
+
+    def read(self, text: str) -> Any:
+        match = _REFERENCE.match(text)
+        if match is None:
+            raise ValueError(f"not a reference: {text!r}")
+        source, tensor, index = match.groups()
+        value = self.nodes[source][tensor or "output"]
+        if index.strip():
+            value = eval("t" + index, {"__builtins__": {}}, {"t": value})  # generated text only
+        return value
+
+    def input(self, layer: dict[str, Any]) -> Any:
+        written = layer.get("input")
+        if isinstance(written, list):
+            return [self.read(text) for text in written]
+        if written is not None:
+            return self.read(written)
+        if self.previous is None:
+            raise ValueError("no input to read")
+        return self.previous
+
+
+def _call(kind: str, module: Any, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
+    x = graph.input(layer)
+    states = layer.get("initial_state")
+    if states is None:
+        result = module(x)
+    elif isinstance(states, str):
+        result = module(x, initial_state=graph.read(states))
+    else:
+        result = module(x, initial_state=[graph.read(text) for text in states])
+    flat = list(result) if isinstance(result, list | tuple) else [result]
+    names = _names(kind, layer, len(flat))
+    if len(names) != len(flat):
+        raise AssertionError(f"{kind} returned {len(flat)} tensors, the runner names {names}")
+    return dict(zip(names, flat, strict=True))
+
+
+def run_keras(spec: dict[str, Any], values: dict[str, int]) -> Run:
+    run = Run(values, [])
+    eager = needs_run(spec)
+    try:
+        graph = _Graph(spec, values, eager)
+    except Exception as error:  # an input the generator made wrong: not a layer's fault
+        run.error = f"inputs: {type(error).__name__}: {error}"
+        return run
+    for index, layer in enumerate(spec["layers"]):
+        kind = layer_type(layer)
+        with warnings.catch_warnings(record=True) as caught, torch.no_grad():
+            warnings.simplefilter("always")
+            module: Any = None
+            try:
+                module = _construct(kind, layer)
+                outputs = _call(kind, module, layer, graph)
+                params = module.count_params()
+            except Exception as error:
+                run.layers.append(LayerRun({}, None, _classify(caught, run)))
+                run.failed_at, run.error = index, f"{type(error).__name__}: {error}"
+                return run
+        shapes = {name: tuple(tensor.shape) for name, tensor in outputs.items()}
+        run.layers.append(LayerRun(shapes, params, _classify(caught, run)))
+        if "name" in layer:
+            graph.nodes[layer["name"]] = outputs
+        graph.previous = outputs.get("output", list(outputs.values()))
+    return run
