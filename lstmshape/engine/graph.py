@@ -169,16 +169,26 @@ def _run_layer(
     )
 
 
+def _field(config: LayerBase, name: str) -> Any:
+    """A field that only some layer types have, or None.
+
+    Not ``getattr(config, name, None)``: for a name a model lacks, pydantic's
+    ``__getattr__`` raises and catches on the way, which costs as much as the
+    rest of a small layer's propagation.
+    """
+    return getattr(config, name) if name in type(config).model_fields else None
+
+
 def _inputs(
     spec: ParsedSpec, config: LayerBase, previous: str | None, resolver: _Resolver
 ) -> list[Source]:
-    tensors = getattr(config, "tensors", None)
+    tensors = _field(config, "tensors")
     if tensors is not None:
         return [resolver.resolve(text, ("tensors", index)) for index, text in enumerate(tensors)]
-    written = getattr(config, "input", None)
+    written = _field(config, "input")
     if isinstance(written, list):
         return [resolver.resolve(text, ("input", index)) for index, text in enumerate(written)]
-    input_shape = getattr(config, "input_shape", None)
+    input_shape = _field(config, "input_shape")
     if input_shape is not None and (previous is not None or written is not None):
         resolver.ignored_input_shape(written is not None)
     if written is not None:
@@ -189,7 +199,7 @@ def _inputs(
 
 
 def _states(config: LayerBase, resolver: _Resolver) -> list[Source] | None:
-    written = getattr(config, "initial_state", None)
+    written = _field(config, "initial_state")
     if written is None:
         return None
     if isinstance(written, str):
