@@ -14,6 +14,7 @@ import os
 from typing import TextIO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +24,11 @@ from lstmshape.report import ModelReport, Summary
 from lstmshape.shapes import format_shape
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+_STATUS_STYLE = {
+    "error": _STYLE[Severity.ERROR],
+    "warning": _STYLE[Severity.WARNING],
+    "ok": "green",
+}
 _PLAIN_WIDTH = 120
 _SNIPPET_CHARS = 100
 """Characters of the source line shown around the caret; minified YAML has long lines."""
@@ -83,7 +89,7 @@ class TextReporter:
             )
             console.print(title, soft_wrap=True)
             if report.layers:
-                console.print(self._table(report))
+                self._print_table(report)
         for diagnostic in report.diagnostics:
             self._print_diagnostic(report, diagnostic)
         if report.diagnostics or report.framework is not None:
@@ -99,36 +105,84 @@ class TextReporter:
         )
         self._console.print(Text(checked, style=style), soft_wrap=True)
 
-    def _table(self, report: ModelReport) -> Table:
+    def _print_table(self, report: ModelReport) -> None:
         states: list[str] = []
         for layer in report.layers:
             states += [name for name in layer.tensors if name != "output" and name not in states]
-        table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False)
-        for column in ("layer", "type", "input", "output", *states):
-            table.add_column(column, overflow="fold")
-        table.add_column("params", justify="right")
-        table.add_column("status")
+        header = ["layer", "type", "input", "output", *states, "params", "status"]
         # One pass over the diagnostics, not one per layer: a spec of n layers
         # with m diagnostics costs n + m here, not n * m.
         severities_by_layer: dict[str | None, set[Severity]] = {}
         for diagnostic in report.diagnostics:
             severities_by_layer.setdefault(diagnostic.layer, set()).add(diagnostic.severity)
+        rows: list[list[str]] = []
         for layer in report.layers:
             severities = severities_by_layer.get(layer.name, set())
             if Severity.ERROR in severities:
-                status = Text("error", style=_STYLE[Severity.ERROR])
+                status = "error"
             elif severities:
-                status = Text("warning", style=_STYLE[Severity.WARNING])
+                status = "warning"
             else:
-                status = Text("ok", style="green")
+                status = "ok"
             shapes = [
                 format_shape(layer.tensors[name]) if name in layer.tensors else ""
                 for name in ("output", *states)
             ]
             params = "?" if layer.params is None else f"{layer.params:,}"
             cells = (layer.name, layer.type or "?", layer.input or "", *shapes, params)
-            table.add_row(*(_printable(cell) for cell in cells), status)
+            rows.append([*(_printable(cell) for cell in cells), status])
+        plain = self._plain_table(header, rows)
+        if plain is not None:
+            self._console.file.write(plain)
+        else:
+            self._console.print(self._rich_table(header, rows))
+
+    def _rich_table(self, header: list[str], rows: list[list[str]]) -> Table:
+        table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False)
+        for column in header[:-2]:
+            table.add_column(column, overflow="fold")
+        table.add_column("params", justify="right")
+        table.add_column("status")
+        for row in rows:
+            table.add_row(*row[:-1], Text(row[-1], style=_STATUS_STYLE[row[-1]]))
         return table
+
+    def _plain_table(self, header: list[str], rows: list[list[str]]) -> str | None:
+        """The table exactly as :meth:`_rich_table` prints it without colour.
+
+        rich measures and pads every cell through its renderer, about 1 ms a
+        row; this takes microseconds.  It covers output without colour (a
+        file, a pipe, ``--no-color``) when the table fits the width, so rich
+        would not wrap a cell; otherwise it returns None and rich draws it.
+        """
+        console = self._console
+        if console.color_system is not None:
+            return None
+        if box.SIMPLE.substitute(console.options, safe=console.safe_box) is not box.SIMPLE:
+            return None  # an ASCII-only or legacy Windows console draws other lines
+        if any("\t" in cell for row in rows for cell in row):
+            return None  # rich expands tabs
+        widths = [max(map(cell_len, column)) for column in zip(header, *rows, strict=True)]
+        # pad_edge=False: one space of padding inside each divider's side only
+        padded = [width + 2 for width in widths]
+        padded[0] -= 1
+        padded[-1] -= 1
+        if sum(padded) + len(padded) - 1 > console.width:
+            return None  # rich would wrap cells to fit
+
+        right = len(header) - 2  # params
+
+        def line(cells: list[str]) -> str:
+            texts = [
+                " " * (widths[index] - cell_len(cell)) + cell
+                if index == right
+                else cell + " " * (widths[index] - cell_len(cell))
+                for index, cell in enumerate(cells)
+            ]
+            return "   ".join(texts)  # padding, the divider (a space), padding
+
+        rule = box.SIMPLE.get_row(padded, "head", edge=False)
+        return "\n".join([line(header), rule, *(line(row) for row in rows)]) + "\n"
 
     def _print_diagnostic(self, report: ModelReport, diagnostic: Diagnostic) -> None:
         console = self._console
