@@ -72,3 +72,23 @@ def test_version_and_help_import_neither_pydantic_nor_yaml_nor_rich() -> None:
         modules = _modules_after(argv)
         for heavy in ("pydantic", "pydantic_core", "yaml", "rich", "lstmshape.engine"):
             assert not _loaded(modules, heavy), (argv, heavy)
+
+
+KERAS_MODULES = ("lstmshape.models.keras", "lstmshape.engine.keras_recurrent")
+
+
+def test_a_torch_spec_never_imports_the_keras_models(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_text(SPEC)
+    modules = _modules_after(["check", "--format", "json", str(spec)])
+    assert "lstmshape.engine.torch_recurrent" in modules
+    assert not any(name in modules for name in KERAS_MODULES)
+
+
+def test_a_keras_spec_imports_them(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_text(
+        "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n  - type: LSTM\n    units: 4\n"
+    )
+    modules = _modules_after(["check", "--format", "json", str(spec)])
+    assert all(name in modules for name in KERAS_MODULES)
