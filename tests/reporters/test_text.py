@@ -152,3 +152,26 @@ def test_rich_draws_a_table_too_wide_to_fit_or_in_colour(monkeypatch: pytest.Mon
     coloured = TextReporter(io.StringIO(), color=None)
     assert coloured._plain_table(header, rows) is None
     assert "\x1b[" in _rich_drawing(coloured, header, rows)
+
+
+def test_without_colour_the_report_is_what_rich_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines and tables written without rich are byte for byte rich's own."""
+    from pathlib import Path
+
+    from lstmshape.runner import check_file
+
+    monkeypatch.setenv("COLUMNS", "120")
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted(root.glob("tests/examples/**/*.yaml")) + sorted(root.glob("tests/corpus/**/*"))
+    reports = [report for path in paths if path.is_file() for report in check_file(path, path.name)]
+    assert sum(len(report.diagnostics) for report in reports) > 100
+    written = []
+    for through_rich in (False, True):
+        out = io.StringIO()
+        reporter = TextReporter(out, color=False)
+        reporter._plain = not through_rich
+        for report in reports:
+            reporter.handle(report)
+        reporter.finish(Summary(files=len(paths)))
+        written.append(out.getvalue())
+    assert written[0] == written[1]
