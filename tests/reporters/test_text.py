@@ -154,13 +154,23 @@ def test_rich_draws_a_table_too_wide_to_fit_or_in_colour(monkeypatch: pytest.Mon
     assert "\x1b[" in _rich_drawing(coloured, header, rows)
 
 
-def test_without_colour_the_report_is_what_rich_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lines and tables written without rich are byte for byte rich's own."""
+@pytest.mark.parametrize("columns", [None, "120"])
+def test_without_colour_the_report_is_what_rich_writes(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    """Lines and tables written without rich are byte for byte rich's own.
+
+    Without COLUMNS the reporter never makes a rich console; with it, rich
+    measures the width and the lines are still written directly.
+    """
     from pathlib import Path
 
     from lstmshape.runner import check_file
 
-    monkeypatch.setenv("COLUMNS", "120")
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
     root = Path(__file__).resolve().parents[2]
     paths = sorted(root.glob("tests/examples/**/*.yaml")) + sorted(root.glob("tests/corpus/**/*"))
     reports = [report for path in paths if path.is_file() for report in check_file(path, path.name)]
@@ -169,6 +179,8 @@ def test_without_colour_the_report_is_what_rich_writes(monkeypatch: pytest.Monke
     for through_rich in (False, True):
         out = io.StringIO()
         reporter = TextReporter(out, color=False)
+        assert reporter._plain
+        assert (reporter._rich_console is None) == (columns is None)
         reporter._plain = not through_rich
         for report in reports:
             reporter.handle(report)
