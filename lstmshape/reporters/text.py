@@ -63,6 +63,12 @@ def _snippet(source: str, column: int) -> tuple[str, int]:
     return prefix + _printable(shown) + suffix, column - start + len(prefix)
 
 
+def _width(cell: str) -> int:
+    """Columns a cell takes: one a character for printable ASCII (control
+    characters are escaped, tabs go to rich), else as rich measures it."""
+    return len(cell) if cell.isascii() else cell_len(cell)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -210,7 +216,7 @@ class TextReporter:
             width = options.max_width
         if any("\t" in cell for row in rows for cell in row):
             return None  # rich expands tabs
-        widths = [max(map(cell_len, column)) for column in zip(header, *rows, strict=True)]
+        widths = [max(map(_width, column)) for column in zip(header, *rows, strict=True)]
         # pad_edge=False: one space of padding inside each divider's side only
         padded = [width + 2 for width in widths]
         padded[0] -= 1
@@ -222,9 +228,9 @@ class TextReporter:
 
         def line(cells: list[str]) -> str:
             texts = [
-                " " * (widths[index] - cell_len(cell)) + cell
+                " " * (widths[index] - _width(cell)) + cell
                 if index == right
-                else cell + " " * (widths[index] - cell_len(cell))
+                else cell + " " * (widths[index] - _width(cell))
                 for index, cell in enumerate(cells)
             ]
             return "   ".join(texts)  # padding, the divider (a space), padding
