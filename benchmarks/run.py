@@ -222,19 +222,23 @@ def scaling(spec: Path, many: Path, chains: dict[int, Path], runs: int) -> None:
     alternate([single, thousand, thousand_text, *big.values(), big_text], runs)
     for label, group in (("json", thousand), ("text", thousand_text)):
         per_file = (group.median - single.median) / 1000
+        per_file_cpu = (group.median_cpu - single.median_cpu) / 1000
         print(
-            f"1,000 files ({label}): {group.median * 1000:.0f} ms in all, "
-            f"{per_file * 1000:.2f} ms per file beyond start-up"
+            f"1,000 files ({label}): {group.median * 1000:.0f} ms in all "
+            f"(cpu {group.median_cpu * 1000:.0f} ms), {per_file * 1000:.2f} ms per file "
+            f"beyond start-up (cpu {per_file_cpu * 1000:.2f} ms)"
         )
     for layers, group in big.items():
         beyond = group.median - single.median
         print(
-            f"{layers:>6,} layers: {group.median * 1000:6.0f} ms, "
+            f"{layers:>6,} layers: {group.median * 1000:6.0f} ms "
+            f"(cpu {group.median_cpu * 1000:4.0f} ms), "
             f"{beyond / layers * 1e6:5.1f} us per layer beyond start-up, "
             f"peak memory {max(group.peak_kb) / 1024:.0f} MB"
         )
     print(
-        f"10,000 layers (text): {big_text.median * 1000:.0f} ms, "
+        f"10,000 layers (text): {big_text.median * 1000:.0f} ms "
+        f"(cpu {big_text.median_cpu * 1000:.0f} ms), "
         f"peak memory {max(big_text.peak_kb) / 1024:.0f} MB"
     )
 

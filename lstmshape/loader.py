@@ -57,6 +57,7 @@ _PLAIN_TAGS = {
 }
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _INT_TAG = "tag:yaml.org,2002:int"
+_STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -64,17 +65,12 @@ class Positions:
     """Positions of the values and keys of one document, by node path."""
 
     def __init__(self) -> None:
-        self._values: dict[NodePath, Position] = {}
-        self._keys: dict[NodePath, Position] = {}
-
-    def record_value(self, path: NodePath, position: Position) -> None:
-        self._values[path] = position
+        self.values: dict[NodePath, Position] = {}
+        self.keys: dict[NodePath, Position] = {}
+        """Filled by the loader (directly: this is its hot path)."""
 
     def record_value_if_new(self, path: NodePath, position: Position) -> None:
-        self._values.setdefault(path, position)
-
-    def record_key(self, path: NodePath, position: Position) -> None:
-        self._keys[path] = position
+        self.values.setdefault(path, position)
 
     def of_value(self, path: NodePath) -> Position:
         """Where the value at ``path`` starts, or its nearest known ancestor.
@@ -83,15 +79,15 @@ class Positions:
         reported where the alias stands (merged keys too).
         """
         while path:
-            found = self._values.get(path)
+            found = self.values.get(path)
             if found is not None:
                 return found
             path = path[:-1]
-        return self._values.get((), (1, 1))
+        return self.values.get((), (1, 1))
 
     def of_key(self, path: NodePath) -> Position:
         """Where the key of the entry at ``path`` stands (its value if it has none)."""
-        found = self._keys.get(path)
+        found = self.keys.get(path)
         return found if found is not None else self.of_value(path)
 
 
@@ -124,15 +120,15 @@ def _position(mark: Any) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Collection:
     path: NodePath
     anchor: str | None
     start: Position
     is_mapping: bool
-    items: list[Any] = field(default_factory=list)
-    mapping: dict[Any, Any] = field(default_factory=dict)
-    merges: list[dict[Any, Any]] = field(default_factory=list)
+    value: Any
+    """The list or the dict being filled."""
+    merges: list[dict[Any, Any]] | None = None
     key: Any = None
     has_key: bool = False
     key_position: Position = (1, 1)
@@ -141,15 +137,30 @@ class _Collection:
     def child_path(self) -> NodePath:
         if self.is_mapping:
             return (*self.path, self.key) if self.has_key else self.path
-        return (*self.path, len(self.items))
+        return (*self.path, len(self.value))
+
+
+_MISSING = object()
+_CACHED_CHARS = 64
+"""Scalars up to this long are remembered once read: specs repeat keys and values."""
+_CACHED_SCALARS = 50_000
+"""At most this many per file, so the memory they take stays small."""
 
 
 class _Builder:
-    """Turns the parser's events for one document into a value and positions."""
+    """Turns the parser's events for one document into a value and positions.
 
-    def __init__(self, source: Any) -> None:
+    Most of a spec's time goes through here, once per value, so the hot path
+    avoids what PyYAML's composer does per scalar: an event-class chain of
+    isinstance tests, a ScalarNode, the resolver's regular expressions for a
+    value already seen (``scalars`` remembers them across the file's documents).
+    """
+
+    def __init__(self, source: Any, scalars: dict[tuple[str, Any], Any]) -> None:
         self._source = source
+        self._scalars = scalars
         self.positions = Positions()
+        self._value_positions = self.positions.values
         self.problems: list[tuple[Problem, Position]] = []
         self._anchors: dict[str, tuple[Any, int]] = {}
         self._stack: list[_Collection] = []
@@ -157,58 +168,55 @@ class _Builder:
         self._root: Any = None
 
     def build(self) -> Any:
-        source = self._source
-        while not source.check_event(yaml.DocumentEndEvent):
-            self._feed(source.get_event())
-        source.get_event()
-        return self._root
+        get_event = self._source.get_event
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self._scalar(event)
+            elif kind is yaml.MappingStartEvent:
+                self._start(event, True)
+            elif kind is yaml.SequenceStartEvent:
+                self._start(event, False)
+            elif kind is yaml.AliasEvent:
+                self._alias(event)
+            elif kind is yaml.DocumentEndEvent:
+                return self._root
+            else:  # MappingEndEvent or SequenceEndEvent
+                self._end()
 
-    def _feed(self, event: Any) -> None:
-        if isinstance(event, yaml.AliasEvent):
-            self._alias(event)
-        elif isinstance(event, yaml.ScalarEvent):
-            self._scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self._start(event)
-        else:  # MappingEndEvent or SequenceEndEvent
-            finished = self._stack.pop()
-            value = self._finish_mapping(finished) if finished.is_mapping else finished.items
-            if finished.anchor is not None:
-                self._anchors[finished.anchor] = (value, finished.size)
-            self._attach(value, finished.size, finished.start)
+    def _end(self) -> None:
+        finished = self._stack.pop()
+        value = self._finish_mapping(finished) if finished.is_mapping else finished.value
+        if finished.anchor is not None:
+            self._anchors[finished.anchor] = (value, finished.size)
+        self._attach(value, finished.size, finished.start)
 
-    def _count(self, size: int, position: Position) -> None:
-        self._values += size
-        if self._values > MAX_VALUES:
-            raise _Abort(
-                Problem(
-                    "LS006",
-                    f"the file expands to more than {MAX_VALUES:,} values "
-                    "(counting every alias as a copy of its anchor)",
-                    (),
-                    hint="an anchor that aliases itself many times over is refused; "
-                    "write the spec out or use fewer nested aliases",
-                ),
-                position,
-            )
+    def _too_many(self, position: Position) -> _Abort:
+        return _Abort(
+            Problem(
+                "LS006",
+                f"the file expands to more than {MAX_VALUES:,} values "
+                "(counting every alias as a copy of its anchor)",
+                (),
+                hint="an anchor that aliases itself many times over is refused; "
+                "write the spec out or use fewer nested aliases",
+            ),
+            position,
+        )
 
-    def _start(self, event: Any) -> None:
+    def _start(self, event: Any, is_mapping: bool) -> None:
         start = _position(event.start_mark)
-        self._check_tag(event.tag, _COLLECTION_TAGS, start)
-        if len(self._stack) >= MAX_DEPTH:
+        if event.tag is not None:
+            self._check_tag(event.tag, _COLLECTION_TAGS, start)
+        stack = self._stack
+        if len(stack) >= MAX_DEPTH:
             raise _Abort(
                 Problem("LS006", f"the file nests deeper than {MAX_DEPTH} levels", ()),
                 start,
             )
-        path = self._stack[-1].child_path() if self._stack else ()
-        self._stack.append(
-            _Collection(
-                path=path,
-                anchor=event.anchor,
-                start=start,
-                is_mapping=isinstance(event, yaml.MappingStartEvent),
-            )
-        )
+        path = stack[-1].child_path() if stack else ()
+        stack.append(_Collection(path, event.anchor, start, is_mapping, {} if is_mapping else []))
 
     def _alias(self, event: Any) -> None:
         position = _position(event.start_mark)
@@ -219,8 +227,21 @@ class _Builder:
         self._attach(value, size, position)
 
     def _scalar(self, event: Any) -> None:
-        position = _position(event.start_mark)
-        value = self._construct_scalar(event, position)
+        mark = event.start_mark
+        position = (mark.line + 1, mark.column + 1)
+        text = event.value
+        if event.tag is None and len(text) <= _CACHED_CHARS:
+            # Untagged: the value depends on the text and on whether it was
+            # quoted (implicit) alone, so one reading serves every repeat.
+            key = (text, event.implicit)
+            value = self._scalars.get(key, _MISSING)
+            if value is _MISSING:
+                value = self._construct_scalar(event, position)
+                # each << stands for itself, so it is never shared
+                if not isinstance(value, _MergeKey) and len(self._scalars) < _CACHED_SCALARS:
+                    self._scalars[key] = value
+        else:
+            value = self._construct_scalar(event, position)
         if event.anchor is not None:
             self._anchors[event.anchor] = (value, 1)
         self._attach(value, 1, position)
@@ -230,6 +251,8 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = source.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:  # what SafeConstructor does for a string, without its node
+            return event.value
         if tag == _TIMESTAMP_TAG:  # a date is only ever a typo here; keep the text
             return event.value
         if tag == _MERGE_TAG:
@@ -265,14 +288,21 @@ class _Builder:
         )
 
     def _attach(self, value: Any, size: int, position: Position) -> None:
-        self._count(size, position)
+        self._values += size
+        if self._values > MAX_VALUES:
+            raise self._too_many(position)
         if not self._stack:
             self._root = value
-            self.positions.record_value((), position)
+            self._value_positions[()] = position
             return
         parent = self._stack[-1]
         parent.size += size
-        if parent.is_mapping and not parent.has_key:
+        if not parent.is_mapping:
+            items = parent.value
+            self._value_positions[(*parent.path, len(items))] = position
+            items.append(value)
+            return
+        if not parent.has_key:
             if isinstance(value, dict | list):  # also an alias to a mapping or a list
                 raise _Abort(
                     Problem(
@@ -284,17 +314,15 @@ class _Builder:
                 )
             parent.key, parent.has_key, parent.key_position = value, True, position
             return
-        path = parent.child_path()
-        self.positions.record_value(path, position)
-        if not parent.is_mapping:
-            parent.items.append(value)
-            return
         key = parent.key
+        path = (*parent.path, key)
+        self._value_positions[path] = position
         parent.has_key = False
         if isinstance(key, _MergeKey):
             self._merge(parent, value, position)
             return
-        if key in parent.mapping:
+        mapping = parent.value
+        if key in mapping:
             self.problems.append(
                 (
                     Problem(
@@ -308,8 +336,8 @@ class _Builder:
                 )
             )
             return
-        self.positions.record_key(path, parent.key_position)
-        parent.mapping[key] = value
+        self.positions.keys[path] = parent.key_position
+        mapping[key] = value
 
     def _merge(self, parent: _Collection, value: Any, position: Position) -> None:
         sources = value if isinstance(value, list) else [value]
@@ -318,6 +346,8 @@ class _Builder:
                 Problem("LS001", "a merge key (<<) takes a mapping or a list of mappings", ()),
                 position,
             )
+        if parent.merges is None:
+            parent.merges = []
         parent.merges.extend(sources)
         # A merged value is reported where the alias stands, unless the key is
         # also written out (that one wins, in the data and in the positions).
@@ -328,11 +358,11 @@ class _Builder:
     @staticmethod
     def _finish_mapping(finished: _Collection) -> dict[Any, Any]:
         if not finished.merges:
-            return finished.mapping
+            return finished.value  # type: ignore[no-any-return]
         merged: dict[Any, Any] = {}
         for source in reversed(finished.merges):  # the first merged mapping wins
             merged.update(source)
-        merged.update(finished.mapping)  # and keys written out win over merged ones
+        merged.update(finished.value)  # and keys written out win over merged ones
         return merged
 
 
@@ -374,9 +404,10 @@ def load_yaml(text: str) -> LoadResult:
         return result
     try:
         source.get_event()  # StreamStartEvent
+        scalars: dict[tuple[str, Any], Any] = {}
         while not source.check_event(yaml.StreamEndEvent):
             source.get_event()  # DocumentStartEvent
-            builder = _Builder(source)
+            builder = _Builder(source, scalars)
             data = builder.build()
             result.documents.append(Document(data, builder.positions, builder.problems))
     except _Abort as abort:

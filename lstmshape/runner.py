@@ -7,10 +7,12 @@ exist or holds no spec).
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -197,6 +199,25 @@ def _specs_below(directory: Path) -> Iterator[Path]:
             yield path
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Checking a file builds many objects and no reference cycles to speak of.
+
+    Python's cyclic garbage collector still walks every live object now and
+    then while they are made: a third of the time of a 10,000-layer spec.
+    Memory is freed by reference counting as usual; whatever cycles one file
+    leaves are collected after it, when the collector is back on.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def run_check(
     paths: Iterable[Path],
     *,
@@ -225,7 +246,8 @@ def run_check(
     with progress_bar(len(files), name, errors) as bar:
         for path in files:
             summary.files += 1
-            reports = [apply_settings(found, settings) for found in check_file(path, str(path))]
+            with _cyclic_gc_paused():
+                reports = [apply_settings(found, settings) for found in check_file(path, str(path))]
             with bar.lifted():
                 for report in reports:
                     summary.add(report)

@@ -7,6 +7,7 @@ test is as reliable on a loaded machine as on an idle one.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ layers:
 """
 
 
-def _modules_after(argv: list[str]) -> set[str]:
+def _modules_after(argv: list[str], env: dict[str, str] | None = None) -> set[str]:
     """The modules loaded by running the CLI with ``argv`` in a new interpreter."""
     script = (
         "import contextlib, io, json, sys\n"
@@ -44,6 +45,7 @@ def _modules_after(argv: list[str]) -> set[str]:
         text=True,
         check=True,
         cwd=Path(__file__).resolve().parents[1],
+        env=env,
     )
     return set(json.loads(done.stdout))
 
@@ -67,8 +69,39 @@ def test_text_check_imports_rich(tmp_path: Path) -> None:
     assert _loaded(_modules_after(["check", str(spec)]), "rich")
 
 
+def test_a_text_report_into_a_pipe_never_imports_rich_console(tmp_path: Path) -> None:
+    # rich writes plain text there; lstmshape writes the same text itself
+    spec = tmp_path / "model.yaml"
+    spec.write_text(SPEC)
+    modules = _modules_after(["check", str(spec)])
+    assert "lstmshape.reporters.text" in modules
+    assert "rich.console" not in modules
+    forced = _modules_after(["check", str(spec)], env={**os.environ, "FORCE_COLOR": "1"})
+    assert "rich.console" in forced  # colour: rich writes the report
+
+
 def test_version_and_help_import_neither_pydantic_nor_yaml_nor_rich() -> None:
     for argv in (["--version"], ["--help"], ["check", "--help"]):
         modules = _modules_after(argv)
         for heavy in ("pydantic", "pydantic_core", "yaml", "rich", "lstmshape.engine"):
             assert not _loaded(modules, heavy), (argv, heavy)
+
+
+KERAS_MODULES = ("lstmshape.models.keras", "lstmshape.engine.keras_recurrent")
+
+
+def test_a_torch_spec_never_imports_the_keras_models(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_text(SPEC)
+    modules = _modules_after(["check", "--format", "json", str(spec)])
+    assert "lstmshape.engine.torch_recurrent" in modules
+    assert not any(name in modules for name in KERAS_MODULES)
+
+
+def test_a_keras_spec_imports_them(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_text(
+        "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n  - type: LSTM\n    units: 4\n"
+    )
+    modules = _modules_after(["check", "--format", "json", str(spec)])
+    assert all(name in modules for name in KERAS_MODULES)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from lstmshape.diagnostics import NodePath, Problem
-from lstmshape.engine import keras_layers, keras_recurrent, torch_layers, torch_recurrent
+from lstmshape.engine import torch_layers, torch_recurrent
 from lstmshape.engine.indexing import IndexProblem, apply_subscript
 from lstmshape.engine.lints import reference_lints
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
-from lstmshape.models import keras
 from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
@@ -49,25 +49,45 @@ RULES: dict[type[LayerBase], LayerRule] = {
     EmbeddingConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_embedding),
     DropoutConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_dropout),
     CatConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_cat),
-    keras.LSTMConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
-    keras.GRUConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
-    keras.SimpleRNNConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
-    keras.BidirectionalConfig: LayerRule(
-        keras_recurrent.bidirectional_names, keras_recurrent.propagate_bidirectional
-    ),
-    keras.TimeDistributedConfig: LayerRule(
-        keras_layers.single_output, keras_layers.propagate_time_distributed
-    ),
-    keras.DenseConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dense),
-    keras.DropoutConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dropout),
-    keras.RepeatVectorConfig: LayerRule(
-        keras_layers.single_output, keras_layers.propagate_repeat_vector
-    ),
-    keras.EmbeddingConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_embedding),
-    keras.ConcatenateConfig: LayerRule(
-        keras_layers.single_output, keras_layers.propagate_concatenate
-    ),
 }
+
+
+def _keras_rules() -> dict[type[LayerBase], LayerRule]:
+    """Keras's rules, imported with its engine when a Keras layer first needs one."""
+    from lstmshape.engine import keras_layers, keras_recurrent
+    from lstmshape.models import keras
+
+    return {
+        keras.LSTMConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
+        keras.GRUConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
+        keras.SimpleRNNConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
+        keras.BidirectionalConfig: LayerRule(
+            keras_recurrent.bidirectional_names, keras_recurrent.propagate_bidirectional
+        ),
+        keras.TimeDistributedConfig: LayerRule(
+            keras_layers.single_output, keras_layers.propagate_time_distributed
+        ),
+        keras.DenseConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dense),
+        keras.DropoutConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dropout),
+        keras.RepeatVectorConfig: LayerRule(
+            keras_layers.single_output, keras_layers.propagate_repeat_vector
+        ),
+        keras.EmbeddingConfig: LayerRule(
+            keras_layers.single_output, keras_layers.propagate_embedding
+        ),
+        keras.ConcatenateConfig: LayerRule(
+            keras_layers.single_output, keras_layers.propagate_concatenate
+        ),
+    }
+
+
+def _rule(config: LayerBase) -> LayerRule:
+    rule = RULES.get(type(config))
+    if rule is None:  # a Keras layer: the torch rules are the only ones loaded up front
+        RULES.update(_keras_rules())
+        rule = RULES[type(config)]
+    return rule
+
 
 PRIMARY = "output"
 _KERAS_STATES = frozenset(
@@ -145,7 +165,7 @@ def _run_layer(
             ctx = LayerContext(layer.index, layer.name, [], None, resolver.problems)
             torch_recurrent.lint_invalid(layer.raw, invalid, ctx)
         return LayerResult(layer.name, layer.type, None, {}, None), _Node(layer.type or "?", None)
-    rule = RULES[type(config)]
+    rule = _rule(config)
     inputs = _inputs(spec, config, previous, resolver)
     states = _states(config, resolver)
     resolver.problems.extend(reference_lints(inputs, layer.name))
@@ -169,16 +189,31 @@ def _run_layer(
     )
 
 
+def _field(config: LayerBase, name: str) -> Any:
+    """A field that only some layer types have, or None.
+
+    Not ``getattr(config, name, None)``: for a name a model lacks, pydantic's
+    ``__getattr__`` raises and catches on the way, which costs as much as the
+    rest of a small layer's propagation.
+    """
+    return getattr(config, name) if name in _field_names(type(config)) else None
+
+
+@cache
+def _field_names(model: type[LayerBase]) -> frozenset[str]:
+    return frozenset(model.model_fields)  # a pydantic descriptor: 1 us a look-up
+
+
 def _inputs(
     spec: ParsedSpec, config: LayerBase, previous: str | None, resolver: _Resolver
 ) -> list[Source]:
-    tensors = getattr(config, "tensors", None)
+    tensors = _field(config, "tensors")
     if tensors is not None:
         return [resolver.resolve(text, ("tensors", index)) for index, text in enumerate(tensors)]
-    written = getattr(config, "input", None)
+    written = _field(config, "input")
     if isinstance(written, list):
         return [resolver.resolve(text, ("input", index)) for index, text in enumerate(written)]
-    input_shape = getattr(config, "input_shape", None)
+    input_shape = _field(config, "input_shape")
     if input_shape is not None and (previous is not None or written is not None):
         resolver.ignored_input_shape(written is not None)
     if written is not None:
@@ -189,7 +224,7 @@ def _inputs(
 
 
 def _states(config: LayerBase, resolver: _Resolver) -> list[Source] | None:
-    written = getattr(config, "initial_state", None)
+    written = _field(config, "initial_state")
     if written is None:
         return None
     if isinstance(written, str):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from lstmshape.models.common import LayerBase
-from lstmshape.models.keras import KERAS_LAYERS, KERAS_PREFIXES, NESTED_FIELDS, WRAPPED_FIELDS
 from lstmshape.models.torch import TORCH_LAYERS, TORCH_PREFIXES
 
 
@@ -64,46 +64,83 @@ TORCH = Framework(
 
 _STACK_HINT = "stack layers instead, with return_sequences: true on every one but the last"
 
-KERAS = Framework(
-    key="keras",
-    layers=KERAS_LAYERS,
-    prefixes=KERAS_PREFIXES,
-    foreign_types={
-        "Linear": "Linear is torch's; Keras's is Dense (units)",
-        "RNN": "RNN is torch's name; Keras's plain recurrent layer is SimpleRNN (units)",
-        "cat": "cat is torch's; in Keras write type: Concatenate with input: [a, b] and axis:",
-    },
-    foreign_keys={
-        "hidden_size": "hidden_size is torch's name; Keras calls it units",
-        "input_size": "Keras layers take no input_size: they read the feature count from their "
-        "input (give the first layer input_shape: [timesteps, features])",
-        "batch_first": "Keras is always batch first: (batch, timesteps, features)",
-        "num_layers": f"Keras layers have no num_layers: {_STACK_HINT}",
-        "bidirectional": "wrap the layer in Bidirectional: type: Bidirectional, "
-        "layer: {type: LSTM, units: ...}",
-        "bias": "bias is torch's name; Keras calls it use_bias",
-        "nonlinearity": "nonlinearity is torch's name; Keras calls it activation",
-        "proj_size": "Keras's LSTM has no projection; add a Dense layer after it",
-        "in_features": "Keras's Dense reads its input size from its input; write only units",
-        "out_features": "out_features is torch's name; Keras calls it units",
-        "num_embeddings": "num_embeddings is torch's name; Keras calls it input_dim",
-        "embedding_dim": "embedding_dim is torch's name; Keras calls it output_dim",
-        "p": "p is torch's name; Keras's Dropout calls it rate",
-        "dim": "dim is torch's name; Keras calls it axis",
-        "tensors": "Keras's Concatenate reads a list under input: (input: [a, b])",
-        "inputs": "a Keras layer reads input: (a list of references for Concatenate)",
-    },
-    removed_keys={
-        "time_major": "Keras 3 layers are always batch-major, (batch, timesteps, features); "
-        "transpose the input instead (Keras 3 raises: Unrecognized keyword arguments)",
-        "batch_input_shape": "write input_shape: without the batch, or declare the input with "
-        "its batch size under inputs: (e.g. x: [32, 10, 8]), which stateful layers need "
-        "(Keras 3 raises: Unrecognized keyword arguments)",
-        "input_length": "only Embedding still accepts input_length, as deprecated; give the "
-        "timesteps in input_shape: instead (Keras 3 raises: Unrecognized keyword arguments)",
-    },
-    nested_fields=NESTED_FIELDS,
-    wrapped_fields=WRAPPED_FIELDS,
-)
 
-FRAMEWORKS: dict[str, Framework] = {"torch": TORCH, "keras": KERAS}
+def _keras() -> Framework:
+    from lstmshape.models.keras import (
+        KERAS_LAYERS,
+        KERAS_PREFIXES,
+        NESTED_FIELDS,
+        WRAPPED_FIELDS,
+    )
+
+    return Framework(
+        key="keras",
+        layers=KERAS_LAYERS,
+        prefixes=KERAS_PREFIXES,
+        foreign_types={
+            "Linear": "Linear is torch's; Keras's is Dense (units)",
+            "RNN": "RNN is torch's name; Keras's plain recurrent layer is SimpleRNN (units)",
+            "cat": "cat is torch's; in Keras write type: Concatenate with input: [a, b] and axis:",
+        },
+        foreign_keys={
+            "hidden_size": "hidden_size is torch's name; Keras calls it units",
+            "input_size": "Keras layers take no input_size: they read the feature count from their "
+            "input (give the first layer input_shape: [timesteps, features])",
+            "batch_first": "Keras is always batch first: (batch, timesteps, features)",
+            "num_layers": f"Keras layers have no num_layers: {_STACK_HINT}",
+            "bidirectional": "wrap the layer in Bidirectional: type: Bidirectional, "
+            "layer: {type: LSTM, units: ...}",
+            "bias": "bias is torch's name; Keras calls it use_bias",
+            "nonlinearity": "nonlinearity is torch's name; Keras calls it activation",
+            "proj_size": "Keras's LSTM has no projection; add a Dense layer after it",
+            "in_features": "Keras's Dense reads its input size from its input; write only units",
+            "out_features": "out_features is torch's name; Keras calls it units",
+            "num_embeddings": "num_embeddings is torch's name; Keras calls it input_dim",
+            "embedding_dim": "embedding_dim is torch's name; Keras calls it output_dim",
+            "p": "p is torch's name; Keras's Dropout calls it rate",
+            "dim": "dim is torch's name; Keras calls it axis",
+            "tensors": "Keras's Concatenate reads a list under input: (input: [a, b])",
+            "inputs": "a Keras layer reads input: (a list of references for Concatenate)",
+        },
+        removed_keys={
+            "time_major": "Keras 3 layers are always batch-major, (batch, timesteps, features); "
+            "transpose the input instead (Keras 3 raises: Unrecognized keyword arguments)",
+            "batch_input_shape": "write input_shape: without the batch, or declare the input with "
+            "its batch size under inputs: (e.g. x: [32, 10, 8]), which stateful layers need "
+            "(Keras 3 raises: Unrecognized keyword arguments)",
+            "input_length": "only Embedding still accepts input_length, as deprecated; give the "
+            "timesteps in input_shape: instead (Keras 3 raises: Unrecognized keyword arguments)",
+        },
+        nested_fields=NESTED_FIELDS,
+        wrapped_fields=WRAPPED_FIELDS,
+    )
+
+
+class _Frameworks(Mapping[str, Framework]):
+    """The frameworks by key; each one's layer models are imported on first use.
+
+    Defining Keras's pydantic models takes about 20 ms, a tenth of start-up,
+    which a run that checks torch specs alone does not pay.
+    """
+
+    def __init__(self, loaders: dict[str, Callable[[], Framework]]) -> None:
+        self._loaders = loaders
+        self._loaded: dict[str, Framework] = {}
+
+    def __getitem__(self, key: str) -> Framework:
+        found = self._loaded.get(key)
+        if found is None:
+            found = self._loaded[key] = self._loaders[key]()
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._loaders  # without importing the framework
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaders)
+
+    def __len__(self) -> int:
+        return len(self._loaders)
+
+
+FRAMEWORKS: Mapping[str, Framework] = _Frameworks({"torch": lambda: TORCH, "keras": _keras})

@@ -7,6 +7,7 @@ no tensors and null params.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TextIO
 
 from lstmshape.report import ModelReport, Summary
@@ -45,6 +46,36 @@ def report_to_json(report: ModelReport) -> dict[str, Any]:
     }
 
 
+def dumps(value: Any, pad: str = "") -> str:
+    """``json.dumps(value, indent=2)``, the same text, in less than half the time.
+
+    With an indent, the standard library encodes in Python one token at a
+    time (the C encoder takes no indent); a 10,000-layer report is 380,000
+    tokens.  This builds each container with one join.  What a report does not
+    hold (floats, tuples, keys that are not strings) is left to the standard
+    library, re-indented to its depth.
+    """
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    inner = pad + "  "
+    if kind is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        items = [f"{inner}{_quote(key)}: {dumps(item, inner)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if kind is list:
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join([inner + dumps(item, inner) for item in value]) + f"\n{pad}]"
+    # JSON text holds no raw line breaks, so each one starts a new line to indent
+    return json.dumps(value, indent=2).replace("\n", "\n" + pad)
+
+
 class JsonReporter:
     def __init__(self, out: TextIO) -> None:
         self._out = out
@@ -65,5 +96,4 @@ class JsonReporter:
                 "warnings": summary.warnings,
             },
         }
-        json.dump(document, self._out, indent=2)
-        self._out.write("\n")
+        self._out.write(dumps(document) + "\n")

@@ -6,23 +6,38 @@
 Colour follows rich's rules (a terminal, NO_COLOR, FORCE_COLOR) unless
 ``--no-color`` turns it off.  Every piece of user text goes through
 :class:`rich.text.Text`, never markup, so brackets in shapes print as written.
+
+Where rich would certainly print no colour (``--no-color``, or a file or a
+pipe with none of the variables that force it), the report is written as
+plain text, the same rich would write, without importing rich's console: in
+a pre-commit hook or CI that is a tenth of start-up, and about 1 ms a row.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TextIO
+import sys
+from typing import TYPE_CHECKING, TextIO
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from rich.cells import cell_len
 
 from lstmshape.diagnostics import Diagnostic, Severity
 from lstmshape.report import ModelReport, Summary
 from lstmshape.shapes import format_shape
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+Piece = str | tuple[str, str]
+"""Text, or text and its rich style: the pieces of one line."""
+
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+_STATUS_STYLE = {
+    "error": _STYLE[Severity.ERROR],
+    "warning": _STYLE[Severity.WARNING],
+    "ok": "green",
+}
 _PLAIN_WIDTH = 120
 _SNIPPET_CHARS = 100
 """Characters of the source line shown around the caret; minified YAML has long lines."""
@@ -48,46 +63,81 @@ def _snippet(source: str, column: int) -> tuple[str, int]:
     return prefix + _printable(shown) + suffix, column - start + len(prefix)
 
 
+def _width(cell: str) -> int:
+    """Columns a cell takes: one a character for printable ASCII (control
+    characters are escaped, tabs go to rich), else as rich measures it."""
+    return len(cell) if cell.isascii() else cell_len(cell)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class TextReporter:
     def __init__(self, out: TextIO, color: bool | None, *, quiet: bool = False) -> None:
+        self._out = out
+        self._color = color
         self._quiet = quiet
-        is_terminal = out.isatty()
-        width = None if is_terminal or "COLUMNS" in os.environ else _PLAIN_WIDTH
-        self._console = Console(
-            file=out,
-            width=width,
-            no_color=color is False or None,
-            color_system="auto" if color is not False else None,
-            highlight=False,
-            emoji=False,
-            markup=False,
-        )
+        self._rich_console: Console | None = None
+        self._plain = _never_coloured(out, color)
+        if not self._plain:
+            self._plain = self._console.color_system is None
+
+    @property
+    def _console(self) -> Console:
+        """rich's console, made when first needed (never, for most plain output)."""
+        if self._rich_console is None:
+            from rich.console import Console
+
+            is_terminal = self._out.isatty()
+            width = None if is_terminal or "COLUMNS" in os.environ else _PLAIN_WIDTH
+            self._rich_console = Console(
+                file=self._out,
+                width=width,
+                no_color=self._color is False or None,
+                color_system="auto" if self._color is not False else None,
+                highlight=False,
+                emoji=False,
+                markup=False,
+            )
+        return self._rich_console
 
     def start(self) -> None:
         pass
 
+    def _print(self, *pieces: Piece) -> None:
+        """``console.print(Text.assemble(*pieces), soft_wrap=True)``, without rich
+        when it would add nothing but its cost (about 0.2 ms a line)."""
+        if self._plain:
+            line = "".join(piece if isinstance(piece, str) else piece[0] for piece in pieces)
+            if "\t" not in line:  # rich expands tabs
+                self._out.write(line + "\n")
+                return
+        from rich.text import Text
+
+        self._console.print(Text.assemble(*pieces), soft_wrap=True)
+
     def handle(self, report: ModelReport) -> None:
-        console = self._console
+        self._report(report)
+        if self._plain:
+            self._out.flush()  # each spec's report once it is done, as rich does
+
+    def _report(self, report: ModelReport) -> None:
         if self._quiet:
             for diagnostic in report.diagnostics:
                 self._print_diagnostic(report, diagnostic)
             return
         if report.framework is not None:
-            title = Text.assemble(
+            self._print(
                 (_printable(report.path), "bold"),
                 _printable(f" · {report.name} ({report.framework}) · {report.params:,} params"),
             )
-            console.print(title, soft_wrap=True)
             if report.layers:
-                console.print(self._table(report))
+                self._print_table(report)
         for diagnostic in report.diagnostics:
             self._print_diagnostic(report, diagnostic)
         if report.diagnostics or report.framework is not None:
-            console.print()
+            self._print()
 
     def finish(self, summary: Summary) -> None:
         if self._quiet:
@@ -97,64 +147,135 @@ class TextReporter:
         style = (
             "bold red" if summary.errors else ("bold yellow" if summary.warnings else "bold green")
         )
-        self._console.print(Text(checked, style=style), soft_wrap=True)
+        self._print((checked, style))
 
-    def _table(self, report: ModelReport) -> Table:
+    def _print_table(self, report: ModelReport) -> None:
         states: list[str] = []
         for layer in report.layers:
             states += [name for name in layer.tensors if name != "output" and name not in states]
-        table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False)
-        for column in ("layer", "type", "input", "output", *states):
-            table.add_column(column, overflow="fold")
-        table.add_column("params", justify="right")
-        table.add_column("status")
+        header = ["layer", "type", "input", "output", *states, "params", "status"]
         # One pass over the diagnostics, not one per layer: a spec of n layers
         # with m diagnostics costs n + m here, not n * m.
         severities_by_layer: dict[str | None, set[Severity]] = {}
         for diagnostic in report.diagnostics:
             severities_by_layer.setdefault(diagnostic.layer, set()).add(diagnostic.severity)
+        rows: list[list[str]] = []
         for layer in report.layers:
             severities = severities_by_layer.get(layer.name, set())
             if Severity.ERROR in severities:
-                status = Text("error", style=_STYLE[Severity.ERROR])
+                status = "error"
             elif severities:
-                status = Text("warning", style=_STYLE[Severity.WARNING])
+                status = "warning"
             else:
-                status = Text("ok", style="green")
+                status = "ok"
             shapes = [
                 format_shape(layer.tensors[name]) if name in layer.tensors else ""
                 for name in ("output", *states)
             ]
             params = "?" if layer.params is None else f"{layer.params:,}"
             cells = (layer.name, layer.type or "?", layer.input or "", *shapes, params)
-            table.add_row(*(_printable(cell) for cell in cells), status)
+            rows.append([*(_printable(cell) for cell in cells), status])
+        plain = self._plain_table(header, rows)
+        if plain is not None:
+            self._out.write(plain)
+        else:
+            self._console.print(self._rich_table(header, rows))
+
+    def _rich_table(self, header: list[str], rows: list[list[str]]) -> Table:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False)
+        for column in header[:-2]:
+            table.add_column(column, overflow="fold")
+        table.add_column("params", justify="right")
+        table.add_column("status")
+        for row in rows:
+            table.add_row(*row[:-1], Text(row[-1], style=_STATUS_STYLE[row[-1]]))
         return table
 
+    def _plain_table(self, header: list[str], rows: list[list[str]]) -> str | None:
+        """The table exactly as :meth:`_rich_table` prints it without colour.
+
+        rich measures and pads every cell through its renderer, about 1 ms a
+        row; this takes microseconds.  It covers output without colour (a
+        file, a pipe, ``--no-color``) when the table fits the width, so rich
+        would not wrap a cell; otherwise it returns None and rich draws it.
+        """
+        if not self._plain:
+            return None
+        width = _PLAIN_WIDTH
+        if self._rich_console is not None:  # plain by rich's own choice, or after a fallback
+            from rich import box
+
+            console = self._rich_console
+            options = console.options  # measures the terminal, if any: once
+            if box.SIMPLE.substitute(options, safe=console.safe_box) is not box.SIMPLE:
+                return None  # an ASCII-only or legacy Windows console draws other lines
+            width = options.max_width
+        if any("\t" in cell for row in rows for cell in row):
+            return None  # rich expands tabs
+        widths = [max(map(_width, column)) for column in zip(header, *rows, strict=True)]
+        # pad_edge=False: one space of padding inside each divider's side only
+        padded = [width + 2 for width in widths]
+        padded[0] -= 1
+        padded[-1] -= 1
+        if sum(padded) + len(padded) - 1 > width:
+            return None  # rich would wrap cells to fit
+
+        right = len(header) - 2  # params
+
+        def line(cells: list[str]) -> str:
+            texts = [
+                " " * (widths[index] - _width(cell)) + cell
+                if index == right
+                else cell + " " * (widths[index] - _width(cell))
+                for index, cell in enumerate(cells)
+            ]
+            return "   ".join(texts)  # padding, the divider (a space), padding
+
+        rule = "\u2500" * (sum(padded) + len(padded) - 1)  # box.SIMPLE's line under the header
+        return "\n".join([line(header), rule, *(line(row) for row in rows)]) + "\n"
+
     def _print_diagnostic(self, report: ModelReport, diagnostic: Diagnostic) -> None:
-        console = self._console
-        console.print(
-            Text.assemble(
-                (_printable(f"{report.path}:{diagnostic.line}:{diagnostic.column}:"), "bold"),
-                " ",
-                (diagnostic.code, _STYLE[diagnostic.severity]),
-                " ",
-                (f"{diagnostic.severity.value}:", _STYLE[diagnostic.severity]),
-                " ",
-                _printable(diagnostic.message),
-            ),
-            soft_wrap=True,
+        self._print(
+            (_printable(f"{report.path}:{diagnostic.line}:{diagnostic.column}:"), "bold"),
+            " ",
+            (diagnostic.code, _STYLE[diagnostic.severity]),
+            " ",
+            (f"{diagnostic.severity.value}:", _STYLE[diagnostic.severity]),
+            " ",
+            _printable(diagnostic.message),
         )
         if 0 < diagnostic.line <= len(report.source_lines):
             gutter = str(diagnostic.line)
             source, column = _snippet(report.source_lines[diagnostic.line - 1], diagnostic.column)
-            console.print(Text.assemble((f" {gutter} | ", "dim"), source), soft_wrap=True)
+            self._print((f" {gutter} | ", "dim"), source)
             caret = " " * (column - 1) + "^"
-            console.print(
-                Text.assemble(
-                    (f" {' ' * len(gutter)} | ", "dim"), (caret, _STYLE[diagnostic.severity])
-                ),
-                soft_wrap=True,
-            )
+            self._print((f" {' ' * len(gutter)} | ", "dim"), (caret, _STYLE[diagnostic.severity]))
         if diagnostic.hint:
             hint = _printable(diagnostic.hint)
-            console.print(Text.assemble(("  = hint: ", "cyan"), hint), soft_wrap=True)
+            self._print(("  = hint: ", "cyan"), hint)
+
+
+def _never_coloured(out: TextIO, color: bool | None) -> bool:
+    """Whether rich would certainly write ``out`` as plain text, 120 columns wide.
+
+    Only the plain cases: anything that could make rich colour (a terminal,
+    FORCE_COLOR, TTY_COMPATIBLE, Jupyter) or change its layout (COLUMNS, an
+    output encoding other than UTF-8, Windows consoles) is left to rich.
+    """
+    try:
+        terminal = out.isatty()
+    except ValueError:  # a closed file: rich decides
+        return False
+    encoding = (getattr(out, "encoding", "utf-8") or "utf-8").lower()
+    if terminal or "COLUMNS" in os.environ or not encoding.startswith("utf"):
+        return False
+    if sys.platform == "win32":
+        return False
+    if color is False:
+        return True
+    forced = {"FORCE_COLOR", "TTY_COMPATIBLE"} & os.environ.keys()
+    return not forced and "IPython" not in sys.modules

@@ -55,3 +55,22 @@ def test_file_level_problem_has_null_framework() -> None:
     assert file["params"] == 0
     assert file["diagnostics"][0]["code"] == "LS001"
     assert file["diagnostics"][0]["layer"] is None
+
+
+def test_dumps_writes_what_the_standard_library_writes() -> None:
+    from pathlib import Path
+
+    from lstmshape.reporters.json import dumps, report_to_json
+    from lstmshape.runner import check_file
+
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted(root.glob("specs/*.yaml")) + sorted(root.glob("tests/**/*.yaml"))
+    assert len(paths) > 50
+    reports = [report_to_json(report) for path in paths for report in check_file(path, str(path))]
+    assert dumps({"files": reports}) == json.dumps({"files": reports}, indent=2)
+    odd = {
+        "unicode": 'é 中 \u2028 \x00 "quoted" \\\\',
+        "numbers": [0, -1, 2**63, 1.5, float("inf"), True, False, None],
+        "nested": {"empty": {}, "none": [], "tuple": (1, [2, {"a": (3,)}]), "keys": {1: "a"}},
+    }
+    assert dumps(odd) == json.dumps(odd, indent=2)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from lstmshape.report import Summary
 from lstmshape.reporters.text import TextReporter
 from lstmshape.runner import check_text
@@ -107,3 +109,81 @@ def test_each_layer_shows_the_worst_severity_of_its_own_diagnostics() -> None:
     reporter.handle(report)
     reporter.finish(Summary())
     assert _status_by_layer(out.getvalue()) == {"encoder": "ok", "head": "error", "drop": "ok"}
+
+
+# The table is drawn by lstmshape itself when there is no colour and it fits
+# the width (rich takes about 1 ms a row); it must be the table rich draws.
+PLAIN_TABLES = [
+    (["layer", "type", "input", "output", "params", "status"], [["a", "LSTM", "", "", "?", "ok"]]),
+    (
+        ["layer", "type", "input", "output", "h_n", "c_n", "params", "status"],
+        [
+            ["encoder", "LSTM", "x", "[B, T, 64]", "[2, B, 64]", "[2, B, 64]", "58,368", "ok"],
+            ["head", "Linear", "encoder.output[:, -1, :]", "[B, 10]", "", "", "650", "error"],
+            ["nom_é", "Linear", "中文", "[B, 1]", "", "", "2,560,000", "warning"],
+        ],
+    ),
+]
+
+
+def _rich_drawing(reporter: TextReporter, header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    reporter._console.file = out
+    reporter._console.print(reporter._rich_table(header, rows))
+    return out.getvalue()
+
+
+def test_the_plain_table_is_the_one_rich_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    reporter = TextReporter(io.StringIO(), color=False)
+    for header, rows in PLAIN_TABLES:
+        plain = reporter._plain_table(header, rows)
+        assert plain is not None
+        assert plain == _rich_drawing(reporter, header, rows)
+
+
+def test_rich_draws_a_table_too_wide_to_fit_or_in_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    header, rows = PLAIN_TABLES[1]
+    narrow = TextReporter(io.StringIO(), color=False)
+    assert narrow._plain_table(header, rows) is None  # rich wraps the cells to fit
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = TextReporter(io.StringIO(), color=None)
+    assert coloured._plain_table(header, rows) is None
+    assert "\x1b[" in _rich_drawing(coloured, header, rows)
+
+
+@pytest.mark.parametrize("columns", [None, "120"])
+def test_without_colour_the_report_is_what_rich_writes(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    """Lines and tables written without rich are byte for byte rich's own.
+
+    Without COLUMNS the reporter never makes a rich console; with it, rich
+    measures the width and the lines are still written directly.
+    """
+    from pathlib import Path
+
+    from lstmshape.runner import check_file
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted(root.glob("tests/examples/**/*.yaml")) + sorted(root.glob("tests/corpus/**/*"))
+    reports = [report for path in paths if path.is_file() for report in check_file(path, path.name)]
+    assert sum(len(report.diagnostics) for report in reports) > 100
+    written = []
+    for through_rich in (False, True):
+        out = io.StringIO()
+        reporter = TextReporter(out, color=False)
+        assert reporter._plain
+        assert (reporter._rich_console is None) == (columns is None)
+        reporter._plain = not through_rich
+        for report in reports:
+            reporter.handle(report)
+        reporter.finish(Summary(files=len(paths)))
+        written.append(out.getvalue())
+    assert written[0] == written[1]
