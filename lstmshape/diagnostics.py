@@ -172,6 +172,12 @@ _RULES = (
         Severity.ERROR,
         "A Bidirectional layer sums, multiplies or averages directions of different sizes.",
     ),
+    Rule(
+        "LS311",
+        "masked-unroll",
+        Severity.ERROR,
+        "An unrolled recurrent layer runs backwards over a masked input; Keras fails when it runs.",
+    ),
     # LS4xx: silent bugs and framework warnings
     Rule(
         "LS401",

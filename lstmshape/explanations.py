@@ -373,6 +373,10 @@ EXPLANATIONS: dict[str, Explanation] = {
 }
 
 _KERAS = "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n"
+_TOKENS = (
+    "framework: keras\ninputs:\n  tokens: [32, 10]\nlayers:\n"
+    "  - type: Embedding\n    input_dim: 1000\n    output_dim: 8\n    mask_zero: true\n"
+)
 _KERAS_ENCODER = (
     "  - name: encoder\n    type: LSTM\n    units: 16\n    return_sequences: true\n"
     "    return_state: true\n"
@@ -422,6 +426,16 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _KERAS + "  - type: Bidirectional\n    merge_mode: sum\n"
         "    layer: {type: LSTM, units: 16}\n"
         "    backward_layer: {type: LSTM, units: 16, go_backwards: true}\n",
+    ),
+    "LS311": Explanation(
+        "An Embedding with mask_zero: true attaches a mask to its output, and Dense, Dropout, "
+        "TimeDistributed, Concatenate and recurrent layers with return_sequences pass it on. "
+        "A recurrent layer with unroll: true that goes backwards (go_backwards: true, or the "
+        "backward direction of a Bidirectional) cannot use that mask: Keras builds the model "
+        "and fails when it runs (AttributeError: 'tuple' object has no attribute 'shape'). "
+        "Remove unroll: true, or mask_zero.",
+        _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16, unroll: true}\n",
+        _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16}\n",
     ),
     "LS406": Explanation(
         "Keras uses input_shape only on the first layer of a Sequential model; on any other "

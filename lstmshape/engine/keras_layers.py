@@ -11,6 +11,11 @@
   input_dim * output_dim weights.
 * Dropout keeps the shape; Concatenate(axis) joins a list of tensors that
   agree everywhere except along ``axis`` (the batch included).
+
+Masks: an Embedding with ``mask_zero: true`` attaches a mask to its output.
+Dense, Dropout and TimeDistributed pass their input's mask on, Concatenate
+passes one on when any of its inputs has one, and RepeatVector drops it
+(measured by running each on a masked tensor, Keras 3.15).
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ def propagate_dense(config: DenseArgs, ctx: LayerContext) -> LayerOutcome:
     result = _dense(config, ctx, ctx.inputs[0])
     if result is None:
         return _UNKNOWN
-    return LayerOutcome({"output": Tensor(result[0])}, result[1])
+    return LayerOutcome({"output": Tensor(result[0], mask=_mask(ctx))}, result[1])
 
 
 def _dropout(config: DropoutArgs, ctx: LayerContext, keys: NodePath = ()) -> bool:
@@ -93,7 +98,7 @@ def _dropout(config: DropoutArgs, ctx: LayerContext, keys: NodePath = ()) -> boo
 def propagate_dropout(config: DropoutArgs, ctx: LayerContext) -> LayerOutcome:
     if not _dropout(config, ctx):
         return _UNKNOWN
-    return LayerOutcome({"output": Tensor(ctx.inputs[0].tensor.shape)}, 0)
+    return LayerOutcome({"output": Tensor(ctx.inputs[0].tensor.shape, mask=_mask(ctx))}, 0)
 
 
 def propagate_repeat_vector(config: RepeatVectorConfig, ctx: LayerContext) -> LayerOutcome:
@@ -146,7 +151,8 @@ def propagate_embedding(config: EmbeddingConfig, ctx: LayerContext) -> LayerOutc
         return _UNKNOWN
     shape = ctx.inputs[0].tensor.shape
     output = None if shape is None else (*shape, config.output_dim)
-    return LayerOutcome({"output": Tensor(output)}, config.input_dim * config.output_dim)
+    outcome = Tensor(output, mask=ctx.name if config.mask_zero else None)
+    return LayerOutcome({"output": outcome}, config.input_dim * config.output_dim)
 
 
 def propagate_time_distributed(config: TimeDistributedConfig, ctx: LayerContext) -> LayerOutcome:
@@ -180,7 +186,8 @@ def propagate_time_distributed(config: TimeDistributedConfig, ctx: LayerContext)
             hint="to apply the layer to a 2-D tensor, use the layer itself",
         )
         return _UNKNOWN
-    step = Source(source.text, Tensor((shape[0], *shape[2:])), source.at, source.reference)
+    step_tensor = Tensor((shape[0], *shape[2:]), mask=source.tensor.mask)
+    step = Source(source.text, step_tensor, source.at, source.reference)
     output: Shape
     params: int | None
     if isinstance(inner, DenseArgs):
@@ -192,10 +199,12 @@ def propagate_time_distributed(config: TimeDistributedConfig, ctx: LayerContext)
         ran = keras_recurrent.run(inner, ctx, step, ("layer",))
         if ran is None:
             return _UNKNOWN
+        keras_recurrent.check_masked_unroll(inner, ctx, step, ("layer",), inner.go_backwards)
         output, params = ran.output, ran.params
     else:
         output, params = step.tensor.shape or (), 0
-    return LayerOutcome({"output": Tensor((shape[0], shape[1], *output[1:]))}, params)
+    outcome = Tensor((shape[0], shape[1], *output[1:]), mask=source.tensor.mask)
+    return LayerOutcome({"output": outcome}, params)
 
 
 def propagate_concatenate(config: ConcatenateConfig, ctx: LayerContext) -> LayerOutcome:
@@ -244,7 +253,12 @@ def propagate_concatenate(config: ConcatenateConfig, ctx: LayerContext) -> Layer
             return unknown
     output: list[Dim] = list(known[0])
     output[axis] = add_dims([shape[axis] for shape in known])
-    return LayerOutcome({"output": Tensor(tuple(output))}, 0)
+    return LayerOutcome({"output": Tensor(tuple(output), mask=_mask(ctx))}, 0)
+
+
+def _mask(ctx: LayerContext) -> str | None:
+    """The mask a layer passes on: Concatenate passes one on if any input has one."""
+    return next((s.tensor.mask for s in ctx.inputs if s.tensor.mask is not None), None)
 
 
 def _conflict(first: Shape, other: Shape, axis: int) -> str | None:

@@ -19,6 +19,14 @@ bias where torch has two, so LSTM(64) on 8 features has 18,688, not 18,944.
 
 ``initial_state`` is not checked by Keras when it builds a model; a wrong
 count or size fails only when the model runs, so lstmshape checks both.
+
+Masks (from an Embedding with ``mask_zero``): the output keeps its input's
+mask with return_sequences and drops it otherwise; states never have one.  A
+layer with unroll and go_backwards (a Bidirectional's backward direction goes
+backwards) fails when it runs on a masked input: Keras's unrolled loop
+(torch backend) reverses the mask with ``torch.flip`` on a tuple and raises
+AttributeError.  With ``initial_state`` Keras does not hand the layer the
+mask at all, so that call runs (measured, Keras 3.15.1).
 """
 
 from __future__ import annotations
@@ -112,6 +120,34 @@ def run(
     return Run(output, states, batch, params)
 
 
+def check_masked_unroll(
+    config: RecurrentArgs, ctx: LayerContext, source: Source, keys: NodePath, backwards: bool
+) -> None:
+    """Report a direction that runs backwards, unrolled, over a masked input."""
+    if not (backwards and config.unroll and source.tensor.mask and ctx.states is None):
+        return
+    what = f"{ctx.name}.{'.'.join(map(str, keys))}" if keys else ctx.name
+    runs = "goes backwards"
+    if keys == ("layer",) and not config.go_backwards:
+        runs = "Bidirectional runs a copy of it backwards"
+    mask = source.tensor.mask
+    whose = (
+        f"{mask} is an Embedding with mask_zero: true"
+        if source.text == mask
+        else f"{source.text} carries the mask of {mask} (an Embedding with mask_zero: true)"
+    )
+    ctx.report(
+        "LS311",
+        f"{what} ({config.type}) has unroll: true and {runs} over a masked input: {whose}. "
+        "Keras builds the model and fails when it runs (AttributeError: 'tuple' object has "
+        "no attribute 'shape')",
+        *keys,
+        "unroll",
+        hint="remove unroll: true (Keras cannot reverse a mask in an unrolled loop), or "
+        f"mask_zero: true from {source.tensor.mask}",
+    )
+
+
 def _wrong_rank(config: RecurrentArgs, ctx: LayerContext, source: Source, shape: Shape) -> None:
     hint = None
     origin = source.tensor.origin
@@ -144,10 +180,12 @@ def propagate(config: RecurrentArgs, ctx: LayerContext) -> LayerOutcome:
         labels = [f"state_{state}" for state in STATES[config.type]]
         _check_count(ctx, ctx.states, config, labels, f"{ctx.name} ({config.type})")
         _check_sizes(ctx, ctx.states, config, labels, result.batch)
+    source = ctx.inputs[0]
+    check_masked_unroll(config, ctx, source, (), config.go_backwards)
     time_axis = 1 if config.return_sequences else None
-    tensors = {
-        "output": Tensor(result.output, Origin(ctx.name, "output", False, time_axis, "keras"))
-    }
+    origin = Origin(ctx.name, "output", False, time_axis, "keras")
+    mask = source.tensor.mask if config.return_sequences else None
+    tensors = {"output": Tensor(result.output, origin, mask=mask)}
     for name, state in zip(names[1:], result.states, strict=False):
         tensors[name] = Tensor(state, Origin(ctx.name, name, framework="keras"))
     return LayerOutcome(tensors, result.params)
@@ -293,7 +331,12 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
         return unknown
     if ctx.states is not None:
         _check_bidirectional_states(config, ctx, ran_forward.batch)
-    tensors = _merged(config, ctx, ran_forward, ran_backward)
+    check_masked_unroll(forward, ctx, source, ("layer",), forward.go_backwards)
+    if config.backward_layer is None:  # the copy goes backwards (else LS108 above)
+        check_masked_unroll(forward, ctx, source, ("layer",), True)
+    else:
+        check_masked_unroll(backward, ctx, source, ("backward_layer",), backward.go_backwards)
+    tensors = _merged(config, ctx, ran_forward, ran_backward, source.tensor.mask)
     if tensors is None:
         return unknown
     if forward.return_state:
@@ -339,17 +382,15 @@ def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
 
 
 def _merged(
-    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run
+    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: str | None
 ) -> dict[str, Tensor] | None:
     time_axis = 1 if config.layer.return_sequences else None
+    if not config.layer.return_sequences:
+        mask = None
     if config.merge_mode is None:
         return {
-            "forward_output": Tensor(
-                forward.output, Origin(ctx.name, "forward_output", False, time_axis, "keras")
-            ),
-            "backward_output": Tensor(
-                backward.output, Origin(ctx.name, "backward_output", False, time_axis, "keras")
-            ),
+            name: Tensor(ran.output, Origin(ctx.name, name, False, time_axis, "keras"), mask=mask)
+            for name, ran in (("forward_output", forward), ("backward_output", backward))
         }
     ours, theirs = forward.output[-1], backward.output[-1]
     if config.merge_mode == "concat":
@@ -371,7 +412,8 @@ def _merged(
     else:
         features = ours
     output = (*forward.output[:-1], features)
-    return {"output": Tensor(output, Origin(ctx.name, "output", True, time_axis, "keras"))}
+    origin = Origin(ctx.name, "output", True, time_axis, "keras")
+    return {"output": Tensor(output, origin, mask=mask)}
 
 
 def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, batch: Dim) -> None:

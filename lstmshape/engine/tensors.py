@@ -30,6 +30,9 @@ class Tensor:
     batch_first: bool | None = None
     """The (batch, time) layout of a sequence made by a recurrent layer; kept by
     layers that only change the last dimension."""
+    mask: str | None = None
+    """The Embedding (with ``mask_zero``) whose mask Keras attaches to the
+    tensor; kept by the layers Keras passes masks through."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,7 +144,37 @@ layers:
 - {name: rnn, type: SimpleRNN, units: 4, implementation: 2}
 """
 
+# Oracle seed 187737 (the one disagreement in seeds 100000-199999).  The mask
+# of an Embedding with mask_zero reaches an unrolled Bidirectional through a
+# Bidirectional and an LSTM with return_sequences; the backward copy of the
+# unrolled GRU fails when it runs: AttributeError "'tuple' object has no
+# attribute 'shape'" (Keras's unrolled loop calls torch.flip on a tuple of
+# mask steps).  dropout: 1.5 is clipped by Keras (LS407), not an error.
+MASKED_UNROLLED_BIDIRECTIONAL = """
+framework: keras
+inputs:
+  x: [B, 6]
+layers:
+- {name: emb1, type: Embedding, input_dim: 4, output_dim: 1, mask_zero: true}
+- name: bi2
+  type: Bidirectional
+  layer: {type: SimpleRNN, units: 6, return_sequences: true, return_state: false, use_bias: true}
+  merge_mode: sum
+  backward_layer: {type: GRU, units: 6, go_backwards: true, return_sequences: true}
+  expect:
+    output: [B, 6, 6]
+- {type: layers.LSTM, units: 5, return_sequences: true}
+- type: keras.layers.Bidirectional
+  layer: {type: layers.GRU, units: 5, return_sequences: true, activation: linear, unroll: true,
+          dropout: 1.5}
+- {type: keras.layers.Dropout, rate: 0.5}
+- name: td5
+  type: keras.layers.TimeDistributed
+  layer: {type: tf.keras.layers.Dense, units: 4, activation: softmax, use_bias: true}
+"""
+
 ERRORS = {
+    "masked-unrolled-bidirectional": (MASKED_UNROLLED_BIDIRECTIONAL, "bidirectional", "LS311"),
     "simple-rnn-implementation": (SIMPLE_RNN_IMPLEMENTATION, "rnn", "LS101"),
     "merge-null-then-default-input": (MERGE_NULL_THEN_DEFAULT_INPUT, "lstm", "LS202"),
     "go-backwards-without-backward-layer": (GO_BACKWARDS_WITHOUT_BACKWARD_LAYER, "bi", "LS108"),
@@ -209,3 +239,108 @@ def test_keras_agrees(text: str) -> None:
     spec = yaml.safe_load(text)
     runs = [run_keras(spec, values) for values in symbol_values(random.Random(0))]
     assert disagreements(Case(0, spec, runs), _report(text), ("LS408",)) == []
+
+
+# The rule behind seed 187737, measured with Keras 3.15.1 (torch backend) by
+# running each layer on a masked tensor: an Embedding with mask_zero attaches
+# a mask; Dropout, Dense, TimeDistributed, Concatenate (if any input has one)
+# and recurrent layers with return_sequences pass it on; a recurrent layer
+# without return_sequences, its states, RepeatVector and an index drop it.  A
+# recurrent layer with unroll and go_backwards (a Bidirectional's backward
+# direction goes backwards) fails on a masked input, unless initial_state is
+# passed: then Keras does not hand the layer the mask.  Each path leads from
+# the Embedding ``emb`` to the tensor ``seq`` (batch 3, 5 steps).
+MASK_PATHS = {
+    "embedding": (True, "- {name: seq, type: Dropout, rate: 0.0, input: emb}"),
+    "dense": (True, "- {name: seq, type: Dense, units: 3}"),
+    "time-distributed": (
+        True,
+        "- {name: seq, type: TimeDistributed, layer: {type: Dense, units: 3}}",
+    ),
+    "concatenate-with-unmasked": (
+        True,
+        "- {name: seq, type: Concatenate, input: [y, emb]}",
+    ),
+    "lstm-sequences": (True, "- {name: seq, type: LSTM, units: 3, return_sequences: true}"),
+    "bidirectional-sequences": (
+        True,
+        "- {name: bi, type: Bidirectional, merge_mode: null, "
+        "layer: {type: GRU, units: 3, return_sequences: true}}\n"
+        "- {name: seq, type: Dropout, rate: 0.1, input: bi.backward_output}",
+    ),
+    "lstm-last-step-repeated": (
+        False,
+        "- {type: LSTM, units: 3}\n- {name: seq, type: RepeatVector, n: 5}",
+    ),
+    "state-repeated": (
+        False,
+        "- {name: enc, type: GRU, units: 3, return_sequences: true, return_state: true}\n"
+        "- {name: seq, type: RepeatVector, n: 5, input: enc.state_h}",
+    ),
+    "indexed": (False, "- {name: seq, type: Dropout, rate: 0.0, input: 'emb[:, :, :2]'}"),
+}
+UNROLLED = {
+    "lstm-backwards": (True, "{type: LSTM, units: 2, unroll: true, go_backwards: true}"),
+    "gru-forwards": (False, "{type: GRU, units: 2, unroll: true}"),
+    "simple-rnn-backwards-not-unrolled": (False, "{type: SimpleRNN, units: 2, go_backwards: true}"),
+    "bidirectional": (
+        True,
+        "{type: Bidirectional, layer: {type: SimpleRNN, units: 2, unroll: true}}",
+    ),
+    "bidirectional-unrolled-backward-layer": (
+        True,
+        "{type: Bidirectional, layer: {type: GRU, units: 2}, "
+        "backward_layer: {type: GRU, units: 2, unroll: true, go_backwards: true}}",
+    ),
+    "bidirectional-forward-unrolled-only": (
+        False,
+        "{type: Bidirectional, layer: {type: LSTM, units: 2, unroll: true}, "
+        "backward_layer: {type: LSTM, units: 2, go_backwards: true}}",
+    ),
+    "with-initial-state": (
+        False,
+        "{type: GRU, units: 2, unroll: true, go_backwards: true, initial_state: h}",
+    ),
+}
+
+
+def _masked_spec(path: str, unrolled: str, mask_zero: bool = True) -> str:
+    return (
+        "framework: keras\n"
+        "inputs: {x: [3, 5], y: [3, 5, 2], h: [3, 2]}\n"
+        "layers:\n"
+        f"- {{name: emb, type: Embedding, input_dim: 6, output_dim: 4, mask_zero: {mask_zero}, "
+        "input: x}\n"
+        f"{MASK_PATHS[path][1]}\n"
+        f"- {{name: probe, input: seq, {unrolled[1:]}\n"
+    )
+
+
+# Every path with the failing probe, and every probe on the plain mask.
+MASK_CASES = [(path, "lstm-backwards") for path in MASK_PATHS] + [
+    ("embedding", probe) for probe in UNROLLED if probe != "lstm-backwards"
+]
+
+
+@pytest.mark.parametrize(("path", "probe"), MASK_CASES, ids=[f"{p}-{q}" for p, q in MASK_CASES])
+def test_an_unrolled_backward_direction_rejects_a_masked_input(path: str, probe: str) -> None:
+    fails = MASK_PATHS[path][0] and UNROLLED[probe][0]
+    report = _report(_masked_spec(path, UNROLLED[probe][1]))
+    assert _errors(report) == ([("probe", "LS311")] if fails else [])
+    unmasked = _report(_masked_spec(path, UNROLLED[probe][1], mask_zero=False))
+    assert _errors(unmasked) == []
+
+
+@pytest.mark.parametrize(("path", "probe"), MASK_CASES, ids=[f"{p}-{q}" for p, q in MASK_CASES])
+def test_keras_agrees_on_masks(path: str, probe: str) -> None:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    pytest.importorskip("keras")
+    from tests.oracle.cases import Case, symbol_values
+    from tests.oracle.compare import disagreements
+    from tests.oracle.keras_runner import run_keras
+
+    for mask_zero in (True, False):
+        text = _masked_spec(path, UNROLLED[probe][1], mask_zero)
+        spec = yaml.safe_load(text)
+        runs = [run_keras(spec, values) for values in symbol_values(random.Random(0))]
+        assert disagreements(Case(0, spec, runs), _report(text), ("LS408",)) == []

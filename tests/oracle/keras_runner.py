@@ -17,10 +17,11 @@ The spec's meaning is written out here independently of lstmshape:
   list as written; Concatenate is called on its list of references.
 
 Most specs are built symbolically on ``keras.Input``, which gives every shape
-and ``count_params()`` fast.  Keras builds a wrong ``initial_state`` and a
-Bidirectional whose ``backward_layer`` differs in size without complaint and
-fails (or changes shape) only when the model runs, so a spec with either is
-run eagerly on small zero tensors instead, and a layer that raises when run
+and ``count_params()`` fast.  Keras builds a wrong ``initial_state``, a
+Bidirectional whose ``backward_layer`` differs in size and an unrolled layer
+over a mask (from an Embedding with ``mask_zero``) without complaint and
+fails (or changes shape) only when the model runs, so a spec with any of them
+is run eagerly on small zero tensors instead, and a layer that raises when run
 counts as the layer Keras rejects.  Such specs use no unknown (``null``)
 dimensions, which a run cannot have.
 """
@@ -66,7 +67,10 @@ def layer_type(layer: dict[str, Any]) -> str:
 
 def needs_run(spec: dict[str, Any]) -> bool:
     """Whether Keras shows the spec's outcome only when it runs, not when it builds."""
-    return any("initial_state" in layer or "backward_layer" in layer for layer in spec["layers"])
+    return any(
+        "initial_state" in layer or "backward_layer" in layer or layer.get("mask_zero") is True
+        for layer in spec["layers"]
+    )
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
