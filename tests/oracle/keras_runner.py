@@ -29,7 +29,6 @@ dimensions, which a run cannot have.
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from typing import Any
 
@@ -39,11 +38,11 @@ import keras
 import torch
 
 from tests.oracle.outcome import LayerRun, Run
+from tests.oracle.spec_reading import REFERENCE, classify_warnings, strip_prefix, token_inputs
 
 torch.set_num_threads(1)  # tiny tensors on two shared cores: one thread is fastest
 
 L = keras.layers
-_REFERENCE = re.compile(r"^\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?(.*)$")
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "input_shape")
 _PREFIXES = ("tensorflow.keras.layers.", "tf.keras.layers.", "keras.layers.", "layers.")
 _STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
@@ -58,11 +57,7 @@ IGNORED_WARNINGS = {
 
 
 def layer_type(layer: dict[str, Any]) -> str:
-    written = str(layer["type"])
-    for prefix in _PREFIXES:
-        if written.startswith(prefix):
-            return written[len(prefix) :]
-    return written
+    return strip_prefix(str(layer["type"]), _PREFIXES)
 
 
 def needs_run(spec: dict[str, Any]) -> bool:
@@ -74,29 +69,11 @@ def needs_run(spec: dict[str, Any]) -> bool:
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
-    codes = []
-    for warning in caught:
-        text = str(warning.message)
-        if DEPRECATED_INPUT_LENGTH in text:
-            codes.append("LS408")
-        elif not any(known in text for known in IGNORED_WARNINGS):
-            run.unexpected_warnings.append(f"{warning.category.__name__}: {text}")
-    return codes
+    return classify_warnings(caught, run, {DEPRECATED_INPUT_LENGTH: "LS408"}, IGNORED_WARNINGS)
 
 
 def _token_inputs(spec: dict[str, Any]) -> set[str]:
-    """Inputs an Embedding reads hold token ids, so they are integers."""
-    names = set()
-    inputs = list(spec.get("inputs") or {})
-    for index, layer in enumerate(spec["layers"]):
-        if layer_type(layer) != "Embedding":
-            continue
-        written = layer.get("input")
-        if written is not None:
-            names.add(_REFERENCE.match(written).group(1))  # type: ignore[union-attr]
-        elif index == 0 and len(inputs) == 1:
-            names.add(inputs[0])
-    return names
+    return token_inputs(spec, layer_type)
 
 
 def _concrete(dims: list[Any], values: dict[str, int]) -> tuple[int | None, ...]:
@@ -154,7 +131,7 @@ class _Graph:
             self.previous = _tensor(shape, layer_type(first) == "Embedding", eager)
 
     def read(self, text: str) -> Any:
-        match = _REFERENCE.match(text)
+        match = REFERENCE.match(text)
         if match is None:
             raise ValueError(f"not a reference: {text!r}")
         source, tensor, index = match.groups()

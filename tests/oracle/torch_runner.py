@@ -10,7 +10,6 @@ while it runs is that layer's error.
 
 from __future__ import annotations
 
-import re
 import warnings
 from typing import Any
 
@@ -18,8 +17,8 @@ import torch
 from torch import nn
 
 from tests.oracle.outcome import LayerRun, Run
+from tests.oracle.spec_reading import REFERENCE, classify_warnings, strip_prefix, token_inputs
 
-_REFERENCE = re.compile(r"^\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?(.*)$")
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
 _PREFIXES = ("torch.nn.", "nn.", "torch.")
 _OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": ("output", "h_n")}
@@ -37,37 +36,15 @@ IGNORED_WARNINGS = {
 
 
 def layer_type(layer: dict[str, Any]) -> str:
-    written = str(layer["type"])
-    for prefix in _PREFIXES:
-        if written.startswith(prefix):
-            return written[len(prefix) :]
-    return written
+    return strip_prefix(str(layer["type"]), _PREFIXES)
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
-    codes = []
-    for warning in caught:
-        text = str(warning.message)
-        if DROPOUT_WARNING in text:
-            codes.append("LS401")
-        elif not any(known in text for known in IGNORED_WARNINGS):
-            run.unexpected_warnings.append(f"{warning.category.__name__}: {text}")
-    return codes
+    return classify_warnings(caught, run, {DROPOUT_WARNING: "LS401"}, IGNORED_WARNINGS)
 
 
 def _token_inputs(spec: dict[str, Any]) -> set[str]:
-    """Inputs read by an Embedding hold token ids, so they are int64."""
-    names = set()
-    inputs = list(spec.get("inputs", {}))
-    for index, layer in enumerate(spec["layers"]):
-        if layer_type(layer) != "Embedding":
-            continue
-        written = layer.get("input")
-        if written is not None:
-            names.add(_REFERENCE.match(written).group(1))  # type: ignore[union-attr]
-        elif index == 0 and len(inputs) == 1:
-            names.add(inputs[0])
-    return names
+    return token_inputs(spec, layer_type)
 
 
 def _concrete(dims: list[Any], values: dict[str, int]) -> list[int]:
@@ -86,7 +63,7 @@ class _Graph:
             self.previous = next(iter(self.nodes.values()))["output"]
 
     def read(self, text: str) -> torch.Tensor:
-        match = _REFERENCE.match(text)
+        match = REFERENCE.match(text)
         if match is None:
             raise ValueError(f"not a reference: {text!r}")
         source, tensor, index = match.groups()
