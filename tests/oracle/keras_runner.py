@@ -38,7 +38,12 @@ import keras
 import torch
 
 from tests.oracle.outcome import LayerRun, Run
-from tests.oracle.spec_reading import REFERENCE, classify_warnings, strip_prefix, token_inputs
+from tests.oracle.spec_reading import (
+    classify_warnings,
+    read_reference,
+    strip_prefix,
+    token_inputs,
+)
 
 torch.set_num_threads(1)  # tiny tensors on two shared cores: one thread is fastest
 
@@ -131,14 +136,7 @@ class _Graph:
             self.previous = _tensor(shape, layer_type(first) == "Embedding", eager)
 
     def read(self, text: str) -> Any:
-        match = REFERENCE.match(text)
-        if match is None:
-            raise ValueError(f"not a reference: {text!r}")
-        source, tensor, index = match.groups()
-        value = self.nodes[source][tensor or "output"]
-        if index.strip():
-            value = eval("t" + index, {"__builtins__": {}}, {"t": value})  # generated text only
-        return value
+        return read_reference(self.nodes, text)
 
     def input(self, layer: dict[str, Any]) -> Any:
         written = layer.get("input")

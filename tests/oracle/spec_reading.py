@@ -16,6 +16,22 @@ from tests.oracle.outcome import Run
 REFERENCE = re.compile(r"^\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?(.*)$")
 
 
+def read_reference(nodes: dict[str, dict[str, Any]], text: str) -> Any:
+    """The framework tensor a reference names, indexed as written.
+
+    The index is applied with ``eval`` on generated text only, so that the
+    framework itself indexes: the point is to compare with its behaviour.
+    """
+    match = REFERENCE.match(text)
+    if match is None:
+        raise ValueError(f"not a reference: {text!r}")
+    source, tensor, index = match.groups()
+    value = nodes[source][tensor or "output"]
+    if index.strip():
+        value = eval("t" + index, {"__builtins__": {}}, {"t": value})
+    return value
+
+
 def strip_prefix(written: str, prefixes: tuple[str, ...]) -> str:
     """``nn.LSTM`` as ``LSTM``, for the framework's spellings of a class."""
     for prefix in prefixes:

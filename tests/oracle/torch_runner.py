@@ -17,7 +17,12 @@ import torch
 from torch import nn
 
 from tests.oracle.outcome import LayerRun, Run
-from tests.oracle.spec_reading import REFERENCE, classify_warnings, strip_prefix, token_inputs
+from tests.oracle.spec_reading import (
+    classify_warnings,
+    read_reference,
+    strip_prefix,
+    token_inputs,
+)
 
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
 _PREFIXES = ("torch.nn.", "nn.", "torch.")
@@ -63,14 +68,7 @@ class _Graph:
             self.previous = next(iter(self.nodes.values()))["output"]
 
     def read(self, text: str) -> torch.Tensor:
-        match = REFERENCE.match(text)
-        if match is None:
-            raise ValueError(f"not a reference: {text!r}")
-        source, tensor, index = match.groups()
-        value = self.nodes[source][tensor or "output"]
-        if index.strip():
-            value = eval("t" + index, {"__builtins__": {}}, {"t": value})  # generated text only
-        return value
+        return read_reference(self.nodes, text)
 
     def input(self, layer: dict[str, Any]) -> torch.Tensor:
         if "input" in layer:
