@@ -7,7 +7,9 @@ by pre-commit into its own virtualenv; that install needs PyPI.
 The repository is a realistic one: besides two specs it holds the YAML files
 of tests/corpus/not_specs/ where they would stand (a GitHub workflow,
 docker-compose.yml, Hydra configs, mkdocs.yml, and its own
-.pre-commit-config.yaml), and the hook is configured without ``files:``.
+.pre-commit-config.yaml).  Its configuration is the README's snippet, with
+this checkout for the URL, brought to a commit by ``pre-commit autoupdate``
+as the README says.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.console import BROKEN_SPEC, GOOD_SPEC, REPO
 
@@ -33,6 +36,15 @@ PLACES = {
     "mkdocs.yml": "mkdocs.yml",
 }
 KERAS_SPEC = (REPO / "specs" / "keras-tutorial.yaml").read_text(encoding="utf-8")
+URL = "https://github.com/OWNER/lstmshape"
+
+
+def readme_snippet() -> str:
+    """The README's .pre-commit-config.yaml, as a user copies it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## pre-commit\n") :]
+    start = section.index("```yaml\n") + len("```yaml\n")
+    return section[start : section.index("```", start)]
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -53,7 +65,7 @@ def head() -> str:
     return sha
 
 
-def make_project(root: Path, head: str) -> Path:
+def make_project(root: Path) -> Path:
     project = root / "project"
     for name, place in PLACES.items():
         (project / place).parent.mkdir(parents=True, exist_ok=True)
@@ -61,9 +73,9 @@ def make_project(root: Path, head: str) -> Path:
     (project / "specs").mkdir()
     (project / "specs" / "encoder.yaml").write_text(GOOD_SPEC)
     (project / "specs" / "classifier.yaml").write_text(KERAS_SPEC)
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {REPO.as_posix()}\n    rev: {head}\n    hooks:\n      - id: lstmshape\n"
-    )
+    snippet = readme_snippet()
+    assert URL in snippet
+    (project / ".pre-commit-config.yaml").write_text(snippet.replace(URL, REPO.as_posix()))
     git("init", "-q", cwd=project)
     git("add", ".", cwd=project)
     return project
@@ -72,16 +84,16 @@ def make_project(root: Path, head: str) -> Path:
 def test_the_hook_checks_the_specs_among_a_repositorys_yaml_files(
     tmp_path: Path, head: str
 ) -> None:
-    project = make_project(tmp_path, head)
+    project = make_project(tmp_path)
     environment = {
         **{k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"},
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "PRE_COMMIT_COLOR": "never",
     }
 
-    def run_all_files() -> subprocess.CompletedProcess[str]:
+    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "run", "lstmshape", "--all-files"],
+            [sys.executable, "-m", "pre_commit", *args],
             cwd=project,
             env=environment,
             capture_output=True,
@@ -89,6 +101,18 @@ def test_the_hook_checks_the_specs_among_a_repositorys_yaml_files(
             check=False,
             timeout=600,
         )
+
+    def run_all_files() -> subprocess.CompletedProcess[str]:
+        return pre_commit("run", "lstmshape", "--all-files")
+
+    update = pre_commit("autoupdate")
+    assert update.returncode == 0, update.stdout + update.stderr
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    (entry,) = config["repos"]
+    pinned = git("rev-parse", f"{entry['rev']}^{{commit}}", cwd=REPO)
+    assert pinned == head  # a commit (or a tag on it) instead of a branch
+    assert "files" not in entry["hooks"][0]
+    git("add", ".", cwd=project)
 
     clean = run_all_files()
     assert clean.returncode == 0, clean.stdout + clean.stderr
