@@ -46,6 +46,12 @@ def _fail(message: str) -> NoReturn:
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(
+    "--skip-non-specs",
+    is_flag=True,
+    help="Skip and count YAML files that are not lstmshape specs (no top-level framework "
+    "or layers key) instead of reporting them. The pre-commit hook passes it.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -60,6 +66,7 @@ def check(
     no_color: bool,
     quiet: bool,
     output: Path | None,
+    skip_non_specs: bool,
     config_path: Path | None,
 ) -> None:
     """Check spec files, and the *.yaml/*.yml files below directories."""
@@ -80,6 +87,7 @@ def check(
             quiet=quiet,
             settings=settings,
             out=out,
+            skip_non_specs=skip_non_specs,
         )
 
     if output is None:

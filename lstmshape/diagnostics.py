@@ -36,7 +36,12 @@ _RULES = (
     Rule("LS002", "duplicate-key", Severity.ERROR, "A mapping has the same key twice."),
     Rule("LS003", "unsupported-tag", Severity.ERROR, "A YAML tag other than the plain types."),
     Rule("LS004", "unreadable-file", Severity.ERROR, "The file cannot be read as UTF-8 text."),
-    Rule("LS005", "not-a-spec", Severity.ERROR, "The document is empty or not a mapping."),
+    Rule(
+        "LS005",
+        "not-a-spec",
+        Severity.ERROR,
+        "The document is empty, not a mapping, or has neither framework nor layers.",
+    ),
     Rule(
         "LS006",
         "limit-exceeded",

@@ -128,9 +128,15 @@ EXPLANATIONS: dict[str, Explanation] = {
         encoding="latin-1",
     ),
     "LS005": Explanation(
-        "The document is empty, or it is not a mapping. A spec is a mapping with framework, "
-        "inputs and layers at the top level; a list or a bare value is not one. Each document "
-        "of a multi-document file (separated by ---) is a spec of its own.",
+        "The document is empty, or it is not a mapping, or it is a mapping with neither "
+        "framework nor layers at its top level (such as a docker-compose.yml or a GitHub "
+        "workflow). A spec is a mapping with framework, inputs and layers at the top level; a "
+        "list or a bare value is not one. Each document of a multi-document file (separated by "
+        "---) is a spec of its own.\n\nTo check a repository's specs among its other YAML "
+        "files, pass --skip-non-specs (the pre-commit hook does): files that are not specs are "
+        "then skipped and counted instead of reported. A key one typo away from framework or "
+        "layers (framwork, layer) still makes a spec, so a misspelt spec is checked, not "
+        "skipped.",
         _spec(
             """
             - framework: torch

@@ -35,6 +35,10 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     unusable_paths: int = 0
+    skipping: bool = False
+    """Whether files that are not specs are skipped (--skip-non-specs)."""
+    skipped: int = 0
+    """Files skipped as not specs; ``files`` counts the others."""
 
     def add(self, report: ModelReport) -> None:
         self.errors += report.count(Severity.ERROR)

@@ -24,6 +24,13 @@ from lstmshape.models.spec import parse_spec
 from lstmshape.progress import progress_bar
 from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
+from lstmshape.spec_detection import (
+    has_spec_key_line,
+    is_spec_document,
+    is_spec_file,
+    names_lstmshape_schema,
+    not_a_spec,
+)
 from lstmshape.suppression import apply_settings
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -58,17 +65,22 @@ def _cut(text: str) -> str:
     return f"{text[:MAX_MESSAGE_CHARS]}... ({len(text):,} characters in all)"
 
 
-def check_text(text: str, path: str) -> list[ModelReport]:
+def check_text(text: str, path: str, *, skip_non_specs: bool = False) -> list[ModelReport]:
     """Check every YAML document in ``text``; one report per document.
 
     A problem that stops the YAML parser gets a report of its own after the
-    documents before it, which are checked as usual.
+    documents before it, which are checked as usual.  With
+    ``skip_non_specs``, a file that is not a spec gives no report at all.
     """
     lines = text.splitlines()
     loaded = load_yaml(text)
+    if skip_non_specs and not is_spec_file(text, loaded):
+        return []
+    declared = names_lstmshape_schema(text)
     default_name = Path(path).stem
     reports = [
-        _check_document(document, path, default_name, lines) for document in loaded.documents
+        _check_document(document, path, default_name, lines, declared)
+        for document in loaded.documents
     ]
     if loaded.problems or not reports:
         empty = Problem("LS005", "the file holds no spec: it is empty or only comments", ())
@@ -79,9 +91,13 @@ def check_text(text: str, path: str) -> list[ModelReport]:
 
 
 def _check_document(
-    document: Document, path: str, default_name: str, lines: list[str]
+    document: Document, path: str, default_name: str, lines: list[str], declared: bool
 ) -> ModelReport:
-    spec, problems = parse_spec(document.data, default_name)
+    """``declared``: the file names lstmshape's schema, so it is a spec whatever its keys."""
+    if isinstance(document.data, dict) and not declared and not is_spec_document(document.data):
+        spec, problems = None, [not_a_spec(document.data)]
+    else:
+        spec, problems = parse_spec(document.data, default_name)
     diagnostics = [placed(problem, where) for problem, where in document.problems]
     layers: list[LayerResult] = []
     params = 0
@@ -101,8 +117,12 @@ def _check_document(
     )
 
 
-def check_file(path: Path, shown_as: str) -> list[ModelReport]:
-    """Check one file; every failure, even a bug in lstmshape, is a diagnostic."""
+def check_file(path: Path, shown_as: str, *, skip_non_specs: bool = False) -> list[ModelReport]:
+    """Check one file; every failure, even a bug in lstmshape, is a diagnostic.
+
+    With ``skip_non_specs``, a file that is not a spec gives no report; one
+    that cannot be read is reported all the same, since what it holds is unknown.
+    """
 
     def failed(
         code: str, message: str, hint: str | None = None, where: tuple[int, int] = (1, 1)
@@ -113,6 +133,8 @@ def check_file(path: Path, shown_as: str) -> list[ModelReport]:
     try:
         data = _read_limited(path)
     except _TooBig as error:
+        if skip_non_specs and not has_spec_key_line(error.start.decode("utf-8", "replace")):
+            return []  # a large generated YAML file of the repository, not a spec
         return failed(
             "LS006",
             f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most lstmshape reads",
@@ -132,7 +154,7 @@ def check_file(path: Path, shown_as: str) -> list[ModelReport]:
             (line, column),
         )
     try:
-        return check_text(text, shown_as)
+        return check_text(text, shown_as, skip_non_specs=skip_non_specs)
     except Exception as error:  # a bug in lstmshape must not stop the other files
         return failed(
             "LS009",
@@ -143,7 +165,10 @@ def check_file(path: Path, shown_as: str) -> list[ModelReport]:
 
 
 class _TooBig(Exception):
-    pass
+    def __init__(self, name: str, start: bytes) -> None:
+        super().__init__(name)
+        self.start = start
+        """The bytes read: enough to tell whether the file is meant as a spec."""
 
 
 def _read_limited(path: Path) -> bytes:
@@ -160,7 +185,7 @@ def _read_limited(path: Path) -> bytes:
             raise OSError(0, "it is not a regular file (a directory, a device or a pipe)")
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _TooBig(path.name)
+        raise _TooBig(path.name, data)
     return data
 
 
@@ -229,11 +254,14 @@ def run_check(
     out: TextIO | None = None,
     errors: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
+    skip_non_specs: bool = False,
 ) -> int:
     """Check ``paths`` and report in ``output_format``; returns the exit code.
 
     The exit code depends on the diagnostics left after ``settings`` (ignored
     codes, suppression comments, codes promoted to errors), never on the format.
+    ``skip_non_specs`` skips and counts files that are not specs, named or
+    found (see :mod:`lstmshape.spec_detection`), instead of reporting them.
     """
     out = out if out is not None else sys.stdout
     errors = errors if errors is not None else sys.stderr
@@ -241,13 +269,18 @@ def run_check(
     name = resolve_format(output_format, os.environ if environ is None else environ)
     files, unusable = discover(paths, errors)
     reporter: Reporter = REPORTER_BY_NAME[name](out, ReporterOptions(color, quiet))
-    summary = Summary(unusable_paths=unusable)
+    summary = Summary(unusable_paths=unusable, skipping=skip_non_specs)
     reporter.start()
     with progress_bar(len(files), name, errors) as bar:
         for path in files:
-            summary.files += 1
             with _cyclic_gc_paused():
-                reports = [apply_settings(found, settings) for found in check_file(path, str(path))]
+                found = check_file(path, str(path), skip_non_specs=skip_non_specs)
+                reports = [apply_settings(report, settings) for report in found]
+            if not found:  # not a spec, and skip_non_specs
+                summary.skipped += 1
+                bar.advance()
+                continue
+            summary.files += 1
             with bar.lifted():
                 for report in reports:
                     summary.add(report)

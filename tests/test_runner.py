@@ -16,7 +16,7 @@ GOOD = Path(__file__).resolve().parent / "examples" / "positive" / "pytorch-tuto
 def test_internal_error_is_ls009_and_other_files_go_on(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    def broken(text: str, path: str) -> None:
+    def broken(text: str, path: str, **options: object) -> None:
         raise KeyError("boom")
 
     monkeypatch.setattr(runner, "check_text", broken)

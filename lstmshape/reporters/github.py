@@ -54,7 +54,12 @@ class GithubReporter:
         if self._quiet:
             return
         # A plain line: the job log shows it, and it is not a workflow command.
+        skipped = (
+            f"; skipped {summary.skipped} file(s) that are not lstmshape specs"
+            if summary.skipped
+            else ""
+        )
         self._out.write(
             f"lstmshape: checked {summary.files} file(s): "
-            f"{summary.errors} error(s), {summary.warnings} warning(s)\n"
+            f"{summary.errors} error(s), {summary.warnings} warning(s){skipped}\n"
         )

@@ -88,12 +88,8 @@ class JsonReporter:
         self._files.append(report_to_json(report))
 
     def finish(self, summary: Summary) -> None:
-        document = {
-            "files": self._files,
-            "summary": {
-                "files": summary.files,
-                "errors": summary.errors,
-                "warnings": summary.warnings,
-            },
-        }
+        counts = {"files": summary.files, "errors": summary.errors, "warnings": summary.warnings}
+        if summary.skipping:  # only then: the reports of other runs keep their shape
+            counts["skipped"] = summary.skipped
+        document = {"files": self._files, "summary": counts}
         self._out.write(dumps(document) + "\n")

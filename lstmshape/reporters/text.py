@@ -73,6 +73,12 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _skipped(count: int) -> str:
+    if count == 1:
+        return "skipped 1 file that is not an lstmshape spec"
+    return f"skipped {count} files that are not lstmshape specs"
+
+
 class TextReporter:
     def __init__(self, out: TextIO, color: bool | None, *, quiet: bool = False) -> None:
         self._out = out
@@ -143,7 +149,10 @@ class TextReporter:
         if self._quiet:
             return
         counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}"
-        checked = f"Checked {_plural(summary.files, 'file')}: {counts}."
+        checked = f"Checked {_plural(summary.files, 'file')}: {counts}"
+        if summary.skipped:
+            checked += f"; {_skipped(summary.skipped)}"
+        checked += "."
         style = (
             "bold red" if summary.errors else ("bold yellow" if summary.warnings else "bold green")
         )
