@@ -1,0 +1,99 @@
+"""Hints that name what is really wrong, checked against the framework where it is installed.
+
+Each case is one a user met: the message was right and the hint pointed
+elsewhere (batch_first for a stack of the wrong size, return_state on a layer
+that already returns its states, nothing at all for a batch in input_shape).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from tests.helpers import check
+
+
+def import_keras() -> Any:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    return pytest.importorskip("keras")
+
+
+# A 2-layer bidirectional encoder hands its states to a 2-layer decoder: the
+# decoder takes 2 * 1 = 2 stacked states, the encoder gives 2 * 2 = 4.
+ENCODER_DECODER = """\
+framework: torch
+inputs:
+  x: [20, {batch}, 8]
+  y: [15, {batch}, 16]
+layers:
+  - name: enc
+    type: LSTM
+    input_size: 8
+    hidden_size: 32
+    num_layers: 2
+    bidirectional: true
+    input: x
+  - name: dec
+    type: LSTM
+    input_size: 16
+    hidden_size: 32
+    num_layers: 2
+    input: y
+    initial_state: [enc.h_n, enc.c_n]
+"""
+
+
+@pytest.mark.parametrize("batch", ["B", "32", "2", "4", "null"])
+def test_a_stack_of_the_wrong_size_is_not_called_batch_first(batch: str) -> None:
+    report = check(ENCODER_DECODER.format(batch=batch))
+    assert [d.code for d in report.diagnostics] == ["LS303", "LS303"]
+    for diagnostic in report.diagnostics:
+        assert diagnostic.hint is not None
+        assert "batch first" not in diagnostic.hint
+        assert "num_layers * num_directions" in diagnostic.hint
+        assert "dec takes 2 * 1 = 2" in diagnostic.hint
+        assert "has 4" in diagnostic.hint
+        assert "enc is bidirectional" in diagnostic.hint
+
+
+def test_torch_rejects_the_stack_size_whatever_the_batch() -> None:
+    torch = pytest.importorskip("torch")
+    encoder = torch.nn.LSTM(8, 32, num_layers=2, bidirectional=True)
+    decoder = torch.nn.LSTM(16, 32, num_layers=2)
+    for batch in (2, 4, 32):
+        _, states = encoder(torch.zeros(20, batch, 8))
+        with pytest.raises(RuntimeError, match=rf"Expected hidden\[0\] size \(2, {batch}, 32\)"):
+            decoder(torch.zeros(15, batch, 16), states)
+
+
+def states_spec(states: list[list[Any]], batch_first: bool = False) -> str:
+    names = [f"s{index}" for index in range(len(states))]
+    declared = "".join(f"  {name}: {dims}\n" for name, dims in zip(names, states, strict=True))
+    shape = "[3, 5, 8]" if batch_first else "[5, 3, 8]"
+    return (
+        f"framework: torch\ninputs:\n  x: {shape}\n{declared}layers:\n"
+        f"  - name: r\n    type: LSTM\n    input_size: 8\n    hidden_size: 6\n"
+        f"    batch_first: {str(batch_first).lower()}\n    input: x\n"
+        f"    initial_state: [{', '.join(names)}]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("states", "batch_first", "hint"),
+    [
+        # the batch really is first: (3, 1, 6) for (1, 3, 6)
+        ([[3, 1, 6], [3, 1, 6]], True, "the state has batch first"),
+        # the batch differs
+        ([[1, 4, 6], [1, 4, 6]], False, "the second dimension is the batch: r reads 3, s0 has 4"),
+        # the last dimension differs
+        ([[1, 3, 5], [1, 3, 6]], False, "the last dimension is hidden_size: r has 6, s0 has 5"),
+    ],
+)
+def test_state_hints_name_the_dimension_that_differs(
+    states: list[Any], batch_first: bool, hint: str
+) -> None:
+    diagnostic = check(states_spec(states, batch_first)).diagnostics[0]
+    assert diagnostic.code == "LS303"
+    assert diagnostic.hint is not None and diagnostic.hint.startswith(hint)
