@@ -97,3 +97,47 @@ def test_state_hints_name_the_dimension_that_differs(
     diagnostic = check(states_spec(states, batch_first)).diagnostics[0]
     assert diagnostic.code == "LS303"
     assert diagnostic.hint is not None and diagnostic.hint.startswith(hint)
+
+
+# A Bidirectional whose LSTM already has return_state: its states are
+# forward_h, forward_c, backward_h and backward_c; state_h does not exist.
+BIDIRECTIONAL_STATES = """\
+framework: keras
+inputs:
+  x: [32, 10, 8]
+  y: [32, 12, 4]
+layers:
+  - name: enc
+    type: Bidirectional
+    input: x
+    layer: {type: LSTM, units: 16, return_state: true}
+  - name: dec
+    type: LSTM
+    units: 32
+    input: y
+    initial_state: [enc.state_h, enc.state_c]
+"""
+
+
+def test_bidirectional_states_are_named_in_the_hint() -> None:
+    report = check(BIDIRECTIONAL_STATES)
+    assert [d.code for d in report.diagnostics] == ["LS202", "LS202"]
+    first, second = report.diagnostics
+    assert first.hint is not None and second.hint is not None
+    assert "return_state" not in first.hint
+    assert "enc.forward_h" in first.hint and "enc.backward_h" in first.hint
+    assert "enc.forward_c" in second.hint and "enc.backward_c" in second.hint
+
+
+def test_a_layer_without_return_state_is_still_told_to_add_it() -> None:
+    report = check(BIDIRECTIONAL_STATES.replace(", return_state: true", ""))
+    hints = [d.hint for d in report.diagnostics]
+    assert hints == ["Keras returns the states only with return_state: true on enc"] * 2
+
+
+def test_keras_names_the_bidirectional_states_as_lstmshape_does() -> None:
+    keras = import_keras()
+    inputs = keras.Input((10, 8), batch_size=32)
+    outputs = keras.layers.Bidirectional(keras.layers.LSTM(16, return_state=True))(inputs)
+    assert len(outputs) == 5  # output, forward_h, forward_c, backward_h, backward_c
+    assert [tuple(tensor.shape) for tensor in outputs[1:]] == [(32, 16)] * 4

@@ -425,7 +425,7 @@ class _Resolver:
         close = did_you_mean(name, node.tensors)
         hint = f"did you mean {reference.source}.{close}?" if close else None
         if name in _KERAS_STATES:
-            hint = f"Keras returns the states only with return_state: true on {reference.source}"
+            hint = _keras_state_hint(reference.source, name, list(node.tensors))
         self._report(
             "LS202",
             f"{reference.source} ({node.kind}) has no tensor {name!r}; it has "
@@ -434,3 +434,19 @@ class _Resolver:
             hint=hint,
         )
         return None
+
+
+def _keras_state_hint(source: str, wanted: str, tensors: list[str]) -> str:
+    """Where the state a reference wants is, when the layer has other state names.
+
+    A Bidirectional layer returns its states per direction (forward_h, ...)
+    and a plain recurrent layer as state_h and state_c: only a layer with no
+    states at all lacks return_state.
+    """
+    states = [name for name in tensors if name in _KERAS_STATES]
+    if not states:
+        return f"Keras returns the states only with return_state: true on {source}"
+    kind = wanted[-2:]  # "_h" or "_c"
+    matching = [f"{source}.{name}" for name in states if name.endswith(kind)]
+    returned = f"{source} returns its states as {', '.join(states)}"
+    return f"{returned}: read {' and '.join(matching)}" if matching else returned
