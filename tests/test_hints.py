@@ -141,3 +141,40 @@ def test_keras_names_the_bidirectional_states_as_lstmshape_does() -> None:
     outputs = keras.layers.Bidirectional(keras.layers.LSTM(16, return_state=True))(inputs)
     assert len(outputs) == 5  # output, forward_h, forward_c, backward_h, backward_c
     assert [tuple(tensor.shape) for tensor in outputs[1:]] == [(32, 16)] * 4
+
+
+def keras_input_shape(layer: str, input_shape: str) -> str:
+    return f"framework: keras\nlayers:\n  - {{{layer}, input_shape: {input_shape}}}\n"
+
+
+@pytest.mark.parametrize(
+    ("layer", "input_shape", "written"),
+    [
+        ("type: LSTM, units: 4", "[null, 10, 8]", "[10, 8]"),
+        ("type: GRU, units: 4", "[null, null, 8]", "[null, 8]"),
+        ("type: Bidirectional, layer: {type: LSTM, units: 4}", "[null, 10, 8]", "[10, 8]"),
+        ("type: RepeatVector, n: 3", "[null, 8]", "[8]"),
+    ],
+)
+def test_a_batch_in_input_shape_gets_a_hint(layer: str, input_shape: str, written: str) -> None:
+    (diagnostic,) = check(keras_input_shape(layer, input_shape)).diagnostics
+    assert diagnostic.code == "LS302"
+    assert diagnostic.hint == (
+        f"input_shape excludes the batch (Keras adds it): write input_shape: {written}"
+    )
+
+
+@pytest.mark.parametrize("input_shape", ["[32, 10, 8]", "[10, 8, 1, 1]"])
+def test_no_batch_hint_where_the_first_dim_is_not_null(input_shape: str) -> None:
+    (diagnostic,) = check(keras_input_shape("type: LSTM, units: 4", input_shape)).diagnostics
+    assert diagnostic.code == "LS302"
+    assert diagnostic.hint is None or "input_shape excludes the batch" not in diagnostic.hint
+
+
+@pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`:UserWarning")
+def test_keras_reads_input_shape_without_the_batch() -> None:
+    keras = import_keras()
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=4"):
+        keras.Sequential([keras.layers.LSTM(4, input_shape=(None, 10, 8))])
+    model = keras.Sequential([keras.layers.LSTM(4, input_shape=(10, 8))])
+    assert model.output_shape == (None, 4)
