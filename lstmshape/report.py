@@ -29,6 +29,33 @@ class ModelReport:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity is severity)
 
 
+STATUSES = ("ok", "warning", "unchecked", "error")
+"""A layer's status, from best to worst: ``unchecked`` is a layer whose checks
+could not run (its config is invalid, or it reads a tensor an earlier error
+left unknown), so ``ok`` would claim what nobody checked."""
+
+
+def layer_statuses(report: ModelReport) -> list[str]:
+    """Each layer's status, in the report's order of layers."""
+    # One pass over the diagnostics, not one per layer: a spec of n layers
+    # with m diagnostics costs n + m here, not n * m.
+    severities_by_layer: dict[str | None, set[Severity]] = {}
+    for diagnostic in report.diagnostics:
+        severities_by_layer.setdefault(diagnostic.layer, set()).add(diagnostic.severity)
+    statuses = []
+    for layer in report.layers:
+        severities = severities_by_layer.get(layer.name, set())
+        if Severity.ERROR in severities:
+            statuses.append("error")
+        elif not layer.checked:
+            statuses.append("unchecked")
+        elif severities:
+            statuses.append("warning")
+        else:
+            statuses.append("ok")
+    return statuses
+
+
 @dataclass
 class Summary:
     files: int = 0

@@ -107,6 +107,9 @@ class LayerResult:
     """The layer's input references as written (or defaulted), for reports."""
     tensors: dict[str, Shape | None]
     params: int | None
+    checked: bool = True
+    """False when the layer's own config is invalid or a tensor it reads is
+    unknown because of an earlier error, so its checks did not run."""
 
 
 @dataclass
@@ -164,7 +167,10 @@ def _run_layer(
         if layer.raw is not None and invalid is not None and issubclass(invalid, RNNBaseConfig):
             ctx = LayerContext(layer.index, layer.name, [], None, resolver.problems)
             torch_recurrent.lint_invalid(layer.raw, invalid, ctx)
-        return LayerResult(layer.name, layer.type, None, {}, None), _Node(layer.type or "?", None)
+        return (
+            LayerResult(layer.name, layer.type, None, {}, None, checked=False),
+            _Node(layer.type or "?", None),
+        )
     rule = _rule(config)
     inputs = _inputs(spec, config, previous, resolver)
     states = _states(config, resolver)
@@ -183,8 +189,10 @@ def _run_layer(
     _check_expect(config, ctx, outcome, names)
     shapes = {name: outcome.tensors[name].shape for name in names}
     input_text = ", ".join(source.text for source in inputs) or None
+    read = [*inputs, *(states or ())]
+    checked = all(source.tensor.shape is not None for source in read)
     return (
-        LayerResult(layer.name, config.type, input_text, shapes, outcome.params),
+        LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked),
         _Node(config.type, outcome.tensors),
     )
 
