@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from lstmshape.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not pay for it
+    from lstmshape.comments import Suppression
     from lstmshape.engine.graph import LayerResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -24,6 +25,8 @@ class ModelReport:
     params: int
     diagnostics: list[Diagnostic]
     source_lines: list[str] = field(repr=False)
+    suppressions: tuple[Suppression, ...] = ()
+    """The suppression comments in this spec's part of the file."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity is severity)
