@@ -183,7 +183,7 @@ _RULES = (
         Severity.ERROR,
         "An unrolled recurrent layer runs backwards over a masked input; Keras fails when it runs.",
     ),
-    # LS4xx: silent bugs and framework warnings
+    # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
         "LS401",
         "dropout-single-layer",
@@ -237,6 +237,18 @@ _RULES = (
         "extra-initial-state",
         Severity.WARNING,
         "A Keras layer is given more initial states than it takes; Keras ignores the rest.",
+    ),
+    Rule(
+        "LS410",
+        "invalid-suppression",
+        Severity.WARNING,
+        "A # lstmshape: comment that is not understood, or an unknown code in one.",
+    ),
+    Rule(
+        "LS411",
+        "unused-suppression",
+        Severity.WARNING,
+        "With --strict: a suppression comment, or a code in it, suppresses nothing on its line.",
     ),
 )
 

@@ -376,6 +376,33 @@ EXPLANATIONS: dict[str, Explanation] = {
         + _ENCODER
         + _ENCODER.replace("name: enc", "name: dec").replace("input_size: 8", "input_size: 16"),
     ),
+    "LS410": Explanation(
+        "A comment that starts # lstmshape: but is not a suppression lstmshape understands "
+        "suppresses nothing, so the diagnostic it was written for is still reported: a "
+        "misspelt code (LS4O3), codes without brackets (ignore LS403), a list without its "
+        "closing bracket, or another word than ignore. Write # lstmshape: ignore[LS403], "
+        "several codes separated by commas; a reason may follow after a space, and the "
+        "comment may follow another tool's comment on the same line. Only ignore in the "
+        "configuration turns LS410 off: a comment cannot hide that it is not understood.",
+        _HEAD
+        + _BIDIRECTIONAL
+        + "  - type: Linear\n    input: 'enc.output[:, -1]'  # lstmshape: ignore[LS4O3]\n"
+        + "    in_features: 32\n    out_features: 4\n",
+        _HEAD
+        + _BIDIRECTIONAL
+        + "  - type: Linear\n    input: 'enc.output[:, -1]'  # lstmshape: ignore[LS403] -- on "
+        + "purpose\n    in_features: 32\n    out_features: 4\n",
+    ),
+    "LS411": Explanation(
+        "With --strict (or strict = true in the configuration), a suppression comment, or a "
+        "code in one, that suppresses nothing is reported: the diagnostic it was written for "
+        "is gone, the comment is on another line than the one the diagnostic points to, or "
+        "the code is ignored by the configuration anyway. Remove the comment or the code. "
+        "Like ruff's RUF100 this is opt-in, and it is reported only in a spec without "
+        "errors, because after an error some layers may not have been checked.",
+        _HEAD + _ENCODER.replace("hidden_size: 16", "hidden_size: 16  # lstmshape: ignore[LS404]"),
+        _HEAD + _ENCODER,
+    ),
 }
 
 _KERAS = "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from lstmshape.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not pay for it
+    from lstmshape.comments import Suppression
     from lstmshape.engine.graph import LayerResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -24,9 +25,38 @@ class ModelReport:
     params: int
     diagnostics: list[Diagnostic]
     source_lines: list[str] = field(repr=False)
+    suppressions: tuple[Suppression, ...] = ()
+    """The suppression comments in this spec's part of the file."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity is severity)
+
+
+STATUSES = ("ok", "warning", "unchecked", "error")
+"""A layer's status, from best to worst: ``unchecked`` is a layer whose checks
+could not run (its config is invalid, or it reads a tensor an earlier error
+left unknown), so ``ok`` would claim what nobody checked."""
+
+
+def layer_statuses(report: ModelReport) -> list[str]:
+    """Each layer's status, in the report's order of layers."""
+    # One pass over the diagnostics, not one per layer: a spec of n layers
+    # with m diagnostics costs n + m here, not n * m.
+    severities_by_layer: dict[str | None, set[Severity]] = {}
+    for diagnostic in report.diagnostics:
+        severities_by_layer.setdefault(diagnostic.layer, set()).add(diagnostic.severity)
+    statuses = []
+    for layer in report.layers:
+        severities = severities_by_layer.get(layer.name, set())
+        if Severity.ERROR in severities:
+            statuses.append("error")
+        elif not layer.checked:
+            statuses.append("unchecked")
+        elif severities:
+            statuses.append("warning")
+        else:
+            statuses.append("ok")
+    return statuses
 
 
 @dataclass

@@ -7,6 +7,8 @@ exist or holds no spec).
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import gc
 import os
 import stat
@@ -16,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from lstmshape.comments import Suppression, read_suppressions
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem
 from lstmshape.engine.graph import LayerResult, propagate
@@ -87,7 +90,48 @@ def check_text(text: str, path: str, *, skip_non_specs: bool = False) -> list[Mo
         fatal = loaded.problems or [(empty, (1, 1))]
         diagnostics = [placed(problem, where) for problem, where in fatal]
         reports.append(ModelReport(path, None, None, [], 0, _sorted(diagnostics), lines))
+    suppressions, comment_problems = read_suppressions(text)
+    if suppressions or comment_problems:
+        reports = _with_comments(reports, loaded.documents, suppressions, comment_problems)
     return reports
+
+
+def _with_comments(
+    reports: list[ModelReport],
+    documents: list[Document],
+    suppressions: list[Suppression],
+    problems: list[tuple[Problem, tuple[int, int]]],
+) -> list[ModelReport]:
+    """Each report with the suppression comments of its document, and their LS410s.
+
+    A document runs from its first value to the next document's; a report
+    after the documents (a syntax error) holds the lines after the last value
+    of the last document, which nothing checked.
+    """
+    starts = [1] + [document.positions.of_value(())[0] for document in documents[1:]]
+    if len(reports) > len(documents) and documents:
+        last = documents[-1].positions.values.values()
+        starts.append(max(line for line, _ in last) + 1)
+
+    def owner(line: int) -> int:
+        return bisect.bisect_right(starts, line) - 1
+
+    owned: list[list[Suppression]] = [[] for _ in reports]
+    for suppression in suppressions:
+        owned[owner(suppression.line)].append(suppression)
+    found: list[list[Diagnostic]] = [[] for _ in reports]
+    for problem, where in problems:
+        found[owner(where[0])].append(placed(problem, where))
+    return [
+        dataclasses.replace(
+            report,
+            diagnostics=_sorted([*report.diagnostics, *found[index]]),
+            suppressions=tuple(owned[index]),
+        )
+        if owned[index] or found[index]
+        else report
+        for index, report in enumerate(reports)
+    ]
 
 
 def _check_document(
@@ -275,7 +319,7 @@ def run_check(
         for path in files:
             with _cyclic_gc_paused():
                 found = check_file(path, str(path), skip_non_specs=skip_non_specs)
-                reports = [apply_settings(report, settings) for report in found]
+                reports = [apply_settings(report, settings, strict=strict) for report in found]
             if not found:  # not a spec, and skip_non_specs
                 summary.skipped += 1
                 bar.advance()

@@ -1,59 +1,129 @@
 """What the settings and the spec's own comments say to leave out or promote.
 
 A diagnostic is dropped when its code is in ``ignore`` or when the line it
-points to ends with a suppression comment::
+points to has a suppression comment (read by :mod:`lstmshape.comments`)
+naming its code::
 
     input: 'enc.h_n[-1]'   # lstmshape: ignore[LS402]
-    input: 'enc.h_n[-1]'   # lstmshape: ignore[LS402, LS403]
+    input: 'enc.h_n[-1]'   # lstmshape: ignore[LS402, LS403] -- a reason
     input: 'enc.h_n[-1]'   # lstmshape: ignore
 
 (the last form drops every code on that line).  Codes in ``error`` are
-reported as errors.  This works on the source lines after checking, so the
-YAML loader and the engine never need to know about it.
+reported as errors.  With ``strict``, a comment or a code in it that drops
+nothing is LS411, as ruff's opt-in RUF100 reports an unused ``# noqa``; only
+in a spec with no error left, because layers after an error may not have been
+checked, so what a comment there would drop is unknown.  This works on the
+diagnostics after checking, so the loader and the engine never need to know
+about it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 
+from lstmshape.comments import Suppression
 from lstmshape.config import Settings
-from lstmshape.diagnostics import Diagnostic
+from lstmshape.diagnostics import Diagnostic, Severity
 from lstmshape.report import ModelReport
 
 ALL_CODES = "*"
-# A YAML comment starts at a '#' after whitespace (or at the start of a line).
-_COMMENT = re.compile(r"(?:^|\s)#\s*lstmshape:\s*ignore(?:\[(?P<codes>[^\]]*)\])?\s*$")
+ABOUT_COMMENTS = frozenset({"LS410", "LS411"})
+"""Codes about the comments themselves: only ``ignore`` turns them off, so a
+comment cannot hide that it is itself not understood or unused."""
 
 
-def suppressed_codes(line: str) -> frozenset[str]:
-    """The codes a line's trailing comment suppresses; ``{"*"}`` for all of them."""
-    match = _COMMENT.search(line)
-    if match is None:
-        return frozenset()
-    codes = match.group("codes")
-    if codes is None:
-        return frozenset({ALL_CODES})
-    return frozenset(code.strip().upper() for code in codes.split(",") if code.strip())
-
-
-def _kept(diagnostic: Diagnostic, lines: list[str], settings: Settings) -> bool:
-    if diagnostic.code in settings.ignore:
-        return False
-    if not 0 < diagnostic.line <= len(lines):
-        return True
-    codes = suppressed_codes(lines[diagnostic.line - 1])
-    return not (ALL_CODES in codes or diagnostic.code in codes)
-
-
-def apply_settings(report: ModelReport, settings: Settings) -> ModelReport:
-    diagnostics = [
-        dataclasses.replace(
-            diagnostic, severity=settings.severity(diagnostic.code, diagnostic.severity)
+def apply_settings(report: ModelReport, settings: Settings, *, strict: bool = False) -> ModelReport:
+    on_line: dict[int, list[Suppression]] = {}
+    for written in report.suppressions:
+        on_line.setdefault(written.line, []).append(written)
+    used: set[tuple[Suppression, str]] = set()
+    kept: list[Diagnostic] = []
+    for diagnostic in report.diagnostics:
+        if diagnostic.code in settings.ignore:
+            continue
+        suppression: Suppression | None = None
+        if diagnostic.code not in ABOUT_COMMENTS:
+            suppression = _covering(on_line.get(diagnostic.line, []), diagnostic.code)
+        if suppression is not None:
+            used.add((suppression, ALL_CODES if suppression.covers_every_code else diagnostic.code))
+            continue
+        kept.append(_with_severity(diagnostic, settings))
+    if (
+        (strict or settings.strict)
+        and report.suppressions
+        and not any(diagnostic.is_error for diagnostic in kept)
+    ):
+        unused = _unused(report.suppressions, used, settings)
+        kept = sorted(
+            [
+                *kept,
+                *(_with_severity(d, settings) for d in unused if d.code not in settings.ignore),
+            ],
+            key=lambda d: (d.line, d.column, d.code),
         )
-        for diagnostic in report.diagnostics
-        if _kept(diagnostic, report.source_lines, settings)
-    ]
-    if diagnostics == report.diagnostics:
+    if kept == report.diagnostics:
         return report
-    return dataclasses.replace(report, diagnostics=diagnostics)
+    return dataclasses.replace(report, diagnostics=kept)
+
+
+def _with_severity(diagnostic: Diagnostic, settings: Settings) -> Diagnostic:
+    severity = settings.severity(diagnostic.code, diagnostic.severity)
+    if severity is diagnostic.severity:
+        return diagnostic
+    return dataclasses.replace(diagnostic, severity=severity)
+
+
+def _covering(suppressions: list[Suppression], code: str) -> Suppression | None:
+    for suppression in suppressions:
+        if suppression.covers_every_code or any(code == listed for listed, _ in suppression.codes):
+            return suppression
+    return None
+
+
+_OWN_LINE = "a suppression comment covers only the diagnostics that point to its own line"
+
+
+def _unused(
+    suppressions: tuple[Suppression, ...], used: set[tuple[Suppression, str]], settings: Settings
+) -> list[Diagnostic]:
+    """LS411 for each comment, or code in one, that dropped nothing."""
+    found = []
+    for suppression in suppressions:
+        if suppression.covers_every_code:
+            if (suppression, ALL_CODES) not in used:
+                found.append(
+                    _unused_at(
+                        suppression.line,
+                        suppression.column,
+                        "# lstmshape: ignore suppresses nothing: no diagnostic is reported on "
+                        "this line",
+                        f"remove the comment; {_OWN_LINE}",
+                    )
+                )
+            continue
+        remove = "remove the comment" if len(suppression.codes) == 1 else "remove {code} from it"
+        for code, column in suppression.codes:
+            if (suppression, code) in used:
+                continue
+            if code in ABOUT_COMMENTS:
+                why, advice = "a comment cannot suppress it", f"use ignore = [{code!r}] instead"
+            elif code in settings.ignore:
+                why, advice = (
+                    f"{code} is ignored by the configuration",
+                    "so the comment is not needed",
+                )
+            else:
+                why, advice = f"no {code} is reported on this line", _OWN_LINE
+            found.append(
+                _unused_at(
+                    suppression.line,
+                    column,
+                    f"{code} suppresses nothing: {why}",
+                    f"{remove.format(code=code)}; {advice}",
+                )
+            )
+    return found
+
+
+def _unused_at(line: int, column: int, message: str, hint: str) -> Diagnostic:
+    return Diagnostic("LS411", Severity.WARNING, message, line, column, hint)

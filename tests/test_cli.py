@@ -93,7 +93,7 @@ def test_json_document_shape() -> None:
     for file in (good, bad):
         assert set(file) == {"path", "framework", "name", "layers", "params", "diagnostics"}
         for entry in file["layers"]:
-            assert set(entry) == {"name", "type", "tensors", "params"}
+            assert set(entry) == {"name", "type", "tensors", "params", "status"}
     assert good["framework"] == "torch"
     assert good["name"] == "tutorial"
     assert good["params"] == 18944 + 65
@@ -102,6 +102,7 @@ def test_json_document_shape() -> None:
         "type": "LSTM",
         "tensors": {"output": [32, 10, 64], "h_n": [1, 32, 64], "c_n": [1, 32, 64]},
         "params": 18944,
+        "status": "ok",
     }
     assert good["layers"][1]["tensors"] == {"output": [32, 1]}
     (diagnostic,) = bad["diagnostics"]

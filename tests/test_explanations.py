@@ -8,9 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from lstmshape.cli import cli
+from lstmshape.config import Settings
 from lstmshape.diagnostics import RULES
 from lstmshape.explanations import EXPLANATIONS
 from lstmshape.runner import check_file
+from lstmshape.suppression import apply_settings
 
 WITHOUT_EXAMPLE = {
     "LS009": "an internal error is a bug in lstmshape: a spec that triggers it gets fixed",
@@ -22,11 +24,12 @@ def test_every_code_has_an_explanation() -> None:
 
 
 def codes(path: Path, text: str, encoding: str = "utf-8") -> list[str]:
+    """What ``lstmshape check --strict`` reports (suppression comments applied)."""
     path.write_bytes(text.encode(encoding))
     return [
         diagnostic.code
         for report in check_file(path, path.name)
-        for diagnostic in report.diagnostics
+        for diagnostic in apply_settings(report, Settings(), strict=True).diagnostics
     ]
 
 

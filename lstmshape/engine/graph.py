@@ -107,6 +107,9 @@ class LayerResult:
     """The layer's input references as written (or defaulted), for reports."""
     tensors: dict[str, Shape | None]
     params: int | None
+    checked: bool = True
+    """False when the layer's own config is invalid or a tensor it reads is
+    unknown because of an earlier error, so its checks did not run."""
 
 
 @dataclass
@@ -164,7 +167,10 @@ def _run_layer(
         if layer.raw is not None and invalid is not None and issubclass(invalid, RNNBaseConfig):
             ctx = LayerContext(layer.index, layer.name, [], None, resolver.problems)
             torch_recurrent.lint_invalid(layer.raw, invalid, ctx)
-        return LayerResult(layer.name, layer.type, None, {}, None), _Node(layer.type or "?", None)
+        return (
+            LayerResult(layer.name, layer.type, None, {}, None, checked=False),
+            _Node(layer.type or "?", None),
+        )
     rule = _rule(config)
     inputs = _inputs(spec, config, previous, resolver)
     states = _states(config, resolver)
@@ -183,8 +189,10 @@ def _run_layer(
     _check_expect(config, ctx, outcome, names)
     shapes = {name: outcome.tensors[name].shape for name in names}
     input_text = ", ".join(source.text for source in inputs) or None
+    read = [*inputs, *(states or ())]
+    checked = all(source.tensor.shape is not None for source in read)
     return (
-        LayerResult(layer.name, config.type, input_text, shapes, outcome.params),
+        LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked),
         _Node(config.type, outcome.tensors),
     )
 
@@ -425,7 +433,7 @@ class _Resolver:
         close = did_you_mean(name, node.tensors)
         hint = f"did you mean {reference.source}.{close}?" if close else None
         if name in _KERAS_STATES:
-            hint = f"Keras returns the states only with return_state: true on {reference.source}"
+            hint = _keras_state_hint(reference.source, name, list(node.tensors))
         self._report(
             "LS202",
             f"{reference.source} ({node.kind}) has no tensor {name!r}; it has "
@@ -434,3 +442,19 @@ class _Resolver:
             hint=hint,
         )
         return None
+
+
+def _keras_state_hint(source: str, wanted: str, tensors: list[str]) -> str:
+    """Where the state a reference wants is, when the layer has other state names.
+
+    A Bidirectional layer returns its states per direction (forward_h, ...)
+    and a plain recurrent layer as state_h and state_c: only a layer with no
+    states at all lacks return_state.
+    """
+    states = [name for name in tensors if name in _KERAS_STATES]
+    if not states:
+        return f"Keras returns the states only with return_state: true on {source}"
+    kind = wanted[-2:]  # "_h" or "_c"
+    matching = [f"{source}.{name}" for name in states if name.endswith(kind)]
+    returned = f"{source} returns its states as {', '.join(states)}"
+    return f"{returned}: read {' and '.join(matching)}" if matching else returned

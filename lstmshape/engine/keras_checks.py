@@ -28,6 +28,19 @@ def input_keys(source: Source) -> NodePath:
     return source.at[2:] if source.at else ()
 
 
+def batch_in_input_shape(source: Source, shape: Shape, rank: int) -> str | None:
+    """The hint for an ``input_shape`` written with the batch: ``[null, 10, 8]``.
+
+    Keras reads input_shape as ``Input(shape)``, which excludes the batch and
+    adds its own, so the layer gets one dimension too many.  Only a leading
+    null is taken for a batch: a leading number may be a real dimension.
+    """
+    if source.at[-1:] != ("input_shape",) or len(shape) != rank + 1 or shape[1] is not None:
+        return None
+    written = ", ".join("null" if dim is None else str(dim) for dim in shape[2:])
+    return f"input_shape excludes the batch (Keras adds it): write input_shape: [{written}]"
+
+
 def check_positive(ctx: LayerContext, keys: NodePath, key: str, value: int, keras: str) -> bool:
     """``keras`` is how Keras words its ValueError for this argument."""
     if value > 0:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from lstmshape.diagnostics import NodePath
 from lstmshape.engine import keras_recurrent
 from lstmshape.engine.keras_checks import (
+    batch_in_input_shape,
     check_activation,
     check_positive,
     features_known,
@@ -109,7 +110,7 @@ def propagate_repeat_vector(config: RepeatVectorConfig, ctx: LayerContext) -> La
     if shape is None:
         return LayerOutcome({"output": Tensor(None)}, 0)
     if len(shape) != 2:
-        hint = None
+        hint = batch_in_input_shape(source, shape, 2)
         origin = source.tensor.origin
         if origin is not None and origin.time_axis is not None:
             hint = (

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from lstmshape.diagnostics import NodePath
 from lstmshape.engine.keras_checks import (
+    batch_in_input_shape,
     check_activation,
     check_clipped,
     check_positive,
@@ -158,6 +159,8 @@ def _wrong_rank(config: RecurrentArgs, ctx: LayerContext, source: Source, shape:
         )
     elif len(shape) == 2:
         hint = "a recurrent layer reads (batch, timesteps, features)"
+    else:
+        hint = batch_in_input_shape(source, shape, 3)
     ctx.report(
         "LS302",
         f"{config.type} takes a 3-D input (batch, timesteps, features); {ctx.name}'s input "

@@ -20,7 +20,14 @@ from typing import Any
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
 from lstmshape.models.torch import LSTMConfig, RNNBaseConfig, RNNConfig
-from lstmshape.shapes import Dim, Shape, dims_conflict, format_shape, shapes_conflict
+from lstmshape.shapes import (
+    Dim,
+    Shape,
+    dims_conflict,
+    format_dim,
+    format_shape,
+    shapes_conflict,
+)
 
 GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
 
@@ -282,23 +289,64 @@ def _check_initial_states(
             f"{ctx.name}'s {state_names[index]} must be {format_shape(want)} = {layout}, "
             f"but initial_state[{index}] {state.text} is {format_shape(shape)}",
             *state.at[2:],
-            hint=_state_hint(want, shape, batched),
+            hint=_state_hint(config, ctx, state, want, size_name, batched),
         )
 
 
-def _state_hint(want: Shape, found: Shape, batched: bool) -> str | None:
+def _state_hint(
+    config: RNNBaseConfig,
+    ctx: LayerContext,
+    state: Source,
+    want: Shape,
+    size_name: str,
+    batched: bool,
+) -> str | None:
+    """What differs between the state a layer takes and the one it is given, by dimension."""
+    found = state.tensor.shape or ()
     if len(want) != len(found):
         return (
             "a batched (3-D) input takes 3-D states"
             if batched
             else "an unbatched (2-D) input takes 2-D states"
         )
-    if batched and len(found) == 3 and not shapes_conflict(want, (found[1], found[0], found[2])):
+    if batched and _batch_first(want, found):
         return (
             "the state has batch first: h_0 and c_0 stay (layers, batch, hidden) with batch_first"
         )
+    differences = []
     if dims_conflict(want[0], found[0]):
-        return (
-            "the first dimension is num_layers * num_directions of the layer that reads the state"
+        directions = 2 if config.bidirectional else 1
+        stack = (
+            f"the first dimension is num_layers * num_directions: {ctx.name} takes "
+            f"{config.num_layers} * {directions} = {want[0]}, {state.text} has "
+            f"{format_dim(found[0])}"
         )
-    return None
+        origin = state.tensor.origin
+        if origin is not None and origin.bidirectional and not config.bidirectional:
+            stack += (
+                f" ({origin.layer} is bidirectional: its {origin.tensor} holds one state "
+                "per layer and direction)"
+            )
+        differences.append(stack)
+    if batched and dims_conflict(want[1], found[1]):
+        differences.append(
+            f"the second dimension is the batch: {ctx.name} reads {format_dim(want[1])}, "
+            f"{state.text} has {format_dim(found[1])}"
+        )
+    if dims_conflict(want[-1], found[-1]):
+        differences.append(
+            f"the last dimension is {size_name}: {ctx.name} has {format_dim(want[-1])}, "
+            f"{state.text} has {format_dim(found[-1])}"
+        )
+    return "; ".join(differences) or None
+
+
+def _batch_first(want: Shape, found: Shape) -> bool:
+    """Whether ``found`` is ``want`` with its first two dimensions swapped.
+
+    The stack size must really sit second: a symbolic batch only "may equal"
+    a number, and taking that for a swap once called a stack of 4 states
+    where 2 were wanted a batch_first problem.
+    """
+    swapped = (found[1], found[0], *found[2:])
+    return found[1] == want[0] != found[0] and not shapes_conflict(want, swapped)

@@ -8,6 +8,7 @@ treats its tensors as unknown instead of reporting follow-on errors.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -101,7 +102,25 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
         inputs_reported=any(problem.at[:1] == ("inputs",) for problem in problems),
     )
     problems += _duplicate_names(spec, data)
-    return spec, problems
+    return spec, _owned_by_layers(problems, layers)
+
+
+def _owned_by_layers(problems: list[Problem], layers: list[ParsedLayer]) -> list[Problem]:
+    """Each problem inside a layer, named after it.
+
+    Some are found before the layer has a name (an unknown type, a key that
+    is not a string); without the name, the report would show that layer ok.
+    """
+    names = {layer.index: layer.name for layer in layers}
+    return [
+        dataclasses.replace(problem, layer=names[problem.at[1]])
+        if problem.layer is None
+        and problem.at[:1] == ("layers",)
+        and len(problem.at) > 1
+        and problem.at[1] in names
+        else problem
+        for problem in problems
+    ]
 
 
 def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import json
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TextIO
 
-from lstmshape.report import ModelReport, Summary
+from lstmshape.report import ModelReport, Summary, layer_statuses
 
 
 def report_to_json(report: ModelReport) -> dict[str, Any]:
@@ -27,8 +27,9 @@ def report_to_json(report: ModelReport) -> dict[str, Any]:
                     for name, shape in layer.tensors.items()
                 },
                 "params": layer.params,
+                "status": status,
             }
-            for layer in report.layers
+            for layer, status in zip(report.layers, layer_statuses(report), strict=True)
         ],
         "params": report.params,
         "diagnostics": [

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from rich.cells import cell_len
 
 from lstmshape.diagnostics import Diagnostic, Severity
-from lstmshape.report import ModelReport, Summary
+from lstmshape.report import ModelReport, Summary, layer_statuses
 from lstmshape.shapes import format_shape
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 _STATUS_STYLE = {
     "error": _STYLE[Severity.ERROR],
     "warning": _STYLE[Severity.WARNING],
+    "unchecked": "dim",
     "ok": "green",
 }
 _PLAIN_WIDTH = 120
@@ -163,20 +164,8 @@ class TextReporter:
         for layer in report.layers:
             states += [name for name in layer.tensors if name != "output" and name not in states]
         header = ["layer", "type", "input", "output", *states, "params", "status"]
-        # One pass over the diagnostics, not one per layer: a spec of n layers
-        # with m diagnostics costs n + m here, not n * m.
-        severities_by_layer: dict[str | None, set[Severity]] = {}
-        for diagnostic in report.diagnostics:
-            severities_by_layer.setdefault(diagnostic.layer, set()).add(diagnostic.severity)
         rows: list[list[str]] = []
-        for layer in report.layers:
-            severities = severities_by_layer.get(layer.name, set())
-            if Severity.ERROR in severities:
-                status = "error"
-            elif severities:
-                status = "warning"
-            else:
-                status = "ok"
+        for layer, status in zip(report.layers, layer_statuses(report), strict=True):
             shapes = [
                 format_shape(layer.tensors[name]) if name in layer.tensors else ""
                 for name in ("output", *states)

@@ -6,7 +6,7 @@ import io
 import json
 
 from lstmshape.report import Summary
-from lstmshape.reporters.json import JsonReporter
+from lstmshape.reporters.json import JsonReporter, report_to_json
 from lstmshape.runner import check_text
 
 BROKEN = """framework: torch
@@ -34,9 +34,22 @@ def test_unknown_tensors_and_params_are_null() -> None:
     reporter.finish(Summary(files=1, errors=1))
     document = json.loads(out.getvalue())
     enc, head = document["files"][0]["layers"]
-    assert enc == {"name": "enc", "type": "LSTM", "tensors": {}, "params": None}
-    # the broken layer's tensors are unknown, so the head is not blamed again
-    assert head == {"name": "head", "type": "Linear", "tensors": {"output": None}, "params": 10}
+    assert enc == {
+        "name": "enc",
+        "type": "LSTM",
+        "tensors": {},
+        "params": None,
+        "status": "error",
+    }
+    # the broken layer's tensors are unknown, so the head is not blamed again,
+    # and not called ok either
+    assert head == {
+        "name": "head",
+        "type": "Linear",
+        "tensors": {"output": None},
+        "params": 10,
+        "status": "unchecked",
+    }
     assert [d["code"] for d in document["files"][0]["diagnostics"]] == ["LS101"]
     assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0}
 
@@ -74,3 +87,25 @@ def test_dumps_writes_what_the_standard_library_writes() -> None:
         "nested": {"empty": {}, "none": [], "tuple": (1, [2, {"a": (3,)}]), "keys": {1: "a"}},
     }
     assert dumps(odd) == json.dumps(odd, indent=2)
+
+
+UNKNOWN_TYPE = """framework: torch
+inputs:
+  x: [B, T, 8]
+layers:
+  - name: enc
+    type: LTSM
+    input_size: 8
+    hidden_size: 4
+  - name: head
+    type: Linear
+    in_features: 4
+    out_features: 2
+"""
+
+
+def test_a_layer_of_unknown_type_owns_its_diagnostic_and_its_status() -> None:
+    (report,) = check_text(UNKNOWN_TYPE, "s.yaml")
+    document = report_to_json(report)
+    assert [(d["code"], d["layer"]) for d in document["diagnostics"]] == [("LS104", "enc")]
+    assert [layer["status"] for layer in document["layers"]] == ["error", "unchecked"]

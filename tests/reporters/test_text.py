@@ -6,9 +6,11 @@ import io
 
 import pytest
 
+from lstmshape.config import Settings
 from lstmshape.report import Summary
 from lstmshape.reporters.text import TextReporter
 from lstmshape.runner import check_text
+from lstmshape.suppression import apply_settings
 
 SPEC = """framework: torch
 inputs:
@@ -187,3 +189,43 @@ def test_without_colour_the_report_is_what_rich_writes(
         reporter.finish(Summary(files=len(paths)))
         written.append(out.getvalue())
     assert written[0] == written[1]
+
+
+# A layer type torch does not have: its tensors are unknown, so the layer after
+# it is not checked at all (its output is '?').
+UNKNOWN_TYPE_SPEC = """\
+framework: torch
+inputs:
+  x: [B, 10, 8]
+layers:
+  - name: encoder
+    type: LSTM
+    input_size: 8
+    hidden_size: 16
+    batch_first: true
+  - name: head
+    type: LTSM
+    input_size: 16
+    hidden_size: 16
+  - name: drop
+    type: Dropout
+"""
+
+
+def test_a_layer_with_an_error_or_left_unchecked_is_never_ok() -> None:
+    text = render(UNKNOWN_TYPE_SPEC)
+    assert _status_by_layer(text) == {"encoder": "ok", "head": "error", "drop": "unchecked"}
+    assert "LS104" in text
+
+
+def test_a_suppressed_error_leaves_its_layer_unchecked_not_ok() -> None:
+    suppressed = UNKNOWN_TYPE_SPEC.replace("type: LTSM", "type: LTSM  # lstmshape: ignore[LS104]")
+    out = io.StringIO()
+    reporter = TextReporter(out, color=False)
+    for report in check_text(suppressed, "model.yaml"):
+        reporter.handle(apply_settings(report, Settings()))
+    assert _status_by_layer(out.getvalue()) == {
+        "encoder": "ok",
+        "head": "unchecked",
+        "drop": "unchecked",
+    }
