@@ -28,7 +28,9 @@ def _fail(message: str) -> NoReturn:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: click's own check would end the whole run with a usage error;
+# the runner reports an unreadable file as LS004 and checks the others.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -42,7 +44,7 @@ def _fail(message: str) -> NoReturn:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, readable=False, path_type=Path),
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(

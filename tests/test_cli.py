@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -161,3 +163,63 @@ def test_version() -> None:
     code, out, _ = invoke("--version")
     assert code == 0
     assert out.startswith("lstmshape, version ")
+
+
+def _deny_reading(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    """Make ``denied`` unreadable the way chmod 000 does for anyone but root.
+
+    Tests often run as root, who reads any file, so both ways of asking are
+    answered as for another user: os.access (what click checks) and os.open
+    (what the runner reads with).
+    """
+    real_access, real_open = os.access, os.open
+
+    def access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+        if Path(path) == denied and mode & os.R_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    def open_(path: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "open", open_)
+
+
+def test_an_unreadable_file_named_on_the_command_line_is_ls004(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tmp_path / "locked.yaml"
+    locked.write_text(GOOD.read_text())
+    _deny_reading(monkeypatch, locked)
+    code, out, err = invoke("check", "--format", "json", str(locked), str(BAD))
+    document = json.loads(out)
+    by_path = {file["path"]: file["diagnostics"] for file in document["files"]}
+    assert [(d["code"], d["message"]) for d in by_path[str(locked)]] == [
+        ("LS004", "cannot read the file: Permission denied")
+    ]
+    assert [d["code"] for d in by_path[str(BAD)]] == ["LS301"]
+    assert (code, err) == (1, "")
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads a chmod 000 file"
+)
+def test_a_chmod_000_file_named_on_the_command_line_is_ls004(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.yaml"
+    locked.write_text(GOOD.read_text())
+    locked.chmod(0)
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "lstmshape", "check", "--format", "json", str(locked)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        locked.chmod(0o644)
+    (file,) = json.loads(completed.stdout)["files"]
+    assert [d["code"] for d in file["diagnostics"]] == ["LS004"]
+    assert completed.returncode == 1
