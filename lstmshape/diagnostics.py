@@ -35,7 +35,12 @@ _RULES = (
     Rule("LS001", "yaml-syntax", Severity.ERROR, "The file is not valid YAML."),
     Rule("LS002", "duplicate-key", Severity.ERROR, "A mapping has the same key twice."),
     Rule("LS003", "unsupported-tag", Severity.ERROR, "A YAML tag other than the plain types."),
-    Rule("LS004", "unreadable-file", Severity.ERROR, "The file cannot be read as UTF-8 text."),
+    Rule(
+        "LS004",
+        "unreadable-file",
+        Severity.ERROR,
+        "The file cannot be read as UTF-8 text, or a directory cannot be listed.",
+    ),
     Rule("LS005", "not-a-spec", Severity.ERROR, "The document is empty or not a mapping."),
     Rule(
         "LS006",

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem
+from lstmshape.discovery import Source, discover
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
@@ -26,7 +27,6 @@ from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.suppression import apply_settings
 
-SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Larger files are refused unread: a spec of 10,000 layers is under 2 MB."""
 
@@ -101,31 +101,50 @@ def _check_document(
     )
 
 
+def _failed(
+    shown_as: str,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    where: tuple[int, int] = (1, 1),
+) -> list[ModelReport]:
+    """The report of a file that could not be checked: one diagnostic and nothing else."""
+    diagnostic = placed(Problem(code, message, (), hint), where)
+    return [ModelReport(shown_as, None, None, [], 0, [diagnostic], [])]
+
+
+def check_source(source: Source) -> list[ModelReport]:
+    if source.listing_error is not None:
+        reason = source.listing_error.strerror or source.listing_error
+        return _failed(
+            str(source.path),
+            "LS004",
+            f"cannot list the directory: {reason}",
+            "the specs in this directory, if any, were not checked",
+        )
+    return check_file(source.path, str(source.path))
+
+
 def check_file(path: Path, shown_as: str) -> list[ModelReport]:
     """Check one file; every failure, even a bug in lstmshape, is a diagnostic."""
-
-    def failed(
-        code: str, message: str, hint: str | None = None, where: tuple[int, int] = (1, 1)
-    ) -> list[ModelReport]:
-        diagnostic = placed(Problem(code, message, (), hint), where)
-        return [ModelReport(shown_as, None, None, [], 0, [diagnostic], [])]
-
     try:
         data = _read_limited(path)
     except _TooBig as error:
-        return failed(
+        return _failed(
+            shown_as,
             "LS006",
             f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most lstmshape reads",
             f"{error} is not a spec written by hand; is this the right file?",
         )
     except OSError as error:
-        return failed("LS004", f"cannot read the file: {error.strerror or error}")
+        return _failed(shown_as, "LS004", f"cannot read the file: {error.strerror or error}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return failed(
+        return _failed(
+            shown_as,
             "LS004",
             f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} cannot be decoded",
             "save the spec as UTF-8",
@@ -134,7 +153,8 @@ def check_file(path: Path, shown_as: str) -> list[ModelReport]:
     try:
         return check_text(text, shown_as)
     except Exception as error:  # a bug in lstmshape must not stop the other files
-        return failed(
+        return _failed(
+            shown_as,
             "LS009",
             f"lstmshape failed on this file: {type(error).__name__}: {error}",
             "this is a bug in lstmshape, not in your spec; please report it together "
@@ -162,41 +182,6 @@ def _read_limited(path: Path) -> bytes:
     if len(data) > MAX_FILE_BYTES:
         raise _TooBig(path.name)
     return data
-
-
-def discover(paths: Iterable[Path], errors: TextIO) -> tuple[list[Path], int]:
-    """The spec files named or found below the given paths, and how many paths failed.
-
-    Each path is reported on its own: one that cannot be used does not stop
-    the others from being checked.
-    """
-    files: list[Path] = []
-    unusable = 0
-    for path in paths:
-        try:
-            if path.is_dir():
-                found = sorted(_specs_below(path))
-                if not found:
-                    errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
-                    unusable += 1
-                files += found
-            elif path.exists() or path.is_symlink():  # a dangling link is read, and reported
-                files.append(path)
-            else:
-                errors.write(f"lstmshape: {path}: no such file or directory\n")
-                unusable += 1
-        except OSError as error:  # a directory that cannot be listed, a path too long
-            errors.write(f"lstmshape: {path}: {error.strerror or error}\n")
-            unusable += 1
-    return files, unusable
-
-
-def _specs_below(directory: Path) -> Iterator[Path]:
-    for path in directory.rglob("*"):
-        hidden = any(part.startswith(".") for part in path.relative_to(directory).parts)
-        # a dangling link is kept so that it is reported, not silently skipped
-        if path.suffix in SPEC_SUFFIXES and (path.is_file() or path.is_symlink()) and not hidden:
-            yield path
 
 
 @contextmanager
@@ -239,15 +224,15 @@ def run_check(
     errors = errors if errors is not None else sys.stderr
     settings = settings if settings is not None else Settings()
     name = resolve_format(output_format, os.environ if environ is None else environ)
-    files, unusable = discover(paths, errors)
+    sources, unusable = discover(paths, errors)
     reporter: Reporter = REPORTER_BY_NAME[name](out, ReporterOptions(color, quiet))
     summary = Summary(unusable_paths=unusable)
     reporter.start()
-    with progress_bar(len(files), name, errors) as bar:
-        for path in files:
+    with progress_bar(len(sources), name, errors) as bar:
+        for source in sources:
             summary.files += 1
             with _cyclic_gc_paused():
-                reports = [apply_settings(found, settings) for found in check_file(path, str(path))]
+                reports = [apply_settings(found, settings) for found in check_source(source)]
             with bar.lifted():
                 for report in reports:
                     summary.add(report)

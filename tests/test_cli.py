@@ -223,3 +223,74 @@ def test_a_chmod_000_file_named_on_the_command_line_is_ls004(tmp_path: Path) -> 
     (file,) = json.loads(completed.stdout)["files"]
     assert [d["code"] for d in file["diagnostics"]] == ["LS004"]
     assert completed.returncode == 1
+
+
+def _deny_listing(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    """Make ``denied`` a directory that cannot be listed, even for root."""
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_a_subdirectory_that_cannot_be_listed_is_ls004(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "good.yaml").write_text(GOOD.read_text())
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "broken.yaml").write_text(BAD.read_text())
+    _deny_listing(monkeypatch, locked)
+    code, out, err = invoke("check", "--format", "json", str(tmp_path))
+    files = json.loads(out)["files"]
+    assert [file["path"] for file in files] == [str(tmp_path / "good.yaml"), str(locked)]
+    assert [(d["code"], d["line"], d["column"], d["message"]) for d in files[1]["diagnostics"]] == [
+        ("LS004", 1, 1, "cannot list the directory: Permission denied")
+    ]
+    assert (code, err) == (1, "")
+    code, out, _ = invoke("check", "--no-color", str(tmp_path))
+    assert f"{locked}:1:1: LS004 error: cannot list the directory: Permission denied" in out
+    assert out.rstrip().endswith("Checked 2 files: 1 error, 0 warnings.")
+
+
+def test_a_directory_named_on_the_command_line_that_cannot_be_listed_is_ls004(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deny_listing(monkeypatch, tmp_path)
+    code, out, err = invoke("check", "--format", "json", str(tmp_path), str(GOOD))
+    files = json.loads(out)["files"]
+    assert [(file["path"], [d["code"] for d in file["diagnostics"]]) for file in files] == [
+        (str(tmp_path), ["LS004"]),
+        (str(GOOD), []),
+    ]
+    assert (code, err) == (1, "")
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root lists a chmod 000 directory"
+)
+def test_a_chmod_000_subdirectory_is_ls004(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text(GOOD.read_text())
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "broken.yaml").write_text(BAD.read_text())
+    locked.chmod(0)
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "lstmshape", "check", "--format", "json", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        locked.chmod(0o755)
+    files = json.loads(completed.stdout)["files"]
+    assert [(file["path"], [d["code"] for d in file["diagnostics"]]) for file in files] == [
+        (str(tmp_path / "good.yaml"), []),
+        (str(locked), ["LS004"]),
+    ]
+    assert completed.returncode == 1
