@@ -29,8 +29,9 @@ def _fail(message: str) -> NoReturn:
 
 @cli.command()
 # readable=False: click's own check would end the whole run with a usage error;
-# the runner reports an unreadable file as LS004 and checks the others.
-@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
+# the runner reports an unreadable file as LS004 and checks the others.  The
+# paths stay strings as written, so that `-` (standard input) differs from `./-`.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -53,20 +54,30 @@ def _fail(message: str) -> NoReturn:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read settings from this TOML file instead of the nearest pyproject.toml.",
 )
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The path to show in the report for the spec read from `-` (standard input).",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     output_format: str | None,
     strict: bool | None,
     no_color: bool,
     quiet: bool,
     output: Path | None,
     config_path: Path | None,
+    stdin_filename: str | None,
 ) -> None:
-    """Check spec files, and the *.yaml/*.yml files below directories."""
+    """Check spec files, and the *.yaml/*.yml files below directories; `-` reads standard input."""
     from lstmshape.config import ConfigError, load_settings
+    from lstmshape.discovery import STDIN
     from lstmshape.runner import run_check
+
+    if stdin_filename is not None and STDIN not in paths:
+        _fail("--stdin-filename names the spec read from `-`, which is not given")
 
     try:
         settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
@@ -82,6 +93,7 @@ def check(
             quiet=quiet,
             settings=settings,
             out=out,
+            stdin_name=stdin_filename or STDIN,
         )
 
     if output is None:

@@ -3,7 +3,9 @@
 Each path is dealt with on its own: one that cannot be used is reported and
 does not stop the others from being checked.  A directory that cannot be
 listed is an entry of the report (LS004), like a file that cannot be read,
-so the specs it may hold are never skipped silently.
+so the specs it may hold are never skipped silently.  ``-`` is standard
+input.  A file named twice (also through a directory, or spelt two ways) is
+checked once, where it first appears.
 """
 
 from __future__ import annotations
@@ -14,30 +16,53 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+STDIN = "-"
+"""The path that stands for standard input, as for ruff and black."""
 
 
 class Source(NamedTuple):
     """One entry of the report: a file to read, or a directory that could not be listed."""
 
-    path: Path
+    shown_as: str
+    path: Path | None
+    """The file to read, or the directory that could not be listed; None for standard input."""
     listing_error: OSError | None = None
     """Why the directory ``path`` could not be listed; None for a file to read."""
 
 
-def discover(paths: Iterable[Path], errors: TextIO) -> tuple[list[Source], int]:
-    """The sources named or found below ``paths``, and how many paths could not be used."""
+def discover(
+    paths: Iterable[str | Path], errors: TextIO, stdin_name: str = STDIN
+) -> tuple[list[Source], int]:
+    """The sources named or found below ``paths``, and how many paths could not be used.
+
+    ``paths`` are as written on the command line: the string ``-`` is standard
+    input, shown in the report as ``stdin_name``.
+    """
     sources: list[Source] = []
+    seen: set[object] = set()
     unusable = 0
-    for path in paths:
+
+    def add(found: Iterable[Source]) -> None:
+        for source in found:
+            identity = STDIN if source.path is None else _identity(source.path)
+            if identity not in seen:
+                seen.add(identity)
+                sources.append(source)
+
+    for written in paths:
+        if isinstance(written, str) and written == STDIN:
+            add([Source(stdin_name, None)])
+            continue
+        path = Path(written)
         try:
             if path.is_dir():
                 found = _below(path)
                 if not found:
                     errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
                     unusable += 1
-                sources += found
+                add(found)
             elif path.exists() or path.is_symlink():  # a dangling link is read, and reported
-                sources.append(Source(path))
+                add([Source(str(path), path)])
             else:
                 errors.write(f"lstmshape: {path}: no such file or directory\n")
                 unusable += 1
@@ -47,6 +72,16 @@ def discover(paths: Iterable[Path], errors: TextIO) -> tuple[list[Source], int]:
     return sources, unusable
 
 
+def _identity(path: Path) -> object:
+    """What two spellings of one file share: its device and inode, or failing that its
+    absolute path (a dangling link, a path that cannot be examined)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return os.path.abspath(path)
+    return (status.st_dev, status.st_ino)
+
+
 def _below(top: Path) -> list[Source]:
     """The spec files below ``top``, and its directories that cannot be listed, in path order.
 
@@ -54,7 +89,7 @@ def _below(top: Path) -> list[Source]:
     to directories are not followed (a link can make a loop); a link to a file,
     even a dangling one, is kept so that it is read or reported.
     """
-    found: list[Source] = []
+    found: list[tuple[Path, OSError | None]] = []
     pending = [top]  # a list, not recursion: a tree can be deeper than Python's stack
     while pending:
         directory = pending.pop()
@@ -62,7 +97,7 @@ def _below(top: Path) -> list[Source]:
             with os.scandir(directory) as listing:
                 entries = list(listing)
         except OSError as error:
-            found.append(Source(directory, error))
+            found.append((directory, error))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -71,8 +106,9 @@ def _below(top: Path) -> list[Source]:
             if _is_directory(entry):
                 pending.append(path)
             elif path.suffix in SPEC_SUFFIXES and (entry.is_symlink() or _is_file(entry)):
-                found.append(Source(path))
-    return sorted(found, key=lambda source: source.path)
+                found.append((path, None))
+    found.sort(key=lambda item: item[0])
+    return [Source(str(path), path, error) for path, error in found]
 
 
 def _is_directory(entry: os.DirEntry[str]) -> bool:

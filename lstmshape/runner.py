@@ -11,19 +11,19 @@ import gc
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem
-from lstmshape.discovery import Source, discover
+from lstmshape.discovery import STDIN, Source, discover
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.progress import progress_bar
-from lstmshape.report import ModelReport, Summary
+from lstmshape.report import EXIT_USAGE, ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.suppression import apply_settings
 
@@ -114,27 +114,35 @@ def _failed(
 
 
 def check_source(source: Source) -> list[ModelReport]:
+    """Check a file, or standard input, or report a directory that could not be listed."""
     if source.listing_error is not None:
         reason = source.listing_error.strerror or source.listing_error
         return _failed(
-            str(source.path),
+            source.shown_as,
             "LS004",
             f"cannot list the directory: {reason}",
             "the specs in this directory, if any, were not checked",
         )
-    return check_file(source.path, str(source.path))
+    if source.path is None:
+        return _check_read(lambda: _read_capped(_standard_input()), source.shown_as)
+    return check_file(source.path, source.shown_as)
 
 
 def check_file(path: Path, shown_as: str) -> list[ModelReport]:
     """Check one file; every failure, even a bug in lstmshape, is a diagnostic."""
+    return _check_read(lambda: _read_limited(path), shown_as)
+
+
+def _check_read(read: Callable[[], bytes], shown_as: str) -> list[ModelReport]:
+    """Check what ``read`` returns, reporting a failure to read as a diagnostic."""
     try:
-        data = _read_limited(path)
-    except _TooBig as error:
+        data = read()
+    except _TooBig:
         return _failed(
             shown_as,
             "LS006",
             f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most lstmshape reads",
-            f"{error} is not a spec written by hand; is this the right file?",
+            f"{Path(shown_as).name} is not a spec written by hand; is this the right file?",
         )
     except OSError as error:
         return _failed(shown_as, "LS004", f"cannot read the file: {error.strerror or error}")
@@ -178,10 +186,22 @@ def _read_limited(path: Path) -> bytes:
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(0, "it is not a regular file (a directory, a device or a pipe)")
-        data = handle.read(MAX_FILE_BYTES + 1)
+        return _read_capped(handle)
+
+
+def _read_capped(stream: BinaryIO) -> bytes:
+    """At most one byte more than the limit, so that an endless stream ends."""
+    data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _TooBig(path.name)
+        raise _TooBig
     return data
+
+
+def _standard_input() -> BinaryIO:
+    """Looked up when read: a test runner or an embedding program may replace sys.stdin."""
+    if sys.stdin is None:  # pythonw, or a process started without one
+        raise OSError(0, "there is no standard input")
+    return sys.stdin.buffer
 
 
 @contextmanager
@@ -204,7 +224,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def run_check(
-    paths: Iterable[Path],
+    paths: Iterable[str | Path],
     *,
     output_format: str = AUTO,
     strict: bool = False,
@@ -214,17 +234,23 @@ def run_check(
     out: TextIO | None = None,
     errors: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
+    stdin_name: str = STDIN,
 ) -> int:
     """Check ``paths`` and report in ``output_format``; returns the exit code.
 
-    The exit code depends on the diagnostics left after ``settings`` (ignored
-    codes, suppression comments, codes promoted to errors), never on the format.
+    ``paths`` are as written on the command line, ``-`` for standard input
+    (shown in the report as ``stdin_name``).  The exit code depends on the
+    diagnostics left after ``settings`` (ignored codes, suppression comments,
+    codes promoted to errors), never on the format.  When no path can be
+    used, nothing is reported: the reasons are on ``errors``, and it is 2.
     """
     out = out if out is not None else sys.stdout
     errors = errors if errors is not None else sys.stderr
     settings = settings if settings is not None else Settings()
     name = resolve_format(output_format, os.environ if environ is None else environ)
-    sources, unusable = discover(paths, errors)
+    sources, unusable = discover(paths, errors, stdin_name)
+    if not sources:
+        return EXIT_USAGE
     reporter: Reporter = REPORTER_BY_NAME[name](out, ReporterOptions(color, quiet))
     summary = Summary(unusable_paths=unusable)
     reporter.start()
@@ -232,7 +258,8 @@ def run_check(
         for source in sources:
             summary.files += 1
             with _cyclic_gc_paused():
-                reports = [apply_settings(found, settings) for found in check_source(source)]
+                found = check_source(source)
+                reports = [apply_settings(report, settings) for report in found]
             with bar.lifted():
                 for report in reports:
                     summary.add(report)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from lstmshape import runner
 from lstmshape.cli import cli, main
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -294,3 +295,101 @@ def test_a_chmod_000_subdirectory_is_ls004(tmp_path: Path) -> None:
         (str(locked), ["LS004"]),
     ]
     assert completed.returncode == 1
+
+
+def stdin_invoke(text: str | bytes, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=text, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_dash_reads_a_spec_from_standard_input() -> None:
+    code, out, err = stdin_invoke(BAD.read_text(), "check", "--format", "json", "-")
+    (file,) = json.loads(out)["files"]
+    assert file["path"] == "-"
+    assert [(d["code"], d["line"], d["column"]) for d in file["diagnostics"]] == [("LS301", 7, 17)]
+    assert (code, err) == (1, "")
+
+
+def test_stdin_filename_is_the_path_shown_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # A file of that name exists and is clean: it must not be read instead of stdin.
+    Path("models").mkdir()
+    Path("models/encoder.yaml").write_text(GOOD.read_text())
+    spec = BAD.read_text()
+    args = ("check", "--no-color", "-", "--stdin-filename", "models/encoder.yaml")
+    code, out, err = stdin_invoke(spec, *args)
+    assert "models/encoder.yaml:7:17: LS301 error:" in out
+    assert out.rstrip().endswith("Checked 1 file: 1 error, 0 warnings.")
+    assert (code, err) == (1, "")
+    # the name also stands for the file's name where a spec has none
+    unnamed = GOOD.read_text().replace("name: tutorial\n", "")
+    code, out, _ = stdin_invoke(unnamed, "check", "--format", "json", *args[2:])
+    assert json.loads(out)["files"][0]["name"] == "encoder"
+    assert code == 0
+
+
+def test_standard_input_is_held_to_the_limits_of_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = stdin_invoke(b"name: caf\xe9\n", "check", "--format", "json", "-")
+    (file,) = json.loads(out)["files"]
+    assert [(d["code"], d["line"], d["column"]) for d in file["diagnostics"]] == [("LS004", 1, 10)]
+    monkeypatch.setattr(runner, "MAX_FILE_BYTES", 20)
+    code, out, _ = stdin_invoke(GOOD.read_text(), "check", "--format", "json", "-")
+    (file,) = json.loads(out)["files"]
+    assert [d["code"] for d in file["diagnostics"]] == ["LS006"]
+    assert code == 1
+
+
+def test_stdin_filename_without_dash_is_a_usage_error() -> None:
+    code, out, err = invoke("check", "--stdin-filename", "x.yaml", str(GOOD))
+    assert (code, out) == (2, "")
+    assert err == "lstmshape: --stdin-filename names the spec read from `-`, which is not given\n"
+
+
+def test_dash_given_twice_reads_standard_input_once() -> None:
+    code, out, _ = stdin_invoke(GOOD.read_text(), "check", "--format", "json", "-", "-")
+    assert [file["path"] for file in json.loads(out)["files"]] == ["-"]
+    assert code == 0
+
+
+def test_a_file_given_twice_is_checked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("specs/sub").mkdir(parents=True)
+    Path("specs/a.yaml").write_text(BAD.read_text())
+    Path("specs/sub/b.yaml").write_text(GOOD.read_text())
+    Path("link.yaml").symlink_to("specs/a.yaml")
+    named = ["specs/a.yaml", "specs", "./specs/a.yaml", "specs//sub/../a.yaml", "link.yaml"]
+    code, out, err = invoke("check", "--format", "json", *named, str(tmp_path / "specs"))
+    document = json.loads(out)
+    assert [file["path"] for file in document["files"]] == ["specs/a.yaml", "specs/sub/b.yaml"]
+    assert document["summary"] == {"files": 2, "errors": 1, "warnings": 0}
+    assert (code, err) == (1, "")
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
+def test_no_report_when_no_path_could_be_used(tmp_path: Path, output_format: str) -> None:
+    missing = tmp_path / "missing.yaml"
+    code, out, err = invoke("check", "--format", output_format, str(missing), str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"lstmshape: {missing}: no such file or directory",
+        f"lstmshape: {tmp_path}: no *.yaml or *.yml files in this directory",
+    ]
+
+
+def test_dash_through_the_real_standard_input(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "lstmshape", "check", "--format", "json", "-", str(GOOD)],
+        input=BAD.read_text(),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    document = json.loads(completed.stdout)
+    assert [file["path"] for file in document["files"]] == ["-", str(GOOD)]
+    assert document["summary"] == {"files": 2, "errors": 1, "warnings": 0}
+    assert (completed.returncode, completed.stderr) == (1, "")
