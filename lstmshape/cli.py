@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn
 
 import click
 
@@ -74,7 +74,7 @@ def check(
     """Check spec files, and the *.yaml/*.yml files below directories; `-` reads standard input."""
     from lstmshape.config import ConfigError, load_settings
     from lstmshape.discovery import STDIN
-    from lstmshape.runner import run_check
+    from lstmshape.runner import CannotRun, run_check
 
     if stdin_filename is not None and STDIN not in paths:
         _fail("--stdin-filename names the spec read from `-`, which is not given")
@@ -84,26 +84,19 @@ def check(
     except ConfigError as error:
         _fail(str(error))
 
-    def run(out: TextIO | None) -> int:
-        return run_check(
+    try:
+        code = run_check(
             paths,
             output_format=output_format or settings.format or AUTO,
             strict=bool(strict),
             color=False if no_color else None,
             quiet=quiet,
             settings=settings,
-            out=out,
+            output=output,
             stdin_name=stdin_filename or STDIN,
         )
-
-    if output is None:
-        ctx.exit(run(None))
-    try:
-        handle = output.open("w", encoding="utf-8")
-    except OSError as error:
-        _fail(f"{output}: cannot write the report: {error.strerror or error}")
-    with handle:
-        code = run(handle)
+    except CannotRun as error:
+        _fail(str(error))
     ctx.exit(code)
 
 

@@ -5,7 +5,9 @@ does not stop the others from being checked.  A directory that cannot be
 listed is an entry of the report (LS004), like a file that cannot be read,
 so the specs it may hold are never skipped silently.  ``-`` is standard
 input.  A file named twice (also through a directory, or spelt two ways) is
-checked once, where it first appears.
+checked once, where it first appears.  The file the report is written to
+is never one: named, it is refused (:func:`named_as_report`); found in a
+directory, it is the previous run's report and is skipped.
 """
 
 from __future__ import annotations
@@ -30,17 +32,28 @@ class Source(NamedTuple):
     """Why the directory ``path`` could not be listed; None for a file to read."""
 
 
+def named_as_report(paths: Iterable[str | Path], report: Path) -> bool:
+    """Whether ``report``, the file the report goes to, is one of the files named."""
+    wanted = _identity(report)
+    return any(not _is_stdin(written) and _identity(Path(written)) == wanted for written in paths)
+
+
 def discover(
-    paths: Iterable[str | Path], errors: TextIO, stdin_name: str = STDIN
+    paths: Iterable[str | Path],
+    errors: TextIO,
+    stdin_name: str = STDIN,
+    report: Path | None = None,
 ) -> tuple[list[Source], int]:
     """The sources named or found below ``paths``, and how many paths could not be used.
 
     ``paths`` are as written on the command line: the string ``-`` is standard
-    input, shown in the report as ``stdin_name``.
+    input, shown in the report as ``stdin_name``.  ``report``, the file the
+    report will be written to, is left out of the directories searched.
     """
     sources: list[Source] = []
     seen: set[object] = set()
     unusable = 0
+    skipped = None if report is None else _identity(report)
 
     def add(found: Iterable[Source]) -> None:
         for source in found:
@@ -50,13 +63,15 @@ def discover(
                 sources.append(source)
 
     for written in paths:
-        if isinstance(written, str) and written == STDIN:
+        if _is_stdin(written):
             add([Source(stdin_name, None)])
             continue
         path = Path(written)
         try:
             if path.is_dir():
                 found = _below(path)
+                if skipped is not None:
+                    found = [s for s in found if s.path is None or _identity(s.path) != skipped]
                 if not found:
                     errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
                     unusable += 1
@@ -70,6 +85,10 @@ def discover(
             errors.write(f"lstmshape: {path}: {error.strerror or error}\n")
             unusable += 1
     return sources, unusable
+
+
+def _is_stdin(written: str | Path) -> bool:
+    return isinstance(written, str) and written == STDIN
 
 
 def _identity(path: Path) -> object:

@@ -18,7 +18,7 @@ from typing import BinaryIO, TextIO
 
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem
-from lstmshape.discovery import STDIN, Source, discover
+from lstmshape.discovery import STDIN, Source, discover, named_as_report
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
@@ -223,6 +223,10 @@ def _cyclic_gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+class CannotRun(Exception):
+    """The command cannot run as asked (exit 2); the message says why in one line."""
+
+
 def run_check(
     paths: Iterable[str | Path],
     *,
@@ -232,6 +236,7 @@ def run_check(
     quiet: bool = False,
     settings: Settings | None = None,
     out: TextIO | None = None,
+    output: Path | None = None,
     errors: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
     stdin_name: str = STDIN,
@@ -239,22 +244,62 @@ def run_check(
     """Check ``paths`` and report in ``output_format``; returns the exit code.
 
     ``paths`` are as written on the command line, ``-`` for standard input
-    (shown in the report as ``stdin_name``).  The exit code depends on the
-    diagnostics left after ``settings`` (ignored codes, suppression comments,
-    codes promoted to errors), never on the format.  When no path can be
-    used, nothing is reported: the reasons are on ``errors``, and it is 2.
+    (shown in the report as ``stdin_name``).  The report goes to ``out``, or
+    to the file ``output``, which is written only once every spec has been
+    read, and never if it is one of the files named (:class:`CannotRun`).
+
+    The exit code depends on the diagnostics left after ``settings`` (ignored
+    codes, suppression comments, codes promoted to errors), never on the format.
+    When no path can be used, nothing is reported: the reasons are on
+    ``errors``, and it is 2.
     """
-    out = out if out is not None else sys.stdout
+    from io import StringIO
+
+    paths = list(paths)
     errors = errors if errors is not None else sys.stderr
     settings = settings if settings is not None else Settings()
     name = resolve_format(output_format, os.environ if environ is None else environ)
-    sources, unusable = discover(paths, errors, stdin_name)
+    if output is not None and named_as_report(paths, output):
+        raise CannotRun(f"{output}: --output names a spec to check; the report would overwrite it")
+    sources, unusable = discover(paths, errors, stdin_name, report=output)
     if not sources:
         return EXIT_USAGE
-    reporter: Reporter = REPORTER_BY_NAME[name](out, ReporterOptions(color, quiet))
     summary = Summary(unusable_paths=unusable)
+
+    def report_to(target: TextIO) -> None:
+        reporter = REPORTER_BY_NAME[name](target, ReporterOptions(color, quiet))
+        _report(sources, reporter, summary, settings, name, errors)
+
+    if output is None:
+        report_to(out if out is not None else sys.stdout)
+    else:
+        # Written whole at the end: opening the file first would empty it
+        # while it may still be read (as `-`, or through a link).
+        buffer = StringIO()
+        report_to(buffer)
+        _write_file(output, buffer.getvalue())
+    return summary.exit_code(strict or settings.strict)
+
+
+def _write_file(output: Path, report: str) -> None:
+    try:
+        with output.open("w", encoding="utf-8") as handle:
+            handle.write(report)
+    except OSError as error:
+        raise CannotRun(f"{output}: cannot write the report: {error.strerror or error}") from None
+
+
+def _report(
+    sources: list[Source],
+    reporter: Reporter,
+    summary: Summary,
+    settings: Settings,
+    output_format: str,
+    errors: TextIO,
+) -> None:
+    """Check every source and feed its reports to ``reporter``, counting them in ``summary``."""
     reporter.start()
-    with progress_bar(len(sources), name, errors) as bar:
+    with progress_bar(len(sources), output_format, errors) as bar:
         for source in sources:
             summary.files += 1
             with _cyclic_gc_paused():
@@ -266,4 +311,3 @@ def run_check(
                     reporter.handle(report)
             bar.advance()
     reporter.finish(summary)
-    return summary.exit_code(strict or settings.strict)

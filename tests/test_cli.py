@@ -393,3 +393,61 @@ def test_dash_through_the_real_standard_input(tmp_path: Path) -> None:
     assert [file["path"] for file in document["files"]] == ["-", str(GOOD)]
     assert document["summary"] == {"files": 2, "errors": 1, "warnings": 0}
     assert (completed.returncode, completed.stderr) == (1, "")
+
+
+@pytest.mark.parametrize(
+    "spelling", ["model.yaml", "./model.yaml", "sub/../model.yaml", "link.yaml"]
+)
+def test_an_output_that_is_a_spec_to_check_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spelling: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("sub").mkdir()
+    Path("model.yaml").write_text(GOOD.read_text())
+    Path("link.yaml").symlink_to("model.yaml")
+    code, out, err = invoke("check", "-o", spelling, "model.yaml")
+    assert (code, out) == (2, "")
+    shown = Path(spelling)  # as every path in a message: ./model.yaml is model.yaml
+    assert err == (
+        f"lstmshape: {shown}: --output names a spec to check; the report would overwrite it\n"
+    )
+    assert Path("model.yaml").read_text() == GOOD.read_text()
+
+
+def test_the_report_is_never_checked_when_it_lies_in_a_checked_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("specs").mkdir()
+    Path("specs/model.yaml").write_text(GOOD.read_text())
+    for _ in range(2):  # the second time, the first run's report is in the directory
+        code, out, err = invoke("check", "--format", "json", "-o", "specs/report.yaml", "specs")
+        assert (code, out, err) == (0, "", "")
+        document = json.loads(Path("specs/report.yaml").read_text())
+        assert [file["path"] for file in document["files"]] == ["specs/model.yaml"]
+
+
+def test_the_output_is_opened_after_every_spec_is_read(tmp_path: Path) -> None:
+    """Standard input can be the file the report goes to: it must be read first."""
+    spec = tmp_path / "model.yaml"
+    spec.write_text(BAD.read_text())
+    with spec.open("rb") as stdin:
+        completed = subprocess.run(
+            [sys.executable, "-m", "lstmshape", "check", "--format", "json", "-o", str(spec), "-"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert (completed.returncode, completed.stdout, completed.stderr) == (1, "", "")
+    (file,) = json.loads(spec.read_text())["files"]
+    assert [d["code"] for d in file["diagnostics"]] == ["LS301"]
+
+
+def test_no_output_file_when_no_path_could_be_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke("check", "-o", "report.json", "missing.yaml")
+    assert (code, err) == (2, "lstmshape: missing.yaml: no such file or directory\n")
+    assert not Path("report.json").exists()
