@@ -157,4 +157,24 @@ def entry() -> None:
     # first time it builds a validator; lstmshape's configs are its own and
     # are not for plugins to observe.  A value the user sets is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _discard_stdout()
+    sys.exit(code)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device once writing to it has failed.
+
+    The failure is already reported; what is left in stdout's buffer would
+    fail again when Python flushes it at exit, with a traceback and exit 120.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file: nothing is flushed at exit
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)

@@ -271,7 +271,13 @@ def run_check(
         _report(sources, reporter, summary, settings, name, errors)
 
     if output is None:
-        report_to(out if out is not None else sys.stdout)
+        target = out if out is not None else sys.stdout
+        try:
+            report_to(target)
+            target.flush()  # a full disk or a closed pipe shows here, not at exit
+        except OSError as error:  # checking reports its own; only writing is left
+            reason = error.strerror or error
+            raise CannotRun(f"standard output: cannot write the report: {reason}") from None
     else:
         # Written whole at the end: opening the file first would empty it
         # while it may still be read (as `-`, or through a link).

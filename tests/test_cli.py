@@ -451,3 +451,34 @@ def test_no_output_file_when_no_path_could_be_used(
     code, _, err = invoke("check", "-o", "report.json", "missing.yaml")
     assert (code, err) == (2, "lstmshape: missing.yaml: no such file or directory\n")
     assert not Path("report.json").exists()
+
+
+FORMATS = ("text", "json", "github", "sarif")
+needs_dev_full = pytest.mark.skipif(
+    not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full"
+)
+
+
+@needs_dev_full
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_an_output_file_that_cannot_be_written_is_one_line_and_exit_2(output_format: str) -> None:
+    code, out, err = invoke("check", "--format", output_format, "-o", "/dev/full", str(BAD))
+    assert (code, out) == (2, "")
+    assert err == "lstmshape: /dev/full: cannot write the report: No space left on device\n"
+
+
+@needs_dev_full
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_full_standard_output_is_one_line_and_exit_2(output_format: str) -> None:
+    with open("/dev/full", "w") as full:
+        completed = subprocess.run(
+            [sys.executable, "-m", "lstmshape", "check", "--format", output_format, str(BAD)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert completed.stderr == (
+        "lstmshape: standard output: cannot write the report: No space left on device\n"
+    )
+    assert completed.returncode == 2
