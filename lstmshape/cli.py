@@ -39,7 +39,11 @@ def _fail(message: str) -> NoReturn:
     default=None,
     help="Report format. auto (the default) is github inside GitHub Actions, else text.",
 )
-@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Fail (exit 1) on warnings too; --no-strict undoes strict = true in the settings.",
+)
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
 @click.option(
@@ -82,13 +86,15 @@ def check(
     try:
         settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
     except ConfigError as error:
-        _fail(str(error))
+        for problem in error.problems[:-1]:
+            click.echo(f"lstmshape: {problem}", err=True)
+        _fail(error.problems[-1])
 
     try:
         code = run_check(
             paths,
             output_format=output_format or settings.format or AUTO,
-            strict=bool(strict),
+            strict=strict,
             color=False if no_color else None,
             quiet=quiet,
             settings=settings,

@@ -231,7 +231,7 @@ def run_check(
     paths: Iterable[str | Path],
     *,
     output_format: str = AUTO,
-    strict: bool = False,
+    strict: bool | None = None,
     color: bool | None = None,
     quiet: bool = False,
     settings: Settings | None = None,
@@ -249,7 +249,9 @@ def run_check(
     read, and never if it is one of the files named (:class:`CannotRun`).
 
     The exit code depends on the diagnostics left after ``settings`` (ignored
-    codes, suppression comments, codes promoted to errors), never on the format.
+    codes, suppression comments, codes promoted to errors), never on the format;
+    warnings fail the run if ``strict`` says so, or if it is None and the
+    settings say so.
     When no path can be used, nothing is reported: the reasons are on
     ``errors``, and it is 2.
     """
@@ -284,7 +286,7 @@ def run_check(
         buffer = StringIO()
         report_to(buffer)
         _write_file(output, buffer.getvalue())
-    return summary.exit_code(strict or settings.strict)
+    return summary.exit_code(settings.strict if strict is None else strict)
 
 
 def _write_file(output: Path, report: str) -> None:
