@@ -1,8 +1,9 @@
-"""Checking files: discovery, the pipeline for one file, and the exit code.
+"""Checking files: the pipeline for one file, the run over every path, and the exit code.
 
 Exit codes: 0 no errors; 1 at least one error in a spec (or a warning with
 ``strict``); 2 the command could not run as asked (a path that does not
-exist or holds no spec).
+exist or holds no spec, an output that is one of the specs, a report that
+cannot be written).
 """
 
 from __future__ import annotations
@@ -249,11 +250,10 @@ def run_check(
     read, and never if it is one of the files named (:class:`CannotRun`).
 
     The exit code depends on the diagnostics left after ``settings`` (ignored
-    codes, suppression comments, codes promoted to errors), never on the format;
-    warnings fail the run if ``strict`` says so, or if it is None and the
-    settings say so.
-    When no path can be used, nothing is reported: the reasons are on
-    ``errors``, and it is 2.
+    codes, suppression comments, codes promoted to errors), never on the
+    format; warnings fail the run if ``strict`` says so, or if it is None and
+    the settings say so.  When no path can be used, nothing is reported: the
+    reasons are on ``errors``, and it is 2.
     """
     from io import StringIO
 
