@@ -53,7 +53,7 @@ def discover(
     sources: list[Source] = []
     seen: set[object] = set()
     unusable = 0
-    skipped = None if report is None else _identity(report)
+    report_identity = None if report is None else _identity(report)
 
     def add(found: Iterable[Source]) -> None:
         for source in found:
@@ -69,9 +69,7 @@ def discover(
         path = Path(written)
         try:
             if path.is_dir():
-                found = _below(path)
-                if skipped is not None:
-                    found = [s for s in found if s.path is None or _identity(s.path) != skipped]
+                found = _below(path, report_identity)
                 if not found:
                     errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
                     unusable += 1
@@ -81,7 +79,9 @@ def discover(
             else:
                 errors.write(f"lstmshape: {path}: no such file or directory\n")
                 unusable += 1
-        except OSError as error:  # a path too long, a loop of links
+        except PermissionError:  # in a directory without search permission: LS004 when read
+            add([Source(str(path), path)])
+        except OSError as error:  # a path too long
             errors.write(f"lstmshape: {path}: {error.strerror or error}\n")
             unusable += 1
     return sources, unusable
@@ -101,12 +101,13 @@ def _identity(path: Path) -> object:
     return (status.st_dev, status.st_ino)
 
 
-def _below(top: Path) -> list[Source]:
+def _below(top: Path, report_identity: object | None) -> list[Source]:
     """The spec files below ``top``, and its directories that cannot be listed, in path order.
 
     Hidden files and directories (``.git``, ``.venv``) are skipped, and links
     to directories are not followed (a link can make a loop); a link to a file,
-    even a dangling one, is kept so that it is read or reported.
+    even a dangling one, is kept so that it is read or reported.  The file
+    with ``report_identity``, a report of an earlier run, is left out.
     """
     found: list[tuple[Path, OSError | None]] = []
     pending = [top]  # a list, not recursion: a tree can be deeper than Python's stack
@@ -124,7 +125,7 @@ def _below(top: Path) -> list[Source]:
             path = directory / entry.name
             if _is_directory(entry):
                 pending.append(path)
-            elif path.suffix in SPEC_SUFFIXES and (entry.is_symlink() or _is_file(entry)):
+            elif _is_spec_file(path, entry) and not _is_report(path, report_identity):
                 found.append((path, None))
     found.sort(key=lambda item: item[0])
     return [Source(str(path), path, error) for path, error in found]
@@ -137,8 +138,14 @@ def _is_directory(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _is_file(entry: os.DirEntry[str]) -> bool:
+def _is_spec_file(path: Path, entry: os.DirEntry[str]) -> bool:
+    if path.suffix not in SPEC_SUFFIXES:
+        return False
     try:
-        return entry.is_file()
+        return entry.is_symlink() or entry.is_file()
     except OSError:
         return False
+
+
+def _is_report(path: Path, report_identity: object | None) -> bool:
+    return report_identity is not None and _identity(path) == report_identity

@@ -205,6 +205,30 @@ def test_an_unreadable_file_named_on_the_command_line_is_ls004(
     assert (code, err) == (1, "")
 
 
+def test_a_named_file_that_cannot_be_examined_is_ls004(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file in a directory without search permission: even stat is refused."""
+    locked = tmp_path / "locked.yaml"
+    locked.write_text(GOOD.read_text())
+    _deny_reading(monkeypatch, locked)
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    code, out, err = invoke("check", "--format", "json", str(locked), str(BAD))
+    files = json.loads(out)["files"]
+    assert [(file["path"], [d["code"] for d in file["diagnostics"]]) for file in files] == [
+        (str(locked), ["LS004"]),
+        (str(BAD), ["LS301"]),
+    ]
+    assert (code, err) == (1, "")
+
+
 @pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads a chmod 000 file"
 )
@@ -224,6 +248,29 @@ def test_a_chmod_000_file_named_on_the_command_line_is_ls004(tmp_path: Path) -> 
     (file,) = json.loads(completed.stdout)["files"]
     assert [d["code"] for d in file["diagnostics"]] == ["LS004"]
     assert completed.returncode == 1
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root searches any directory"
+)
+def test_a_file_in_a_directory_without_search_permission_is_ls004(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "model.yaml").write_text(GOOD.read_text())
+    locked.chmod(0o600)  # listable, not searchable: stat and open are refused
+    command = [sys.executable, "-m", "lstmshape", "check", "--format", "json"]
+    try:
+        completed = subprocess.run(
+            [*command, str(locked / "model.yaml"), str(BAD)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        locked.chmod(0o755)
+    files = json.loads(completed.stdout)["files"]
+    assert [d["code"] for d in files[0]["diagnostics"]] == ["LS004"]
+    assert (completed.returncode, completed.stderr) == (1, "")
 
 
 def _deny_listing(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
