@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn
 
 import click
 
@@ -28,7 +28,10 @@ def _fail(message: str) -> NoReturn:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: click's own check would end the whole run with a usage error;
+# the runner reports an unreadable file as LS004 and checks the others.  The
+# paths stay strings as written, so that `-` (standard input) differs from `./-`.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -36,13 +39,17 @@ def _fail(message: str) -> NoReturn:
     default=None,
     help="Report format. auto (the default) is github inside GitHub Actions, else text.",
 )
-@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Fail (exit 1) on warnings too; --no-strict undoes strict = true in the settings.",
+)
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, readable=False, path_type=Path),
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(
@@ -57,10 +64,15 @@ def _fail(message: str) -> NoReturn:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read settings from this TOML file instead of the nearest pyproject.toml.",
 )
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The path to show in the report for the spec read from `-` (standard input).",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     output_format: str | None,
     strict: bool | None,
     no_color: bool,
@@ -68,36 +80,37 @@ def check(
     output: Path | None,
     skip_non_specs: bool,
     config_path: Path | None,
+    stdin_filename: str | None,
 ) -> None:
-    """Check spec files, and the *.yaml/*.yml files below directories."""
+    """Check spec files, and the *.yaml/*.yml files below directories; `-` reads standard input."""
     from lstmshape.config import ConfigError, load_settings
-    from lstmshape.runner import run_check
+    from lstmshape.discovery import STDIN
+    from lstmshape.runner import CannotRun, run_check
+
+    if stdin_filename is not None and STDIN not in paths:
+        _fail("--stdin-filename names the spec read from `-`, which is not given")
 
     try:
         settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
     except ConfigError as error:
-        _fail(str(error))
+        for problem in error.problems[:-1]:
+            click.echo(f"lstmshape: {problem}", err=True)
+        _fail(error.problems[-1])
 
-    def run(out: TextIO | None) -> int:
-        return run_check(
+    try:
+        code = run_check(
             paths,
             output_format=output_format or settings.format or AUTO,
-            strict=bool(strict),
+            strict=strict,
             color=False if no_color else None,
             quiet=quiet,
             settings=settings,
-            out=out,
+            output=output,
+            stdin_name=stdin_filename or STDIN,
             skip_non_specs=skip_non_specs,
         )
-
-    if output is None:
-        ctx.exit(run(None))
-    try:
-        handle = output.open("w", encoding="utf-8")
-    except OSError as error:
-        _fail(f"{output}: cannot write the report: {error.strerror or error}")
-    with handle:
-        code = run(handle)
+    except CannotRun as error:
+        _fail(str(error))
     ctx.exit(code)
 
 
@@ -158,4 +171,24 @@ def entry() -> None:
     # first time it builds a validator; lstmshape's configs are its own and
     # are not for plugins to observe.  A value the user sets is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _discard_stdout()
+    sys.exit(code)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device once writing to it has failed.
+
+    The failure is already reported; what is left in stdout's buffer would
+    fail again when Python flushes it at exit, with a traceback and exit 120.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file: nothing is flushed at exit
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from lstmshape.diagnostics import RULES, Problem
-from lstmshape.models.errors import did_you_mean
+from lstmshape.diagnostics import RULES, Problem, closest_code
 
 Position = tuple[int, int]
 """1-based line and column, as every position lstmshape reports."""
@@ -185,7 +184,7 @@ def _parse(
             if code in RULES:
                 codes.setdefault(code, column)
                 continue
-            close_code = did_you_mean(code, RULES)
+            close_code = closest_code(code)
             not_understood(
                 f"{code!r} is no lstmshape code, so the comment does not suppress it",
                 f"did you mean {close_code}?"

@@ -10,12 +10,14 @@
 
 Without ``--config``, the nearest pyproject.toml with a ``[tool.lstmshape]``
 table, from the working directory upward, is used (as ruff finds its own).
-A file given with ``--config`` is read whole: its ``[tool.lstmshape]``
-table if it has one, otherwise its top level, so a dedicated
-``lstmshape.toml`` needs no table header.  Command-line options win over
-the file.  An unknown key, an unknown code or a value of the wrong type is
-an error (exit 2) that names the file and the key: a misspelt setting must
-not be silently ignored.
+A file given with ``--config`` is read through its ``[tool.lstmshape]``
+table when it is named pyproject.toml or has a ``[tool]`` table (a file
+shaped like a pyproject.toml), and it is an error if that table is missing;
+any other file is the table itself, so a dedicated ``lstmshape.toml`` needs
+no header.  Command-line options win over the file.  An unknown key, an
+unknown code or a value of the wrong type is an error (exit 2) that names
+the file and the key, each of them, not just the first: a misspelt setting
+must not be silently ignored.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lstmshape.diagnostics import RULES, Severity
+from lstmshape.diagnostics import RULES, Severity, closest_code
 from lstmshape.models.errors import describe, did_you_mean
 
 if sys.version_info >= (3, 11):
@@ -39,7 +41,11 @@ KEYS = ("ignore", "error", "strict", "format")
 
 
 class ConfigError(Exception):
-    """A settings file that cannot be used; the message names the file and key."""
+    """A settings file that cannot be used; each problem names the file and the key."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -88,50 +94,60 @@ def load_settings(config: Path | None, cwd: Path, format_names: Iterable[str]) -
     """The settings of ``--config`` if given, else of the nearest pyproject.toml."""
     if config is not None:
         document = _read_toml(config)
+        if config.name != "pyproject.toml" and TABLE[0] not in document:
+            return parse_settings(document, config, format_names, str(config))
         table = _table(document, config)
         if table is None:
-            table = {} if config.name == "pyproject.toml" else document
-        return parse_settings(table, config, format_names)
+            raise ConfigError(
+                f"{config}: no [tool.lstmshape] table, where lstmshape reads its settings "
+                "in a pyproject.toml or any file with a [tool] table"
+            )
+        return parse_settings(table, config, format_names, f"{config}: [tool.lstmshape]")
     found = find_config(cwd)
     if found is None:
         return Settings()
-    return parse_settings(_table(_read_toml(found), found) or {}, found, format_names)
+    table = _table(_read_toml(found), found) or {}
+    return parse_settings(table, found, format_names, f"{found}: [tool.lstmshape]")
 
 
-def parse_settings(table: dict[str, Any], source: Path, format_names: Iterable[str]) -> Settings:
-    where = f"{source}: [tool.lstmshape]" if source.name == "pyproject.toml" else str(source)
-    for key in table:
+def parse_settings(
+    table: dict[str, Any], source: Path, format_names: Iterable[str], where: str
+) -> Settings:
+    """The settings in ``table``; every mistake in it is one problem of a :class:`ConfigError`.
+
+    ``where`` names the table in the problems: the file, and its [tool.lstmshape].
+    """
+    names = list(format_names)
+    problems: list[str] = []
+    for key, value in table.items():  # in the file's order, as the user reads it
         if key not in KEYS:
             close = did_you_mean(key, KEYS)
             advice = f"did you mean {close}?" if close else f"the settings are {', '.join(KEYS)}"
-            raise ConfigError(f"{where}: unknown setting {key!r}; {advice}")
-    strict = table.get("strict", False)
-    if not isinstance(strict, bool):
-        raise ConfigError(f"{where}: strict should be true or false, found {describe(strict)}")
-    names = list(format_names)
-    output_format = table.get("format")
-    if output_format is not None and output_format not in names:
-        raise ConfigError(
-            f"{where}: format should be one of {', '.join(names)}, found {describe(output_format)}"
-        )
+            problems.append(f"unknown setting {key!r}; {advice}")
+        elif key == "strict" and not isinstance(value, bool):
+            problems.append(f"strict should be true or false, found {describe(value)}")
+        elif key == "format" and value not in names:
+            problems.append(f"format should be one of {', '.join(names)}, found {describe(value)}")
+        elif key in ("ignore", "error"):
+            problems += _code_problems(key, value)
+    if problems:
+        raise ConfigError(*(f"{where}: {problem}" for problem in problems))
     return Settings(
-        ignore=_codes(table, "ignore", where),
-        error=_codes(table, "error", where),
-        strict=strict,
-        format=output_format,
+        ignore=frozenset(table.get("ignore", ())),
+        error=frozenset(table.get("error", ())),
+        strict=table.get("strict", False),
+        format=table.get("format"),
         source=source,
     )
 
 
-def _codes(table: dict[str, Any], key: str, where: str) -> frozenset[str]:
-    value = table.get(key, [])
+def _code_problems(key: str, value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ConfigError(
-            f'{where}: {key} should be a list of codes such as ["LS404"], found {describe(value)}'
-        )
+        return [f'{key} should be a list of codes such as ["LS404"], found {describe(value)}']
+    problems = []
     for code in value:
         if code not in RULES:
-            close = did_you_mean(code, RULES)
+            close = closest_code(code)
             advice = f"; did you mean {close}?" if close else ""
-            raise ConfigError(f"{where}: {key} names {code!r}, which is no lstmshape code{advice}")
-    return frozenset(value)
+            problems.append(f"{key} names {code!r}, which is no lstmshape code{advice}")
+    return problems

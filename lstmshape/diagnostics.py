@@ -35,7 +35,12 @@ _RULES = (
     Rule("LS001", "yaml-syntax", Severity.ERROR, "The file is not valid YAML."),
     Rule("LS002", "duplicate-key", Severity.ERROR, "A mapping has the same key twice."),
     Rule("LS003", "unsupported-tag", Severity.ERROR, "A YAML tag other than the plain types."),
-    Rule("LS004", "unreadable-file", Severity.ERROR, "The file cannot be read as UTF-8 text."),
+    Rule(
+        "LS004",
+        "unreadable-file",
+        Severity.ERROR,
+        "The file cannot be read as UTF-8 text, or a directory cannot be listed.",
+    ),
     Rule(
         "LS005",
         "not-a-spec",
@@ -287,3 +292,22 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+_LOOK_ALIKE_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def closest_code(written: str) -> str | None:
+    """The code a misspelt one most likely means, or None.
+
+    Letters that look like digits are read as those digits first, so that
+    ``LS4O1`` is LS401 rather than LS411, which is as few edits away.
+    """
+    from lstmshape.models.errors import did_you_mean
+
+    upper = written.upper()
+    prefix, digits = upper[:2], upper[2:]
+    read = prefix + digits.translate(_LOOK_ALIKE_DIGITS)
+    if read in RULES:
+        return read
+    return did_you_mean(written, RULES)

@@ -118,7 +118,8 @@ EXPLANATIONS: dict[str, Explanation] = {
         _HEAD + _ENCODER,
     ),
     "LS004": Explanation(
-        "The file cannot be read, or is not UTF-8 text. lstmshape reads specs as UTF-8 (with "
+        "The file cannot be read, or is not UTF-8 text (or a directory to search cannot be "
+        "listed: the specs in it are not checked). lstmshape reads specs as UTF-8 (with "
         "or without a byte order mark); a file saved in another encoding, such as Latin-1 "
         "with an accented letter, stops at the first byte that is not UTF-8.\n\nSave the "
         "spec as UTF-8. The example below is the same text both times: what differs is how "

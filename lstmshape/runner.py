@@ -1,8 +1,9 @@
-"""Checking files: discovery, the pipeline for one file, and the exit code.
+"""Checking files: the pipeline for one file, the run over every path, and the exit code.
 
 Exit codes: 0 no errors; 1 at least one error in a spec (or a warning with
 ``strict``); 2 the command could not run as asked (a path that does not
-exist or holds no spec).
+exist or holds no spec, an output that is one of the specs, a report that
+cannot be written).
 """
 
 from __future__ import annotations
@@ -13,19 +14,20 @@ import gc
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from lstmshape.comments import Suppression, read_suppressions
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem
+from lstmshape.discovery import STDIN, Source, discover, named_as_report
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.progress import progress_bar
-from lstmshape.report import ModelReport, Summary
+from lstmshape.report import EXIT_USAGE, ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.spec_detection import (
     has_spec_key_line,
@@ -36,7 +38,6 @@ from lstmshape.spec_detection import (
 )
 from lstmshape.suppression import apply_settings
 
-SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Larger files are refused unread: a spec of 10,000 layers is under 2 MB."""
 
@@ -161,37 +162,66 @@ def _check_document(
     )
 
 
-def check_file(path: Path, shown_as: str, *, skip_non_specs: bool = False) -> list[ModelReport]:
-    """Check one file; every failure, even a bug in lstmshape, is a diagnostic.
+def check_source(source: Source, *, skip_non_specs: bool = False) -> list[ModelReport]:
+    """Check a file, or standard input, or report a directory that could not be listed.
 
     With ``skip_non_specs``, a file that is not a spec gives no report; one
     that cannot be read is reported all the same, since what it holds is unknown.
     """
+    if source.listing_error is not None:
+        reason = source.listing_error.strerror or source.listing_error
+        return _failed(
+            source.shown_as,
+            "LS004",
+            f"cannot list the directory: {reason}",
+            "the specs in this directory, if any, were not checked",
+        )
+    if source.path is None:
+        return _check_read(lambda: _read_capped(_standard_input()), source.shown_as, skip_non_specs)
+    return check_file(source.path, source.shown_as, skip_non_specs=skip_non_specs)
 
-    def failed(
-        code: str, message: str, hint: str | None = None, where: tuple[int, int] = (1, 1)
-    ) -> list[ModelReport]:
-        diagnostic = placed(Problem(code, message, (), hint), where)
-        return [ModelReport(shown_as, None, None, [], 0, [diagnostic], [])]
 
+def _failed(
+    shown_as: str,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    where: tuple[int, int] = (1, 1),
+) -> list[ModelReport]:
+    """The report of a file that could not be checked: one diagnostic and nothing else."""
+    diagnostic = placed(Problem(code, message, (), hint), where)
+    return [ModelReport(shown_as, None, None, [], 0, [diagnostic], [])]
+
+
+def check_file(path: Path, shown_as: str, *, skip_non_specs: bool = False) -> list[ModelReport]:
+    """Check one file; every failure, even a bug in lstmshape, is a diagnostic."""
+    return _check_read(lambda: _read_limited(path), shown_as, skip_non_specs)
+
+
+def _check_read(
+    read: Callable[[], bytes], shown_as: str, skip_non_specs: bool
+) -> list[ModelReport]:
+    """Check what ``read`` returns, reporting a failure to read as a diagnostic."""
     try:
-        data = _read_limited(path)
+        data = read()
     except _TooBig as error:
         if skip_non_specs and not has_spec_key_line(error.start.decode("utf-8", "replace")):
             return []  # a large generated YAML file of the repository, not a spec
-        return failed(
+        return _failed(
+            shown_as,
             "LS006",
             f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most lstmshape reads",
-            f"{error} is not a spec written by hand; is this the right file?",
+            f"{Path(shown_as).name} is not a spec written by hand; is this the right file?",
         )
     except OSError as error:
-        return failed("LS004", f"cannot read the file: {error.strerror or error}")
+        return _failed(shown_as, "LS004", f"cannot read the file: {error.strerror or error}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return failed(
+        return _failed(
+            shown_as,
             "LS004",
             f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} cannot be decoded",
             "save the spec as UTF-8",
@@ -200,7 +230,8 @@ def check_file(path: Path, shown_as: str, *, skip_non_specs: bool = False) -> li
     try:
         return check_text(text, shown_as, skip_non_specs=skip_non_specs)
     except Exception as error:  # a bug in lstmshape must not stop the other files
-        return failed(
+        return _failed(
+            shown_as,
             "LS009",
             f"lstmshape failed on this file: {type(error).__name__}: {error}",
             "this is a bug in lstmshape, not in your spec; please report it together "
@@ -209,8 +240,8 @@ def check_file(path: Path, shown_as: str, *, skip_non_specs: bool = False) -> li
 
 
 class _TooBig(Exception):
-    def __init__(self, name: str, start: bytes) -> None:
-        super().__init__(name)
+    def __init__(self, start: bytes) -> None:
+        super().__init__()
         self.start = start
         """The bytes read: enough to tell whether the file is meant as a spec."""
 
@@ -227,45 +258,22 @@ def _read_limited(path: Path) -> bytes:
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(0, "it is not a regular file (a directory, a device or a pipe)")
-        data = handle.read(MAX_FILE_BYTES + 1)
+        return _read_capped(handle)
+
+
+def _read_capped(stream: BinaryIO) -> bytes:
+    """At most one byte more than the limit, so that an endless stream ends."""
+    data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _TooBig(path.name, data)
+        raise _TooBig(data)
     return data
 
 
-def discover(paths: Iterable[Path], errors: TextIO) -> tuple[list[Path], int]:
-    """The spec files named or found below the given paths, and how many paths failed.
-
-    Each path is reported on its own: one that cannot be used does not stop
-    the others from being checked.
-    """
-    files: list[Path] = []
-    unusable = 0
-    for path in paths:
-        try:
-            if path.is_dir():
-                found = sorted(_specs_below(path))
-                if not found:
-                    errors.write(f"lstmshape: {path}: no *.yaml or *.yml files in this directory\n")
-                    unusable += 1
-                files += found
-            elif path.exists() or path.is_symlink():  # a dangling link is read, and reported
-                files.append(path)
-            else:
-                errors.write(f"lstmshape: {path}: no such file or directory\n")
-                unusable += 1
-        except OSError as error:  # a directory that cannot be listed, a path too long
-            errors.write(f"lstmshape: {path}: {error.strerror or error}\n")
-            unusable += 1
-    return files, unusable
-
-
-def _specs_below(directory: Path) -> Iterator[Path]:
-    for path in directory.rglob("*"):
-        hidden = any(part.startswith(".") for part in path.relative_to(directory).parts)
-        # a dangling link is kept so that it is reported, not silently skipped
-        if path.suffix in SPEC_SUFFIXES and (path.is_file() or path.is_symlink()) and not hidden:
-            yield path
+def _standard_input() -> BinaryIO:
+    """Looked up when read: a test runner or an embedding program may replace sys.stdin."""
+    if sys.stdin is None:  # pythonw, or a process started without one
+        raise OSError(0, "there is no standard input")
+    return sys.stdin.buffer
 
 
 @contextmanager
@@ -287,38 +295,99 @@ def _cyclic_gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+class CannotRun(Exception):
+    """The command cannot run as asked (exit 2); the message says why in one line."""
+
+
 def run_check(
-    paths: Iterable[Path],
+    paths: Iterable[str | Path],
     *,
     output_format: str = AUTO,
-    strict: bool = False,
+    strict: bool | None = None,
     color: bool | None = None,
     quiet: bool = False,
     settings: Settings | None = None,
     out: TextIO | None = None,
+    output: Path | None = None,
     errors: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
     skip_non_specs: bool = False,
+    stdin_name: str = STDIN,
 ) -> int:
     """Check ``paths`` and report in ``output_format``; returns the exit code.
 
+    ``paths`` are as written on the command line, ``-`` for standard input
+    (shown in the report as ``stdin_name``).  The report goes to ``out``, or
+    to the file ``output``, which is written only once every spec has been
+    read, and never if it is one of the files named (:class:`CannotRun`).
+
     The exit code depends on the diagnostics left after ``settings`` (ignored
-    codes, suppression comments, codes promoted to errors), never on the format.
-    ``skip_non_specs`` skips and counts files that are not specs, named or
-    found (see :mod:`lstmshape.spec_detection`), instead of reporting them.
+    codes, suppression comments, codes promoted to errors), never on the
+    format; warnings fail the run if ``strict`` says so, or if it is None and
+    the settings say so.  When no path can be used, nothing is reported: the
+    reasons are on ``errors``, and it is 2.  ``skip_non_specs`` skips and
+    counts files that are not specs, named or found (see
+    :mod:`lstmshape.spec_detection`), instead of reporting them.
     """
-    out = out if out is not None else sys.stdout
+    from io import StringIO
+
+    paths = list(paths)
     errors = errors if errors is not None else sys.stderr
     settings = settings if settings is not None else Settings()
     name = resolve_format(output_format, os.environ if environ is None else environ)
-    files, unusable = discover(paths, errors)
-    reporter: Reporter = REPORTER_BY_NAME[name](out, ReporterOptions(color, quiet))
+    if output is not None and named_as_report(paths, output):
+        raise CannotRun(f"{output}: --output names a spec to check; the report would overwrite it")
+    sources, unusable = discover(paths, errors, stdin_name, report=output)
+    if not sources:
+        return EXIT_USAGE
     summary = Summary(unusable_paths=unusable, skipping=skip_non_specs)
+    strict = settings.strict if strict is None else strict
+
+    def report_to(target: TextIO) -> None:
+        reporter = REPORTER_BY_NAME[name](target, ReporterOptions(color, quiet))
+        _report(sources, reporter, summary, settings, strict, skip_non_specs, name, errors)
+
+    if output is None:
+        target = out if out is not None else sys.stdout
+        try:
+            report_to(target)
+            target.flush()  # a full disk or a closed pipe shows here, not at exit
+        except OSError as error:  # checking reports its own; only writing is left
+            reason = error.strerror or error
+            raise CannotRun(f"standard output: cannot write the report: {reason}") from None
+    else:
+        # Written whole at the end: opening the file first would empty it
+        # while it may still be read (as `-`, or through a link).
+        buffer = StringIO()
+        report_to(buffer)
+        _write_file(output, buffer.getvalue())
+    return summary.exit_code(strict)
+
+
+def _write_file(output: Path, report: str) -> None:
+    try:
+        with output.open("w", encoding="utf-8") as handle:
+            handle.write(report)
+    except OSError as error:
+        raise CannotRun(f"{output}: cannot write the report: {error.strerror or error}") from None
+
+
+def _report(
+    sources: list[Source],
+    reporter: Reporter,
+    summary: Summary,
+    settings: Settings,
+    strict: bool,
+    skip_non_specs: bool,
+    output_format: str,
+    errors: TextIO,
+) -> None:
+    """Check every source and feed its reports to ``reporter``, counting them in ``summary``."""
     reporter.start()
-    with progress_bar(len(files), name, errors) as bar:
-        for path in files:
+    with progress_bar(len(sources), output_format, errors) as bar:
+        for source in sources:
             with _cyclic_gc_paused():
-                found = check_file(path, str(path), skip_non_specs=skip_non_specs)
+                found = check_source(source, skip_non_specs=skip_non_specs)
                 reports = [apply_settings(report, settings, strict=strict) for report in found]
             if not found:  # not a spec, and skip_non_specs
                 summary.skipped += 1
@@ -331,4 +400,3 @@ def run_check(
                     reporter.handle(report)
             bar.advance()
     reporter.finish(summary)
-    return summary.exit_code(strict or settings.strict)

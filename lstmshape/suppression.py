@@ -32,7 +32,12 @@ ABOUT_COMMENTS = frozenset({"LS410", "LS411"})
 comment cannot hide that it is itself not understood or unused."""
 
 
-def apply_settings(report: ModelReport, settings: Settings, *, strict: bool = False) -> ModelReport:
+def apply_settings(
+    report: ModelReport, settings: Settings, *, strict: bool | None = None
+) -> ModelReport:
+    """The report as the settings leave it; ``strict`` None means as the settings say."""
+    if strict is None:
+        strict = settings.strict
     on_line: dict[int, list[Suppression]] = {}
     for written in report.suppressions:
         on_line.setdefault(written.line, []).append(written)
@@ -48,11 +53,7 @@ def apply_settings(report: ModelReport, settings: Settings, *, strict: bool = Fa
             used.add((suppression, ALL_CODES if suppression.covers_every_code else diagnostic.code))
             continue
         kept.append(_with_severity(diagnostic, settings))
-    if (
-        (strict or settings.strict)
-        and report.suppressions
-        and not any(diagnostic.is_error for diagnostic in kept)
-    ):
+    if strict and report.suppressions and not any(diagnostic.is_error for diagnostic in kept):
         unused = _unused(report.suppressions, used, settings)
         kept = sorted(
             [

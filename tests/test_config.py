@@ -120,4 +120,80 @@ def test_config_option_and_its_errors_exit_2(
     write(tmp_path / "bad.toml", "[tool.lstmshape]\nstrictness = true\n")
     code, out, err = invoke(tmp_path, monkeypatch, "broken.yaml", "--config", "bad.toml")
     assert (code, out) == (2, "")
-    assert err == "lstmshape: bad.toml: unknown setting 'strictness'; did you mean strict?\n"
+    assert err == (
+        "lstmshape: bad.toml: [tool.lstmshape]: "
+        "unknown setting 'strictness'; did you mean strict?\n"
+    )
+
+
+def test_a_pyproject_style_file_without_the_table_is_an_error_that_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "warn.yaml", WARNING_SPEC)
+    write(tmp_path / "other.toml", "[project]\nname = 'x'\n\n[tool.black]\nline-length = 99\n")
+    write(tmp_path / "sub" / "pyproject.toml", "[project]\nname = 'x'\n")
+    for config in ("other.toml", str(Path("sub", "pyproject.toml"))):
+        code, out, err = invoke(tmp_path, monkeypatch, "warn.yaml", "--config", config)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"lstmshape: {config}: no [tool.lstmshape] table, where lstmshape reads its "
+            "settings in a pyproject.toml or any file with a [tool] table\n"
+        )
+
+
+def test_a_file_with_a_tool_table_is_read_through_tool_lstmshape(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "ci.toml", '[project]\nname = "x"\n\n[tool.lstmshape]\nignore = ["LS404"]\n'
+    )
+    assert load_settings(config, tmp_path, FORMAT_CHOICES).ignore == {"LS404"}
+    write(config, "[tool.lstmshape]\nstrictness = true\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, tmp_path, FORMAT_CHOICES)
+    assert str(caught.value) == (
+        f"{config}: [tool.lstmshape]: unknown setting 'strictness'; did you mean strict?"
+    )
+
+
+def test_every_mistake_in_the_table_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "warn.yaml", WARNING_SPEC)
+    write(
+        tmp_path / "pyproject.toml",
+        "[tool.lstmshape]\n"
+        'ignores = ["LS404"]\n'
+        'error = ["E501", "LS4O1"]\n'
+        'strict = "yes"\n'
+        'format = "xml"\n',
+    )
+    code, out, err = invoke(tmp_path, monkeypatch, "warn.yaml")
+    assert (code, out) == (2, "")
+    where = f"lstmshape: {tmp_path / 'pyproject.toml'}: [tool.lstmshape]:"
+    assert err.splitlines() == [  # in the order of the file
+        f"{where} unknown setting 'ignores'; did you mean ignore?",
+        f"{where} error names 'E501', which is no lstmshape code",
+        f"{where} error names 'LS4O1', which is no lstmshape code; did you mean LS401?",
+        f"{where} strict should be true or false, found the string 'yes'",
+        f"{where} format should be one of auto, text, json, github, sarif, found the string 'xml'",
+    ]
+
+
+def test_no_strict_undoes_strict_in_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "warn.yaml", WARNING_SPEC)  # LS404, a warning
+    write(tmp_path / "pyproject.toml", "[tool.lstmshape]\nstrict = true\n")
+    assert invoke(tmp_path, monkeypatch, "warn.yaml")[0] == 1
+    assert invoke(tmp_path, monkeypatch, "warn.yaml", "--no-strict")[0] == 0
+    write(tmp_path / "pyproject.toml", "[tool.lstmshape]\nstrict = false\n")
+    assert invoke(tmp_path, monkeypatch, "warn.yaml", "--strict")[0] == 1
+
+
+def test_a_code_with_a_letter_for_a_digit_is_read_as_that_digit() -> None:
+    # LS4O1 is one edit from LS401 and from LS411: the O is the likelier slip.
+    from lstmshape.diagnostics import closest_code
+
+    assert closest_code("LS4O1") == "LS401"
+    assert closest_code("ls4o3") == "LS403"
+    assert closest_code("LS3I0") == "LS310"
+    assert closest_code("nonsense") is None

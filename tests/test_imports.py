@@ -45,7 +45,10 @@ def _modules_after(argv: list[str], env: dict[str, str] | None = None) -> set[st
         text=True,
         check=True,
         cwd=Path(__file__).resolve().parents[1],
-        env=env,
+        # os.environ, not the process's own environment: readline, which pytest
+        # may load, sets COLUMNS there behind os.environ's back, and COLUMNS
+        # rightly hands the text report to rich.
+        env=env if env is not None else dict(os.environ),
     )
     return set(json.loads(done.stdout))
 

@@ -156,14 +156,16 @@ def test_an_unknown_code_beside_a_known_one_keeps_the_known_one() -> None:
     assert [(p.code, where) for p, where in problems] == [("LS410", (1, 34))]
 
 
-def after(text: str, settings: Settings | None = None, strict: bool = False) -> list[ModelReport]:
+def after(
+    text: str, settings: Settings | None = None, strict: bool | None = None
+) -> list[ModelReport]:
     return [
         apply_settings(report, settings or Settings(), strict=strict)
         for report in check_text(text, "spec.yaml")
     ]
 
 
-def found(text: str, settings: Settings | None = None, strict: bool = False) -> list[str]:
+def found(text: str, settings: Settings | None = None, strict: bool | None = None) -> list[str]:
     return [
         f"{d.code} {d.line}:{d.column}"
         for report in after(text, settings, strict)
