@@ -124,16 +124,17 @@ GRAPH_LAYOUTS = ("auto", "graphviz", "builtin")
     "--format",
     "output_format",
     type=click.Choice(GRAPH_FORMATS),
-    default="mermaid",
-    show_default=True,
-    help="mermaid (GitHub Markdown), dot (Graphviz), svg, or html (a self-contained page).",
+    default=None,
+    help="mermaid (GitHub Markdown), dot (Graphviz), svg, or html (a self-contained page). "
+    "Default: from the --output suffix (.mmd, .dot, .svg, .html), else mermaid.",
 )
 @click.option(
     "--layout",
     type=click.Choice(GRAPH_LAYOUTS),
     default="auto",
     show_default=True,
-    help="For svg and html: Graphviz's dot, lstmshape's own layout, or dot when installed.",
+    help="How svg and html are laid out: graphviz (its dot), builtin (lstmshape's own), "
+    "or auto: dot when it is installed, else builtin.",
 )
 @click.option(
     "-o",
@@ -151,7 +152,7 @@ GRAPH_LAYOUTS = ("auto", "graphviz", "builtin")
 def graph(
     ctx: click.Context,
     spec: Path,
-    output_format: str,
+    output_format: str | None,
     layout: str,
     output: Path | None,
     config_path: Path | None,

@@ -29,6 +29,16 @@ from lstmshape.runner import check_file
 from lstmshape.suppression import apply_settings
 
 FORMATS = ("mermaid", "dot", "svg", "html")
+FORMAT_BY_SUFFIX = {
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".svg": "svg",
+    ".html": "html",
+    ".htm": "html",
+}
+"""Without --format, the output file's suffix chooses; else mermaid."""
 LAYOUTS = ("auto", "graphviz", "builtin")
 """auto: Graphviz's dot where it is installed, else lstmshape's own layout."""
 GRAPHVIZ_SECONDS = 60
@@ -42,7 +52,7 @@ class GraphError(Exception):
 def run_graph(
     path: Path,
     *,
-    output_format: str = "mermaid",
+    output_format: str | None = None,
     layout: str = "auto",
     settings: Settings | None = None,
     output: Path | None = None,
@@ -55,6 +65,9 @@ def run_graph(
     """
     out = out if out is not None else sys.stdout
     errors = errors if errors is not None else sys.stderr
+    if output_format is None:
+        suffix = output.suffix.lower() if output else ""
+        output_format = FORMAT_BY_SUFFIX.get(suffix, "mermaid")
     try:
         drawing, report = _draw(path, output_format, layout, settings or Settings(), errors)
     except GraphError as error:

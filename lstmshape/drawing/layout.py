@@ -38,10 +38,12 @@ BEND_HEIGHT = 4.0
 EMPTY_COLUMN = 24.0
 SWEEPS = 12
 HEIGHT_ROUNDS = 24
-MAX_BENDS = 100_000
+HEIGHT_WORK = 300_000
+"""Most item moves in all height rounds; a huge drawing gets fewer rounds."""
+MAX_BENDS = 10_000
 """Most edge items in all; beyond, an edge spanning several ranks is drawn
 straight to its label (it may then pass over other nodes), so a hostile spec
-with thousands of long edges cannot take minutes."""
+with thousands of long edges takes seconds, not minutes."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class _Item:
     node: str | None = None
     left: list[_Item] = field(default_factory=list)
     right: list[_Item] = field(default_factory=list)
+    neighbours: list[_Item] = field(default_factory=list)
+    """Both sides, for placing heights."""
     position: int = 0
     y: float = 0.0
 
@@ -237,13 +241,18 @@ def _inversions(values: list[int]) -> int:
 
 
 def _place_heights(columns: list[list[_Item]]) -> None:
+    count = 0
     for column in columns:
-        y = 0.0
+        # each column starts centred on 0, so a chain starts, and stays, straight
+        y = -(sum(item.height + ITEM_GAP for item in column) - ITEM_GAP) / 2
         for item in column:
             item.y = y + item.height / 2
             y += item.height + ITEM_GAP
+            item.neighbours = item.left + item.right
+            count += 1
+    rounds = max(2, min(HEIGHT_ROUNDS, HEIGHT_WORK // max(count, 1)))
     order = list(range(len(columns)))
-    for round_ in range(HEIGHT_ROUNDS):
+    for round_ in range(rounds):
         for index in order if round_ % 2 == 0 else reversed(order):
             _settle(columns[index])
 
@@ -262,8 +271,8 @@ def _settle(column: list[_Item]) -> None:
         offsets.append(offsets[-1] + (before.height + after.height) / 2 + ITEM_GAP)
     blocks: list[list[float]] = []  # [sum, count] of pooled wanted values
     for item, offset in zip(column, offsets, strict=True):
-        neighbours = item.left + item.right
-        wanted = sum(n.y for n in neighbours) / len(neighbours) if neighbours else item.y
+        neighbours = item.neighbours
+        wanted = sum([n.y for n in neighbours]) / len(neighbours) if neighbours else item.y
         blocks.append([wanted - offset, 1.0])
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
             total, count = blocks.pop()
@@ -303,12 +312,17 @@ def _routes(
     routes = {}
     for index, (edge, chain) in enumerate(zip(edges, chains, strict=True)):
         source, target, label = chain[0], chain[-1], chain[-2]
-        points: list[Point] = [(boxes[edge.source].right, outs[index])]
-        points.append((rights[source.column], outs[index]))
+        start, end = boxes[edge.source].right, boxes[edge.target].x
+        # a node fills its column or sits in its middle; max and min keep
+        # rounding from stepping an edge backwards where it fills it
+        points: list[Point] = [
+            (start, outs[index]),
+            (max(start, rights[source.column]), outs[index]),
+        ]
         for item in chain[1:-1]:
             points += [(lefts[item.column], item.y), (rights[item.column], item.y)]
-        points.append((lefts[target.column], ins[index]))
-        points.append((boxes[edge.target].x, ins[index]))
+        points.append((min(end, lefts[target.column]), ins[index]))
+        points.append((end, ins[index]))
         centre = (lefts[label.column] + rights[label.column]) / 2
         label_box = Box(
             centre - label.width / 2, label.y - label.height / 2, label.width, label.height

@@ -216,13 +216,17 @@ class _Builder:
     def _add_edges(self, layer: ParsedLayer, previous: str | None) -> None:
         raw = layer.raw or {}
         target = f"layer-{layer.index}"
-        for key in ("tensors", "input", "initial_state"):
-            if key in raw:
-                for text in _texts(raw[key]):
-                    self._reference_edge(text, target, state=key == "initial_state")
-        if "tensors" in raw or "input" in raw:
-            return
-        # No input: written: the previous layer's output, the only input, or input_shape.
+        written = [key for key in ("tensors", "input") if key in raw]
+        for key in written:
+            for text in _texts(raw[key]):
+                self._reference_edge(text, target, state=False)
+        if not written:
+            self._default_edge(raw, previous, target)
+        for text in _texts(raw.get("initial_state")):
+            self._reference_edge(text, target, state=True)
+
+    def _default_edge(self, raw: dict[str, Any], previous: str | None, target: str) -> None:
+        """No input: written: the previous layer's output, the only input, or input_shape."""
         if previous is not None:
             self._edge(previous, PRIMARY, (), shown(previous), target, state=False)
         elif isinstance(raw.get("input_shape"), list) and not self._spec.inputs:
@@ -316,12 +320,19 @@ def _written_type(raw: dict[str, Any] | None) -> str | None:
     return shown(written) if isinstance(written, str) else None
 
 
+def _shown_keys(mapping: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [
+        (key, value)
+        for key, value in mapping.items()
+        if isinstance(key, str)
+        and not (key in STRUCTURE_KEYS or key in QUIET_KEYS or key.endswith(QUIET_SUFFIXES))
+    ]
+
+
 def _arguments(raw: dict[str, Any]) -> Iterator[str]:
     """The constructor arguments written in the spec, ``name=value``, a few to a line."""
     written = [
-        shown(f"{key}={_value(value)}", MAX_ARGUMENT_CHARS)
-        for key, value in raw.items()
-        if not (key in STRUCTURE_KEYS or key in QUIET_KEYS or key.endswith(QUIET_SUFFIXES))
+        shown(f"{key}={_value(value)}", MAX_ARGUMENT_CHARS) for key, value in _shown_keys(raw)
     ]
     if len(written) > MAX_ARGUMENTS:
         written = [*written[:MAX_ARGUMENTS], "…"]
@@ -347,9 +358,7 @@ def _value(value: Any, depth: int = 0) -> str:
         return "[" + ", ".join(_value(item, depth + 1) for item in value[:8]) + "]"
     if isinstance(value, dict):
         inner = ", ".join(
-            f"{key}={_value(item, depth + 1)}"
-            for key, item in list(value.items())[:8]
-            if key != "type"
+            f"{key}={_value(item, depth + 1)}" for key, item in _shown_keys(value)[:8]
         )
         kind = value.get("type")
         return f"{kind}({inner})" if isinstance(kind, str) else "{" + inner + "}"

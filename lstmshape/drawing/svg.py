@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from lstmshape.drawing.labels import cells
-from lstmshape.drawing.layout import Box, LayoutEdge, LayoutNode, Route, layered_layout
+from lstmshape.drawing.layout import Box, Layout, LayoutEdge, LayoutNode, Route, layered_layout
 from lstmshape.drawing.picture import Edge, Node, Picture
 from lstmshape.drawing.style import FONT, SEQUENCE_COLOR, STATE_COLOR, edge_color, look
 
@@ -121,11 +121,16 @@ def _marker(kind: str, color: str) -> str:
     )
 
 
-def render_svg(picture: Picture) -> str:
-    layout = layered_layout(
+def layout_of(picture: Picture) -> Layout:
+    """Where each node, edge and label of the picture goes, with text measured."""
+    return layered_layout(
         [_layout_node(node) for node in picture.nodes],
         [_layout_edge(edge) for edge in picture.edges],
     )
+
+
+def render_svg(picture: Picture) -> str:
+    layout = layout_of(picture)
     title_cells = cells(picture.title) * CHAR * 13 / 12
     width = max(layout.width, title_cells) + 2 * MARGIN
     height = layout.height + 2 * MARGIN + TITLE
