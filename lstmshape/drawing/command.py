@@ -41,8 +41,10 @@ FORMAT_BY_SUFFIX = {
 """Without --format, the output file's suffix chooses; else mermaid."""
 LAYOUTS = ("auto", "graphviz", "builtin")
 """auto: Graphviz's dot where it is installed, else lstmshape's own layout."""
-GRAPHVIZ_SECONDS = 60
-"""Longest dot may run before the drawing falls back to lstmshape's own layout."""
+GRAPHVIZ_SECONDS = 20
+"""Longest dot may run before the drawing falls back to lstmshape's own layout
+(dot takes about 10 s for a chain of 10,000 layers, and minutes for some
+hundreds of long edges)."""
 
 
 class GraphError(Exception):
@@ -133,11 +135,12 @@ def _dot() -> str | None:
     return shutil.which("dot")
 
 
-def graphviz_svg(dot_text: str) -> str | None:
-    """``dot -Tsvg`` of ``dot_text``, or None when Graphviz is missing or fails."""
-    dot = _dot()
-    if dot is None:
-        return None
+class GraphvizFailed(Exception):
+    """dot is installed but drew nothing; the message says what happened."""
+
+
+def graphviz_svg(dot: str, dot_text: str) -> str:
+    """``dot -Tsvg`` of ``dot_text``."""
     try:
         done = subprocess.run(
             [dot, "-Tsvg"],
@@ -146,22 +149,26 @@ def graphviz_svg(dot_text: str) -> str | None:
             timeout=GRAPHVIZ_SECONDS,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
+    except subprocess.TimeoutExpired:
+        raise GraphvizFailed(f"took longer than {GRAPHVIZ_SECONDS} s") from None
+    except OSError as error:
+        raise GraphvizFailed(f"could not run: {error.strerror or error}") from None
     if done.returncode != 0:
-        return None
+        raise GraphvizFailed(f"exited with code {done.returncode}")
     return done.stdout.decode("utf-8", errors="replace")
 
 
 def _svg(picture: Picture, layout: str, errors: TextIO) -> str:
-    if layout != "builtin":
-        drawn = graphviz_svg(render_dot(picture))
-        if drawn is not None:
-            return drawn
-        if layout == "graphviz":
-            raise GraphError("Graphviz's dot failed to draw the model")
-        if _dot() is not None:
-            errors.write("lstmshape: Graphviz's dot failed; drawing with lstmshape's own layout\n")
+    dot = _dot() if layout != "builtin" else None
+    if dot is not None:
+        try:
+            return graphviz_svg(dot, render_dot(picture))
+        except GraphvizFailed as failure:
+            if layout == "graphviz":
+                raise GraphError(f"Graphviz's dot {failure}") from None
+            errors.write(
+                f"lstmshape: Graphviz's dot {failure}; drawn with lstmshape's own layout\n"
+            )
     return render_svg(picture)
 
 

@@ -52,12 +52,10 @@ Column = tuple[str, str, Callable[[Node, Picture], str]]
 
 
 def _reads(node: Node, picture: Picture) -> str:
-    reads = []
-    for edge in picture.edges:
-        if edge.target == node.id:
-            state = " (state)" if edge.state else ""
-            reads.append(f"{edge.reference} {edge.shape}{state}")
-    return "\n".join(reads)
+    return "\n".join(
+        f"{edge.reference} {edge.shape}{' (state)' if edge.state else ''}"
+        for edge in picture.edges_into(node.id)
+    )
 
 
 def _tensors(node: Node, picture: Picture) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from lstmshape.diagnostics import Diagnostic, Severity
@@ -133,6 +134,16 @@ class Picture:
     @property
     def layers(self) -> list[Node]:
         return [node for node in self.nodes if node.kind == "layer"]
+
+    def edges_into(self, node_id: str) -> list[Edge]:
+        return self._edges_by_target.get(node_id, [])
+
+    @cached_property
+    def _edges_by_target(self) -> dict[str, list[Edge]]:
+        by_target: dict[str, list[Edge]] = {}
+        for edge in self.edges:
+            by_target.setdefault(edge.target, []).append(edge)
+        return by_target
 
     def count(self, severity: Severity) -> int:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity is severity)

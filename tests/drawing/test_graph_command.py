@@ -106,11 +106,11 @@ def test_a_failing_dot_falls_back_to_the_builtin_layout(
     code, out, err = graph("--format", "svg", str(TUTORIAL))
     assert (code, err) == (
         0,
-        "lstmshape: Graphviz's dot failed; drawing with lstmshape's own layout\n",
+        "lstmshape: Graphviz's dot exited with code 3; drawn with lstmshape's own layout\n",
     )
     assert 'class="graph" transform=' in out
     code, _, err = graph("--format", "svg", "--layout", "graphviz", str(TUTORIAL))
-    assert (code, err) == (2, "lstmshape: Graphviz's dot failed to draw the model\n")
+    assert (code, err) == (2, "lstmshape: Graphviz's dot exited with code 3\n")
 
 
 def test_settings_and_suppression_comments_apply(tmp_path: Path) -> None:
@@ -165,3 +165,19 @@ def test_every_hostile_and_negative_file_gets_an_answer_not_a_traceback(
         )
         assert code in (0, 1), (path, errors.getvalue())
         assert "Traceback" not in errors.getvalue()
+
+
+def test_a_dot_that_takes_too_long_gives_way_to_the_builtin_layout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    slow = tmp_path / "dot"
+    slow.write_text("#!/bin/sh\nexec sleep 10\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(command, "_dot", lambda: str(slow))
+    monkeypatch.setattr(command, "GRAPHVIZ_SECONDS", 0.2)
+    code, out, err = graph("--format", "svg", str(TUTORIAL))
+    assert (code, err) == (
+        0,
+        "lstmshape: Graphviz's dot took longer than 0.2 s; drawn with lstmshape's own layout\n",
+    )
+    assert 'class="graph" transform=' in out

@@ -153,6 +153,8 @@ _PAGE_FACTS = """
       .filter(id => id.startsWith('layer-')),
     edges: svg.querySelectorAll('g.edge').length,
     active: document.querySelectorAll('script, img, iframe, object, embed, link').length,
+    links: [...document.querySelectorAll('*')].filter(element => ['href', 'src', 'xlink:href']
+      .some(name => element.hasAttribute(name))).length,
     title: document.title,
   };
 })()
@@ -177,6 +179,7 @@ def test_html_page_in_a_real_browser(
     assert len(facts["layers"]) == len(names)
     assert facts["edges"] == reference_count(spec)
     assert facts["active"] == 0
+    assert facts["links"] == 0  # nothing for the page to fetch: it works offline
     width, height, ink = browser.ink(browser.screenshot())
     assert width >= 800 and height >= 400
     assert ink > 0.01  # the drawing and the tables are on the screenshot, not a blank page
@@ -190,6 +193,7 @@ def test_html_page_shows_hostile_text_without_running_it(
     browser.open(page)
     facts = browser.evaluate(_PAGE_FACTS)
     assert facts["active"] == 0  # no script, image or frame came out of the spec
+    assert facts["links"] == 0
     assert facts["title"] != "pwned" and facts["title"] != "1"
     assert HOSTILE_INPUT in facts["text"]
     assert "<script>document.title" in facts["text"]
