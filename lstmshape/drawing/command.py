@@ -51,6 +51,10 @@ class GraphError(Exception):
     """The command cannot run as asked; the message says why (exit 2)."""
 
 
+class GraphFailed(Exception):
+    """lstmshape itself failed to draw the spec (exit 1, as check's LS009)."""
+
+
 def run_graph(
     path: Path,
     *,
@@ -75,6 +79,9 @@ def run_graph(
     except GraphError as error:
         errors.write(f"lstmshape: {error}\n")
         return EXIT_USAGE
+    except GraphFailed as error:
+        errors.write(f"lstmshape: {error}\n")
+        return EXIT_FAILED
     for diagnostic in report.diagnostics:
         errors.write(_line(report.path, diagnostic))
     if drawing is None:
@@ -110,10 +117,13 @@ def _draw(
         raise GraphError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     if layout == "graphviz" and output_format in ("svg", "html") and _dot() is None:
         raise GraphError("--layout graphviz needs Graphviz's dot on PATH; it is not installed")
-    if path.is_dir():
-        raise GraphError(f"{path}: is a directory; graph draws one spec file")
-    if not (path.exists() or path.is_symlink()):
-        raise GraphError(f"{path}: no such file or directory")
+    try:
+        if path.is_dir():
+            raise GraphError(f"{path}: is a directory; graph draws one spec file")
+        if not (path.exists() or path.is_symlink()):  # a dangling link is read, and reported
+            raise GraphError(f"{path}: no such file or directory")
+    except OSError as error:  # a path too long, a directory that cannot be searched
+        raise GraphError(f"{path}: {error.strerror or error}") from None
     reports = [apply_settings(report, settings) for report in check_file(path, str(path))]
     report = reports[0]
     if report.framework is None:
@@ -122,13 +132,27 @@ def _draw(
         errors.write(
             f"lstmshape: {path}: the file holds {len(reports)} YAML documents; drawing the first\n"
         )
+    try:
+        return _picture_drawn(path, report, output_format, layout, errors), report
+    except GraphError:
+        raise
+    except Exception as error:  # a bug in lstmshape: said as such, never a traceback
+        raise GraphFailed(
+            f"{path}: lstmshape failed to draw this spec: {type(error).__name__}: {error}; "
+            "this is a bug in lstmshape, not in your spec: please report it with the spec"
+        ) from error
+
+
+def _picture_drawn(
+    path: Path, report: ModelReport, output_format: str, layout: str, errors: TextIO
+) -> str | None:
     # check_file has read and checked the file: it is a UTF-8 spec within the limits
     document = load_yaml(path.read_bytes().decode("utf-8-sig")).documents[0]
     spec, _ = parse_spec(document.data, path.stem)
     if spec is None:
-        return None, report
+        return None
     picture = build_picture(spec, report, document.positions)
-    return _RENDERERS[output_format](picture, layout, errors), report
+    return _RENDERERS[output_format](picture, layout, errors)
 
 
 def _dot() -> str | None:

@@ -62,7 +62,7 @@ def _attributes(attributes: dict[str, str]) -> str:
 def render_dot(picture: Picture) -> str:
     lines = [
         "digraph lstmshape {",
-        f"  graph [rankdir=LR, bgcolor=white, label={quoted(picture.title)}, labelloc=t, "
+        f"  graph [rankdir=LR, bgcolor=white, label={_label(picture.caption)}, labelloc=t, "
         f'fontname="{GRAPHVIZ_FONT}", fontsize=13];',
         f'  node [fontname="{GRAPHVIZ_FONT}", fontsize=11];',
         f'  edge [fontname="{GRAPHVIZ_FONT}", fontsize=10];',

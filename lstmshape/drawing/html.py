@@ -24,7 +24,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #1f1f1f; }}
 h1 {{ font-size: 1.4rem; margin-bottom: 0.2rem; }}
 .summary {{ color: #555; margin-top: 0; }}
 figure {{ margin: 1rem 0; overflow: auto; border: 1px solid #ddd; padding: 0.5rem; }}
-figure svg {{ max-width: 100%; height: auto; }}
+/* the drawing keeps its size, legible, and scrolls sideways when it is wider than the page */
 table {{ border-collapse: collapse; margin: 0.5rem 0 1.5rem; }}
 th, td {{ border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left;
   vertical-align: top; }}

@@ -132,6 +132,14 @@ class Picture:
         return f"{self.name} ({self.framework}) · {self.params:,} params"
 
     @property
+    def caption(self) -> list[str]:
+        """The title, and the diagnostics no node can show, so a drawing does not hide them."""
+        if not self.unplaced:
+            return [self.title]
+        found = ", ".join(f"{d.severity.value} {d.code}" for d in self.unplaced)
+        return [self.title, shown(f"on the spec itself: {found}", 120)]
+
+    @property
     def layers(self) -> list[Node]:
         return [node for node in self.nodes if node.kind == "layer"]
 

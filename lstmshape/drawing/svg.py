@@ -131,9 +131,11 @@ def layout_of(picture: Picture) -> Layout:
 
 def render_svg(picture: Picture) -> str:
     layout = layout_of(picture)
-    title_cells = cells(picture.title) * CHAR * 13 / 12
-    width = max(layout.width, title_cells) + 2 * MARGIN
-    height = layout.height + 2 * MARGIN + TITLE
+    caption = picture.caption
+    caption_width = max(cells(line) for line in caption) * CHAR * 13 / 12
+    width = max(layout.width, caption_width) + 2 * MARGIN
+    top = MARGIN + TITLE + LINE * (len(caption) - 1)
+    height = layout.height + top + MARGIN
     size = f'width="{_number(width)}" height="{_number(height)}"'
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="0 0 {_number(width)} '
@@ -142,8 +144,13 @@ def render_svg(picture: Picture) -> str:
         f"<title>{escape(picture.title)}</title>",
         "<defs>" + _marker("sequence", SEQUENCE_COLOR) + _marker("state", STATE_COLOR) + "</defs>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
-        _text(width / 2, MARGIN + 14, picture.title, ' text-anchor="middle" font-size="13"'),
-        f'<g class="graph" transform="translate({_number(MARGIN)},{_number(MARGIN + TITLE)})">',
+        *(
+            _text(
+                width / 2, MARGIN + 14 + LINE * index, line, ' text-anchor="middle" font-size="13"'
+            )
+            for index, line in enumerate(caption)
+        ),
+        f'<g class="graph" transform="translate({_number(MARGIN)},{_number(top)})">',
     ]
     for edge in picture.edges:
         parts += _svg_edge(edge, layout.routes[edge.id])

@@ -181,3 +181,19 @@ def test_a_dot_that_takes_too_long_gives_way_to_the_builtin_layout(
         "lstmshape: Graphviz's dot took longer than 0.2 s; drawn with lstmshape's own layout\n",
     )
     assert 'class="graph" transform=' in out
+
+
+def test_a_bug_in_the_drawing_is_reported_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(command, "build_picture", broken)
+    code, out, err = graph(str(TUTORIAL))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"lstmshape: {TUTORIAL}: lstmshape failed to draw this spec: ZeroDivisionError: "
+        "division by zero; this is a bug in lstmshape, not in your spec: please report it with "
+        "the spec\n"
+    )

@@ -150,6 +150,7 @@ def test_a_diagnostic_about_no_input_or_layer_is_kept_apart() -> None:
     )
     assert [d.code for d in picture.unplaced] == ["LS101"]
     assert all(node.status == "ok" for node in picture.nodes)
+    assert picture.caption[1] == "on the spec itself: error LS101"  # under the drawing's title
 
 
 def test_shown_escapes_invisible_characters_and_cuts_long_text() -> None:
