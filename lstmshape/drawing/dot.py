@@ -33,7 +33,7 @@ def _node(node: Node) -> str:
         "style": quoted(style),
         "fillcolor": quoted(node_look.fill),
         "color": quoted(node_look.stroke),
-        "penwidth": "1" if node.status == "ok" else "2",
+        "penwidth": "1" if node.status in ("ok", "unchecked") else "2",
     }
     return f"  {_dot_id(node.id)} [{_attributes(attributes)}];"
 

@@ -32,6 +32,7 @@ td.code, td.number {{ font-family: {FONT}; white-space: pre; }}
 td.number {{ text-align: right; }}
 tr.error td {{ background: {LOOKS["error"].fill}; }}
 tr.warning td {{ background: {LOOKS["warning"].fill}; }}
+tr.unchecked td {{ color: #666; }}
 .legend span {{ margin-right: 1.5rem; }}
 .sequence {{ color: {SEQUENCE_COLOR}; }}
 .state {{ color: {STATE_COLOR}; }}
@@ -148,7 +149,7 @@ def render_html(picture: Picture, svg: str) -> str:
         f'<p class="summary">{escape(summary)}</p>',
         '<p class="legend"><span class="sequence">── sequence tensor</span>'
         '<span class="state">- - - state (h_n, c_n, initial state)</span>'
-        "<span>red: error · orange: warning</span></p>",
+        "<span>red: error · orange: warning · grey: unchecked</span></p>",
         f"<figure>{_inline_svg(svg)}</figure>",
         "<h2>Layers</h2>",
         *_layer_table(picture),

@@ -17,7 +17,7 @@ from lstmshape.drawing.style import LOOKS, STATE_COLOR, look_name
 _SAFE = re.compile(r"[^A-Za-z0-9 _.,:=+\-*/?!@()\[\]\u00a0-\U0010ffff]")
 """Characters left as written; any other is written as Mermaid's #NNN; entity."""
 
-_MARKED = ("input", "missing", "warning", "error")
+_MARKED = ("input", "missing", "warning", "unchecked", "error")
 """The looks that get a Mermaid class; plain layers keep Mermaid's theme."""
 
 
@@ -50,7 +50,7 @@ def _class_style(name: str) -> str:
     style = f"fill:{look.fill},stroke:{look.stroke}"
     if look.dashed:
         style += ",stroke-dasharray:4 3"
-    return style if name == "input" else style + ",stroke-width:2px"
+    return style if name in ("input", "unchecked") else style + ",stroke-width:2px"
 
 
 def render_mermaid(picture: Picture) -> str:

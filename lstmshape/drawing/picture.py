@@ -32,7 +32,8 @@ from lstmshape.report import ModelReport
 from lstmshape.shapes import Shape, format_shape
 
 NodeKind = Literal["input", "layer", "missing"]
-Status = Literal["ok", "warning", "error"]
+Status = Literal["ok", "warning", "unchecked", "error"]
+"""As in check's table: ``unchecked`` is a layer whose checks could not run."""
 
 PRIMARY = "output"
 STATE_TENSORS = frozenset(
@@ -70,11 +71,16 @@ class Node:
     details: tuple[str, ...] = ()
     """Further lines, after the parameter count."""
     diagnostics: tuple[Diagnostic, ...] = ()
+    checked: bool = True
+    """False for a layer whose config is invalid, or that reads a tensor an earlier
+    error left unknown: its checks did not run."""
 
     @property
     def status(self) -> Status:
         if self.kind == "missing" or any(d.severity is Severity.ERROR for d in self.diagnostics):
             return "error"
+        if not self.checked:
+            return "unchecked"
         return "warning" if self.diagnostics else "ok"
 
     @property
@@ -230,6 +236,7 @@ class _Builder:
             ),
             params=result.params if result else None,
             diagnostics=self._placer.of_layer(layer),
+            checked=result.checked if result else False,
         )
 
     def _add_edges(self, layer: ParsedLayer, previous: str | None) -> None:

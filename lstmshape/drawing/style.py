@@ -25,6 +25,7 @@ LOOKS = {
     "input": Look("#e8f1fb", "#3b6ea5"),
     "missing": Look("#ffffff", "#c62828", dashed=True),
     "warning": Look("#fff4e0", "#e08a00"),
+    "unchecked": Look("#f3f3f3", "#9e9e9e", dashed=True),
     "error": Look("#fdecea", "#c62828"),
 }
 

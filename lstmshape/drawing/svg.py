@@ -75,7 +75,7 @@ def _text(x: float, y: float, text: str, attributes: str = "") -> str:
 def _svg_node(node: Node, box: Box) -> list[str]:
     node_look = look(node)
     dash = ' stroke-dasharray="5 3"' if node_look.dashed else ""
-    width = "1" if node.status == "ok" else "2"
+    width = "1" if node.status in ("ok", "unchecked") else "2"
     parts = [
         f'<g id="{node.id}" class="node {node.kind} {node.status}">',
         f"<title>{escape(node.tooltip)}</title>",

@@ -157,3 +157,9 @@ def test_shown_escapes_invisible_characters_and_cuts_long_text() -> None:
     assert shown("a\x1b[31mb\u202ec\nd") == "a\\x1b[31mb\\u202ec\\x0ad"
     assert shown("x" * 100) == "x" * 59 + "…"
     assert shown("\x00" * 100, 10) == "\\x00\\x00\\…"
+
+
+def test_a_layer_that_could_not_be_checked_is_unchecked_as_in_the_table() -> None:
+    picture = picture_of_file(ROOT / "tests" / "examples" / "negative" / "several-mistakes.yaml")
+    statuses = {node.name: node.status for node in picture.layers}
+    assert statuses == {"enc": "error", "mid": "error", "head": "unchecked", "aux": "error"}
