@@ -114,6 +114,64 @@ def check(
     ctx.exit(code)
 
 
+GRAPH_FORMATS = ("mermaid", "dot", "svg", "html")
+GRAPH_LAYOUTS = ("auto", "graphviz", "builtin")
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(GRAPH_FORMATS),
+    default=None,
+    help="mermaid (GitHub Markdown), dot (Graphviz), svg, or html (a self-contained page). "
+    "Default: from the --output suffix (.mmd, .dot, .svg, .html), else mermaid.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(GRAPH_LAYOUTS),
+    default="auto",
+    show_default=True,
+    help="How svg and html are laid out: graphviz (its dot), builtin (lstmshape's own), "
+    "or auto: dot when it is installed, else builtin.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the drawing to FILE instead of standard output.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+)
+@click.pass_context
+def graph(
+    ctx: click.Context,
+    spec: Path,
+    output_format: str | None,
+    layout: str,
+    output: Path | None,
+    config_path: Path | None,
+) -> None:
+    """Draw the model of a spec file: inputs, layers and the tensors between them."""
+    from lstmshape.config import ConfigError, load_settings
+    from lstmshape.drawing.command import run_graph
+
+    try:
+        settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
+    except ConfigError as error:
+        _fail(str(error))
+    ctx.exit(
+        run_graph(
+            spec, output_format=output_format, layout=layout, settings=settings, output=output
+        )
+    )
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editors and validators)."""

@@ -65,6 +65,15 @@ def test_json_check_never_imports_rich(tmp_path: Path) -> None:
     assert not _loaded(modules, "rich")
 
 
+def test_check_never_imports_the_drawing(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_text(SPEC)
+    for argv in (["check", str(spec)], ["check", "--format", "json", str(spec)]):
+        assert not _loaded(_modules_after(argv), "lstmshape.drawing")
+    # the counterpart: drawing the same spec does import it
+    assert "lstmshape.drawing.picture" in _modules_after(["graph", str(spec)])
+
+
 def test_text_check_imports_rich(tmp_path: Path) -> None:
     # The counterpart of the test above, so that one cannot pass by accident.
     spec = tmp_path / "model.yaml"
@@ -84,9 +93,16 @@ def test_a_text_report_into_a_pipe_never_imports_rich_console(tmp_path: Path) ->
 
 
 def test_version_and_help_import_neither_pydantic_nor_yaml_nor_rich() -> None:
-    for argv in (["--version"], ["--help"], ["check", "--help"]):
+    for argv in (["--version"], ["--help"], ["check", "--help"], ["graph", "--help"]):
         modules = _modules_after(argv)
-        for heavy in ("pydantic", "pydantic_core", "yaml", "rich", "lstmshape.engine"):
+        for heavy in (
+            "pydantic",
+            "pydantic_core",
+            "yaml",
+            "rich",
+            "lstmshape.engine",
+            "lstmshape.drawing",
+        ):
             assert not _loaded(modules, heavy), (argv, heavy)
 
 
