@@ -16,6 +16,7 @@ and constructor:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,8 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_ALIAS = re.compile(r"[ \t]*(\*[^\s,\[\]{}]*)")
+"""An alias after a tag; its name ends at a space or a flow indicator."""
 
 
 class Positions:
@@ -156,8 +159,10 @@ class _Builder:
     value already seen (``scalars`` remembers them across the file's documents).
     """
 
-    def __init__(self, source: Any, scalars: dict[tuple[str, Any], Any]) -> None:
+    def __init__(self, source: Any, text: str, scalars: dict[tuple[str, Any], Any]) -> None:
         self._source = source
+        self._text = text
+        """Read only to explain an error."""
         self._scalars = scalars
         self.positions = Positions()
         self._value_positions = self.positions.values
@@ -265,13 +270,38 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             value = source.yaml_constructors[tag](source, node)
-        except (ValueError, KeyError, TypeError):  # !!int abc, !!bool maybe
-            kind = tag.rsplit(":", 1)[-1]
-            message = f"invalid YAML: {event.value[:40]!r} cannot be read as {kind}"
-            raise _Abort(Problem("LS001", message, ()), position) from None
+        except (ValueError, KeyError, TypeError, IndexError):  # !!int abc, !!bool maybe, !!int _
+            raise self._unreadable(event, tag, position) from None
         if isinstance(value, int) and abs(value) > MAX_INT:
             raise _Abort(_too_big(str(value)), position)
         return value
+
+    def _unreadable(self, event: Any, tag: str, position: Position) -> _Abort:
+        """A tagged scalar the tag's constructor refuses: ``!!int abc``, ``!!int`` alone."""
+        kind = tag.rsplit(":", 1)[-1]
+        if event.value:
+            message = f"invalid YAML: {event.value[:40]!r} cannot be read as {kind}"
+            return _Abort(Problem("LS001", message, ()), position)
+        # YAML gives an alias no tag: the parser reads ``!!int *drop`` as an
+        # empty !!int and refuses the alias only after it.
+        alias = _ALIAS.match(self._text, event.end_mark.index)
+        if alias is not None:
+            problem = Problem(
+                "LS001",
+                f"invalid YAML: a tag cannot stand before an alias: found {_as_written(tag)} "
+                f"{alias.group(1)[:40]}",
+                (),
+                hint=f"an alias is the anchored value as it is; remove {_as_written(tag)}",
+            )
+            return _Abort(problem, position)
+        written = _as_written(tag)
+        problem = Problem(
+            "LS001",
+            f"invalid YAML: {written} needs a value; an empty one cannot be read as {kind}",
+            (),
+            hint=f"write the value after {written}, or remove the tag",
+        )
+        return _Abort(problem, position)
 
     def _check_tag(self, tag: str | None, allowed: set[str], position: Position) -> None:
         if tag is None or tag == "!" or tag in allowed:
@@ -407,7 +437,7 @@ def load_yaml(text: str) -> LoadResult:
         scalars: dict[tuple[str, Any], Any] = {}
         while not source.check_event(yaml.StreamEndEvent):
             source.get_event()  # DocumentStartEvent
-            builder = _Builder(source, scalars)
+            builder = _Builder(source, text, scalars)
             data = builder.build()
             result.documents.append(Document(data, builder.positions, builder.problems))
     except _Abort as abort:

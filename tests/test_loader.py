@@ -101,6 +101,35 @@ def test_standard_plain_tags_are_allowed() -> None:
     assert only_document("a: !!int '3'\nb: !!str 4\n").data == {"a": 3, "b": "4"}
 
 
+EMPTY = "needs a value; an empty one cannot be read as"
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("a: !!int\n", (1, 4), f"!!int {EMPTY} int"),
+        ("a: !!float\nb: 1\n", (1, 4), f"!!float {EMPTY} float"),
+        ("a: [!!bool , 2]\n", (1, 5), f"!!bool {EMPTY} bool"),
+        ("a: !!int ''\n", (1, 4), f"!!int {EMPTY} int"),
+        ("a: !!int _\n", (1, 4), "'_' cannot be read as int"),
+        ("a: !!int +\n", (1, 4), "'+' cannot be read as int"),
+        ("- &d 1\n- !!int *d\n", (2, 3), "a tag cannot stand before an alias: found !!int *d"),
+        (
+            "a: &d 1\nb: [!!float\t*d]\n",
+            (2, 5),
+            "a tag cannot stand before an alias: found !!float *d",
+        ),
+    ],
+)
+def test_a_tagged_value_its_tag_cannot_read_is_ls001(
+    text: str, position: tuple[int, int], message: str
+) -> None:
+    result = load_yaml(text)
+    assert result.documents == []
+    ((problem, where),) = result.problems
+    assert (problem.code, problem.message, where) == ("LS001", f"invalid YAML: {message}", position)
+
+
 @pytest.mark.parametrize(
     ("text", "position"),
     [
