@@ -179,20 +179,27 @@ def load_average() -> str:
     return ", ".join(f"{load:.2f}" for load in os.getloadavg()) + " (1, 5 and 15 minutes)"
 
 
-def build_virtualenv(where: Path, torch: bool) -> Path:
-    """A fresh virtualenv with this checkout installed as a user installs it."""
+def build_virtualenv(work: Path, torch: bool) -> Path:
+    """A fresh virtualenv in ``work`` with this checkout installed as a user installs it."""
+    where = work / "venv"
     python = where / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "--quiet"]
     steps = [[sys.executable, "-m", "venv", str(where)]]
     if torch:  # pinned: an unpinned torch pulls the CUDA build
         steps.append([*pip, "torch==2.13.0"])
     steps.append([*pip, str(ROOT)])
+    print(f"building, in a new temporary directory $TMP, with {python_name()}:")
     for step in steps:
-        print(f"building: {' '.join(step)}", flush=True)
+        shown = " ".join(step).replace(str(work), "$TMP").replace(str(ROOT), "<this checkout>")
+        print(f"  {shown.replace(sys.executable, 'python')}", flush=True)
         done = subprocess.run(step, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(step)} failed:\n{done.stdout}{done.stderr}")
     return python
+
+
+def python_name() -> str:
+    return f"{platform.python_implementation()} {platform.python_version()}"
 
 
 PROBE = """
@@ -229,11 +236,21 @@ def describe(target: Target, how: str) -> list[str]:
         raise SystemExit(f"lstmshape is not installed for {target.python}")
     editable = found["lstmshape"].get("dir_info", {}).get("editable", False)
     installed: list[str] = found["installed"]
-    print(f"interpreter: {target.python} (Python {found['version']}), {how}")
-    print(f"site: {found['site']}")
+
+    def shown(path: str) -> str:  # the temporary directory's name changes from run to run
+        return path.replace(str(target.work), "$TMP")
+
+    print(f"interpreter: {shown(str(target.python))} (Python {found['version']}), {how}")
+    print(f"site: {shown(found['site'])}")
     print(f"  .pth files run at start-up: {', '.join(found['pth']) or 'none'}")
     print(f"  lstmshape installed {'editable' if editable else 'not editable'}")
-    print(f"  installed: {', '.join(installed)}")
+    line = "  installed:"
+    for item in installed:  # a line of about 96 characters, never splitting an item
+        if len(line) + len(item) > 96:
+            print(line)
+            line = "   "
+        line += f" {item},"
+    print(line.rstrip(","))
     return installed
 
 
@@ -260,9 +277,8 @@ def main() -> None:
             target = Target(options.python, work)
             how = "an existing environment (--python)"
         else:
-            target = Target(build_virtualenv(work / "venv", options.torch), work)
-            how = "a fresh virtualenv made by this run: pip install of this checkout"
-            how += " and torch==2.13.0" if options.torch else ", no torch"
+            target = Target(build_virtualenv(work, options.torch), work)
+            how = "the fresh virtualenv above"
         installed = describe(target, how)
         if options.torch and not any(name.startswith("torch ") for name in installed):
             raise SystemExit(f"--torch: torch is not installed for {target.python}")
