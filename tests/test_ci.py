@@ -25,13 +25,14 @@ def test_ci_runs_the_readme_command_in_a_virtualenv_of_its_own() -> None:
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     command = readme_test_command()
     assert command == "pip install torch==2.13.0 && pip install -e '.[test,oracle]' && pytest"
-    assert command in lines
+    # set -e ignores a failure inside an && list but at its end: the line must exit itself
+    assert f"{command} || exit 1" in lines
     made = next(i for i, line in enumerate(lines) if re.match(r'python3 -m venv "\$\w+"', line))
     activated = next(
         i for i, line in enumerate(lines) if re.match(r'source "\$\w+/bin/activate"', line)
     )
-    assert made < activated < lines.index(command)
-    assert "set -euo pipefail" in lines  # a failing test fails the run
+    assert made < activated < lines.index(f"{command} || exit 1")
+    assert "set -euo pipefail" in lines
 
 
 def test_test_tools_and_pyyaml_are_bounded_above() -> None:
