@@ -1,26 +1,33 @@
 """Benchmarks for lstmshape: start-up, many files, one huge spec.
 
-Run from the repository root:  python benchmarks/run.py [--runs N]
+Run from the repository root:  python benchmarks/run.py [--runs N] [--torch]
 
-It writes its workloads to a temporary directory, runs every command in a
-fresh process with this interpreter, alternates the commands run by run so a
-busy machine slows them all alike, and prints medians and ratios:
+By default it measures lstmshape as a user gets it: it makes a virtualenv of
+its own in a temporary directory, installs this checkout into it with pip (not
+editable, no torch), and prints which interpreter and site it measured. With
+``--torch`` it installs torch==2.13.0 there too and times torch on the same
+model; ``--python PYTHON`` measures the lstmshape installed for another
+interpreter instead of making a virtualenv.
+
+It writes its workloads to the temporary directory, runs every command in a
+fresh process with the measured interpreter, alternates the commands run by
+run so a busy machine slows them all alike, and prints medians and ratios:
 
 * start-up: ``lstmshape check`` on a 3-layer spec (text and json) against
-  ``python -c pass`` and, when torch is installed, against torch computing the
-  same shapes on the meta device (import torch, build, forward, print);
+  ``python -c pass`` and, with ``--torch``, against torch computing the same
+  shapes on the meta device (import torch, build, forward, print);
 * 1,000 small specs in one call: the cost per file beyond start-up;
 * chains of 2,500, 5,000 and 10,000 layers: time, time per layer (flat when
   cost grows linearly) and the process's peak memory.
 
 Times are wall clock; ``cpu`` is the child's user+system time, which a
-loaded machine disturbs less.
+loaded machine disturbs less. The load average is printed before and after.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import json
 import os
 import platform
 import statistics
@@ -99,10 +106,26 @@ def chain_spec(layers: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class Target:
+    """The interpreter measured, and the directory the commands run in.
+
+    The directory is outside the checkout, so ``-m lstmshape`` imports the
+    installed package, not the source tree.
+    """
+
+    python: Path
+    work: Path
+
+    def lstmshape(self, *args: str) -> list[str]:
+        return [str(self.python), "-m", "lstmshape", *args]
+
+
 @dataclass
 class Runs:
     label: str
     argv: list[str]
+    cwd: Path
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     peak_kb: list[int] = field(default_factory=list)
@@ -110,7 +133,7 @@ class Runs:
     def once(self) -> None:
         start = time.perf_counter()
         child = subprocess.Popen(
-            self.argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         _, status, usage = os.wait4(child.pid, 0)
         self.wall.append(time.perf_counter() - start)
@@ -132,14 +155,12 @@ class Runs:
 def alternate(groups: Sequence[Runs], runs: int) -> None:
     for group in groups:  # one warm-up each: file caches, .pyc files
         group.once()
-        group.wall.clear(), group.cpu.clear(), group.peak_kb.clear()
+        group.wall.clear()
+        group.cpu.clear()
+        group.peak_kb.clear()
     for _ in range(runs):
         for group in groups:
             group.once()
-
-
-def lstmshape(*args: str) -> list[str]:
-    return [sys.executable, "-m", "lstmshape", *args]
 
 
 def machine() -> str:
@@ -151,20 +172,116 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()} ({sys.executable})"
+    return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
+
+
+def load_average() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg()) + " (1, 5 and 15 minutes)"
+
+
+def build_virtualenv(work: Path, torch: bool) -> Path:
+    """A fresh virtualenv in ``work`` with this checkout installed as a user installs it."""
+    where = work / "venv"
+    python = where / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "--quiet"]
+    steps = [[sys.executable, "-m", "venv", str(where)]]
+    if torch:  # pinned: an unpinned torch pulls the CUDA build
+        steps.append([*pip, "torch==2.13.0"])
+    steps.append([*pip, str(ROOT)])
+    print(f"building, in a new temporary directory $TMP, with {python_name()}:")
+    for step in steps:
+        shown = " ".join(step).replace(str(work), "$TMP").replace(str(ROOT), "<this checkout>")
+        print(f"  {shown.replace(sys.executable, 'python')}", flush=True)
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(step)} failed:\n{done.stdout}{done.stderr}")
+    return python
+
+
+def python_name() -> str:
+    return f"{platform.python_implementation()} {platform.python_version()}"
+
+
+PROBE = """
+import json, sys, sysconfig
+from importlib import metadata
+from pathlib import Path
+site = sysconfig.get_paths()["purelib"]
+found = {d.metadata["Name"]: d for d in metadata.distributions(path=[site])}
+own = found.get("lstmshape")
+print(json.dumps({
+    "version": sys.version.split()[0],
+    "site": site,
+    "pth": sorted(p.name for p in Path(site).glob("*.pth")),
+    "installed": sorted(f"{name} {d.version}" for name, d in found.items()),
+    "lstmshape": None if own is None else json.loads(own.read_text("direct_url.json") or "{}"),
+}))
+"""
+"""Run by the measured interpreter: its site-packages and how lstmshape is installed there."""
+
+
+def describe(target: Target, how: str) -> list[str]:
+    """Print which interpreter and site are measured; return the installed distributions."""
+    done = subprocess.run(
+        [str(target.python), "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=target.work,
+        check=False,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"{target.python} cannot be probed:\n{done.stderr}")
+    found = json.loads(done.stdout)
+    if found["lstmshape"] is None:
+        raise SystemExit(f"lstmshape is not installed for {target.python}")
+    editable = found["lstmshape"].get("dir_info", {}).get("editable", False)
+    installed: list[str] = found["installed"]
+
+    def shown(path: str) -> str:  # the temporary directory's name changes from run to run
+        return path.replace(str(target.work), "$TMP")
+
+    print(f"interpreter: {shown(str(target.python))} (Python {found['version']}), {how}")
+    print(f"site: {shown(found['site'])}")
+    print(f"  .pth files run at start-up: {', '.join(found['pth']) or 'none'}")
+    print(f"  lstmshape installed {'editable' if editable else 'not editable'}")
+    line = "  installed:"
+    for item in installed:  # a line of about 96 characters, never splitting an item
+        if len(line) + len(item) > 96:
+            print(line)
+            line = "   "
+        line += f" {item},"
+    print(line.rstrip(","))
+    return installed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11, help="runs of each start-up command")
     parser.add_argument("--big-runs", type=int, default=3, help="runs of each large workload")
+    parser.add_argument(
+        "--torch",
+        action="store_true",
+        help="install torch==2.13.0 too and time torch's meta device on the same model",
+    )
+    parser.add_argument(
+        "--python",
+        type=Path,
+        help="measure the lstmshape installed for this interpreter instead of a fresh virtualenv",
+    )
     options = parser.parse_args()
     print(f"machine: {machine()}")
+    print(f"load average at start: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="lstmshape-bench-") as temporary:
         work = Path(temporary)
+        if options.python is not None:
+            target = Target(options.python, work)
+            how = "an existing environment (--python)"
+        else:
+            target = Target(build_virtualenv(work, options.torch), work)
+            how = "the fresh virtualenv above"
+        installed = describe(target, how)
+        if options.torch and not any(name.startswith("torch ") for name in installed):
+            raise SystemExit(f"--torch: torch is not installed for {target.python}")
         spec = work / "tagger.yaml"
         spec.write_text(SPEC_3_LAYERS)
         many = work / "many"
@@ -174,25 +291,28 @@ def main() -> None:
         chains = {n: work / f"chain{n}.yaml" for n in (2_500, 5_000, 10_000)}
         for layers, path in chains.items():
             path.write_text(chain_spec(layers))
-        startup(spec, options.runs)
-        scaling(spec, many, chains, options.big_runs)
+        startup(target, spec, options.runs, options.torch)
+        scaling(target, spec, many, chains, options.big_runs)
+    print(f"\nload average at end: {load_average()}")
 
 
-def startup(spec: Path, runs: int) -> None:
-    floor = Runs("python -c pass", [sys.executable, "-c", "pass"])
+def startup(target: Target, spec: Path, runs: int, torch: bool) -> None:
+    def run(label: str, argv: list[str]) -> Runs:
+        return Runs(label, argv, target.work)
+
+    floor = run("python -c pass", [str(target.python), "-c", "pass"])
     groups = [
         floor,
-        Runs(
+        run(
             "lstmshape check --format json (3 layers)",
-            lstmshape("check", "--format", "json", str(spec)),
+            target.lstmshape("check", "--format", "json", str(spec)),
         ),
-        Runs("lstmshape check (text, 3 layers)", lstmshape("check", str(spec))),
-        Runs("lstmshape --version", lstmshape("--version")),
+        run("lstmshape check (text, 3 layers)", target.lstmshape("check", str(spec))),
+        run("lstmshape --version", target.lstmshape("--version")),
     ]
-    torch = importlib.util.find_spec("torch") is not None
     if torch:
         groups.append(
-            Runs("torch on the meta device (same model)", [sys.executable, "-c", TORCH_META])
+            run("torch on the meta device (same model)", [str(target.python), "-c", TORCH_META])
         )
     print(f"\nstart-up, median of {runs} alternating runs")
     alternate(groups, runs)
@@ -206,18 +326,18 @@ def startup(spec: Path, runs: int) -> None:
         json_run, torch_run = groups[1], groups[-1]
         print(f"torch meta-device way / lstmshape json: {torch_run.median / json_run.median:.1f}x")
     else:
-        print("torch is not installed: no comparison with the meta device")
+        print("no comparison with torch's meta device (--torch installs torch and makes one)")
 
 
-def scaling(spec: Path, many: Path, chains: dict[int, Path], runs: int) -> None:
-    single = Runs("1 file", lstmshape("check", "--format", "json", str(spec)))
-    thousand = Runs("1,000 files", lstmshape("check", "--format", "json", str(many)))
-    thousand_text = Runs("1,000 files, text", lstmshape("check", str(many)))
-    big = {
-        n: Runs(f"{n:,} layers", lstmshape("check", "--format", "json", str(p)))
-        for n, p in chains.items()
-    }
-    big_text = Runs("10,000 layers, text", lstmshape("check", str(chains[10_000])))
+def scaling(target: Target, spec: Path, many: Path, chains: dict[int, Path], runs: int) -> None:
+    def run(label: str, *args: str) -> Runs:
+        return Runs(label, target.lstmshape("check", *args), target.work)
+
+    single = run("1 file", "--format", "json", str(spec))
+    thousand = run("1,000 files", "--format", "json", str(many))
+    thousand_text = run("1,000 files, text", str(many))
+    big = {n: run(f"{n:,} layers", "--format", "json", str(p)) for n, p in chains.items()}
+    big_text = run("10,000 layers, text", str(chains[10_000]))
     print(f"\nscaling, median of {runs} alternating runs (json unless said)")
     alternate([single, thousand, thousand_text, *big.values(), big_text], runs)
     for label, group in (("json", thousand), ("text", thousand_text)):

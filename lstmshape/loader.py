@@ -7,7 +7,9 @@ and constructor:
 * no tag ever constructs a Python object; an unknown tag is a diagnostic;
 * nesting depth and the number of values, counting every alias expansion,
   are bounded, so deep or exponential ("billion laughs") input is refused
-  early instead of exhausting the stack or memory;
+  early instead of exhausting the stack or memory; the depth limit is
+  lstmshape's own, whatever limit the installed PyYAML has (see
+  :func:`load_yaml`);
 * an alias reuses the anchored value instead of copying it;
 * duplicate keys are reported instead of silently keeping the last one;
 * every value and key gets a position, turned 1-based in :func:`_position`
@@ -16,6 +18,7 @@ and constructor:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +26,7 @@ import yaml
 
 from lstmshape.diagnostics import NodePath, Problem
 
-try:  # libyaml's parser is several times faster; the events are the same
+try:  # libyaml's parser is ten times faster; the events are the same
     from yaml import CSafeLoader as _EventSource
 
     _COUNTS_BYTES = True  # libyaml reports a reader error's position in UTF-8 bytes
@@ -31,6 +34,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _EventSource  # type: ignore[assignment]
 
     _COUNTS_BYTES = False
+
+_UNLIMITED_SOURCE = yaml.SafeLoader
+"""PyYAML's own parser, in Python: slower, and without a nesting limit."""
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences; a spec needs fewer than ten."""
@@ -59,6 +65,8 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_ALIAS = re.compile(r"[ \t]*(\*[^\s,\[\]{}]*)")
+"""An alias after a tag; its name ends at a space or a flow indicator."""
 
 
 class Positions:
@@ -104,6 +112,10 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     problems: list[tuple[Problem, Position]] = field(default_factory=list)
     """A problem that leaves no document to check (a syntax error, a limit)."""
+
+
+class _ParserNestingLimit(Exception):
+    """libyaml refused the nesting before lstmshape could count it."""
 
 
 class _Abort(Exception):
@@ -156,8 +168,10 @@ class _Builder:
     value already seen (``scalars`` remembers them across the file's documents).
     """
 
-    def __init__(self, source: Any, scalars: dict[tuple[str, Any], Any]) -> None:
+    def __init__(self, source: Any, text: str, scalars: dict[tuple[str, Any], Any]) -> None:
         self._source = source
+        self._text = text
+        """Read only to explain an error."""
         self._scalars = scalars
         self.positions = Positions()
         self._value_positions = self.positions.values
@@ -265,13 +279,38 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             value = source.yaml_constructors[tag](source, node)
-        except (ValueError, KeyError, TypeError):  # !!int abc, !!bool maybe
-            kind = tag.rsplit(":", 1)[-1]
-            message = f"invalid YAML: {event.value[:40]!r} cannot be read as {kind}"
-            raise _Abort(Problem("LS001", message, ()), position) from None
+        except (ValueError, KeyError, TypeError, IndexError):  # !!int abc, !!bool maybe, !!int _
+            raise self._unreadable(event, tag, position) from None
         if isinstance(value, int) and abs(value) > MAX_INT:
             raise _Abort(_too_big(str(value)), position)
         return value
+
+    def _unreadable(self, event: Any, tag: str, position: Position) -> _Abort:
+        """A tagged scalar the tag's constructor refuses: ``!!int abc``, ``!!int`` alone."""
+        kind = tag.rsplit(":", 1)[-1]
+        if event.value:
+            message = f"invalid YAML: {event.value[:40]!r} cannot be read as {kind}"
+            return _Abort(Problem("LS001", message, ()), position)
+        # YAML gives an alias no tag: the parser reads ``!!int *drop`` as an
+        # empty !!int and refuses the alias only after it.
+        alias = _ALIAS.match(self._text, event.end_mark.index)
+        if alias is not None:
+            problem = Problem(
+                "LS001",
+                f"invalid YAML: a tag cannot stand before an alias: found {_as_written(tag)} "
+                f"{alias.group(1)[:40]}",
+                (),
+                hint=f"an alias is the anchored value as it is; remove {_as_written(tag)}",
+            )
+            return _Abort(problem, position)
+        written = _as_written(tag)
+        problem = Problem(
+            "LS001",
+            f"invalid YAML: {written} needs a value; an empty one cannot be read as {kind}",
+            (),
+            hint=f"write the value after {written}, or remove the tag",
+        )
+        return _Abort(problem, position)
 
     def _check_tag(self, tag: str | None, allowed: set[str], position: Position) -> None:
         if tag is None or tag == "!" or tag in allowed:
@@ -394,33 +433,57 @@ def load_yaml(text: str) -> LoadResult:
     A problem that stops the parser (a syntax error, a limit) keeps the
     documents before it, so each earlier model is still checked.
     """
+    try:
+        return _load(text, _EventSource, _COUNTS_BYTES)
+    except _ParserNestingLimit:
+        # The libyaml of PyYAML 6.0.4 refuses flow nesting deeper than 1,000
+        # levels in its scanner, which runs up to 1,024 characters ahead of
+        # the events it has delivered: on "[[[[..." it stops before the
+        # builder sees level MAX_DEPTH. PyYAML's own parser has no limit, so
+        # reading the file again with it stops where lstmshape's limit is
+        # reached, as with every PyYAML before 6.0.4. Only such files pay.
+        return _load(text, _UNLIMITED_SOURCE, counts_bytes=False)
+
+
+def _load(text: str, source_class: Any, counts_bytes: bool) -> LoadResult:
     result = LoadResult()
     try:
-        source = _EventSource(text)
+        source = source_class(text)
     except UnicodeEncodeError as error:  # lone surrogates: only from a str that was never UTF-8
         where = _offset_position(text, error.start)
         problem = Problem("LS004", "the text holds a character that is not valid Unicode", ())
         result.problems.append((problem, where))
+        return result
+    except yaml.reader.ReaderError as error:  # PyYAML's own reader checks the whole text first
+        result.problems.append(_reader_problem(text, error, counts_bytes))
         return result
     try:
         source.get_event()  # StreamStartEvent
         scalars: dict[tuple[str, Any], Any] = {}
         while not source.check_event(yaml.StreamEndEvent):
             source.get_event()  # DocumentStartEvent
-            builder = _Builder(source, scalars)
+            builder = _Builder(source, text, scalars)
             data = builder.build()
             result.documents.append(Document(data, builder.positions, builder.problems))
     except _Abort as abort:
         result.problems.append((abort.problem, abort.position))
     except yaml.MarkedYAMLError as error:
+        if source_class is not _UNLIMITED_SOURCE and _is_nesting_limit(error):
+            raise _ParserNestingLimit from None
         result.problems.append(_syntax_problem(error))
     except yaml.reader.ReaderError as error:
-        result.problems.append(_reader_problem(text, error))
+        result.problems.append(_reader_problem(text, error, counts_bytes))
     except yaml.YAMLError as error:  # pragma: no cover - every PyYAML error is one of the above
         result.problems.append((Problem("LS001", f"invalid YAML: {error}", ()), (1, 1)))
     finally:
         source.dispose()
     return result
+
+
+def _is_nesting_limit(error: yaml.MarkedYAMLError) -> bool:
+    """libyaml's limits: "exceeded maximum nesting depth" (its scanner, in
+    PyYAML 6.0.4) and "Maximum nesting level reached" (its parser, upstream)."""
+    return "nesting" in (error.problem or "").lower()
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError) -> tuple[Problem, Position]:
@@ -436,10 +499,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError) -> tuple[Problem, Position]:
     return Problem("LS001", f"invalid YAML: {message}", (), hint), position
 
 
-def _reader_problem(text: str, error: yaml.reader.ReaderError) -> tuple[Problem, Position]:
+def _reader_problem(
+    text: str, error: yaml.reader.ReaderError, counts_bytes: bool
+) -> tuple[Problem, Position]:
     """A character YAML does not allow, such as NUL or another control character."""
     offset = error.position
-    if _COUNTS_BYTES:
+    if counts_bytes:
         offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
     character = error.character
     shown = f"U+{character:04X}" if isinstance(character, int) else repr(character)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from lstmshape import loader
 from lstmshape.loader import load_yaml
@@ -101,6 +102,35 @@ def test_standard_plain_tags_are_allowed() -> None:
     assert only_document("a: !!int '3'\nb: !!str 4\n").data == {"a": 3, "b": "4"}
 
 
+EMPTY = "needs a value; an empty one cannot be read as"
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("a: !!int\n", (1, 4), f"!!int {EMPTY} int"),
+        ("a: !!float\nb: 1\n", (1, 4), f"!!float {EMPTY} float"),
+        ("a: [!!bool , 2]\n", (1, 5), f"!!bool {EMPTY} bool"),
+        ("a: !!int ''\n", (1, 4), f"!!int {EMPTY} int"),
+        ("a: !!int _\n", (1, 4), "'_' cannot be read as int"),
+        ("a: !!int +\n", (1, 4), "'+' cannot be read as int"),
+        ("- &d 1\n- !!int *d\n", (2, 3), "a tag cannot stand before an alias: found !!int *d"),
+        (
+            "a: &d 1\nb: [!!float\t*d]\n",
+            (2, 5),
+            "a tag cannot stand before an alias: found !!float *d",
+        ),
+    ],
+)
+def test_a_tagged_value_its_tag_cannot_read_is_ls001(
+    text: str, position: tuple[int, int], message: str
+) -> None:
+    result = load_yaml(text)
+    assert result.documents == []
+    ((problem, where),) = result.problems
+    assert (problem.code, problem.message, where) == ("LS001", f"invalid YAML: {message}", position)
+
+
 @pytest.mark.parametrize(
     ("text", "position"),
     [
@@ -131,6 +161,59 @@ def test_depth_limit() -> None:
     ((problem, where),) = result.problems
     assert problem.code == "LS006"
     assert where == (1, depth + 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        # the refused level is the 65th: here the 64th "[" under the top-level mapping,
+        # where libyaml would stop at the 1,000th
+        ("a: " + "[" * 5_000 + "]" * 5_000, (1, 3 + 64)),
+        ("[{" * 3_000 + "}]" * 3_000, (1, 65)),
+        # 1 + 30 levels spaced out, then the 34th dense "["
+        ("a: " + "[ " * 30 + "[" * 3_000 + "]" * 3_030, (1, 3 + 60 + 34)),
+        # 1 + 1 + 10 levels in blocks and flow mappings, then the 53rd dense "["
+        ("k:\n  - " + "{a: " * 10 + "[" * 2_000 + "]" * 2_000 + "}" * 10, (2, 4 + 40 + 53)),
+    ],
+)
+def test_the_depth_limit_is_reached_before_the_parser_s_however_dense(
+    text: str, position: tuple[int, int]
+) -> None:
+    ((problem, where),) = load_yaml(text).problems
+    assert (problem.code, where) == ("LS006", position)
+    assert problem.message == f"the file nests deeper than {loader.MAX_DEPTH} levels"
+
+
+class _ShallowParser(yaml.SafeLoader):
+    """A PyYAML whose parser refuses nesting beyond 10 levels, with libyaml's message."""
+
+    depth = 0
+
+    def get_event(self) -> yaml.Event:
+        event = super().get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.depth += 1
+            if self.depth > 10:
+                mark = event.start_mark
+                raise yaml.scanner.ScannerError(
+                    "while increasing flow level", mark, "exceeded maximum nesting depth", mark
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.depth -= 1
+        return event
+
+
+def test_a_parser_s_nesting_limit_is_never_what_the_user_sees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(loader, "_EventSource", _ShallowParser)
+    within = "a: " + "[" * 20 + "1" + "]" * 20 + "\n"
+    assert only_document(within).data["a"] == [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]
+    ((problem, where),) = load_yaml("a: " + "[" * 100 + "]" * 100).problems
+    assert (problem.code, where) == ("LS006", (1, 3 + 64))
+    # other syntax errors are the first parser's own: it is not asked twice
+    ((problem, _),) = load_yaml("a: [1, 2\n").problems
+    assert problem.code == "LS001"
 
 
 def test_alias_expansion_limit_stops_billion_laughs_quickly() -> None:

