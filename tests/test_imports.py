@@ -87,14 +87,14 @@ def test_version_and_help_import_neither_pydantic_nor_yaml_nor_rich() -> None:
             assert not _loaded(modules, heavy), (argv, heavy)
 
 
-KERAS_MODULES = ("lstmshape.models.keras", "lstmshape.engine.keras_recurrent")
+KERAS_MODULES = ("lstmshape.frameworks.keras", "lstmshape.frameworks.keras.recurrent")
 
 
 def test_a_torch_spec_never_imports_the_keras_models(tmp_path: Path) -> None:
     spec = tmp_path / "model.yaml"
     spec.write_text(SPEC)
     modules = _modules_after(["check", "--format", "json", str(spec)])
-    assert "lstmshape.engine.torch_recurrent" in modules
+    assert "lstmshape.frameworks.torch.recurrent" in modules
     assert not any(name in modules for name in KERAS_MODULES)
 
 
