@@ -45,7 +45,10 @@ def _modules_after(argv: list[str], env: dict[str, str] | None = None) -> set[st
         text=True,
         check=True,
         cwd=Path(__file__).resolve().parents[1],
-        env=env,
+        # Python's view of the environment, passed explicitly: once readline is
+        # imported in this process (some pytest plugins do), the C environment
+        # also holds COLUMNS and LINES, which make rich lay out the report itself.
+        env=dict(os.environ) if env is None else env,
     )
     return set(json.loads(done.stdout))
 
@@ -96,6 +99,24 @@ def test_a_torch_spec_never_imports_the_keras_models(tmp_path: Path) -> None:
     modules = _modules_after(["check", "--format", "json", str(spec)])
     assert "lstmshape.frameworks.torch.recurrent" in modules
     assert not any(name in modules for name in KERAS_MODULES)
+    assert "lstmshape.frameworks.docs" not in modules  # README tables and explain pages
+
+
+def test_registering_every_layer_type_builds_no_validator() -> None:
+    """Registration runs at every start: a config's validator waits for its first spec."""
+    script = (
+        "import json\n"
+        "import lstmshape.frameworks.keras, lstmshape.frameworks.torch\n"
+        "from lstmshape.frameworks.layer_type import LAYER_TYPES\n"
+        "built = [t.name for t in LAYER_TYPES.values() if t.config.__pydantic_complete__]\n"
+        "print(json.dumps([len(LAYER_TYPES), built]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    count, built = json.loads(done.stdout)
+    assert count > 10
+    assert built == []
 
 
 def test_a_keras_spec_imports_them(tmp_path: Path) -> None:
