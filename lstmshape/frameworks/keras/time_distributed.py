@@ -67,8 +67,8 @@ def _check(config: TimeDistributedConfig, ctx: LayerContext) -> bool:
 
 
 def _sample(draw: Draw) -> Sample:
-    """``given``: the wrapped ``layer`` (a mapping) and the features it outputs."""
-    return Sample({"layer": draw.given["layer"]}, draw.given["layer_features"])
+    """``given["layer"]``: the wrapped layer (a mapping), drawn by its own sampler."""
+    return Sample({"layer": draw.given["layer"]}, draw.features)
 
 
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
