@@ -39,7 +39,8 @@ def arguments(declared: LayerType[Any], framework: Framework) -> str:
             continue
         default = "" if field.is_required() else f"={_value(field.default)}"
         written.append(f"`{key}{default}`")
-    return ", ".join(written) + (f" {declared.note}" if declared.note else "")
+    listed = ", ".join(written) or "none"
+    return listed + (f" {declared.note}" if declared.note else "")
 
 
 def summary(declared: LayerType[Any]) -> str:

@@ -25,31 +25,23 @@ from lstmshape.runner import check_text
 from tests.oracle.cases import Execute, symbol_values, symbolic
 from tests.oracle.outcome import Run
 
-Case = tuple[LayerType[Any], Example]
-FailingCase = tuple[LayerType[Any], Failing]
 
-
-def examples(framework: str) -> list[Case]:
+def examples(framework: str) -> list[Any]:
+    """Each passing example as a test parameter (declared, example), named TYPE-N."""
     return [
-        (declared, example)
+        pytest.param(declared, example, id=f"{declared.name}-{index}")
         for declared in FRAMEWORKS[framework].types.values()
-        for example in declared.examples
+        for index, example in enumerate(declared.examples)
     ]
 
 
-def failing(framework: str) -> list[FailingCase]:
+def failing(framework: str) -> list[Any]:
+    """Each mistake as a test parameter (declared, mistake), named TYPE-CODE."""
     return [
-        (declared, example)
+        pytest.param(declared, example, id=f"{declared.name}-{example.code}")
         for declared in FRAMEWORKS[framework].types.values()
         for example in declared.failing
     ]
-
-
-def case_id(case: Case | FailingCase) -> str:
-    declared, example = case
-    siblings = declared.examples if isinstance(example, Example) else declared.failing
-    index = list(siblings).index(example)  # type: ignore[arg-type]
-    return f"{declared.name}-{index}"
 
 
 def check_passes(declared: LayerType[Any], example: Example) -> None:

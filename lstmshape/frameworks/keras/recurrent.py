@@ -18,10 +18,15 @@ count or size fails only when the model runs, so lstmshape checks both.
 Masks (from an Embedding with ``mask_zero``): the output keeps its input's
 mask with return_sequences and drops it otherwise; states never have one.  A
 layer with unroll and go_backwards (a Bidirectional's backward direction goes
-backwards: see :mod:`.bidirectional`) fails when it runs on a masked input: Keras's unrolled loop
+backwards) fails when it runs on a masked input: Keras's unrolled loop
 (torch backend) reverses the mask with ``torch.flip`` on a tuple and raises
 AttributeError.  With ``initial_state`` Keras does not hand the layer the
 mask at all, so that call runs (measured, Keras 3.15.1).
+
+Bidirectional (:mod:`.bidirectional`) runs these layers through
+``check_arguments``, ``run`` and ``check_masked_unroll``, TimeDistributed
+through their declared check and rule; both in a context whose reports point
+into their ``layer:``.
 """
 
 from __future__ import annotations

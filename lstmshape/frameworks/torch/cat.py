@@ -19,6 +19,8 @@ from lstmshape.shapes import Dim, add_dims, dims_conflict
 
 
 class CatConfig(LayerBase):
+    """``torch.cat(tensors, dim=0)``: a function, written as a layer."""
+
     type: Literal["cat"]
     tensors: list[Reference]
     dim: int = 0
