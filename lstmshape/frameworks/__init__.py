@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from lstmshape.frameworks.layer_type import LAYER_TYPES, LayerType
+
 if TYPE_CHECKING:
     from lstmshape.engine.graph import Resolver
     from lstmshape.engine.tensors import Source
-    from lstmshape.frameworks.layer_type import LayerType
     from lstmshape.models.common import LayerBase
     from lstmshape.models.spec import ParsedSpec
 
@@ -55,8 +56,6 @@ class Framework:
         no_inputs_hint: str | None = None,
         declared_input: DeclaredInput | None = None,
     ) -> None:
-        from lstmshape.frameworks.layer_type import LAYER_TYPES
-
         self.key = key
         self.prefixes = prefixes
         self.foreign_keys = foreign_keys

@@ -76,6 +76,7 @@ _TOKENS: Shapes = {"tokens": ["B", "T"]}
     EmbeddingConfig,
     check=_check,
     tensors_doc="`output` (masked with `mask_zero: true`)",
+    note="(`input_length` is deprecated and ignored: LS408)",
     examples=(
         Example(
             _TOKENS,

@@ -1,7 +1,8 @@
-"""Tensor parameters beyond the input (torch's ``mat2``, ``other``...): ``tensor_args``.
+"""Parts of a declaration no shipped type uses yet, through a throwaway type.
 
-No declared type uses them yet, so a throwaway type is declared here, the
-way a module of ``lstmshape/frameworks/torch/`` would declare one, and
+``tensor_args`` (tensor parameters beyond the input, as torch's ``mat2`` or
+``other``) and a type's own ``foreign_keys``.  The type is declared here the
+way a module of ``lstmshape/frameworks/torch/`` would declare it, and
 withdrawn after each test.
 """
 
@@ -44,6 +45,7 @@ def pair() -> Iterator[None]:
         "TestPair",
         PairConfig,
         tensor_args=("mat2", "extra"),
+        foreign_keys={"units": "TestPair takes no size: it reads mat2"},
         examples=(Example({}, {}, {}, params=0),),
         failing=(Failing({}, {}, "LS202"),),
     )(_pair)
@@ -75,3 +77,15 @@ def test_a_tensor_argument_is_a_reference_like_any_other() -> None:
         {"type": "TestPair", "input": "q", "mat2": "enc.h_n[-1]"},
     )
     assert codes(report) == ["LS402"]  # the reference lints read tensor arguments too
+
+
+@pytest.mark.usefixtures("pair")
+def test_a_types_own_hint_for_a_foreign_key_wins_over_the_frameworks() -> None:
+    report = check_spec({"q": ["B", 5, 8]}, {"type": "TestPair", "mat2": "q", "units": 4})
+    assert codes(report) == ["LS101"]
+    assert report.diagnostics[0].hint == "TestPair takes no size: it reads mat2"
+    report = check_spec(
+        {"q": ["B", 5, 8]}, {"type": "Linear", "in_features": 8, "out_features": 2, "units": 4}
+    )
+    assert codes(report) == ["LS101"]
+    assert report.diagnostics[0].hint == "units is Keras's name; torch calls it hidden_size"
