@@ -124,6 +124,21 @@ def test_an_unregistered_wrapped_type_is_never_an_identity_layer() -> None:
     assert "TimeDistributed cannot wrap" in ctx.problems[0].message
 
 
+def test_bidirectional_never_runs_a_layer_that_is_not_recurrent() -> None:
+    from lstmshape.engine.tensors import LayerContext, Source, Tensor
+    from lstmshape.frameworks.keras.bidirectional import BidirectionalConfig
+    from lstmshape.frameworks.keras.dense import DenseArgs
+
+    inner = DenseArgs.model_construct(type="Dense", units=3)
+    config = BidirectionalConfig.model_construct(type="Bidirectional", layer=inner)
+    declared = LAYER_TYPES[("keras", "Bidirectional")]
+    ctx = LayerContext(0, "bi", [Source("x", Tensor((8, 10, 4)), ())], None)
+    assert declared.tensors(config) == ("output",)
+    assert declared.check is not None
+    assert declared.check(config, ctx) is False
+    assert [(p.code, p.at) for p in ctx.problems] == [("LS104", ("layers", 0, "layer", "type"))]
+
+
 def test_a_torch_recurrent_type_warns_before_validation_fails() -> None:
     """lint_invalid comes from the declaration, not from a special case in the engine."""
     assert all(

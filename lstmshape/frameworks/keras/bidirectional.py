@@ -52,7 +52,8 @@ def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
     outputs = (
         ("output",) if config.merge_mode is not None else ("forward_output", "backward_output")
     )
-    if not forward.return_state:
+    recurrent = isinstance(forward, RecurrentArgs) and isinstance(backward, RecurrentArgs)
+    if not (recurrent and forward.return_state):  # not recurrent: LS104 from the check
         return outputs
     return (
         *outputs,
