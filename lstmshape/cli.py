@@ -185,12 +185,14 @@ def schema() -> None:
 @cli.command()
 @click.argument("code", required=False)
 def explain(code: str | None) -> None:
-    """Explain a diagnostic code (such as LS301), with a failing and a fixed example.
+    """Explain a diagnostic code (such as LS301), with a failing and a fixed example,
+    or a layer type (such as LSTM or nn.Linear), with its examples.
 
     Without CODE, list every code.
     """
     from lstmshape.diagnostics import RULES
     from lstmshape.explanations import EXPLANATIONS, render
+    from lstmshape.frameworks.docs import pages
     from lstmshape.models.errors import did_you_mean
 
     if code is None:
@@ -199,9 +201,13 @@ def explain(code: str | None) -> None:
         return
     wanted = code.strip().upper()
     if wanted not in RULES:
+        layer_types = pages(code.strip())
+        if layer_types is not None:
+            click.echo(layer_types, nl=False)
+            return
         close = did_you_mean(wanted, RULES)
         advice = f"; did you mean {close}?" if close else "; `lstmshape explain` lists them"
-        _fail(f"{code!r} is no lstmshape code{advice}")
+        _fail(f"{code!r} is no lstmshape code or layer type{advice}")
     click.echo(render(RULES[wanted], EXPLANATIONS[wanted]), nl=False)
 
 

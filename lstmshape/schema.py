@@ -2,7 +2,7 @@
 
 Nothing here is written by hand about layers or their arguments: the top
 level comes from :class:`~lstmshape.models.spec.SpecHeader`, and every
-layer of every framework in :data:`~lstmshape.models.registry.FRAMEWORKS`
+layer of every framework in :data:`~lstmshape.frameworks.FRAMEWORKS`
 from its own config model, so a new framework or layer type is in the
 schema as soon as it is registered.  Two things are added around them:
 
@@ -23,8 +23,8 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
+from lstmshape.frameworks import FRAMEWORKS, Framework
 from lstmshape.models.common import LayerBase
-from lstmshape.models.registry import FRAMEWORKS, Framework
 from lstmshape.models.spec import SpecHeader
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

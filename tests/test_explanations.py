@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,33 @@ def test_an_unknown_code_exits_2() -> None:
     result = CliRunner().invoke(cli, ["explain", "LS999"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "'LS999' is no lstmshape code" in result.stderr
+
+
+def test_explain_prints_a_layer_types_page_for_each_framework_that_has_it() -> None:
+    result = CliRunner().invoke(cli, ["explain", "LSTM"], catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    headings = [above for above, line in itertools.pairwise(lines) if set(line) == {"="}]
+    assert [heading.split(" (")[0] for heading in headings] == ["torch LSTM", "keras LSTM"]
+    assert "A mistake, which lstmshape reports as LS301:" in result.output
+    result = CliRunner().invoke(cli, ["explain", "nn.Linear"], catch_exceptions=False)
+    assert result.output.startswith("torch Linear (also torch.nn.Linear, nn.Linear, torch.Linear)")
+    assert "keras" not in result.output
+
+
+def test_a_layer_types_page_shows_the_specs_the_tests_run() -> None:
+    from lstmshape.frameworks import FRAMEWORKS
+    from lstmshape.frameworks.docs import example_spec, page
+
+    dense = FRAMEWORKS["keras"].types["Dense"]
+    text = page(dense)
+    for example in (*dense.examples, *dense.failing):
+        assert (
+            "\n".join("    " + line for line in example_spec(dense, example).splitlines()) in text
+        )
+
+
+def test_an_unknown_layer_type_exits_2() -> None:
+    result = CliRunner().invoke(cli, ["explain", "nn.Dense"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "'nn.Dense' is no lstmshape code or layer type" in result.stderr

@@ -106,15 +106,33 @@ def test_version_and_help_import_neither_pydantic_nor_yaml_nor_rich() -> None:
             assert not _loaded(modules, heavy), (argv, heavy)
 
 
-KERAS_MODULES = ("lstmshape.models.keras", "lstmshape.engine.keras_recurrent")
+KERAS_MODULES = ("lstmshape.frameworks.keras", "lstmshape.frameworks.keras.recurrent")
 
 
 def test_a_torch_spec_never_imports_the_keras_models(tmp_path: Path) -> None:
     spec = tmp_path / "model.yaml"
     spec.write_text(SPEC)
     modules = _modules_after(["check", "--format", "json", str(spec)])
-    assert "lstmshape.engine.torch_recurrent" in modules
+    assert "lstmshape.frameworks.torch.recurrent" in modules
     assert not any(name in modules for name in KERAS_MODULES)
+    assert "lstmshape.frameworks.docs" not in modules  # README tables and explain pages
+
+
+def test_registering_every_layer_type_builds_no_validator() -> None:
+    """Registration runs at every start: a config's validator waits for its first spec."""
+    script = (
+        "import json\n"
+        "import lstmshape.frameworks.keras, lstmshape.frameworks.torch\n"
+        "from lstmshape.frameworks.layer_type import LAYER_TYPES\n"
+        "built = [t.name for t in LAYER_TYPES.values() if t.config.__pydantic_complete__]\n"
+        "print(json.dumps([len(LAYER_TYPES), built]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    count, built = json.loads(done.stdout)
+    assert count > 10
+    assert built == []
 
 
 def test_a_keras_spec_imports_them(tmp_path: Path) -> None:

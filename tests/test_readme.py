@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from lstmshape.cli import cli
 from lstmshape.diagnostics import RULES
+from lstmshape.frameworks import FRAMEWORKS
+from tests.readme_tables import generated, sections
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -51,3 +53,9 @@ def test_readme_check_output_is_the_real_output(
 
 def test_the_readme_shows_its_examples() -> None:
     assert len(_console_examples()) >= 4
+
+
+def test_the_layer_tables_are_the_ones_the_declarations_make() -> None:
+    text = README.read_text()
+    assert sections(text) == list(FRAMEWORKS)
+    assert text == generated(text), "stale layer tables: run python -m tests.readme_tables"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from lstmshape.cli import cli
 from lstmshape.explanations import EXPLANATIONS
-from lstmshape.models.registry import FRAMEWORKS
+from lstmshape.frameworks import FRAMEWORKS
 from lstmshape.runner import check_text
 from lstmshape.schema import build_schema
 from tests.console import GOOD_SPEC, REPO

@@ -8,86 +8,19 @@ skip, so one mistake is reported once rather than at every layer after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from lstmshape.diagnostics import NodePath, Problem
-from lstmshape.engine import torch_layers, torch_recurrent
 from lstmshape.engine.indexing import IndexProblem, apply_subscript
 from lstmshape.engine.lints import reference_lints
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
 from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
-from lstmshape.models.torch import (
-    CatConfig,
-    DropoutConfig,
-    EmbeddingConfig,
-    GRUConfig,
-    LinearConfig,
-    LSTMConfig,
-    RNNBaseConfig,
-    RNNConfig,
-)
 from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
 from lstmshape.shapes import Shape, format_shape, shapes_conflict
-
-
-@dataclass(frozen=True)
-class LayerRule:
-    tensor_names: Callable[[Any], tuple[str, ...]]
-    propagate: Callable[[Any, LayerContext], LayerOutcome]
-
-
-RULES: dict[type[LayerBase], LayerRule] = {
-    LSTMConfig: LayerRule(torch_recurrent.tensor_names, torch_recurrent.propagate),
-    GRUConfig: LayerRule(torch_recurrent.tensor_names, torch_recurrent.propagate),
-    RNNConfig: LayerRule(torch_recurrent.tensor_names, torch_recurrent.propagate),
-    LinearConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_linear),
-    EmbeddingConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_embedding),
-    DropoutConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_dropout),
-    CatConfig: LayerRule(torch_layers.single_output, torch_layers.propagate_cat),
-}
-
-
-def _keras_rules() -> dict[type[LayerBase], LayerRule]:
-    """Keras's rules, imported with its engine when a Keras layer first needs one."""
-    from lstmshape.engine import keras_layers, keras_recurrent
-    from lstmshape.models import keras
-
-    return {
-        keras.LSTMConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
-        keras.GRUConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
-        keras.SimpleRNNConfig: LayerRule(keras_recurrent.tensor_names, keras_recurrent.propagate),
-        keras.BidirectionalConfig: LayerRule(
-            keras_recurrent.bidirectional_names, keras_recurrent.propagate_bidirectional
-        ),
-        keras.TimeDistributedConfig: LayerRule(
-            keras_layers.single_output, keras_layers.propagate_time_distributed
-        ),
-        keras.DenseConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dense),
-        keras.DropoutConfig: LayerRule(keras_layers.single_output, keras_layers.propagate_dropout),
-        keras.RepeatVectorConfig: LayerRule(
-            keras_layers.single_output, keras_layers.propagate_repeat_vector
-        ),
-        keras.EmbeddingConfig: LayerRule(
-            keras_layers.single_output, keras_layers.propagate_embedding
-        ),
-        keras.ConcatenateConfig: LayerRule(
-            keras_layers.single_output, keras_layers.propagate_concatenate
-        ),
-    }
-
-
-def _rule(config: LayerBase) -> LayerRule:
-    rule = RULES.get(type(config))
-    if rule is None:  # a Keras layer: the torch rules are the only ones loaded up front
-        RULES.update(_keras_rules())
-        rule = RULES[type(config)]
-    return rule
-
 
 PRIMARY = "output"
 _KERAS_STATES = frozenset(
@@ -140,7 +73,7 @@ def propagate(spec: ParsedSpec) -> ModelResult:
     previous: str | None = None
     for layer in spec.layers:
         later.discard(layer.name)
-        resolver = _Resolver(nodes, later, result.problems, layer)
+        resolver = Resolver(nodes, later, result.problems, layer)
         layer_result, node = _run_layer(spec, layer, previous, resolver)
         result.layers.append(layer_result)
         nodes.setdefault(layer.name, node)
@@ -159,24 +92,35 @@ def propagate(spec: ParsedSpec) -> ModelResult:
 
 
 def _run_layer(
-    spec: ParsedSpec, layer: ParsedLayer, previous: str | None, resolver: _Resolver
+    spec: ParsedSpec, layer: ParsedLayer, previous: str | None, resolver: Resolver
 ) -> tuple[LayerResult, _Node]:
     config = layer.config
-    if config is None:
-        invalid = spec.framework.layers.get(layer.type or "")
-        if layer.raw is not None and invalid is not None and issubclass(invalid, RNNBaseConfig):
+    declared = layer.layer_type
+    if config is None or declared is None:
+        if declared is not None and declared.lint_invalid is not None and layer.raw is not None:
             ctx = LayerContext(layer.index, layer.name, [], None, resolver.problems)
-            torch_recurrent.lint_invalid(layer.raw, invalid, ctx)
+            declared.lint_invalid(layer.raw, ctx)
         return (
             LayerResult(layer.name, layer.type, None, {}, None, checked=False),
             _Node(layer.type or "?", None),
         )
-    rule = _rule(config)
-    inputs = _inputs(spec, config, previous, resolver)
+    inputs = _inputs(spec, config, declared.input_field, previous, resolver)
     states = _states(config, resolver)
-    resolver.problems.extend(reference_lints(inputs, layer.name))
-    ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems)
-    outcome = rule.propagate(config, ctx)
+    tensor_args = {
+        key: _sources(written, key, resolver)
+        for key in declared.tensor_args
+        if (written := _field(config, key)) is not None
+    }
+    read = [source for sources in tensor_args.values() for source in sources]
+    resolver.problems.extend(reference_lints([*inputs, *read], layer.name))
+    ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems, tensor_args)
+    names = declared.tensors(config)
+    if declared.check is not None and not declared.check(config, ctx):
+        outcome = LayerOutcome({name: Tensor(None) for name in names}, None)
+    else:
+        outcome = declared.infer(config, ctx)
+        if declared.passes_mask:
+            outcome = _pass_mask(outcome, inputs)
     if outcome.params is not None and outcome.params > MAX_PARAMS:
         ctx.report(
             "LS006",
@@ -185,16 +129,24 @@ def _run_layer(
             hint="a size is far too large; check for a typo",
         )
         outcome = LayerOutcome(outcome.tensors, None)
-    names = rule.tensor_names(config)
     _check_expect(config, ctx, outcome, names)
     shapes = {name: outcome.tensors[name].shape for name in names}
     input_text = ", ".join(source.text for source in inputs) or None
-    read = [*inputs, *(states or ())]
-    checked = all(source.tensor.shape is not None for source in read)
+    checked = all(source.tensor.shape is not None for source in [*inputs, *(states or ()), *read])
     return (
         LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked),
         _Node(config.type, outcome.tensors),
     )
+
+
+def _pass_mask(outcome: LayerOutcome, inputs: list[Source]) -> LayerOutcome:
+    """The output with the first mask among the inputs, as Keras's default compute_mask."""
+    mask = next((source.tensor.mask for source in inputs if source.tensor.mask is not None), None)
+    output = outcome.tensors.get(PRIMARY)
+    if mask is None or output is None or output.shape is None or output.mask is not None:
+        return outcome
+    passed = Tensor(output.shape, output.origin, output.batch_first, mask)
+    return LayerOutcome({**outcome.tensors, PRIMARY: passed}, outcome.params)
 
 
 def _field(config: LayerBase, name: str) -> Any:
@@ -213,31 +165,30 @@ def _field_names(model: type[LayerBase]) -> frozenset[str]:
 
 
 def _inputs(
-    spec: ParsedSpec, config: LayerBase, previous: str | None, resolver: _Resolver
+    spec: ParsedSpec, config: LayerBase, key: str, previous: str | None, resolver: Resolver
 ) -> list[Source]:
-    tensors = _field(config, "tensors")
-    if tensors is not None:
-        return [resolver.resolve(text, ("tensors", index)) for index, text in enumerate(tensors)]
-    written = _field(config, "input")
+    """What the layer reads through its input field; by default the previous layer's output."""
+    written = _field(config, key)
     if isinstance(written, list):
-        return [resolver.resolve(text, ("input", index)) for index, text in enumerate(written)]
-    input_shape = _field(config, "input_shape")
-    if input_shape is not None and (previous is not None or written is not None):
-        resolver.ignored_input_shape(written is not None)
+        return _sources(written, key, resolver)
+    hook = spec.framework.declared_input
+    declared = hook(config, written, previous, resolver, spec) if hook is not None else None
     if written is not None:
-        return [resolver.resolve(written, ("input",))]
-    if input_shape is not None and previous is None:
-        return [resolver.declared(spec, tuple(input_shape))]
+        return [resolver.resolve(written, (key,))]
+    if declared is not None:
+        return [declared]
     return [resolver.default(spec, previous)]
 
 
-def _states(config: LayerBase, resolver: _Resolver) -> list[Source] | None:
-    written = _field(config, "initial_state")
-    if written is None:
-        return None
+def _sources(written: str | list[str], key: str, resolver: Resolver) -> list[Source]:
     if isinstance(written, str):
-        return [resolver.resolve(written, ("initial_state",))]
-    return [resolver.resolve(text, ("initial_state", index)) for index, text in enumerate(written)]
+        return [resolver.resolve(written, (key,))]
+    return [resolver.resolve(text, (key, index)) for index, text in enumerate(written)]
+
+
+def _states(config: LayerBase, resolver: Resolver) -> list[Source] | None:
+    written = _field(config, "initial_state")
+    return None if written is None else _sources(written, "initial_state", resolver)
 
 
 def _check_expect(
@@ -270,7 +221,7 @@ def _check_expect(
             )
 
 
-class _Resolver:
+class Resolver:
     """Resolves one layer's references against the inputs and earlier layers."""
 
     def __init__(
@@ -280,6 +231,11 @@ class _Resolver:
         self._later = later
         self.problems = problems
         self._layer = layer
+
+    @property
+    def layer(self) -> ParsedLayer:
+        """The layer whose references are resolved (for a framework's ``declared_input``)."""
+        return self._layer
 
     def _report(self, code: str, message: str, at: NodePath, hint: str | None = None) -> Source:
         self.problems.append(Problem(code, message, at, hint=hint, layer=self._layer.name))
@@ -303,11 +259,8 @@ class _Resolver:
             "declare the tensor under inputs: (e.g. x: [B, T, 8]) and, if there are "
             "several, name one with input:"
         )
-        if spec.framework.key == "keras" and not spec.inputs:
-            hint = (
-                "give the first layer input_shape: [timesteps, features], or declare the "
-                "tensor under inputs: (e.g. x: [32, 10, 8])"
-            )
+        if spec.framework.no_inputs_hint is not None and not spec.inputs:
+            hint = spec.framework.no_inputs_hint
         return self._report(
             "LS204",
             f"the first layer, {self._layer.name}, has no input: and the spec declares {found}",
@@ -332,46 +285,6 @@ class _Resolver:
             hint=f"read one of them with input: {previous}.{tensors[0]}, or join them with a "
             "Concatenate layer (or give the Bidirectional layer a merge_mode)",
         )
-
-    def ignored_input_shape(self, has_input: bool) -> None:
-        reason = "it reads input:" if has_input else "it is not the first layer"
-        self.problems.append(
-            Problem(
-                "LS406",
-                f"{self._layer.name}.input_shape is ignored: {reason}, and Keras uses "
-                "input_shape only to declare the input of a Sequential model's first layer",
-                ("layers", self._layer.index, "input_shape"),
-                hint="remove it; the layer's input shape comes from the tensor it reads",
-                layer=self._layer.name,
-                on_key=True,
-            )
-        )
-
-    def declared(self, spec: ParsedSpec, input_shape: Shape) -> Source:
-        """The first layer's ``input_shape``: the model's input, batch unknown.
-
-        With ``inputs:`` as well, the declared tensor is the input (it may give
-        the batch size) and ``input_shape`` must agree with it.
-        """
-        at = ("layers", self._layer.index, "input_shape")
-        if not spec.inputs:
-            return Source("input_shape", Tensor((None, *input_shape)), at)
-        source = self.default(spec, None)
-        shape = source.tensor.shape
-        if shape is not None and shapes_conflict((None, *input_shape), shape):
-            self.problems.append(
-                Problem(
-                    "LS307",
-                    f"{self._layer.name}.input_shape is {format_shape(input_shape)} (batch "
-                    f"excluded) but the layer reads {source.describe()}, which is "
-                    f"{format_shape(shape[1:]) if shape else '0-D'} without its batch",
-                    at,
-                    hint="declare the input once: keep inputs: (which can give the batch "
-                    "size) and remove input_shape, or the other way round",
-                    layer=self._layer.name,
-                )
-            )
-        return source
 
     def resolve(self, text: str, key: NodePath) -> Source:
         at = ("layers", self._layer.index, *key)

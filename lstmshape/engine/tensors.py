@@ -53,19 +53,51 @@ class Source:
 
 @dataclass
 class LayerContext:
-    """What a layer rule gets besides its config: its sources and a way to report."""
+    """What a layer rule gets besides its config: what it reads and a way to report.
+
+    A rule reports a problem with ``report(code, message, *keys)``, at one of
+    its own arguments (``"hidden_size"``, or ``"initial_state", 1``), or with
+    ``report_on(source, ...)`` at a tensor it reads.  A layer held by a
+    wrapper (Keras's TimeDistributed) runs in a context made by
+    :meth:`wrapping`: the same layer of the spec, its arguments ``within`` the
+    wrapper's field, so that the rule's reports point into the nested mapping.
+    """
 
     index: int
     name: str
     inputs: list[Source]
     states: list[Source] | None
     problems: list[Problem] = field(default_factory=list)
+    tensor_args: dict[str, list[Source]] = field(default_factory=dict)
+    """The tensors read through the layer type's ``tensor_args`` fields, by field."""
+    within: NodePath = ()
+    """Where the rule's own arguments sit in the spec's layer: () or ("layer",)."""
 
     def path(self, *keys: str | int) -> NodePath:
-        return ("layers", self.index, *keys)
+        return ("layers", self.index, *self.within, *keys)
+
+    def label(self, *keys: str | int) -> str:
+        """``enc.hidden_size``, or ``td.layer.units`` for a wrapped layer's argument."""
+        return ".".join(str(part) for part in (self.name, *self.within, *keys))
 
     def report(self, code: str, message: str, *keys: str | int, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, self.path(*keys), hint=hint, layer=self.name))
+
+    def report_on(self, source: Source, code: str, message: str, hint: str | None = None) -> None:
+        """Report at the reference ``source`` was read from (the layer, for its default input)."""
+        at = source.at or ("layers", self.index)
+        self.problems.append(Problem(code, message, at, hint=hint, layer=self.name))
+
+    def wrapping(self, *keys: str, inputs: list[Source] | None = None) -> LayerContext:
+        """The context of the layer held in the field ``keys`` of this one."""
+        return LayerContext(
+            self.index,
+            self.name,
+            self.inputs if inputs is None else inputs,
+            self.states,
+            self.problems,
+            within=(*self.within, *keys),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,8 @@ MAX_RANK = 64
 
 ShapeField = Annotated[list[DimField], Field(max_length=MAX_RANK)]
 LayerName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
+Reference = str
+"""A reference to a tensor, parsed by :mod:`lstmshape.references`."""
 
 
 class StrictModel(BaseModel):

@@ -11,15 +11,18 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
 from lstmshape.diagnostics import NodePath, Problem
+from lstmshape.frameworks import FRAMEWORKS, Framework
 from lstmshape.models.common import DimField, LayerBase, LayerName, ShapeField, StrictModel
 from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
-from lstmshape.models.registry import FRAMEWORKS, Framework
 from lstmshape.shapes import Shape
+
+if TYPE_CHECKING:
+    from lstmshape.frameworks.layer_type import LayerType
 
 MAX_LAYERS = 10_000
 """Most layers one spec may have; real recurrent models have tens."""
@@ -48,6 +51,8 @@ class ParsedLayer:
     """None when the layer failed validation."""
     raw: dict[str, Any] | None = None
     """The layer as written, for the framework warnings given before validation fails."""
+    layer_type: LayerType[Any] | None = None
+    """The type's declaration when the type is known, even if the config is not valid."""
 
 
 @dataclass(frozen=True)
@@ -223,9 +228,11 @@ def _parse_layers(
         if not (isinstance(name, str) and name.isidentifier()):
             name = _default_name(type_name or "layer", counters, taken)
         config = None
+        declared = None
         if type_name is not None:
-            config = _validate_layer(raw, index, name, type_name, framework, problems)
-        layers.append(ParsedLayer(index, name, type_name, config, raw))
+            declared = framework.types[type_name]
+            config = _validate_layer(raw, index, name, declared, framework, problems)
+        layers.append(ParsedLayer(index, name, type_name, config, raw, declared))
     return layers
 
 
@@ -247,11 +254,11 @@ def _layer_type(
         )
         return None
     type_name = framework.normalize_type(written)
-    if type_name in framework.layers:
+    if type_name in framework.types:
         return type_name
     hint = framework.foreign_types.get(type_name)
     if hint is None:
-        close = did_you_mean(type_name, framework.layers)
+        close = did_you_mean(type_name, framework.types)
         hint = f"did you mean {close}?" if close else framework.type_hint
     problems.append(
         Problem("LS104", f"{framework.key} has no layer type {written!r}", at, hint=hint)
@@ -263,20 +270,24 @@ def _validate_layer(
     raw: dict[str, Any],
     index: int,
     name: str,
-    type_name: str,
+    declared: LayerType[Any],
     framework: Framework,
     problems: list[Problem],
 ) -> LayerBase | None:
-    model = framework.layers[type_name]
+    model: type[LayerBase] = declared.config
+    type_name = declared.name
     try:
         return model.model_validate({**raw, "type": type_name})
     except ValidationError as error:
+        foreign_keys = framework.foreign_keys
+        if declared.foreign_keys:
+            foreign_keys = {**foreign_keys, **declared.foreign_keys}
         problems += problems_from_validation(
             error,
             prefix=("layers", index),
             owner=f"{type_name} layer {name!r}",
             fields=model.model_fields,
-            foreign_keys=framework.foreign_keys,
+            foreign_keys=foreign_keys,
             removed_keys=framework.removed_keys,
             nested_fields=framework.nested_fields,
             wrapped_fields=framework.wrapped_fields,

@@ -344,3 +344,42 @@ def test_keras_agrees_on_masks(path: str, probe: str) -> None:
         spec = yaml.safe_load(text)
         runs = [run_keras(spec, values) for values in symbol_values(random.Random(0))]
         assert disagreements(Case(0, spec, runs), _report(text), ("LS408",)) == []
+
+
+# Found when TimeDistributed began to run its wrapped layer's own rule: Keras
+# constructs the Dense before TimeDistributed sees any input, so a Dense it
+# cannot construct is the error (LS108), whatever the input is: 2-D (which
+# TimeDistributed rejects when built, LS302) or unknown after an earlier error.
+WRAPPED_DENSE_ON_2D = """
+framework: keras
+inputs: {x: [4, 8]}
+layers:
+  - name: td
+    type: TimeDistributed
+    layer: {type: Dense, units: 0}
+"""
+
+WRAPPED_DENSE_AFTER_A_BROKEN_LAYER = """
+framework: keras
+inputs: {x: [4, 10, 8]}
+layers:
+  - {name: enc, type: LSTM, units: 0, return_sequences: true}
+  - name: td
+    type: TimeDistributed
+    layer: {type: Dense, units: 4, activation: softmaxx}
+"""
+
+
+def test_a_wrapped_dense_is_constructed_before_its_input_is_seen() -> None:
+    assert _codes(_report(WRAPPED_DENSE_ON_2D), "td") == ["LS108"]
+    assert _codes(_report(WRAPPED_DENSE_AFTER_A_BROKEN_LAYER), "td") == ["LS108"]
+
+
+@pytest.mark.parametrize("text", [WRAPPED_DENSE_ON_2D, WRAPPED_DENSE_AFTER_A_BROKEN_LAYER])
+def test_keras_rejects_the_wrapped_dense_before_the_wrapper_exists(text: str) -> None:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    arguments = dict(yaml.safe_load(text)["layers"][-1]["layer"])
+    del arguments["type"]
+    with pytest.raises(ValueError, match=r"units|activation"):
+        keras.layers.Dense(**arguments)

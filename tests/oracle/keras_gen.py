@@ -23,6 +23,12 @@ breaks the model is for Keras to say, not for the generator.
 Values lstmshape deliberately rejects by type (``units: true``, ``rate:
 '0.5'``) are not generated: Keras accepts some of them, and lstmshape's
 stricter types are documented.
+
+The story is told here; the layer types and their arguments come from the
+registry: each place in the story takes the types whose sampler has the
+role that fits (``recurrent``, ``sequence``, ``head``, ``tokens``,
+``join``, ``repeat``), a wrapper holds the types that name it in their
+``wrappers``, and the sampler draws the arguments, right or with a mistake.
 """
 
 from __future__ import annotations
@@ -31,13 +37,29 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from lstmshape.frameworks import FRAMEWORKS
+from lstmshape.frameworks.layer_type import Draw, LayerType, Sample
 from tests.oracle.keras_runner import needs_run
 
-RECURRENT = ("LSTM", "GRU", "SimpleRNN")
 PREFIXES = ("", "", "", "", "keras.layers.", "layers.", "tf.keras.layers.")
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", None)
-BAD_ACTIVATIONS = ("foo", "Tanh", "leakyrelu")
-MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+
+
+def of_role(role: str, wrapper: str | None = None) -> list[LayerType[Any]]:
+    """The Keras layer types whose sampler has ``role`` (and that ``wrapper`` can hold)."""
+    return [
+        declared
+        for declared in FRAMEWORKS["keras"].types.values()
+        if declared.sample is not None
+        and declared.sample.role == role
+        and (wrapper is None or wrapper in declared.wrappers)
+    ]
+
+
+def _type_named(name: str) -> LayerType[Any]:
+    return FRAMEWORKS["keras"].types[name]
+
+
+RECURRENT = tuple(declared.name for declared in of_role("recurrent"))
 
 
 @dataclass
@@ -74,6 +96,19 @@ class _Builder:
     def add(self, layer: dict[str, Any]) -> dict[str, Any]:
         self.layers.append(layer)
         return layer
+
+    def pick(self, role: str, wrapper: str | None = None) -> LayerType[Any]:
+        """A type of the role; no draw when there is one."""
+        types = of_role(role, wrapper)
+        return types[0] if len(types) == 1 else self.rng.choice(types)
+
+    def sample(self, declared: LayerType[Any], draw: Draw) -> Sample:
+        assert declared.sample is not None
+        return declared.sample.draw(draw)
+
+    def args(self, declared: LayerType[Any], sample: Sample) -> dict[str, Any]:
+        """A layer's mapping without a name: its type as a user might spell it, its arguments."""
+        return {"type": self.type(declared.name), **sample.written}
 
     def dim(self, symbol: str, low: int, high: int) -> Any:
         """A symbol, a number, or (when the spec is only built) unknown."""
@@ -120,68 +155,15 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
 
 
 def _embedding(b: _Builder) -> None:
-    layer: dict[str, Any] = {
-        "name": b.name("emb"),
-        "type": b.type("Embedding"),
-        "input_dim": b.rng.randint(1, 50),
-        "output_dim": b.rng.randint(1, 8),
-    }
-    if b.chance(0.2):
-        masked = b.chance(0.5)
-        # A mask makes the spec run eagerly (keras_runner.needs_run), which a
-        # spec with unknown dimensions cannot.
-        layer["mask_zero"] = masked and b.runs
-    if b.chance(0.05):
-        layer["input_length"] = b.rng.randint(1, 6)
-    if b.chance(0.03):
-        layer[b.rng.choice(("input_dim", "output_dim"))] = b.rng.choice((0, -1))
-    b.add(layer)
+    declared = b.pick("tokens")
+    sample = b.sample(declared, Draw(b.rng, given={"runs": b.runs}))
+    b.add({"name": b.name("emb"), **b.args(declared, sample)})
 
 
 def _recurrent_args(b: _Builder, kind: str, units: int, sequences: bool, state: bool) -> dict:
-    rng = b.rng
-    layer: dict[str, Any] = {"type": b.type(kind), "units": units}
-    if sequences or b.chance(0.15):
-        layer["return_sequences"] = sequences
-    if state or b.chance(0.1):
-        layer["return_state"] = state
-    if b.chance(0.15):
-        layer["activation"] = rng.choice(ACTIVATIONS)
-    if kind != "SimpleRNN" and b.chance(0.1):
-        layer["recurrent_activation"] = rng.choice(("sigmoid", "hard_sigmoid", "relu"))
-    if b.chance(0.2):
-        layer["use_bias"] = b.chance(0.5)
-    if kind != "SimpleRNN" and b.chance(0.05):
-        layer["implementation"] = rng.choice((1, 2))
-    if kind == "GRU" and b.chance(0.3):
-        layer["reset_after"] = b.chance(0.5)
-    for key in ("go_backwards", "unroll"):
-        if b.chance(0.08):
-            layer[key] = b.chance(0.6)
-    for key in ("dropout", "recurrent_dropout"):
-        if b.chance(0.1):
-            layer[key] = rng.choice((0.0, 0.2, 0.5, 1, 1.0, 1.5, -0.1))
-    if b.chance(0.04):
-        layer["stateful"] = True
-    _maybe_break(b, kind, layer)
-    return layer
-
-
-def _maybe_break(b: _Builder, kind: str, layer: dict[str, Any]) -> None:
-    """Arguments Keras rejects when it constructs the layer, at a low rate."""
-    if not b.chance(0.05):
-        return
-    breaks: list[tuple[str, Any]] = [
-        ("units", b.rng.choice((0, -1))),
-        ("activation", b.rng.choice(BAD_ACTIVATIONS)),
-        ("time_major", True),
-    ]
-    if kind == "SimpleRNN":
-        breaks += [("recurrent_activation", "sigmoid"), ("implementation", 2)]
-    else:
-        breaks.append(("recurrent_activation", b.rng.choice(BAD_ACTIVATIONS)))
-    key, value = b.rng.choice(breaks)
-    layer[key] = value
+    declared = _type_named(kind)
+    given = {"units": units, "return_sequences": sequences, "return_state": state}
+    return b.args(declared, b.sample(declared, Draw(b.rng, given=given)))
 
 
 def _recurrent(
@@ -201,30 +183,12 @@ def _recurrent(
     if not bidirectional:
         layer = {"name": b.name(kind.lower()), **inner}
         return layer, _Rnn(layer["name"], kind, units, False, "concat", sequences, state)
-    mode = b.rng.choice(MERGE_MODES)
-    layer = {"name": b.name("bi"), "type": b.type("Bidirectional"), "layer": inner}
-    if mode != "concat" or b.chance(0.2):
-        layer["merge_mode"] = mode
-    if b.chance(0.02):
-        layer["merge_mode"] = b.rng.choice(("max", "Concat"))
-    if b.runs and b.chance(0.25):
-        layer["backward_layer"] = _backward(b, kind, inner)
+    wrapper = _type_named("Bidirectional")
+    given = {"layer": inner, "kind": kind, "runs": b.runs}
+    sample = b.sample(wrapper, Draw(b.rng, given=given))
+    layer = {"name": b.name("bi"), **b.args(wrapper, sample)}
+    mode = sample.args.get("merge_mode", "concat")
     return layer, _Rnn(layer["name"], kind, units, True, mode, sequences, state)
-
-
-def _backward(b: _Builder, kind: str, forward: dict[str, Any]) -> dict[str, Any]:
-    other = kind if b.chance(0.7) else b.rng.choice(RECURRENT)
-    layer: dict[str, Any] = {"type": other, "units": forward["units"], "go_backwards": True}
-    if b.chance(0.3):
-        layer["units"] += 1
-    for key in ("return_sequences", "return_state"):
-        if key in forward:
-            layer[key] = forward[key]
-    if b.chance(0.1):
-        layer["go_backwards"] = False
-    if b.chance(0.1):
-        layer["return_sequences"] = not forward.get("return_sequences", False)
-    return layer
 
 
 def _stack(b: _Builder, sequences: bool) -> _Rnn:
@@ -240,7 +204,7 @@ def _stack(b: _Builder, sequences: bool) -> _Rnn:
         b.add(layer)
         rnn = new
         if not last and b.chance(0.12):
-            b.add({"type": b.type("Dropout"), "rate": _rate(b)})
+            b.add(_between(b, units=new.units))
     assert rnn is not None
     return rnn
 
@@ -254,30 +218,29 @@ def _read(b: _Builder, layer: dict[str, Any], rnn: _Rnn) -> None:
         layer["input"] = b.rng.choice((rnn.name, f"{rnn.name}.output"))
 
 
-def _rate(b: _Builder) -> Any:
-    return b.rng.choice((0.0, 0.2, 0.5, 1, 1.0)) if b.chance(0.95) else b.rng.choice((1.5, -0.1))
+def _between(b: _Builder, units: int, wrapper: str | None = None) -> dict[str, Any]:
+    """A layer that keeps the layout, between recurrent layers or inside a wrapper."""
+    declared = b.pick("sequence", wrapper)
+    return b.args(declared, b.sample(declared, Draw(b.rng, units, rank=3)))
 
 
-def _dense(b: _Builder, units: int | None = None) -> dict[str, Any]:
-    layer: dict[str, Any] = {"type": b.type("Dense"), "units": units or b.rng.randint(1, 8)}
-    if b.chance(0.3):
-        layer["activation"] = b.rng.choice(("softmax", "sigmoid", "relu", None))
-    if b.chance(0.15):
-        layer["use_bias"] = b.chance(0.5)
-    if b.chance(0.02):
-        if b.chance(0.5):
-            layer["units"] = b.rng.choice((0, -2))
-        else:
-            layer["activation"] = "softmaxx"
-    return layer
+def _dense(b: _Builder, units: int | None = None, wrapper: str | None = None) -> dict[str, Any]:
+    declared = b.pick("head", wrapper)
+    return b.args(declared, b.sample(declared, Draw(b.rng, given={"units": units})))
+
+
+def _time_distributed(b: _Builder, layer: dict[str, Any]) -> dict[str, Any]:
+    wrapper = _type_named("TimeDistributed")
+    given = {"layer": layer}
+    return {"name": b.name("td"), **b.args(wrapper, b.sample(wrapper, Draw(b.rng, given=given)))}
 
 
 def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
     if b.chance(0.15):
-        b.add({"type": b.type("Dropout"), "rate": _rate(b)})
+        b.add(_between(b, rnn.units))
     head: dict[str, Any]
     if (tagger and b.chance(0.6)) or (not rnn.sequences and b.chance(0.05)):
-        head = {"name": b.name("td"), "type": b.type("TimeDistributed"), "layer": _dense(b)}
+        head = _time_distributed(b, _dense(b, wrapper="TimeDistributed"))
     else:
         head = {"name": b.name("dense"), **_dense(b)}
     if rnn.bidirectional and rnn.merge_mode is None:
@@ -297,19 +260,20 @@ def _autoencoder(b: _Builder) -> None:
     encoder_sequences = b.chance(0.07)  # the mistake: RepeatVector after a sequence
     layer, encoder = _recurrent(b, sequences=encoder_sequences)
     b.add(layer)
-    n = b.rng.randint(1, 6) if b.chance(0.97) else 0
-    repeat: dict[str, Any] = {"name": b.name("repeat"), "type": b.type("RepeatVector"), "n": n}
+    repeater = b.pick("repeat")
+    repeat = {"name": b.name("repeat"), **b.args(repeater, b.sample(repeater, Draw(b.rng)))}
     if encoder.bidirectional and encoder.merge_mode is None:
         repeat["input"] = f"{encoder.name}.forward_output"
     b.add(repeat)
     decoder_sequences = not b.chance(0.07)  # the mistake: TimeDistributed after one vector
     layer, decoder = _recurrent(b, sequences=decoder_sequences)
     b.add(layer)
-    head = {"name": b.name("td"), "type": b.type("TimeDistributed"), "layer": _dense(b)}
+    inner = _dense(b, wrapper="TimeDistributed")
+    if b.chance(0.1):
+        inner = _between(b, decoder.units, wrapper="TimeDistributed")
+    head = _time_distributed(b, inner)
     if decoder.bidirectional and decoder.merge_mode is None:
         head["input"] = f"{decoder.name}.backward_output"
-    if b.chance(0.1):
-        head["layer"] = {"type": "Dropout", "rate": _rate(b)}
     b.add(head)
 
 
@@ -355,17 +319,14 @@ def _seq2seq(b: _Builder, inputs: dict[str, list[Any]], batch: Any) -> None:
 def _join_states(b: _Builder, encoder: _Rnn) -> list[str]:
     """A Bidirectional encoder's states, forward and backward joined per state."""
     joined = []
+    join = b.pick("join")
     for s in ["h", "c"] if encoder.kind == "LSTM" else ["h"]:
+        # Not axis 0 (the sampler's rank - 1 or -1): two (B, u) states joined there are
+        # (2B, u), which a shape of symbols cannot say (lstmshape writes the batch unknown).
+        sample = b.sample(join, Draw(b.rng, encoder.units, rank=2))
         name = b.name(f"state_{s}")
-        layer: dict[str, Any] = {
-            "name": name,
-            "type": b.type("Concatenate"),
-            "input": [f"{encoder.name}.forward_{s}", f"{encoder.name}.backward_{s}"],
-        }
-        if b.chance(0.3):
-            # Not axis 0: two (B, u) states joined there are (2B, u), which a
-            # shape of symbols cannot say (lstmshape writes the batch as unknown).
-            layer["axis"] = b.rng.choice((-1, 1))
+        layer = {"name": name, **b.args(join, sample)}
+        layer[join.input_field] = [f"{encoder.name}.forward_{s}", f"{encoder.name}.backward_{s}"]
         b.add(layer)
         joined.append(name)
     return joined

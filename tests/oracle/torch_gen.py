@@ -9,6 +9,11 @@ make are mixed in at a low rate: the next input_size off (often the forgotten
 bidirectional doubling), state wiring that does not fit, arguments torch
 rejects.  Whether a mistake breaks the model is for torch to say, not for the
 generator: it does not predict outcomes.
+
+The story is told here; the layer types and their arguments come from the
+registry: each place in the story takes the types whose sampler has the
+role that fits (``recurrent``, ``sequence``, ``head``, ``tokens``,
+``join``), and the sampler draws the arguments, right or with a mistake.
 """
 
 from __future__ import annotations
@@ -17,8 +22,22 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-RECURRENT = ("LSTM", "GRU", "RNN")
+from lstmshape.frameworks import FRAMEWORKS
+from lstmshape.frameworks.layer_type import Draw, LayerType, Sample
+
 PREFIXES = ("", "", "", "nn.", "torch.nn.")
+
+
+def of_role(role: str) -> list[LayerType[Any]]:
+    """The torch layer types whose sampler has ``role``, in the registry's order."""
+    return [
+        declared
+        for declared in FRAMEWORKS["torch"].types.values()
+        if declared.sample is not None and declared.sample.role == role
+    ]
+
+
+RECURRENT = tuple(declared.name for declared in of_role("recurrent"))
 
 
 @dataclass
@@ -59,6 +78,20 @@ class _Builder:
         self.layers.append(layer)
         return layer
 
+    def pick(self, role: str) -> LayerType[Any]:
+        """A type of the role; no draw when there is one, so a new type changes the stories
+        only where its role is drawn."""
+        types = of_role(role)
+        return types[0] if len(types) == 1 else self.rng.choice(types)
+
+    def sample(self, declared: LayerType[Any], draw: Draw) -> Sample:
+        assert declared.sample is not None
+        return declared.sample.draw(draw)
+
+    def layer(self, base: str, declared: LayerType[Any], sample: Sample) -> dict[str, Any]:
+        """A layer of the spec: its name, its type as a user might spell it, its arguments."""
+        return {"name": self.name(base), "type": _type(self, declared.name), **sample.written}
+
 
 def torch_spec(rng: random.Random) -> dict[str, Any]:
     b = _Builder(rng)
@@ -93,85 +126,41 @@ def torch_spec(rng: random.Random) -> dict[str, Any]:
 
 
 def _type(b: _Builder, kind: str) -> str:
-    return b.rng.choice(PREFIXES) + kind
+    return b.rng.choice(PREFIXES) + kind if kind[0].isupper() else kind  # not torch.nn.cat
 
 
 def _embedding(b: _Builder, dim: int) -> int:
-    layer: dict[str, Any] = {
-        "name": b.name("emb"),
-        "type": _type(b, "Embedding"),
-        "num_embeddings": b.rng.randint(1, 10),
-        "embedding_dim": dim,
-    }
-    if b.chance(0.3):
-        n = layer["num_embeddings"]
-        layer["padding_idx"] = b.rng.randint(-n - 1, n)  # one past either end is invalid
-    if b.chance(0.03):
-        layer[b.rng.choice(("num_embeddings", "embedding_dim"))] = -1
-    b.add(layer)
-    return dim
+    declared = b.pick("tokens")
+    sample = b.sample(declared, Draw(b.rng, given={"embedding_dim": dim}))
+    b.add(b.layer("emb", declared, sample))
+    return sample.features
 
 
 def _recurrent(
     b: _Builder, kind: str, input_size: int, batch_first: bool, template: _Seq | None = None
 ) -> tuple[dict[str, Any], _Seq]:
-    rng = b.rng
-    if template is None:
-        hidden = rng.randint(1, 8)
-        proj = rng.randint(1, hidden - 1) if kind == "LSTM" and hidden > 1 and b.chance(0.3) else 0
-        num_layers = rng.choice((1, 1, 2, 3))
-        bidirectional = b.chance(0.4)
-    else:
-        hidden, proj = template.hidden, template.proj
-        num_layers, bidirectional = template.layers, template.bidirectional
-    layer: dict[str, Any] = {
-        "name": b.name(kind.lower()),
-        "type": _type(b, kind),
-        "input_size": input_size,
-        "hidden_size": hidden,
-    }
-    if num_layers != 1 or b.chance(0.2):
-        layer["num_layers"] = num_layers
-    if bidirectional or b.chance(0.2):
-        layer["bidirectional"] = bidirectional
-    if batch_first or b.chance(0.2):
-        layer["batch_first"] = batch_first
-    if b.chance(0.2):
-        layer["bias"] = b.chance(0.5)
-    if b.chance(0.25):
-        layer["dropout"] = rng.choice((0.0, 0.1, 0.5, 1, 1.0))
-    if proj or (kind == "LSTM" and b.chance(0.05)):
-        layer["proj_size"] = proj
-    if kind == "RNN" and b.chance(0.5):
-        layer["nonlinearity"] = rng.choice(("tanh", "relu"))
-    _maybe_break(b, kind, layer)
-    seq = _Seq(layer["name"], kind, hidden, proj, num_layers, bidirectional, batch_first)
+    declared = FRAMEWORKS["torch"].types[kind]
+    given: dict[str, Any] = {"batch_first": batch_first}
+    if template is not None:
+        given |= {
+            "hidden_size": template.hidden,
+            "proj_size": template.proj,
+            "num_layers": template.layers,
+            "bidirectional": template.bidirectional,
+        }
+    sample = b.sample(declared, Draw(b.rng, features=input_size, given=given))
+    layer = b.layer(kind.lower(), declared, sample)
+    args = sample.args
+    seq = _Seq(
+        layer["name"],
+        kind,
+        args["hidden_size"],
+        args.get("proj_size", 0),
+        args.get("num_layers", 1),
+        args.get("bidirectional", False),
+        batch_first,
+    )
     return layer, seq
-
-
-def _maybe_break(b: _Builder, kind: str, layer: dict[str, Any]) -> None:
-    """Arguments torch rejects when it builds the layer, at a low rate."""
-    if not b.chance(0.08):
-        return
-    hidden = layer["hidden_size"]
-    breaks: list[tuple[str, Any]] = [
-        ("hidden_size", b.rng.choice((0, -1))),
-        ("input_size", 0),
-        ("num_layers", 0),
-        ("dropout", b.rng.choice((-0.1, 1.5, "0.5"))),
-        ("hidden_size", 2.5),
-        ("batch_first", 1),
-        ("bias", "yes"),
-    ]
-    if kind == "LSTM":
-        breaks += [("proj_size", hidden), ("proj_size", hidden + 1), ("proj_size", -1)]
-        breaks += [("nonlinearity", "tanh")]
-    else:
-        breaks += [("proj_size", b.rng.choice((0, 1)))]
-    if kind == "RNN":
-        breaks += [("nonlinearity", b.rng.choice(("sigmoid", "Tanh")))]
-    key, value = b.rng.choice(breaks)
-    layer[key] = value
 
 
 def _next_input_size(b: _Builder, features: int, previous: _Seq | None) -> int:
@@ -195,8 +184,8 @@ def _stack(b: _Builder, features: int, batch_first: bool) -> _Seq:
         b.add(layer)
         features, previous = seq.features, seq
         if b.chance(0.15):
-            p = b.rng.choice((0.0, 0.2, 0.5, 1)) if b.chance(0.9) else b.rng.choice((1.5, -0.5))
-            b.add({"name": b.name("drop"), "type": _type(b, "Dropout"), "p": p})
+            between = b.pick("sequence")
+            b.add(b.layer("drop", between, b.sample(between, Draw(b.rng, features, rank=3))))
     assert seq is not None
     return seq
 
@@ -278,41 +267,19 @@ def _head(b: _Builder, seq: _Seq, layout: str) -> None:
     elif choice == "h_n":
         ref, features = f"{s}.h_n[-1]", seq.h_out
     elif choice == "both":
-        dim = rng.choice((1, -1)) if not unbatched else rng.choice((0, -1))
-        b.add(
-            {
-                "name": b.name("cat"),
-                "type": "cat",
-                "tensors": [f"{s}.h_n[-2]", f"{s}.h_n[-1]"],
-                "dim": dim,
-            }
-        )
-        ref, features = b.layers[-1]["name"], 2 * seq.h_out
+        join = b.pick("join")
+        joined = b.sample(join, Draw(rng, seq.h_out, rank=1 if unbatched else 2))
+        layer = b.layer("cat", join, joined)
+        layer[join.input_field] = [f"{s}.h_n[-2]", f"{s}.h_n[-1]"]
+        b.add(layer)
+        ref, features = layer["name"], 2 * seq.h_out
     else:
         ref, features = s, seq.features
-    in_features = features if b.chance(0.9) else features + rng.choice((-1, 1)) or 2
-    head: dict[str, Any] = {
-        "name": b.name("fc"),
-        "type": _type(b, "Linear"),
-        "input": ref,
-        "in_features": in_features,
-        "out_features": rng.randint(1, 8),
-    }
-    if b.chance(0.2):
-        head["bias"] = b.chance(0.5)
-    if b.chance(0.02):
-        head["out_features"] = -1
-    b.add(head)
+    head_type = b.pick("head")
+    head = b.sample(head_type, Draw(rng, features))
+    b.add({**b.layer("fc", head_type, head), "input": ref})
     if b.chance(0.3):
-        out = head["out_features"]
-        b.add(
-            {
-                "name": b.name("fc"),
-                "type": "Linear",
-                "in_features": out if b.chance(0.9) else out + 1,
-                "out_features": rng.randint(1, 8),
-            }
-        )
+        b.add(b.layer("fc", head_type, b.sample(head_type, Draw(rng, head.features))))
 
 
 def _drop_unused_names(b: _Builder) -> None:

@@ -8,7 +8,6 @@ outside [0, 1] is silently clipped.
 
 from __future__ import annotations
 
-from lstmshape.diagnostics import NodePath
 from lstmshape.engine.tensors import LayerContext, Source
 from lstmshape.shapes import Shape, format_shape
 
@@ -21,11 +20,6 @@ KERAS_ACTIVATIONS = frozenset(
     ).split()
 )
 """The names ``keras.activations.get`` accepts (Keras 3.15)."""
-
-
-def input_keys(source: Source) -> NodePath:
-    """Where to point for a problem with a layer's input: the reference, or the layer."""
-    return source.at[2:] if source.at else ()
 
 
 def batch_in_input_shape(source: Source, shape: Shape, rank: int) -> str | None:
@@ -41,43 +35,40 @@ def batch_in_input_shape(source: Source, shape: Shape, rank: int) -> str | None:
     return f"input_shape excludes the batch (Keras adds it): write input_shape: [{written}]"
 
 
-def check_positive(ctx: LayerContext, keys: NodePath, key: str, value: int, keras: str) -> bool:
+def check_positive(ctx: LayerContext, key: str, value: int, keras: str) -> bool:
     """``keras`` is how Keras words its ValueError for this argument."""
     if value > 0:
         return True
     ctx.report(
         "LS108",
-        f"{ctx.name}.{_dotted(keys, key)} must be a positive integer, found {value} "
+        f"{ctx.label(key)} must be a positive integer, found {value} "
         f"(Keras raises ValueError: {keras})",
-        *keys,
         key,
     )
     return False
 
 
-def check_activation(ctx: LayerContext, keys: NodePath, key: str, value: str | None) -> bool:
+def check_activation(ctx: LayerContext, key: str, value: str | None) -> bool:
     if value is None or value in KERAS_ACTIVATIONS:
         return True
     ctx.report(
         "LS108",
-        f"{ctx.name}.{_dotted(keys, key)} is {value!r}, which Keras does not know "
+        f"{ctx.label(key)} is {value!r}, which Keras does not know "
         f"(Keras raises ValueError: Could not interpret activation function identifier: {value})",
-        *keys,
         key,
         hint="Keras's activations include tanh, sigmoid, relu, softmax, linear and gelu",
     )
     return False
 
 
-def check_clipped(ctx: LayerContext, keys: NodePath, key: str, value: float) -> None:
+def check_clipped(ctx: LayerContext, key: str, value: float) -> None:
     if 0 <= value <= 1:
         return
     clipped = min(1.0, max(0.0, value))
     ctx.report(
         "LS407",
-        f"{ctx.name}.{_dotted(keys, key)} is {value}, outside [0, 1]: Keras does not "
+        f"{ctx.label(key)} is {value}, outside [0, 1]: Keras does not "
         f"complain and silently uses {clipped}",
-        *keys,
         key,
         hint="a dropout rate is a probability between 0 and 1"
         + ("; 1.0 drops every input" if clipped == 1 else ""),
@@ -91,17 +82,13 @@ def features_known(ctx: LayerContext, source: Source, shape: Shape, what: str) -
     is an error, because Keras cannot build the kernel.
     """
     if shape[-1] is None:
-        ctx.report(
+        ctx.report_on(
+            source,
             "LS308",
             f"{what} cannot size its weights: the last dimension of its input "
             f"{source.text} {format_shape(shape)} is unknown (Keras raises ValueError: Shapes "
             "used to initialize variables must be fully-defined)",
-            *input_keys(source),
             hint="give the feature dimension a size in inputs: or input_shape:",
         )
         return False
     return True
-
-
-def _dotted(keys: NodePath, key: str) -> str:
-    return ".".join(str(part) for part in (*keys, key))

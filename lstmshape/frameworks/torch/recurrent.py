@@ -16,18 +16,50 @@ first layer's ``in`` is input_size, later layers' is D*H_out.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
-from lstmshape.models.torch import LSTMConfig, RNNBaseConfig, RNNConfig
-from lstmshape.shapes import (
-    Dim,
-    Shape,
-    dims_conflict,
-    format_dim,
-    format_shape,
-    shapes_conflict,
+from lstmshape.frameworks.layer_type import (
+    Draw,
+    Example,
+    Failing,
+    LintInvalid,
+    Sample,
+    Sampler,
+    Shapes,
+    layer_type,
 )
+from lstmshape.frameworks.torch.base import TorchLayer
+from lstmshape.models.common import Reference
+from lstmshape.shapes import Dim, Shape, dims_conflict, format_dim, format_shape, shapes_conflict
+
+
+class RNNBaseConfig(TorchLayer):
+    input_size: int
+    hidden_size: int
+    num_layers: int = 1
+    bias: bool = True
+    batch_first: bool = False
+    dropout: float = 0.0
+    bidirectional: bool = False
+    device: str | None = None
+    dtype: str | None = None
+    initial_state: Reference | list[Reference] | None = None
+
+
+class LSTMConfig(RNNBaseConfig):
+    type: Literal["LSTM"]
+    proj_size: int = 0
+
+
+class GRUConfig(RNNBaseConfig):
+    type: Literal["GRU"]
+
+
+class RNNConfig(RNNBaseConfig):
+    type: Literal["RNN"]
+    nonlinearity: str = "tanh"
+
 
 GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
 
@@ -119,6 +151,13 @@ def _dropout_warning(ctx: LayerContext, dropout: float) -> None:
     )
 
 
+def _lint_invalid(config_class: type[RNNBaseConfig]) -> LintInvalid:
+    def lint(raw: dict[str, Any], ctx: LayerContext) -> None:
+        lint_invalid(raw, config_class, ctx)
+
+    return lint
+
+
 def lint_invalid(raw: dict[str, Any], config_class: type[RNNBaseConfig], ctx: LayerContext) -> None:
     """torch's dropout warning for a layer whose config failed validation.
 
@@ -139,20 +178,19 @@ def lint_invalid(raw: dict[str, Any], config_class: type[RNNBaseConfig], ctx: La
 
 
 def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
+    """Shapes and parameters of a config ``check_arguments`` accepted."""
     names = tensor_names(config)
-    if not check_arguments(config, ctx):
-        return LayerOutcome({name: Tensor(None) for name in names}, None)
     params = parameter_count(config)
     source = ctx.inputs[0]
     shape = source.tensor.shape
     if shape is None:
         return LayerOutcome(_unknown(config, ctx, names), params)
     if len(shape) not in (2, 3):
-        ctx.report(
+        ctx.report_on(
+            source,
             "LS302",
             f"{config.type} takes a 2-D (L, H_in) or 3-D input; {ctx.name}'s input "
             f"{source.describe()} is {len(shape)}-D",
-            *_input_key(ctx),
         )
         return LayerOutcome(_unknown(config, ctx, names), params)
     _check_features(config, ctx, source, shape)
@@ -162,11 +200,11 @@ def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
         batch: Dim = shape[0] if config.batch_first else shape[1]
         time: Dim = shape[1] if config.batch_first else shape[0]
     else:
-        ctx.report(
+        ctx.report_on(
+            source,
             "LS404",
             f"{ctx.name}'s input {source.describe()} is 2-D: torch reads it as one unbatched "
             f"sequence of {shape[0]} steps, not as a batch",
-            *_input_key(ctx),
             hint="add the missing dimension (a batch of sequences is 3-D), or, for one "
             "sequence on purpose, ignore this warning",
         )
@@ -196,10 +234,6 @@ def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
 
 def _unknown(config: RNNBaseConfig, ctx: LayerContext, names: tuple[str, ...]) -> dict[str, Tensor]:
     return {name: Tensor(None, Origin(ctx.name, name, config.bidirectional)) for name in names}
-
-
-def _input_key(ctx: LayerContext) -> tuple[str, ...]:
-    return ("input",) if ctx.inputs[0].at else ()
 
 
 def _check_features(config: RNNBaseConfig, ctx: LayerContext, source: Source, shape: Shape) -> None:
@@ -284,11 +318,11 @@ def _check_initial_states(
             if batched
             else f"(num_layers * num_directions, {size_name}) for unbatched input"
         )
-        ctx.report(
+        ctx.report_on(
+            state,
             "LS303",
             f"{ctx.name}'s {state_names[index]} must be {format_shape(want)} = {layout}, "
             f"but initial_state[{index}] {state.text} is {format_shape(shape)}",
-            *state.at[2:],
             hint=_state_hint(config, ctx, state, want, size_name, batched),
         )
 
@@ -350,3 +384,199 @@ def _batch_first(want: Shape, found: Shape) -> bool:
     """
     swapped = (found[1], found[0], *found[2:])
     return found[1] == want[0] != found[0] and not shapes_conflict(want, swapped)
+
+
+def _mistake(draw: Draw, kind: str, hidden: int) -> dict[str, Any]:
+    """Arguments torch rejects when it builds the layer, at a low rate."""
+    if not draw.chance(0.08):
+        return {}
+    breaks: list[tuple[str, Any]] = [
+        ("hidden_size", draw.rng.choice((0, -1))),
+        ("input_size", 0),
+        ("num_layers", 0),
+        ("dropout", draw.rng.choice((-0.1, 1.5, "0.5"))),
+        ("hidden_size", 2.5),
+        ("batch_first", 1),
+        ("bias", "yes"),
+    ]
+    if kind == "LSTM":
+        breaks += [("proj_size", hidden), ("proj_size", hidden + 1), ("proj_size", -1)]
+        breaks += [("nonlinearity", "tanh")]
+    else:
+        breaks += [("proj_size", draw.rng.choice((0, 1)))]
+    if kind == "RNN":
+        breaks += [("nonlinearity", draw.rng.choice(("sigmoid", "Tanh")))]
+    key, value = draw.rng.choice(breaks)
+    return {key: value}
+
+
+def _sampler(kind: str) -> Sampler:
+    """Every argument, drawn; ``given`` fixes batch_first and may fix the sizes
+    (hidden_size, proj_size, num_layers, bidirectional) of a decoder that
+    takes an encoder's states."""
+
+    def draw(d: Draw) -> Sample:
+        rng, given = d.rng, d.given
+        if "hidden_size" in given:
+            hidden, proj = given["hidden_size"], given.get("proj_size", 0)
+            num_layers, bidirectional = given["num_layers"], given["bidirectional"]
+        else:
+            hidden = rng.randint(1, 8)
+            with_proj = kind == "LSTM" and hidden > 1 and d.chance(0.3)
+            proj = rng.randint(1, hidden - 1) if with_proj else 0
+            num_layers = rng.choice((1, 1, 2, 3))
+            bidirectional = d.chance(0.4)
+        batch_first = bool(given.get("batch_first", False))
+        args: dict[str, Any] = {"input_size": d.features, "hidden_size": hidden}
+        if num_layers != 1 or d.chance(0.2):
+            args["num_layers"] = num_layers
+        if bidirectional or d.chance(0.2):
+            args["bidirectional"] = bidirectional
+        if batch_first or d.chance(0.2):
+            args["batch_first"] = batch_first
+        if d.chance(0.2):
+            args["bias"] = d.chance(0.5)
+        if d.chance(0.25):
+            args["dropout"] = rng.choice((0.0, 0.1, 0.5, 1, 1.0))
+        if proj or (kind == "LSTM" and d.chance(0.05)):
+            args["proj_size"] = proj
+        if kind == "RNN" and d.chance(0.5):
+            args["nonlinearity"] = rng.choice(("tanh", "relu"))
+        features = (2 if bidirectional else 1) * (proj or hidden)
+        return Sample(args, features, _mistake(d, kind, hidden))
+
+    return Sampler("recurrent", draw)
+
+
+_SEQUENCE: Shapes = {"x": ["B", "T", 8]}
+
+
+@layer_type(
+    "torch",
+    "LSTM",
+    LSTMConfig,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc="`output`, `h_n`, `c_n`",
+    lint_invalid=_lint_invalid(LSTMConfig),
+    examples=(
+        Example(
+            _SEQUENCE,
+            {"input_size": 8, "hidden_size": 16, "batch_first": True},
+            {"output": ["B", "T", 16], "h_n": [1, "B", 16], "c_n": [1, "B", 16]},
+            params=1664,
+        ),
+        Example(
+            {"x": ["T", "B", 8]},
+            {
+                "input_size": 8,
+                "hidden_size": 16,
+                "proj_size": 4,
+                "num_layers": 2,
+                "bidirectional": True,
+            },
+            {"output": ["T", "B", 8], "h_n": [4, "B", 4], "c_n": [4, "B", 16]},
+            params=3840,
+        ),
+    ),
+    failing=(
+        Failing(_SEQUENCE, {"input_size": 4, "hidden_size": 16, "batch_first": True}, "LS301"),
+    ),
+    foreign_types={
+        "Bidirectional": "torch has no Bidirectional wrapper; set bidirectional: true on the layer"
+    },
+    sample=_sampler("LSTM"),
+)
+def lstm(config: LSTMConfig, ctx: LayerContext) -> LayerOutcome:
+    """A stack of LSTM layers: `output`, and the final states `h_n` and `c_n`.
+
+    With D = 2 if bidirectional else 1 and H_out = proj_size or hidden_size, a
+    batched input (N, L, input_size) with batch_first, else (L, N,
+    input_size), gives output (N, L, D*H_out) or (L, N, D*H_out), h_n
+    (D*num_layers, N, H_out) and c_n (D*num_layers, N, hidden_size), whatever
+    batch_first says.  An unbatched input (L, input_size) gives output
+    (L, D*H_out), h_n (D*num_layers, H_out) and c_n (D*num_layers,
+    hidden_size).  initial_state is [h_0, c_0], shaped as h_n and c_n.
+
+    Parameters per layer and direction: 4*hidden_size*(layer input + H_out)
+    weights, two bias vectors of 4*hidden_size, and proj_size*hidden_size for
+    the projection; the first layer's input is input_size, later ones' D*H_out.
+    """
+    return propagate(config, ctx)
+
+
+@layer_type(
+    "torch",
+    "GRU",
+    GRUConfig,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc="`output`, `h_n`",
+    lint_invalid=_lint_invalid(GRUConfig),
+    examples=(
+        Example(
+            {"x": ["T", "B", 8]},
+            {"input_size": 8, "hidden_size": 16, "bidirectional": True},
+            {"output": ["T", "B", 32], "h_n": [2, "B", 16]},
+            params=2496,
+        ),
+    ),
+    failing=(
+        Failing(
+            {"x": ["T", "B", 8], "h0": [1, "B", 16]},
+            {
+                "input": "x",
+                "input_size": 8,
+                "hidden_size": 16,
+                "bidirectional": True,
+                "initial_state": "h0",
+            },
+            "LS303",
+        ),
+    ),
+    sample=_sampler("GRU"),
+)
+def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
+    """A stack of GRU layers: `output` and the final state `h_n`.
+
+    Shapes as LSTM's without c_n and without a projection; initial_state is
+    h_0, shaped as h_n.  Parameters per layer and direction:
+    3*hidden_size*(layer input + hidden_size) weights and two bias vectors of
+    3*hidden_size.
+    """
+    return propagate(config, ctx)
+
+
+@layer_type(
+    "torch",
+    "RNN",
+    RNNConfig,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc="`output`, `h_n`",
+    note="(`nonlinearity` is `tanh` or `relu`)",
+    lint_invalid=_lint_invalid(RNNConfig),
+    examples=(
+        Example(
+            _SEQUENCE,
+            {"input_size": 8, "hidden_size": 16, "batch_first": True, "nonlinearity": "relu"},
+            {"output": ["B", "T", 16], "h_n": [1, "B", 16]},
+            params=416,
+        ),
+    ),
+    failing=(
+        Failing(
+            _SEQUENCE, {"input_size": 8, "hidden_size": 16, "nonlinearity": "sigmoid"}, "LS108"
+        ),
+    ),
+    foreign_types={"SimpleRNN": "SimpleRNN is Keras's; torch's is RNN"},
+    sample=_sampler("RNN"),
+)
+def rnn(config: RNNConfig, ctx: LayerContext) -> LayerOutcome:
+    """A stack of Elman RNN layers (tanh or relu): `output` and the final state `h_n`.
+
+    Shapes as GRU's.  Parameters per layer and direction:
+    hidden_size*(layer input + hidden_size) weights and two bias vectors of
+    hidden_size.
+    """
+    return propagate(config, ctx)

@@ -1,0 +1,131 @@
+"""The frameworks lstmshape knows, each with the layer types its package declares.
+
+A framework's package (``lstmshape/frameworks/torch``, ``.../keras``) imports
+its layer-type modules, which register themselves in
+:data:`~lstmshape.frameworks.layer_type.LAYER_TYPES`, and then builds its
+:class:`Framework` from that registry: the table of types, the other
+framework's type names with hints, the keys wrapped layers take.  Nothing
+here is kept in step by hand with the layer types.
+
+A package is imported the first time a spec names its framework: a run that
+checks torch specs alone never defines Keras's models (about 20 ms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from lstmshape.frameworks.layer_type import LAYER_TYPES, LayerType
+
+if TYPE_CHECKING:
+    from lstmshape.engine.graph import Resolver
+    from lstmshape.engine.tensors import Source
+    from lstmshape.models.common import LayerBase
+    from lstmshape.models.spec import ParsedSpec
+
+DeclaredInput = Callable[
+    ["LayerBase", "str | None", "str | None", "Resolver", "ParsedSpec"], "Source | None"
+]
+"""A framework's own way of declaring a model's input on a layer (Keras's
+``input_shape``): given the layer's config, its ``input:`` as written, the
+previous layer's name, the resolver and the spec, the declared input or None."""
+
+
+def strip_prefix(written: Any, prefixes: tuple[str, ...]) -> Any:
+    """``nn.LSTM`` as ``LSTM``: the class name without the first prefix it starts with."""
+    if isinstance(written, str):
+        for prefix in prefixes:
+            if written.startswith(prefix):
+                return written[len(prefix) :]
+    return written
+
+
+class Framework:
+    """One framework: its spellings and hints, and its layer types from the registry."""
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        prefixes: tuple[str, ...],
+        foreign_keys: dict[str, str],
+        removed_keys: dict[str, str] | None = None,
+        shape_neutral: tuple[str, ...] = (),
+        no_inputs_hint: str | None = None,
+        declared_input: DeclaredInput | None = None,
+    ) -> None:
+        self.key = key
+        self.prefixes = prefixes
+        self.foreign_keys = foreign_keys
+        """Argument names of the other framework, with what to write instead."""
+        self.removed_keys = removed_keys or {}
+        """Arguments the framework has removed, with what replaces them."""
+        self.shape_neutral = shape_neutral
+        """Arguments every layer may take that never change a shape (documented once)."""
+        self.no_inputs_hint = no_inputs_hint
+        """What to do when the first layer has nothing to read and the spec no inputs."""
+        self.declared_input = declared_input
+        self.types: dict[str, LayerType[Any]] = {
+            name: declared
+            for (framework, name), declared in LAYER_TYPES.items()
+            if framework == key
+        }
+        """The framework's layer types by name, in the order they are listed to users."""
+        self.layers: dict[str, type[LayerBase]] = {
+            name: declared.config for name, declared in self.types.items()
+        }
+        self.foreign_types: dict[str, str] = {
+            foreign: hint
+            for declared in self.types.values()
+            for foreign, hint in declared.foreign_types.items()
+        }
+        """Type names of the other framework, with what to write instead."""
+        self.nested_fields: tuple[str, ...] = tuple(
+            dict.fromkeys(field for declared in self.types.values() for field in declared.nests)
+        )
+        """Arguments that hold a wrapped layer's config."""
+        self.wrapped_fields: dict[str, tuple[str, ...]] = {
+            name: tuple(declared.wrapped_config.model_fields)
+            for name, declared in self.types.items()
+            if declared.wrapped_config is not None
+        }
+        """The keys each wrappable layer type takes when it is wrapped."""
+
+    def normalize_type(self, written: str) -> str:
+        """``nn.LSTM`` and ``torch.nn.LSTM`` are ``LSTM``."""
+        normalized: str = strip_prefix(written, self.prefixes)
+        return normalized
+
+    @property
+    def type_hint(self) -> str:
+        return f"{self.key} layer types: {', '.join(self.types)}"
+
+
+class _Frameworks(Mapping[str, Framework]):
+    """The frameworks by key; each one's package is imported on first use."""
+
+    def __init__(self, packages: dict[str, str]) -> None:
+        self._packages = packages
+        self._loaded: dict[str, Framework] = {}
+
+    def __getitem__(self, key: str) -> Framework:
+        found = self._loaded.get(key)
+        if found is None:
+            found = self._loaded[key] = import_module(self._packages[key]).FRAMEWORK
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._packages  # without importing the framework
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packages)
+
+    def __len__(self) -> int:
+        return len(self._packages)
+
+
+FRAMEWORKS: Mapping[str, Framework] = _Frameworks(
+    {"torch": "lstmshape.frameworks.torch", "keras": "lstmshape.frameworks.keras"}
+)

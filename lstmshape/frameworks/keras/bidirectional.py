@@ -1,0 +1,345 @@
+"""keras.layers.Bidirectional: a recurrent layer run forwards and backwards, merged.
+
+Bidirectional runs a forward and a backward copy of its layer (or
+``backward_layer``) and merges their outputs: ``concat`` adds the two feature
+sizes, ``sum``, ``mul`` and ``ave`` keep them, ``null`` returns
+``forward_output`` and ``backward_output``.  Its states are ``forward_h``,
+``forward_c``, ``backward_h``, ``backward_c`` (LSTM) or ``forward_h``,
+``backward_h``.  It wraps the layer types that name it in their
+``wrappers``: each must be recurrent, with the API of :mod:`.recurrent`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Tensor
+from lstmshape.frameworks.keras.base import StatefulLayer, WrappedBy
+from lstmshape.frameworks.keras.recurrent import (
+    STATES,
+    RecurrentArgs,
+    Run,
+    check_arguments,
+    check_masked_unroll,
+    check_state_sizes,
+    run,
+)
+from lstmshape.frameworks.layer_type import (
+    LAYER_TYPES,
+    Draw,
+    Example,
+    Failing,
+    Sample,
+    Sampler,
+    Shapes,
+    layer_type,
+)
+from lstmshape.shapes import Dim
+
+MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+
+
+class BidirectionalConfig(StatefulLayer):
+    type: Literal["Bidirectional"]
+    layer: Annotated[RecurrentArgs, WrappedBy("Bidirectional")]
+    merge_mode: str | None = "concat"
+    backward_layer: Annotated[RecurrentArgs, WrappedBy("Bidirectional")] | None = None
+
+
+def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
+    forward = config.layer
+    backward = config.backward_layer or forward
+    outputs = (
+        ("output",) if config.merge_mode is not None else ("forward_output", "backward_output")
+    )
+    recurrent = isinstance(forward, RecurrentArgs) and isinstance(backward, RecurrentArgs)
+    if not (recurrent and forward.return_state):  # not recurrent: LS104 from the check
+        return outputs
+    return (
+        *outputs,
+        *(f"forward_{state}" for state in STATES[forward.type]),
+        *(f"backward_{state}" for state in STATES[backward.type]),
+    )
+
+
+def check_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> bool:
+    """The checks of Keras's constructor, of the wrapped layers and of the pair."""
+    forward = config.layer
+    for key in ("layer", "backward_layer"):
+        wrapped = getattr(config, key)
+        if wrapped is not None and not isinstance(wrapped, RecurrentArgs):
+            ctx.report(
+                "LS104",
+                f"{ctx.label(key)} is {wrapped.type}, but Bidirectional wraps only a recurrent "
+                "layer (Keras raises ValueError: Please initialize `Bidirectional` layer with "
+                "a `keras.layers.RNN` instance)",
+                key,
+                "type",
+            )
+            return False
+    valid = check_arguments(forward, ctx.wrapping("layer"))
+    if config.backward_layer is not None:
+        valid = check_arguments(config.backward_layer, ctx.wrapping("backward_layer")) and valid
+        valid = _check_pair(config, ctx) and valid
+    elif forward.go_backwards:
+        ctx.report(
+            "LS108",
+            f"{ctx.name}'s layer has go_backwards: true, so the backward copy Keras makes of it "
+            "has go_backwards: true as well (Keras raises ValueError: Forward layer and "
+            "backward layer should have different `go_backwards` value)",
+            "layer",
+            "go_backwards",
+            hint="remove go_backwards: Bidirectional runs the backward direction itself",
+        )
+        valid = False
+    if config.merge_mode not in MERGE_MODES:
+        ctx.report(
+            "LS108",
+            f"{ctx.name}.merge_mode is {config.merge_mode!r}; it must be concat, sum, mul, ave "
+            f"or null (Keras raises ValueError: Invalid merge mode. Received: {config.merge_mode})",
+            "merge_mode",
+        )
+        valid = False
+    if forward.stateful and forward.return_state:
+        ctx.report(
+            "LS108",
+            f"{ctx.name} wraps a layer with both stateful: true and return_state: true, which "
+            "Keras 3 cannot build inside Bidirectional (Keras raises TypeError: unsupported "
+            "operand type(s) for *: 'generator' and 'int', in Bidirectional.compute_mask)",
+            "layer",
+            "stateful",
+            hint="drop stateful or return_state, or run two layers, one with go_backwards: true",
+        )
+        valid = False
+    return valid
+
+
+def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> LayerOutcome:
+    """Shapes and parameters of a config ``check_bidirectional`` accepted."""
+    names = bidirectional_names(config)
+    unknown = LayerOutcome({name: Tensor(None) for name in names}, None)
+    forward = config.layer
+    backward = config.backward_layer or forward
+    forward_ctx = ctx.wrapping("layer")
+    backward_ctx = ctx.wrapping("backward_layer") if config.backward_layer else forward_ctx
+    source = ctx.inputs[0]
+    ran_forward = run(forward, forward_ctx, source)
+    ran_backward = run(backward, backward_ctx, source) if ran_forward else None
+    if ran_forward is None or ran_backward is None:
+        return unknown
+    if ctx.states is not None:
+        _check_bidirectional_states(config, ctx, ran_forward.batch)
+    check_masked_unroll(forward, forward_ctx, source, forward.go_backwards)
+    if config.backward_layer is None:  # the copy goes backwards (else LS108 above)
+        check_masked_unroll(forward, forward_ctx, source, True)
+    else:
+        check_masked_unroll(backward, backward_ctx, source, backward.go_backwards)
+    tensors = _merged(config, ctx, ran_forward, ran_backward, source.tensor.mask)
+    if tensors is None:
+        return unknown
+    if forward.return_state:
+        state_names = names[len(names) - len(ran_forward.states) - len(ran_backward.states) :]
+        for name, shape in zip(state_names, ran_forward.states + ran_backward.states, strict=True):
+            tensors[name] = Tensor(shape, Origin(ctx.name, name, True, framework="keras"))
+    params = None
+    if ran_forward.params is not None and ran_backward.params is not None:
+        params = ran_forward.params + ran_backward.params
+    return LayerOutcome(tensors, params)
+
+
+def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
+    """Keras's constructor compares the forward and backward layers."""
+    forward, backward = config.layer, config.backward_layer
+    assert backward is not None
+    valid = True
+    if forward.go_backwards == backward.go_backwards:
+        flag = str(forward.go_backwards).lower()
+        ctx.report(
+            "LS108",
+            f"{ctx.name}'s layer and backward_layer both have go_backwards: {flag}; they must "
+            "differ (Keras raises ValueError: Forward layer and backward layer should have "
+            "different `go_backwards` value)",
+            "backward_layer",
+            "go_backwards" if "go_backwards" in backward.model_fields_set else "type",
+            hint="give backward_layer go_backwards: true",
+        )
+        valid = False
+    for key in ("return_sequences", "return_state", "stateful"):
+        mine, theirs = getattr(forward, key), getattr(backward, key)
+        if mine != theirs:
+            ctx.report(
+                "LS108",
+                f"{ctx.name}'s layer has {key}: {str(mine).lower()} but backward_layer has "
+                f"{key}: {str(theirs).lower()} (Keras raises ValueError: Forward layer and "
+                f'backward layer are expected to have the same value for attribute "{key}")',
+                "backward_layer",
+                key if key in backward.model_fields_set else "type",
+            )
+            valid = False
+    return valid
+
+
+def _merged(
+    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: str | None
+) -> dict[str, Tensor] | None:
+    time_axis = 1 if config.layer.return_sequences else None
+    if not config.layer.return_sequences:
+        mask = None
+    if config.merge_mode is None:
+        return {
+            name: Tensor(ran.output, Origin(ctx.name, name, False, time_axis, "keras"), mask=mask)
+            for name, ran in (("forward_output", forward), ("backward_output", backward))
+        }
+    ours, theirs = forward.output[-1], backward.output[-1]
+    if config.merge_mode == "concat":
+        features: Dim = ours + theirs if isinstance(ours, int) and isinstance(theirs, int) else None
+    elif 1 in (ours, theirs):
+        features = theirs if ours == 1 else ours  # the elementwise merge broadcasts a size 1
+    elif ours != theirs:
+        ctx.report(
+            "LS310",
+            f"{ctx.name} merges its directions with {config.merge_mode}, but the forward layer "
+            f"has {ours} units and backward_layer {theirs}: Keras builds the model and fails "
+            "when it runs (the size of tensor a must match the size of tensor b)",
+            "backward_layer",
+            "units",
+            hint="give both layers the same units (or one of them 1, which broadcasts), or "
+            "use merge_mode: concat",
+        )
+        return None
+    else:
+        features = ours
+    output = (*forward.output[:-1], features)
+    origin = Origin(ctx.name, "output", True, time_axis, "keras")
+    return {"output": Tensor(output, origin, mask=mask)}
+
+
+def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, batch: Dim) -> None:
+    """Keras gives the first half of initial_state to the forward layer, the rest backward.
+
+    Each half then follows its layer's rule: too few states fail when the
+    model runs, extra ones are ignored except by a SimpleRNN, which fails.
+    """
+    states = ctx.states or []
+    forward = config.layer
+    backward = config.backward_layer or forward
+    forward_labels = [f"forward_{state}" for state in STATES[forward.type]]
+    backward_labels = [f"backward_{state}" for state in STATES[backward.type]]
+    half = len(states) // 2
+    owner = f"{ctx.name} (Bidirectional {forward.type})"
+    wanted = forward_labels + backward_labels
+    if len(states) != len(wanted):
+        halves = ((forward, half, forward_labels), (backward, len(states) - half, backward_labels))
+        short = any(given < len(labels) for _, given, labels in halves)
+        extra_simple = any(
+            layer.type == "SimpleRNN" and not layer.unroll and given > len(labels)
+            for layer, given, labels in halves
+        )
+        if short or extra_simple:
+            error = (
+                "IndexError: list index out of range"
+                if short
+                else "ValueError: treespec.unflatten(leaves): `leaves` has length 1"
+            )
+            ctx.report(
+                "LS304",
+                f"{owner} takes {len(wanted)} initial states, [{', '.join(wanted)}], but is "
+                f"given {len(states)}: Keras gives the first {half} to the forward layer and the "
+                f"other {len(states) - half} to the backward layer, and fails when it runs "
+                f"({error})",
+                "initial_state",
+            )
+            return
+        ctx.report(
+            "LS409",
+            f"{owner} takes {len(wanted)} initial states, [{', '.join(wanted)}], but is given "
+            f"{len(states)}: Keras silently ignores the extra ones in each half",
+            "initial_state",
+        )
+    check_state_sizes(ctx, states[:half], forward, forward_labels, batch)
+    check_state_sizes(ctx, states[half:], backward, backward_labels, batch, offset=half)
+
+
+def _backward(draw: Draw, kind: str, forward: dict[str, Any]) -> dict[str, Any]:
+    """A backward_layer for ``forward``, right or (at times) not matching it."""
+    recurrent = [
+        name
+        for (framework, name), declared in LAYER_TYPES.items()
+        if framework == "keras" and "Bidirectional" in declared.wrappers
+    ]
+    other = kind if draw.chance(0.7) else draw.rng.choice(recurrent)
+    layer: dict[str, Any] = {"type": other, "units": forward["units"], "go_backwards": True}
+    if draw.chance(0.3):
+        layer["units"] += 1
+    for key in ("return_sequences", "return_state"):
+        if key in forward:
+            layer[key] = forward[key]
+    if draw.chance(0.1):
+        layer["go_backwards"] = False
+    if draw.chance(0.1):
+        layer["return_sequences"] = not forward.get("return_sequences", False)
+    return layer
+
+
+def _sample(draw: Draw) -> Sample:
+    """``given``: the wrapped ``layer`` (a mapping), its ``kind``, and whether the spec
+    ``runs`` (a backward_layer that differs fails only when the model runs)."""
+    forward = draw.given["layer"]
+    mode = draw.rng.choice(MERGE_MODES)
+    args: dict[str, Any] = {"layer": forward}
+    if mode != "concat" or draw.chance(0.2):
+        args["merge_mode"] = mode
+    mistake = {"merge_mode": draw.rng.choice(("max", "Concat"))} if draw.chance(0.02) else {}
+    if draw.given.get("runs") and draw.chance(0.25):
+        args["backward_layer"] = _backward(draw, draw.given["kind"], forward)
+    units = forward["units"]
+    return Sample(args, 2 * units if mode == "concat" else units, mistake)
+
+
+_SEQUENCE: Shapes = {"x": ["B", "T", 8]}
+
+
+@layer_type(
+    "keras",
+    "Bidirectional",
+    BidirectionalConfig,
+    check=check_bidirectional,
+    tensors=bidirectional_names,
+    tensors_doc="`output` (concat: twice the features; sum, mul, ave: the same); with "
+    "`merge_mode: null` `forward_output` and `backward_output`; with `return_state` on the "
+    "wrapped layer `forward_h`, `forward_c`, `backward_h`, `backward_c` (LSTM) or `forward_h`, "
+    "`backward_h`",
+    note="(`merge_mode` is concat, sum, mul, ave or null)",
+    nests=("layer", "backward_layer"),
+    examples=(
+        Example(
+            _SEQUENCE, {"layer": {"type": "LSTM", "units": 16}}, {"output": ["B", 32]}, params=3200
+        ),
+        Example(
+            _SEQUENCE,
+            {"layer": {"type": "GRU", "units": 8, "return_sequences": True}, "merge_mode": None},
+            {"forward_output": ["B", "T", 8], "backward_output": ["B", "T", 8]},
+            params=864,
+        ),
+    ),
+    failing=(
+        Failing(
+            _SEQUENCE,
+            {
+                "merge_mode": "sum",
+                "layer": {"type": "LSTM", "units": 16},
+                "backward_layer": {"type": "LSTM", "units": 8, "go_backwards": True},
+            },
+            "LS310",
+        ),
+    ),
+    sample=Sampler("wrapper", _sample),
+)
+def bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> LayerOutcome:
+    """Runs a recurrent layer forwards and backwards and merges the two directions.
+
+    Each direction has the wrapped layer's shapes and parameters;
+    initial_state gives its first half to the forward layer and the rest to
+    the backward one: [forward_h, forward_c, backward_h, backward_c].
+    """
+    return propagate_bidirectional(config, ctx)

@@ -1,0 +1,488 @@
+"""keras.layers.LSTM, GRU and SimpleRNN: shapes, states, parameters.
+
+Shapes, as Keras 3 computes them from a 3-D input (batch, timesteps, features):
+
+* output: (batch, timesteps, units) with return_sequences, else (batch, units);
+  go_backwards and unroll never change a shape.
+* with return_state, the states follow: ``state_h`` and ``state_c`` (LSTM) or
+  ``state_h`` (GRU, SimpleRNN), each (batch, units).
+
+Parameters: gates * units * (features + units + bias rows), where gates is
+4 (LSTM), 3 (GRU) or 1 (SimpleRNN) and there is one bias row, two for GRU
+with reset_after (the default), none without use_bias.  Keras has one LSTM
+bias where torch has two, so LSTM(64) on 8 features has 18,688, not 18,944.
+
+``initial_state`` is not checked by Keras when it builds a model; a wrong
+count or size fails only when the model runs, so lstmshape checks both.
+
+Masks (from an Embedding with ``mask_zero``): the output keeps its input's
+mask with return_sequences and drops it otherwise; states never have one.  A
+layer with unroll and go_backwards (a Bidirectional's backward direction goes
+backwards) fails when it runs on a masked input: Keras's unrolled loop
+(torch backend) reverses the mask with ``torch.flip`` on a tuple and raises
+AttributeError.  With ``initial_state`` Keras does not hand the layer the
+mask at all, so that call runs (measured, Keras 3.15.1).
+
+Bidirectional (:mod:`.bidirectional`) runs these layers through
+``check_arguments``, ``run`` and ``check_masked_unroll``, TimeDistributed
+through their declared check and rule; both in a context whose reports point
+into their ``layer:``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
+from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer
+from lstmshape.frameworks.keras.checks import (
+    batch_in_input_shape,
+    check_activation,
+    check_clipped,
+    check_positive,
+    features_known,
+)
+from lstmshape.frameworks.layer_type import (
+    Draw,
+    Example,
+    Failing,
+    Sample,
+    Sampler,
+    Shapes,
+    layer_type,
+)
+from lstmshape.shapes import Dim, Shape, format_shape, shapes_conflict
+
+
+class RecurrentArgs(KerasArgs):
+    units: int
+    activation: str | None = "tanh"
+    use_bias: bool = True
+    return_sequences: bool = False
+    return_state: bool = False
+    go_backwards: bool = False
+    stateful: bool = False
+    unroll: bool = False
+    dropout: float = 0.0
+    recurrent_dropout: float = 0.0
+    kernel_initializer: str = "glorot_uniform"
+    recurrent_initializer: str = "orthogonal"
+    bias_initializer: str = "zeros"
+    kernel_regularizer: str | None = None
+    recurrent_regularizer: str | None = None
+    bias_regularizer: str | None = None
+    activity_regularizer: str | None = None
+    seed: int | None = None
+    trainable: bool = True
+    dtype: str | None = None
+
+
+class LSTMArgs(RecurrentArgs):
+    type: Literal["LSTM"]
+    recurrent_activation: str | None = "sigmoid"
+    unit_forget_bias: bool = True
+    use_cudnn: bool | Literal["auto"] = "auto"
+    implementation: int = 2
+    """Accepted and ignored by Keras 3 (a Keras 2 speed setting); SimpleRNN rejects it."""
+
+
+class GRUArgs(RecurrentArgs):
+    type: Literal["GRU"]
+    recurrent_activation: str | None = "sigmoid"
+    reset_after: bool = True
+    use_cudnn: bool | Literal["auto"] = "auto"
+    implementation: int = 2
+    """Accepted and ignored by Keras 3, as on LSTM."""
+
+
+class SimpleRNNArgs(RecurrentArgs):
+    type: Literal["SimpleRNN"]
+
+
+class LSTMConfig(StatefulLayer, LSTMArgs):
+    type: Literal["LSTM"]
+
+
+class GRUConfig(StatefulLayer, GRUArgs):
+    type: Literal["GRU"]
+
+
+class SimpleRNNConfig(StatefulLayer, SimpleRNNArgs):
+    type: Literal["SimpleRNN"]
+
+
+GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
+STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+
+
+def tensor_names(config: RecurrentArgs) -> tuple[str, ...]:
+    states = tuple(f"state_{state}" for state in STATES[config.type])
+    return ("output", *states) if config.return_state else ("output",)
+
+
+def parameter_count(config: RecurrentArgs, features: int) -> int:
+    bias_rows = 0
+    if config.use_bias:
+        bias_rows = 2 if isinstance(config, GRUArgs) and config.reset_after else 1
+    return GATES[config.type] * config.units * (features + config.units + bias_rows)
+
+
+def check_arguments(config: RecurrentArgs, ctx: LayerContext) -> bool:
+    """The checks of Keras's constructor; False when Keras would raise."""
+    valid = check_positive(
+        ctx,
+        "units",
+        config.units,
+        "Received an invalid value for argument `units`, expected a positive integer",
+    )
+    valid = check_activation(ctx, "activation", config.activation) and valid
+    recurrent_activation = getattr(config, "recurrent_activation", None)
+    valid = check_activation(ctx, "recurrent_activation", recurrent_activation) and valid
+    check_clipped(ctx, "dropout", config.dropout)
+    check_clipped(ctx, "recurrent_dropout", config.recurrent_dropout)
+    return valid
+
+
+@dataclass(frozen=True)
+class Run:
+    """One recurrent layer applied to a known input."""
+
+    output: Shape
+    states: list[Shape]
+    batch: Dim
+    params: int | None
+
+
+def run(config: RecurrentArgs, ctx: LayerContext, source: Source) -> Run | None:
+    """The shapes ``config`` makes from ``source``; None (reported) if Keras would raise."""
+    shape = source.tensor.shape
+    if shape is None:
+        return None
+    if len(shape) != 3:
+        _wrong_rank(config, ctx, source, shape)
+        return None
+    if not features_known(ctx, source, shape, f"{ctx.name} ({config.type})"):
+        return None
+    batch, time, features = shape
+    if config.stateful and batch is None:
+        ctx.report(
+            "LS309",
+            f"{ctx.name} is stateful, which needs a known batch size, but its input "
+            f"{source.describe()} has an unknown batch (Keras raises ValueError: When using "
+            "`stateful=True` in a RNN, the batch size must be static)",
+            "stateful",
+            hint="declare the input with its batch size under inputs: (e.g. x: [32, 10, 8]) "
+            "instead of input_shape:",
+        )
+        return None
+    output = (batch, time, config.units) if config.return_sequences else (batch, config.units)
+    states: list[Shape] = [(batch, config.units) for _ in STATES[config.type]]
+    params = parameter_count(config, features) if isinstance(features, int) else None
+    return Run(output, states, batch, params)
+
+
+def check_masked_unroll(
+    config: RecurrentArgs, ctx: LayerContext, source: Source, backwards: bool
+) -> None:
+    """Report a direction that runs backwards, unrolled, over a masked input."""
+    if not (backwards and config.unroll and source.tensor.mask and ctx.states is None):
+        return
+    what = ctx.label()
+    runs = "goes backwards"
+    if ctx.within == ("layer",) and not config.go_backwards:
+        runs = "Bidirectional runs a copy of it backwards"
+    mask = source.tensor.mask
+    whose = (
+        f"{mask} is an Embedding with mask_zero: true"
+        if source.text == mask
+        else f"{source.text} carries the mask of {mask} (an Embedding with mask_zero: true)"
+    )
+    ctx.report(
+        "LS311",
+        f"{what} ({config.type}) has unroll: true and {runs} over a masked input: {whose}. "
+        "Keras builds the model and fails when it runs (AttributeError: 'tuple' object has "
+        "no attribute 'shape')",
+        "unroll",
+        hint="remove unroll: true (Keras cannot reverse a mask in an unrolled loop), or "
+        f"mask_zero: true from {source.tensor.mask}",
+    )
+
+
+def _wrong_rank(config: RecurrentArgs, ctx: LayerContext, source: Source, shape: Shape) -> None:
+    hint = None
+    origin = source.tensor.origin
+    if len(shape) == 2 and origin is not None and origin.framework == "keras":
+        hint = (
+            f"{origin.layer} returns only its last step; give it return_sequences: true "
+            "to pass the whole sequence on"
+        )
+    elif len(shape) == 2:
+        hint = "a recurrent layer reads (batch, timesteps, features)"
+    else:
+        hint = batch_in_input_shape(source, shape, 3)
+    ctx.report_on(
+        source,
+        "LS302",
+        f"{config.type} takes a 3-D input (batch, timesteps, features); {ctx.name}'s input "
+        f"{source.describe()} is {len(shape)}-D (Keras raises ValueError: expected ndim=3, "
+        f"found ndim={len(shape)})",
+        hint=hint,
+    )
+
+
+def propagate(config: RecurrentArgs, ctx: LayerContext) -> LayerOutcome:
+    """Shapes, states and parameters of a config ``check_arguments`` accepted."""
+    names = tensor_names(config)
+    unknown = {name: Tensor(None) for name in names}
+    result = run(config, ctx, ctx.inputs[0])
+    if result is None:
+        return LayerOutcome(unknown, None)
+    if ctx.states is not None:
+        labels = [f"state_{state}" for state in STATES[config.type]]
+        _check_count(ctx, ctx.states, config, labels, f"{ctx.name} ({config.type})")
+        check_state_sizes(ctx, ctx.states, config, labels, result.batch)
+    source = ctx.inputs[0]
+    check_masked_unroll(config, ctx, source, config.go_backwards)
+    time_axis = 1 if config.return_sequences else None
+    origin = Origin(ctx.name, "output", False, time_axis, "keras")
+    mask = source.tensor.mask if config.return_sequences else None
+    tensors = {"output": Tensor(result.output, origin, mask=mask)}
+    for name, state in zip(names[1:], result.states, strict=False):
+        tensors[name] = Tensor(state, Origin(ctx.name, name, framework="keras"))
+    return LayerOutcome(tensors, result.params)
+
+
+def _check_count(
+    ctx: LayerContext,
+    states: list[Source],
+    config: RecurrentArgs,
+    labels: list[str],
+    owner: str,
+) -> bool:
+    """Too few states fail when the model runs; so do extra ones for a SimpleRNN.
+
+    An LSTM or GRU ignores states beyond the ones it takes; a SimpleRNN's
+    step returns one state where Keras's loop (torch backend, not unrolled)
+    expects as many as it was given, and the run fails.
+    """
+    wanted = len(labels)
+    if len(states) < wanted:
+        ctx.report(
+            "LS304",
+            f"{owner} takes {wanted} initial state(s), [{', '.join(labels)}], but is given "
+            f"{len(states)}: Keras builds the model and fails when it runs (IndexError: list "
+            "index out of range)",
+            "initial_state",
+            hint="an LSTM takes [h, c]; a GRU or SimpleRNN takes [h]"
+            if config.type == "LSTM"
+            else None,
+        )
+        return False
+    if len(states) > wanted and config.type == "SimpleRNN" and not config.unroll:
+        ctx.report(
+            "LS304",
+            f"{owner} takes 1 initial state, [{labels[0]}], but is given {len(states)}: Keras "
+            "builds the model and fails when it runs (ValueError: treespec.unflatten(leaves): "
+            f"`leaves` has length 1 but the spec refers to a pytree that holds {len(states)} "
+            "items)",
+            "initial_state",
+            hint="a SimpleRNN takes [h]; pass only that state",
+        )
+        return False
+    if len(states) > wanted:
+        ctx.report(
+            "LS409",
+            f"{owner} takes {wanted} initial state(s), [{', '.join(labels)}], but is given "
+            f"{len(states)}: Keras silently ignores the rest",
+            "initial_state",
+            hint="pass only the states the layer takes",
+        )
+    return True
+
+
+def check_state_sizes(
+    ctx: LayerContext,
+    states: list[Source],
+    config: RecurrentArgs,
+    labels: list[str],
+    batch: Dim,
+    offset: int = 0,
+) -> None:
+    want = (batch, config.units)
+    for index, (label, state) in enumerate(zip(labels, states, strict=False)):
+        shape = state.tensor.shape
+        if shape is None or not shapes_conflict(want, shape):
+            continue
+        ctx.report_on(
+            state,
+            "LS303",
+            f"initial state {label} of {ctx.name} ({config.type}, units: {config.units}) must "
+            f"be {format_shape(want)} = (batch, units), but initial_state[{offset + index}] "
+            f"{state.text} is {format_shape(shape)}: Keras builds the model and fails when it "
+            "runs (mat1 and mat2 shapes cannot be multiplied)",
+            hint=f"a state of {config.type}(units={config.units}) is (batch, {config.units}); "
+            "make the two layers' units equal",
+        )
+
+
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", None)
+BAD_ACTIVATIONS = ("foo", "Tanh", "leakyrelu")
+
+
+def _mistake(draw: Draw, kind: str) -> dict[str, Any]:
+    """Arguments Keras rejects when it constructs the layer, at a low rate."""
+    if not draw.chance(0.05):
+        return {}
+    rng = draw.rng
+    breaks: list[tuple[str, Any]] = [
+        ("units", rng.choice((0, -1))),
+        ("activation", rng.choice(BAD_ACTIVATIONS)),
+        ("time_major", True),
+    ]
+    if kind == "SimpleRNN":
+        breaks += [("recurrent_activation", "sigmoid"), ("implementation", 2)]
+    else:
+        breaks.append(("recurrent_activation", rng.choice(BAD_ACTIVATIONS)))
+    key, value = rng.choice(breaks)
+    return {key: value}
+
+
+def _sampler(kind: str) -> Sampler:
+    """Every argument, drawn; ``given`` may fix units, return_sequences and return_state."""
+
+    def draw(d: Draw) -> Sample:
+        rng, given = d.rng, d.given
+        units = given.get("units") or rng.randint(1, 8)
+        sequences = bool(given.get("return_sequences", False))
+        state = bool(given.get("return_state", False))
+        args: dict[str, Any] = {"units": units}
+        if sequences or d.chance(0.15):
+            args["return_sequences"] = sequences
+        if state or d.chance(0.1):
+            args["return_state"] = state
+        if d.chance(0.15):
+            args["activation"] = rng.choice(ACTIVATIONS)
+        if kind != "SimpleRNN" and d.chance(0.1):
+            args["recurrent_activation"] = rng.choice(("sigmoid", "hard_sigmoid", "relu"))
+        if d.chance(0.2):
+            args["use_bias"] = d.chance(0.5)
+        if kind != "SimpleRNN" and d.chance(0.05):
+            args["implementation"] = rng.choice((1, 2))
+        if kind == "GRU" and d.chance(0.3):
+            args["reset_after"] = d.chance(0.5)
+        for key in ("go_backwards", "unroll"):
+            if d.chance(0.08):
+                args[key] = d.chance(0.6)
+        for key in ("dropout", "recurrent_dropout"):
+            if d.chance(0.1):
+                args[key] = rng.choice((0.0, 0.2, 0.5, 1, 1.0, 1.5, -0.1))
+        if d.chance(0.04):
+            args["stateful"] = True
+        return Sample(args, units, _mistake(d, kind))
+
+    return Sampler("recurrent", draw)
+
+
+_SEQUENCE: Shapes = {"x": ["B", "T", 8]}
+_WRAPPERS = ("Bidirectional", "TimeDistributed")
+
+
+@layer_type(
+    "keras",
+    "LSTM",
+    LSTMConfig,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc="`output`; with `return_state: true` also `state_h`, `state_c`",
+    note="(`implementation` is accepted and ignored, as in Keras 3)",
+    wrapped_config=LSTMArgs,
+    wrappers=_WRAPPERS,
+    examples=(
+        Example(
+            _SEQUENCE,
+            {"units": 16, "return_sequences": True},
+            {"output": ["B", "T", 16]},
+            params=1600,
+        ),
+        Example(
+            {"x": ["B", "T", 8], "h": ["B", 16], "c": ["B", 16]},
+            {"input": "x", "units": 16, "return_state": True, "initial_state": ["h", "c"]},
+            {"output": ["B", 16], "state_h": ["B", 16], "state_c": ["B", 16]},
+            params=1600,
+        ),
+    ),
+    failing=(Failing({"x": ["B", 8]}, {"units": 16}, "LS302"),),
+    sample=_sampler("LSTM"),
+)
+def lstm(config: LSTMConfig, ctx: LayerContext) -> LayerOutcome:
+    """Long short-term memory on (batch, timesteps, features): the last output, or all of them.
+
+    output is (batch, units), or (batch, timesteps, units) with
+    return_sequences; with return_state the final states state_h and state_c
+    follow, each (batch, units).  initial_state is [h, c].  Parameters
+    4*units*(features + units + 1), one bias (torch has two); none without
+    use_bias.
+    """
+    return propagate(config, ctx)
+
+
+@layer_type(
+    "keras",
+    "GRU",
+    GRUConfig,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc="`output`; with `return_state: true` also `state_h`",
+    wrapped_config=GRUArgs,
+    wrappers=_WRAPPERS,
+    examples=(
+        Example(
+            _SEQUENCE,
+            {"units": 16, "return_state": True},
+            {"output": ["B", 16], "state_h": ["B", 16]},
+            params=1248,
+        ),
+        Example(_SEQUENCE, {"units": 16, "reset_after": False}, {"output": ["B", 16]}, params=1200),
+    ),
+    failing=(Failing(_SEQUENCE, {"units": 0}, "LS108"),),
+    sample=_sampler("GRU"),
+)
+def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
+    """Gated recurrent unit on (batch, timesteps, features): shapes as LSTM's, one state.
+
+    Parameters 3*units*(features + units + 2) with reset_after (the
+    default), 3*units*(features + units + 1) without.
+    """
+    return propagate(config, ctx)
+
+
+@layer_type(
+    "keras",
+    "SimpleRNN",
+    SimpleRNNConfig,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc="`output`; with `return_state: true` also `state_h`",
+    wrapped_config=SimpleRNNArgs,
+    wrappers=_WRAPPERS,
+    examples=(
+        Example(
+            _SEQUENCE,
+            {"units": 16, "return_sequences": True, "return_state": True},
+            {"output": ["B", "T", 16], "state_h": ["B", 16]},
+            params=400,
+        ),
+    ),
+    failing=(Failing(_SEQUENCE, {"units": 16, "dropout": 1.5}, "LS407"),),
+    foreign_types={
+        "RNN": "RNN is torch's name; Keras's plain recurrent layer is SimpleRNN (units)"
+    },
+    sample=_sampler("SimpleRNN"),
+)
+def simple_rnn(config: SimpleRNNConfig, ctx: LayerContext) -> LayerOutcome:
+    """Fully connected recurrent layer on (batch, timesteps, features): shapes as GRU's.
+
+    Parameters units*(features + units + 1).
+    """
+    return propagate(config, ctx)

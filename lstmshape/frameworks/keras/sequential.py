@@ -1,0 +1,82 @@
+"""``input_shape``: Keras's Sequential way of declaring a model's input on its first layer.
+
+``input_shape`` (batch excluded) on the first layer declares the input with an
+unknown batch.  On any other layer, or on a layer that reads ``input:``,
+Keras ignores it (LS406).  With ``inputs:`` as well, the declared tensor is
+the input (it may give the batch size) and ``input_shape`` must agree with
+it (LS307).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lstmshape.diagnostics import Problem
+from lstmshape.engine.tensors import Source, Tensor
+from lstmshape.shapes import Shape, format_shape, shapes_conflict
+
+if TYPE_CHECKING:
+    from lstmshape.engine.graph import Resolver
+    from lstmshape.models.common import LayerBase
+    from lstmshape.models.spec import ParsedSpec
+
+
+def declared_input(
+    config: LayerBase,
+    written: str | None,
+    previous: str | None,
+    resolver: Resolver,
+    spec: ParsedSpec,
+) -> Source | None:
+    """The input the first layer's ``input_shape`` declares, or None (reported if ignored)."""
+    input_shape = getattr(config, "input_shape", None)  # every Keras layer config has one
+    if input_shape is None:
+        return None
+    if previous is not None or written is not None:
+        _ignored(resolver, written is not None)
+        return None
+    return _declared(resolver, spec, tuple(input_shape))
+
+
+def _ignored(resolver: Resolver, has_input: bool) -> None:
+    layer = resolver.layer
+    reason = "it reads input:" if has_input else "it is not the first layer"
+    resolver.problems.append(
+        Problem(
+            "LS406",
+            f"{layer.name}.input_shape is ignored: {reason}, and Keras uses "
+            "input_shape only to declare the input of a Sequential model's first layer",
+            ("layers", layer.index, "input_shape"),
+            hint="remove it; the layer's input shape comes from the tensor it reads",
+            layer=layer.name,
+            on_key=True,
+        )
+    )
+
+
+def _declared(resolver: Resolver, spec: ParsedSpec, input_shape: Shape) -> Source:
+    """The first layer's ``input_shape``: the model's input, batch unknown.
+
+    With ``inputs:`` as well, the declared tensor is the input (it may give
+    the batch size) and ``input_shape`` must agree with it.
+    """
+    layer = resolver.layer
+    at = ("layers", layer.index, "input_shape")
+    if not spec.inputs:
+        return Source("input_shape", Tensor((None, *input_shape)), at)
+    source = resolver.default(spec, None)
+    shape = source.tensor.shape
+    if shape is not None and shapes_conflict((None, *input_shape), shape):
+        resolver.problems.append(
+            Problem(
+                "LS307",
+                f"{layer.name}.input_shape is {format_shape(input_shape)} (batch "
+                f"excluded) but the layer reads {source.describe()}, which is "
+                f"{format_shape(shape[1:]) if shape else '0-D'} without its batch",
+                at,
+                hint="declare the input once: keep inputs: (which can give the batch "
+                "size) and remove input_shape, or the other way round",
+                layer=layer.name,
+            )
+        )
+    return source

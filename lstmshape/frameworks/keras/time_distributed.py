@@ -1,0 +1,129 @@
+"""keras.layers.TimeDistributed: a layer applied to every step of a sequence.
+
+TimeDistributed(layer) applies ``layer`` to every slice along axis 1 of an
+input of rank >= 3: (batch, T, ...) -> (batch, T, layer's output without
+batch), with the wrapped layer's parameters.  The wrapped layer is any type
+that names TimeDistributed in its ``wrappers``; its own rule computes the
+step, in a context whose reports point into ``layer:``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
+from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer, WrappedBy
+from lstmshape.frameworks.layer_type import (
+    LAYER_TYPES,
+    Draw,
+    Example,
+    Failing,
+    LayerType,
+    Sample,
+    Sampler,
+    Shapes,
+    layer_type,
+)
+
+
+class TimeDistributedConfig(KerasLayer):
+    type: Literal["TimeDistributed"]
+    layer: Annotated[KerasArgs, WrappedBy("TimeDistributed")]
+
+
+def _wrapped(config: TimeDistributedConfig, ctx: LayerContext) -> LayerType[Any] | None:
+    """The wrapped layer's type; never a silent stand-in for a type TimeDistributed cannot hold."""
+    inner = config.layer
+    declared = LAYER_TYPES.get(("keras", inner.type))
+    if declared is not None and "TimeDistributed" in declared.wrappers:
+        return declared
+    ctx.report(
+        "LS104",
+        f"{ctx.label('layer')} is {inner.type}, which TimeDistributed cannot wrap",
+        "layer",
+        "type",
+    )
+    return None
+
+
+def _check(config: TimeDistributedConfig, ctx: LayerContext) -> bool:
+    """Keras constructs the wrapped layer first, so its arguments are checked first."""
+    declared = _wrapped(config, ctx)
+    if declared is None:
+        return False
+    if declared.check is not None and not declared.check(config.layer, ctx.wrapping("layer")):
+        return False
+    inner = config.layer
+    if "return_state" in type(inner).model_fields and getattr(inner, "return_state", False):
+        ctx.report(
+            "LS108",
+            f"{ctx.name} wraps a layer with return_state: true; TimeDistributed takes a "
+            "layer with one output",
+            "layer",
+            "return_state",
+        )
+        return False
+    return True
+
+
+def _sample(draw: Draw) -> Sample:
+    """``given["layer"]``: the wrapped layer (a mapping), drawn by its own sampler."""
+    return Sample({"layer": draw.given["layer"]}, draw.features)
+
+
+_SEQUENCE: Shapes = {"x": ["B", "T", 8]}
+
+
+@layer_type(
+    "keras",
+    "TimeDistributed",
+    TimeDistributedConfig,
+    check=_check,
+    nests=("layer",),
+    passes_mask=True,
+    examples=(
+        Example(
+            _SEQUENCE,
+            {"layer": {"type": "Dense", "units": 4}},
+            {"output": ["B", "T", 4]},
+            params=36,
+        ),
+        Example(
+            {"x": ["B", "T", "S", 8]},
+            {"layer": {"type": "LSTM", "units": 16}},
+            {"output": ["B", "T", 16]},
+            params=1600,
+        ),
+    ),
+    failing=(Failing({"x": ["B", 8]}, {"layer": {"type": "Dense", "units": 4}}, "LS302"),),
+    sample=Sampler("wrapper", _sample),
+)
+def time_distributed(config: TimeDistributedConfig, ctx: LayerContext) -> LayerOutcome:
+    """Applies its layer to every step: (batch, T, ...) -> (batch, T, the layer's output).
+
+    The input has at least 3 dimensions; the parameters are the wrapped
+    layer's.
+    """
+    declared = LAYER_TYPES[("keras", config.layer.type)]
+    source = ctx.inputs[0]
+    shape = source.tensor.shape
+    if shape is None:
+        return LayerOutcome({"output": Tensor(None)}, None)
+    if len(shape) < 3:
+        ctx.report_on(
+            source,
+            "LS302",
+            f"TimeDistributed takes an input of at least 3 dimensions (batch, timesteps, ...); "
+            f"{ctx.name}'s input {source.describe()} is {len(shape)}-D (Keras raises "
+            "ValueError: `TimeDistributed` Layer should be passed an `input_shape` with at "
+            "least 3 dimensions)",
+            hint="to apply the layer to a 2-D tensor, use the layer itself",
+        )
+        return LayerOutcome({"output": Tensor(None)}, None)
+    step_tensor = Tensor((shape[0], *shape[2:]), mask=source.tensor.mask)
+    step = Source(source.text, step_tensor, source.at, source.reference)
+    outcome = declared.infer(config.layer, ctx.wrapping("layer", inputs=[step]))
+    output = outcome.tensors["output"].shape
+    if output is None:
+        return LayerOutcome({"output": Tensor(None)}, outcome.params)
+    return LayerOutcome({"output": Tensor((shape[0], shape[1], *output[1:]))}, outcome.params)
