@@ -271,6 +271,9 @@ class Problem:
     layer: str | None = None
     on_key: bool = False
     """Whether the problem is about the key at ``at`` rather than its value."""
+    within: tuple[str, int] | None = None
+    """A string value and the offset in it of what the problem is about (a
+    mistake inside a dimension expression), when the caret can point there."""
 
     @property
     def severity(self) -> Severity:

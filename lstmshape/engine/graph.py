@@ -32,7 +32,7 @@ from lstmshape.models.torch import (
     RNNConfig,
 )
 from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
-from lstmshape.shapes import Shape, format_shape, shapes_conflict
+from lstmshape.shapes import Shape, format_shape, mismatch_hint, shapes_conflict
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def _run_layer(
         )
         outcome = LayerOutcome(outcome.tensors, None)
     names = rule.tensor_names(config)
-    _check_expect(config, ctx, outcome, names)
+    _check_expect(config, ctx, outcome, names, spec.symbols)
     shapes = {name: outcome.tensors[name].shape for name in names}
     input_text = ", ".join(source.text for source in inputs) or None
     read = [*inputs, *(states or ())]
@@ -241,7 +241,11 @@ def _states(config: LayerBase, resolver: _Resolver) -> list[Source] | None:
 
 
 def _check_expect(
-    config: LayerBase, ctx: LayerContext, outcome: LayerOutcome, names: tuple[str, ...]
+    config: LayerBase,
+    ctx: LayerContext,
+    outcome: LayerOutcome,
+    names: tuple[str, ...],
+    symbols: frozenset[str],
 ) -> None:
     for name, dims in (config.expect or {}).items():
         if name not in names:
@@ -267,6 +271,7 @@ def _check_expect(
                 f"{format_shape(expected)}",
                 "expect",
                 name,
+                hint=mismatch_hint(expected, computed, symbols),
             )
 
 

@@ -19,7 +19,7 @@ from lstmshape.diagnostics import NodePath, Problem
 from lstmshape.models.common import DimField, LayerBase, LayerName, ShapeField, StrictModel
 from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
 from lstmshape.models.registry import FRAMEWORKS, Framework
-from lstmshape.shapes import Shape
+from lstmshape.shapes import Dim, Shape, to_expr
 
 MAX_LAYERS = 10_000
 """Most layers one spec may have; real recurrent models have tens."""
@@ -59,6 +59,8 @@ class ParsedSpec:
     layers: list[ParsedLayer]
     inputs_reported: bool = False
     """Whether inputs: already has a problem, so a missing default input is not news."""
+    symbols: frozenset[str] = frozenset()
+    """The symbols of the declared input shapes: the sizes the model is meant for."""
 
 
 def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Problem]]:
@@ -94,12 +96,14 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
     raw_layers = data.get("layers")
     layers = _parse_layers(raw_layers, framework, problems) if isinstance(raw_layers, list) else []
     name = data.get("name")
+    inputs = _valid_inputs(data.get("inputs"))
     spec = ParsedSpec(
         framework=framework,
         name=name if isinstance(name, str) else default_name,
-        inputs=_valid_inputs(data.get("inputs")),
+        inputs=inputs,
         layers=layers,
         inputs_reported=any(problem.at[:1] == ("inputs",) for problem in problems),
+        symbols=_symbols(inputs, layers),
     )
     problems += _duplicate_names(spec, data)
     return spec, _owned_by_layers(problems, layers)
@@ -193,16 +197,27 @@ def _valid_inputs(raw: Any) -> dict[str, Shape | None]:
         if not isinstance(dims, list):
             inputs[name] = None
             continue
-        inputs[name] = tuple(dim if _is_valid_dim(dim) else None for dim in dims)
+        inputs[name] = tuple(_valid_dim(dim) for dim in dims)
     return inputs
 
 
-def _is_valid_dim(dim: Any) -> bool:
+def _valid_dim(dim: Any) -> Dim:
+    """The dimension in canonical form, or None (unknown) when it is invalid."""
     try:
-        _DIM_ADAPTER.validate_python(dim)
+        valid: Dim = _DIM_ADAPTER.validate_python(dim)
     except ValidationError:
-        return False
-    return True
+        return None
+    return valid
+
+
+def _symbols(inputs: dict[str, Shape | None], layers: list[ParsedLayer]) -> frozenset[str]:
+    """The symbols of ``inputs:`` and of a Keras ``input_shape``."""
+    dims = [dim for shape in inputs.values() for dim in shape or ()]
+    for layer in layers:
+        input_shape = getattr(layer.config, "input_shape", None)
+        if isinstance(input_shape, list):
+            dims += input_shape
+    return frozenset(name for dim in dims if isinstance(dim, str) for name in to_expr(dim).symbols)
 
 
 def _parse_layers(
