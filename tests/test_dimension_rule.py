@@ -168,6 +168,15 @@ def test_the_batch_first_hint_needs_batch_and_layers_swapped() -> None:
     }
 
 
+def test_a_symbolic_feature_size_conflicts_with_the_layer_argument() -> None:
+    report = check_spec({"x": ["B", "T", "F"]}, ENCODER)
+    assert codes(report) == ["LS301"]
+    assert report.diagnostics[0].hint == (
+        "F stands for any size but input_size is one number: declare the input's last "
+        "dimension as a number"
+    )
+
+
 # reading dimensions --------------------------------------------------------------
 
 

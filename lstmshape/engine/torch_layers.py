@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.models.torch import CatConfig, DropoutConfig, EmbeddingConfig, LinearConfig
-from lstmshape.shapes import Dim, add_dims, dims_conflict, format_shape
+from lstmshape.shapes import Dim, add_dims, dims_conflict, format_shape, size_hint
 
 
 def single_output(_config: object) -> tuple[str, ...]:
@@ -60,7 +60,7 @@ def propagate_linear(config: LinearConfig, ctx: LayerContext) -> LayerOutcome:
             f"{ctx.name}.in_features is {config.in_features} but its input {source.text} has "
             f"{shape[-1]} features (last dim of {format_shape(shape)})",
             "in_features",
-            hint=f"set in_features: {shape[-1]}",
+            hint=size_hint("in_features", shape[-1]),
         )
     output = (*shape[:-1], config.out_features)
     return LayerOutcome({"output": Tensor(output, batch_first=source.tensor.batch_first)}, params)

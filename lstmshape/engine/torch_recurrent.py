@@ -27,6 +27,7 @@ from lstmshape.shapes import (
     format_dim,
     format_shape,
     shapes_conflict,
+    size_hint,
 )
 
 GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
@@ -218,7 +219,7 @@ def _check_features(config: RNNBaseConfig, ctx: LayerContext, source: Source, sh
         f"{ctx.name}.input_size is {config.input_size} but its input {source.text} has "
         f"{features} features (last dim of {format_shape(shape)})",
         "input_size",
-        hint=hint or f"set input_size: {features}",
+        hint=hint or size_hint("input_size", features),
     )
 
 
