@@ -82,7 +82,8 @@ _RULES = (
         "LS107",
         "invalid-dimension",
         Severity.ERROR,
-        "A shape has a dimension that is not a positive integer, a symbol or null.",
+        "A shape has a dimension that is not a positive integer, a symbol, an expression "
+        "such as T - 2, or null.",
     ),
     Rule(
         "LS108",
