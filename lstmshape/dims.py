@@ -9,7 +9,8 @@ would triple lstmshape's start-up).
 The normal form
     A polynomial with integer coefficients over *atoms*: symbols (``T``) and
     floor quotients ``floor(P / k)`` (:class:`Floor`) of a polynomial ``P`` by
-    an integer ``k >= 2``.  Terms are kept sorted, without zero coefficients.
+    an integer ``k >= 2``: a mapping from monomials (atoms with their powers,
+    in a fixed order) to nonzero coefficients, sorted only to be printed.
     A floor quotient is reduced so that it is written one way only: the parts
     of ``P`` that ``k`` divides are taken out (``(2*T + 3) // 2`` is
     ``T + 1``, ``(T - 2) // 2`` is ``T // 2 - 1``), ``P``'s coefficients are then in
@@ -67,7 +68,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from math import gcd
 
-MAX_TERMS = 32
+MAX_TERMS = 16
 """Most terms an expression may have once expanded; real lengths have two or three."""
 MAX_PRODUCT_PAIRS = 4 * MAX_TERMS
 """Most pairs of terms one multiplication expands: a size times a sum, not a sum of
@@ -99,21 +100,27 @@ class DimSyntaxError(ValueError):
         self.offset = offset
 
 
-Atom = "str | Floor"
 Monomial = tuple[tuple["str | Floor", int], ...]
 """Atoms and their powers, sorted by :func:`_atom_key`; ``()`` is the constant term."""
-Terms = tuple[tuple[Monomial, int], ...]
+Terms = dict[Monomial, int]
+"""Each monomial's nonzero coefficient; never changed once an :class:`Expr` holds it."""
 
 
-def _atom_key(atom: str | Floor) -> tuple[int, str]:
-    return (0, atom) if isinstance(atom, str) else (1, atom.text)
+def _atom_key(atom: str | Floor) -> str:
+    """Symbols by name, then floor quotients by their text."""
+    return atom if isinstance(atom, str) else atom.key
+
+
+def _factor_key(factor: tuple[str | Floor, int]) -> str:
+    return _atom_key(factor[0])
 
 
 def _degree(monomial: Monomial) -> int:
     return sum(power for _, power in monomial)
 
 
-def _term_key(term: tuple[Monomial, int]) -> tuple[int, tuple[tuple[tuple[int, str], int], ...]]:
+def _term_key(term: tuple[Monomial, int]) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """The order terms are printed in: higher degree first, then by their atoms."""
     monomial = term[0]
     return -_degree(monomial), tuple((_atom_key(atom), -power) for atom, power in monomial)
 
@@ -126,19 +133,20 @@ def _times(first: Monomial, second: Monomial) -> Monomial:
     powers = dict(first)
     for atom, power in second:
         powers[atom] = powers.get(atom, 0) + power
-    return tuple(sorted(powers.items(), key=lambda item: _atom_key(item[0])))
+    return tuple(sorted(powers.items(), key=_factor_key))
 
 
 class Floor:
     """``floor(numerator / divisor)``, reduced as the module docstring says."""
 
-    __slots__ = ("_hash", "divisor", "numerator", "text")
+    __slots__ = ("_hash", "divisor", "key", "numerator", "text")
 
     def __init__(self, numerator: Expr, divisor: int) -> None:
         self.numerator = numerator
         self.divisor = divisor
         inner = str(numerator)
         self.text = f"{inner if numerator.is_symbol() else f'({inner})'} // {divisor}"
+        self.key = "\x7f" + self.text  # after every symbol, which are ASCII names
         self._hash = hash((numerator, divisor))
 
     def __eq__(self, other: object) -> bool:
@@ -161,33 +169,34 @@ class Floor:
 class Expr:
     """A dimension expression in normal form; immutable and hashable."""
 
-    __slots__ = ("_hash", "_text", "terms")
+    __slots__ = ("_degree", "_hash", "_text", "terms")
 
     def __init__(self, terms: Terms) -> None:
         """Use :meth:`constant`, :meth:`symbol`, :func:`parse` and the operators."""
         self.terms = terms
-        self._hash = hash(terms)
+        self._hash: int | None = None
         self._text: str | None = None
+        self._degree: int | None = None
 
     @staticmethod
-    def _from(terms: dict[Monomial, int]) -> Expr:
-        kept = [(monomial, coefficient) for monomial, coefficient in terms.items() if coefficient]
+    def _from(terms: Terms) -> Expr:
+        kept = {monomial: coefficient for monomial, coefficient in terms.items() if coefficient}
         if len(kept) > MAX_TERMS:
             raise DimLimitError(
                 f"the expression expands to {len(kept)} terms; a dimension has at most {MAX_TERMS}"
             )
-        for monomial, coefficient in kept:
-            if abs(coefficient) > MAX_INT:
+        for coefficient in kept.values():
+            if not -MAX_INT <= coefficient <= MAX_INT:
                 raise DimLimitError(
                     f"the expression has a coefficient beyond {MAX_INT:,} (2**63 - 1)"
                 )
-            if _degree(monomial) > MAX_DEGREE:
-                raise DimLimitError(
-                    f"the expression has degree {_degree(monomial)}; a dimension has at most "
-                    f"degree {MAX_DEGREE}"
-                )
-        kept.sort(key=_term_key)
-        return Expr(tuple(kept))
+        return Expr(kept)
+
+    @property
+    def degree(self) -> int:
+        if self._degree is None:
+            self._degree = max((_degree(monomial) for monomial in self.terms), default=0)
+        return self._degree
 
     @staticmethod
     def constant(value: int) -> Expr:
@@ -195,33 +204,35 @@ class Expr:
 
     @staticmethod
     def symbol(name: str) -> Expr:
-        return Expr(((((name, 1),), 1),))
+        return Expr({((name, 1),): 1})
 
     @staticmethod
     def _atom(atom: Floor) -> Expr:
-        return Expr(((((atom, 1),), 1),))
+        return Expr({((atom, 1),): 1})
 
     def as_int(self) -> int | None:
         """The value of a constant expression; None if it has symbols."""
         if not self.terms:
             return 0
-        if len(self.terms) == 1 and not self.terms[0][0]:
-            return self.terms[0][1]
+        if len(self.terms) == 1:
+            return self.terms.get((), None)
         return None
 
     def is_symbol(self) -> bool:
+        if len(self.terms) != 1:
+            return False
+        ((monomial, coefficient),) = self.terms.items()
         return (
-            len(self.terms) == 1
-            and self.terms[0][1] == 1
-            and len(self.terms[0][0]) == 1
-            and self.terms[0][0][0][1] == 1
-            and isinstance(self.terms[0][0][0][0], str)
+            coefficient == 1
+            and len(monomial) == 1
+            and monomial[0][1] == 1
+            and isinstance(monomial[0][0], str)
         )
 
     @property
     def symbols(self) -> frozenset[str]:
         found: set[str] = set()
-        for monomial, _ in self.terms:
+        for monomial in self.terms:
             for atom, _ in monomial:
                 found.update((atom,) if isinstance(atom, str) else atom.numerator.symbols)
         return frozenset(found)
@@ -233,14 +244,14 @@ class Expr:
         if right is None:
             return NotImplemented
         terms = dict(self.terms)
-        for monomial, coefficient in right.terms:
+        for monomial, coefficient in right.terms.items():
             terms[monomial] = terms.get(monomial, 0) + coefficient
         return Expr._from(terms)
 
     __radd__ = __add__
 
     def __neg__(self) -> Expr:
-        return Expr._from({monomial: -coefficient for monomial, coefficient in self.terms})
+        return Expr({monomial: -coefficient for monomial, coefficient in self.terms.items()})
 
     def __sub__(self, other: Expr | int) -> Expr:
         right = _lift(other)
@@ -261,9 +272,14 @@ class Expr:
                 f"{len(right.terms)}; lstmshape expands at most {MAX_PRODUCT_PAIRS} products "
                 "of terms at once"
             )
-        terms: dict[Monomial, int] = {}
-        for left_monomial, left_coefficient in self.terms:
-            for right_monomial, right_coefficient in right.terms:
+        if self.degree + right.degree > MAX_DEGREE:
+            raise DimLimitError(
+                f"the expression has degree {self.degree + right.degree}; a dimension has at "
+                f"most degree {MAX_DEGREE}"
+            )
+        terms: Terms = {}
+        for left_monomial, left_coefficient in self.terms.items():
+            for right_monomial, right_coefficient in right.terms.items():
                 monomial = _times(left_monomial, right_monomial)
                 terms[monomial] = terms.get(monomial, 0) + left_coefficient * right_coefficient
         return Expr._from(terms)
@@ -276,9 +292,9 @@ class Expr:
             raise ValueError(f"a dimension is floor-divided by a positive integer, not {divisor}")
         if divisor == 1:
             return self
-        quotient: dict[Monomial, int] = {}
-        remainder: dict[Monomial, int] = {}
-        for monomial, coefficient in self.terms:
+        quotient: Terms = {}
+        remainder: Terms = {}
+        for monomial, coefficient in self.terms.items():
             whole, rest = divmod(coefficient, divisor)
             quotient[monomial] = whole
             if rest:
@@ -306,12 +322,14 @@ class Expr:
         return isinstance(other, Expr) and self.terms == other.terms
 
     def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self.terms.items()))
         return self._hash
 
     def evaluate(self, values: Mapping[str, int]) -> int:
         """The value for integer values of every symbol (KeyError for a missing one)."""
         total = 0
-        for monomial, coefficient in self.terms:
+        for monomial, coefficient in self.terms.items():
             term = coefficient
             for atom, power in monomial:
                 base = values[atom] if isinstance(atom, str) else atom.value(values)
@@ -322,7 +340,7 @@ class Expr:
     def substitute(self, values: Mapping[str, Expr | int]) -> Expr:
         """The expression with the symbols in ``values`` replaced; others stay."""
         total = Expr.constant(0)
-        for monomial, coefficient in self.terms:
+        for monomial, coefficient in self.terms.items():
             term = Expr.constant(coefficient)
             for atom, power in monomial:
                 if isinstance(atom, str):
@@ -358,7 +376,7 @@ def _single_floor(expr: Expr) -> tuple[Floor, int] | None:
     """``(F, c)`` when ``expr`` is ``F + c`` for one floor quotient ``F``."""
     constant = 0
     floor = None
-    for monomial, coefficient in expr.terms:
+    for monomial, coefficient in expr.terms.items():
         if not monomial:
             constant = coefficient
         elif (
@@ -375,7 +393,7 @@ def _single_floor(expr: Expr) -> tuple[Floor, int] | None:
 
 
 def _render(expr: Expr) -> str:
-    terms = list(expr.terms)
+    terms = sorted(expr.terms.items(), key=_term_key)
     if not terms:
         return "0"
     folded = _single_floor(expr)
@@ -417,7 +435,7 @@ def _term_text(monomial: Monomial, coefficient: int, bare_floor: bool) -> str:
 def lower_bound(expr: Expr) -> int | None:
     """A lower bound of ``expr`` over all positive values of its symbols, or None."""
     total = 0
-    for monomial, coefficient in expr.terms:
+    for monomial, coefficient in expr.terms.items():
         if not monomial:
             total += coefficient
             continue
@@ -502,7 +520,7 @@ def divide_exactly(numerator: Expr, divisor: Expr) -> Expr | None:
     if not divisor.terms:
         return None
     atoms = sorted(
-        {atom for expr in (numerator, divisor) for m, _ in expr.terms for atom, _ in m},
+        {atom for expr in (numerator, divisor) for m in expr.terms for atom, _ in m},
         key=_atom_key,
     )
     position = {atom: index for index, atom in enumerate(atoms)}
@@ -516,8 +534,8 @@ def divide_exactly(numerator: Expr, divisor: Expr) -> Expr | None:
     def order(exponents: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
         return sum(exponents), exponents
 
-    rest = {vector(m): c for m, c in numerator.terms}
-    by = {vector(m): c for m, c in divisor.terms}
+    rest = {vector(m): c for m, c in numerator.terms.items()}
+    by = {vector(m): c for m, c in divisor.terms.items()}
     lead = max(by, key=order)
     quotient: dict[tuple[int, ...], int] = {}
     for _ in range(MAX_TERMS * MAX_TERMS):

@@ -236,3 +236,22 @@ layers:
     assert shapes(report, "dropout") == {"output": ("B*T", 8, "(T - 2) // 2", None)}
     tensors = report_to_json(report)["layers"][0]["tensors"]
     assert json.loads(json.dumps(tensors)) == {"output": ["B*T", 8, "(T - 2) // 2", None]}
+
+
+def test_distinct_expressions_per_spec_are_limited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("lstmshape.models.spec.MAX_EXPRESSIONS", 3)
+    text = """\
+framework: torch
+inputs:
+  x: [B, T - 1, T - 1, 8]
+  y: [B, T - 2, T + 1]
+layers:
+  - type: Dropout
+    input: x
+    expect:
+      output: [B, T - 2, T*B, 8]
+"""
+    report = check(text)
+    # T - 1, T - 2 and T + 1 are three; T*B, the fourth, is one too many
+    assert [(d.code, d.line, d.column) for d in report.diagnostics] == [("LS006", 9, 26)]
+    assert "more than 3 different dimension expressions" in report.diagnostics[0].message

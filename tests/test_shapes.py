@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstmshape.dims import DimSyntaxError
+from lstmshape.dims import MAX_TERMS, DimSyntaxError
 from lstmshape.shapes import (
     Dim,
     add_dims,
@@ -116,7 +116,7 @@ def test_arithmetic_on_dims() -> None:
 
 
 def test_arithmetic_that_grows_too_large_is_unknown() -> None:
-    wide = add_dims([f"X{i}" for i in range(32)])
+    wide = add_dims([f"X{i}" for i in range(MAX_TERMS)])
     assert wide is not None
     assert add_dims([wide, "Y"]) is None
     assert multiply_dims([wide, wide]) is None

@@ -39,7 +39,7 @@ def _check_dim(value: Any) -> Any:
         return value  # a symbol: most symbolic dimensions, read without parsing
     read = _READ.get(value)
     if read is None:
-        if len(_READ) >= 10_000:
+        if len(_READ) >= 20_000:  # twice what one spec may write
             _READ.clear()
         read = _READ[value] = _read_expression(value)
     if isinstance(read, tuple):

@@ -23,6 +23,10 @@ from lstmshape.shapes import Dim, Shape, to_expr
 
 MAX_LAYERS = 10_000
 """Most layers one spec may have; real recurrent models have tens."""
+MAX_EXPRESSIONS = 10_000
+"""Most distinct dimension expressions (``T - 2``) one spec may write; real specs have a
+few, and each costs up to a millisecond to read."""
+_SHAPE_KEYS = ("inputs", "expect", "input_shape")
 
 
 class SpecHeader(StrictModel):
@@ -83,6 +87,9 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
                 ("layers", MAX_LAYERS),
             )
         ]
+    too_many = _too_many_expressions(data)
+    if too_many is not None:
+        return None, [too_many]
     problems: list[Problem] = []
     data = _string_keys(data, (), problems)
     try:
@@ -125,6 +132,34 @@ def _owned_by_layers(problems: list[Problem], layers: list[ParsedLayer]) -> list
         else problem
         for problem in problems
     ]
+
+
+def _too_many_expressions(data: Any) -> Problem | None:
+    """LS006 at the first distinct dimension expression beyond :data:`MAX_EXPRESSIONS`.
+
+    Dimensions are the items of the lists under inputs:, expect: and
+    input_shape, at any depth (a wrapped Keras layer has its own).
+    """
+    seen: set[str] = set()
+    stack: list[tuple[Any, NodePath, bool]] = [(data, (), False)]
+    while stack:
+        node, at, shape = stack.pop()
+        # children pushed last first: the walk is in the order of the document
+        if isinstance(node, dict):
+            items = list(node.items())[::-1]
+            stack += [(v, (*at, k), shape or k in _SHAPE_KEYS) for k, v in items]
+        elif isinstance(node, list):
+            stack += [(node[i], (*at, i), shape) for i in range(len(node) - 1, -1, -1)]
+        elif shape and isinstance(node, str) and not node.isidentifier():
+            seen.add(node)
+            if len(seen) > MAX_EXPRESSIONS:
+                return Problem(
+                    "LS006",
+                    f"the spec writes more than {MAX_EXPRESSIONS:,} different dimension "
+                    "expressions; lstmshape reads at most that many per spec",
+                    at,
+                )
+    return None
 
 
 def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) -> dict[str, Any]:
