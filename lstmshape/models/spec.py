@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,7 +27,6 @@ MAX_LAYERS = 10_000
 MAX_EXPRESSIONS = 10_000
 """Most distinct dimension expressions (``T - 2``) one spec may write; real specs have a
 few, and each costs up to a millisecond to read."""
-_SHAPE_KEYS = ("inputs", "expect", "input_shape")
 
 
 class SpecHeader(StrictModel):
@@ -134,24 +134,12 @@ def _owned_by_layers(problems: list[Problem], layers: list[ParsedLayer]) -> list
     ]
 
 
-def _too_many_expressions(data: Any) -> Problem | None:
-    """LS006 at the first distinct dimension expression beyond :data:`MAX_EXPRESSIONS`.
-
-    Dimensions are the items of the lists under inputs:, expect: and
-    input_shape, at any depth (a wrapped Keras layer has its own).
-    """
+def _too_many_expressions(data: dict[Any, Any]) -> Problem | None:
+    """LS006 at the first distinct dimension expression beyond :data:`MAX_EXPRESSIONS`."""
     seen: set[str] = set()
-    stack: list[tuple[Any, NodePath, bool]] = [(data, (), False)]
-    while stack:
-        node, at, shape = stack.pop()
-        # children pushed last first: the walk is in the order of the document
-        if isinstance(node, dict):
-            items = list(node.items())[::-1]
-            stack += [(v, (*at, k), shape or k in _SHAPE_KEYS) for k, v in items]
-        elif isinstance(node, list):
-            stack += [(node[i], (*at, i), shape) for i in range(len(node) - 1, -1, -1)]
-        elif shape and isinstance(node, str) and not node.isidentifier():
-            seen.add(node)
+    for at, dim in _written_dims(data):
+        if isinstance(dim, str) and not dim.isidentifier():
+            seen.add(dim)
             if len(seen) > MAX_EXPRESSIONS:
                 return Problem(
                     "LS006",
@@ -160,6 +148,34 @@ def _too_many_expressions(data: Any) -> Problem | None:
                     at,
                 )
     return None
+
+
+def _written_dims(data: dict[Any, Any]) -> Iterator[tuple[NodePath, Any]]:
+    """Every dimension as written, in the order of the document: those of inputs:, and of
+    each layer's expect: and input_shape, wrapped layers' included."""
+    inputs = data.get("inputs")
+    if isinstance(inputs, dict):
+        yield from _dims_of(inputs, ("inputs",))
+    layers = data.get("layers")
+    for index, layer in enumerate(layers if isinstance(layers, list) else ()):
+        if isinstance(layer, dict):
+            yield from _layer_dims(layer, ("layers", index))
+
+
+def _layer_dims(layer: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath, Any]]:
+    for key, value in layer.items():
+        if key == "expect" and isinstance(value, dict):
+            yield from _dims_of(value, (*at, key))
+        elif key == "input_shape" and isinstance(value, list):
+            yield from (((*at, key, i), dim) for i, dim in enumerate(value))
+        elif isinstance(value, dict):  # a wrapped layer
+            yield from _layer_dims(value, (*at, key))
+
+
+def _dims_of(shapes: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath, Any]]:
+    for name, dims in shapes.items():
+        if isinstance(dims, list):
+            yield from (((*at, name, i), dim) for i, dim in enumerate(dims))
 
 
 def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) -> dict[str, Any]:
