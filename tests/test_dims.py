@@ -10,6 +10,7 @@ no difference ever claimed between expressions that are equal.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from hypothesis import assume, given, settings
@@ -28,6 +29,7 @@ from lstmshape.dims import (
     never_positive,
     parse,
 )
+from lstmshape.models.common import DIM_PATTERN
 
 T = Expr.symbol("T")
 B = Expr.symbol("B")
@@ -278,6 +280,8 @@ def test_the_canonical_text_reads_back_and_is_python(text: str, point: dict[str,
     assert parse(canonical) == expr
     assert str(parse(canonical)) == canonical
     assert python_value(canonical, point) == expr.evaluate(point)
+    if expr.as_int() is None:  # what the JSON Schema tells editors a dimension looks like
+        assert re.fullmatch(DIM_PATTERN, canonical)
 
 
 @settings(max_examples=300)
