@@ -42,15 +42,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from lstmshape.dims import (
-    MAX_CHARS,
-    DimLimitError,
-    Expr,
-    always_differ,
-    divide_exactly,
-    find_difference,
-    parse,
-)
+from lstmshape.dim_parser import parse
+from lstmshape.dim_proofs import always_differ, divide_exactly, find_difference
+from lstmshape.dims import MAX_CHARS, DimLimitError, Expr
 
 Dim = int | str | None
 Shape = tuple[Dim, ...]

@@ -16,19 +16,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lstmshape.dims import (
-    MAX_CHARS,
-    MAX_TERMS,
-    DimLimitError,
-    DimSyntaxError,
-    Expr,
+from lstmshape.dim_parser import parse
+from lstmshape.dim_proofs import (
     always_differ,
     divide_exactly,
     find_difference,
     lower_bound,
     never_positive,
-    parse,
 )
+from lstmshape.dims import MAX_CHARS, MAX_TERMS, DimLimitError, DimSyntaxError, Expr
 from lstmshape.models.common import DIM_PATTERN
 
 T = Expr.symbol("T")

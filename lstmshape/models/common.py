@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from lstmshape.dims import DimLimitError, DimSyntaxError, never_positive, parse
+from lstmshape.dim_parser import parse
+from lstmshape.dim_proofs import never_positive
+from lstmshape.dims import DimLimitError, DimSyntaxError
 from lstmshape.shapes import from_expr
 
 SYMBOL_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
