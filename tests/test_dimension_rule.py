@@ -138,36 +138,6 @@ def test_expressions_follow_cat_and_are_compared_exactly() -> None:
     )
 
 
-def test_the_batch_first_hint_needs_batch_and_layers_swapped() -> None:
-    # A 2-layer bidirectional encoder's states into a 2-layer decoder: 4 layers of
-    # state against 2.  With a symbolic batch the batch_first hint used to fire,
-    # because B "might be" 4 and 2.
-    text = json.dumps(
-        {
-            "framework": "torch",
-            "inputs": {"x": ["B", 20, 8], "y": ["B", 10, 8]},
-            "layers": [
-                ENCODER | {"input": "x", "hidden_size": 32},
-                {
-                    "name": "dec",
-                    "type": "LSTM",
-                    "input": "y",
-                    "input_size": 8,
-                    "hidden_size": 32,
-                    "num_layers": 2,
-                    "batch_first": True,
-                    "initial_state": ["enc.h_n", "enc.c_n"],
-                },
-            ],
-        }
-    )
-    report = check(text)
-    assert codes(report) == ["LS303", "LS303"]
-    assert {d.hint for d in report.diagnostics} == {
-        "the first dimension is num_layers * num_directions of the layer that reads the state"
-    }
-
-
 def test_a_symbolic_feature_size_conflicts_with_the_layer_argument() -> None:
     report = check_spec({"x": ["B", "T", "F"]}, ENCODER)
     assert codes(report) == ["LS301"]
