@@ -258,13 +258,13 @@ def parsed(text: str) -> Expr:
         raise
 
 
-@settings(max_examples=600)
+@settings(max_examples=300)
 @given(expressions(), values)
 def test_the_normal_form_has_the_value_of_the_expression(text: str, point: dict[str, int]) -> None:
     assert parsed(text).evaluate(point) == python_value(text, point)
 
 
-@settings(max_examples=600)
+@settings(max_examples=300)
 @given(expressions(), values)
 def test_the_canonical_text_reads_back_and_is_python(text: str, point: dict[str, int]) -> None:
     expr = parsed(text)
@@ -280,7 +280,7 @@ def test_the_canonical_text_reads_back_and_is_python(text: str, point: dict[str,
         assert re.fullmatch(DIM_PATTERN, canonical)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(expressions(), expressions(), values)
 def test_a_difference_is_only_claimed_with_values_that_show_it(
     first: str, second: str, point: dict[str, int]
@@ -295,7 +295,7 @@ def test_a_difference_is_only_claimed_with_values_that_show_it(
         assert a.evaluate(point) != b.evaluate(point)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(expressions(), st.integers(1, 9), st.integers(-20, 20))
 def test_equal_expressions_written_differently_are_never_told_apart(
     text: str, k: int, c: int
@@ -311,7 +311,7 @@ def test_equal_expressions_written_differently_are_never_told_apart(
         assert not always_differ(first, second)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(expressions(), values)
 def test_the_lower_bound_holds(text: str, point: dict[str, int]) -> None:
     expr = parsed(text)
@@ -322,7 +322,7 @@ def test_the_lower_bound_holds(text: str, point: dict[str, int]) -> None:
         assert expr.evaluate(point) <= 0
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(expressions(), expressions(), values)
 def test_exact_division_undoes_multiplication(
     first: str, second: str, point: dict[str, int]
