@@ -82,7 +82,8 @@ _RULES = (
         "LS107",
         "invalid-dimension",
         Severity.ERROR,
-        "A shape has a dimension that is not a positive integer, a symbol or null.",
+        "A shape has a dimension that is not a positive integer, a symbol, an expression "
+        "such as T - 2, or null.",
     ),
     Rule(
         "LS108",
@@ -271,6 +272,9 @@ class Problem:
     layer: str | None = None
     on_key: bool = False
     """Whether the problem is about the key at ``at`` rather than its value."""
+    within: tuple[str, int] | None = None
+    """A string value and the offset in it of what the problem is about (a
+    mistake inside a dimension expression), when the caret can point there."""
 
     @property
     def severity(self) -> Severity:

@@ -215,11 +215,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         + _ENCODER.replace("input_size: 8", "input_size: 16").replace("name: enc", "name: enc2"),
     ),
     "LS107": Explanation(
-        "A shape has a dimension that is not a positive integer, a symbol such as B or T, or "
-        "null (unknown). Symbols stand for sizes known only at run time; two different "
-        "symbols are taken to be different sizes.",
-        _HEAD.replace("x: [B, T, 8]", "x: [B, T, 0]") + _ENCODER,
-        _HEAD + _ENCODER,
+        "A shape has a dimension that is not a positive integer, a symbol such as B or T, an "
+        "expression of symbols and integers with + - * and // by an integer (T - 2, "
+        "(T - 2) // 2, B*T), or null (unknown). Symbols stand for sizes known only at run "
+        "time, any size each. The message says where an expression goes wrong; one that "
+        "cannot be a positive size (0, 3 - 3, 1 - T) is reported too.",
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T - * 2, 8]") + _ENCODER,
+        _HEAD.replace("x: [B, T, 8]", "x: [B, T - 2, 8]") + _ENCODER,
     ),
     "LS108": Explanation(
         "A constructor argument has a value the framework rejects when the layer is built: "
@@ -319,9 +321,12 @@ EXPLANATIONS: dict[str, Explanation] = {
     "LS306": Explanation(
         "A shape declared under a layer's expect: differs from the one lstmshape computes. "
         "expect: states what the rest of the code relies on, so the spec fails when a change "
-        "upstream breaks it.",
-        _HEAD + _ENCODER + "    expect:\n      output: [B, T, 32]\n",
-        _HEAD + _ENCODER + "    expect:\n      output: [B, T, 16]\n",
+        "upstream breaks it. A symbol stands for any size, so it matches only the same "
+        "symbol (or an expression equal to it for every size): [B, 4, 16] against the "
+        "computed [4, B, 16] is reported, since it holds only when B happens to be 4. "
+        "Write null for a size not to check.",
+        _HEAD + _ENCODER + "    num_layers: 4\n    expect:\n      h_n: [B, 4, 16]\n",
+        _HEAD + _ENCODER + "    num_layers: 4\n    expect:\n      h_n: [4, B, 16]\n",
     ),
     "LS401": Explanation(
         "A recurrent layer has dropout but num_layers is 1. torch applies this dropout only "

@@ -42,9 +42,29 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 """Larger files are refused unread: a spec of 10,000 layers is under 2 MB."""
 
 
-def locate(problem: Problem, positions: Positions) -> Diagnostic:
+def locate(problem: Problem, positions: Positions, lines: list[str] | None = None) -> Diagnostic:
     where = positions.of_key(problem.at) if problem.on_key else positions.of_value(problem.at)
+    if problem.within is not None and lines is not None:
+        where = _inside(where, *problem.within, lines)
     return placed(problem, where)
+
+
+def _inside(where: tuple[int, int], value: str, offset: int, lines: list[str]) -> tuple[int, int]:
+    """The position ``offset`` characters into a string value that starts at ``where``.
+
+    Only where the value stands on its line as written (plain or quoted,
+    without escapes before the offset); otherwise the value's start.
+    """
+    line, column = where
+    if not 0 < line <= len(lines):
+        return where
+    text = lines[line - 1]
+    start = column - 1
+    if text[start : start + 1] in ("'", '"'):
+        start += 1
+    if text.startswith(value[:offset], start):
+        return line, start + offset + 1
+    return where
 
 
 def placed(problem: Problem, where: tuple[int, int]) -> Diagnostic:
@@ -150,7 +170,7 @@ def _check_document(
         model = propagate(spec)
         problems += model.problems
         layers, params = model.layers, model.params
-    diagnostics += [locate(problem, document.positions) for problem in problems]
+    diagnostics += [locate(problem, document.positions, lines) for problem in problems]
     return ModelReport(
         path,
         spec.framework.key if spec else None,

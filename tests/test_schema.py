@@ -83,7 +83,12 @@ def test_broken_examples_fail_the_schema(code: str) -> None:
         (("hidden_size: 16", "hidden_size: 16.5"), "a float for an integer"),
         (("hidden_size: 16", "hidden_size: true"), "a boolean for an integer"),
         (("x: [B, T, 8]", "x: [B, T, -8]"), "a negative dimension"),
-        (("x: [B, T, 8]", "x: [B, 'T+1', 8]"), "a symbol that is no name"),
+        (("x: [B, T, 8]", "x: [B, 'T+1', 8]"), None),
+        (("x: [B, T, 8]", "x: [B, (T - 2) // 2, 8]"), None),
+        (("x: [B, T, 8]", "x: [B, 'T^2', 8]"), "an operator dimensions do not have"),
+        (("x: [B, T, 8]", "x: [B, T - * 2, 8]"), "two operators in a row"),
+        (("x: [B, T, 8]", "x: [B, T / 2, 8]"), "/ for //"),
+        (("x: [B, T, 8]", "x: [B, 2T, 8]"), "a number and a symbol without an operator"),
     ],
 )
 def test_the_schema_flags_what_check_flags(change: tuple[str, str], why: str | None) -> None:

@@ -20,7 +20,7 @@ from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
 from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
-from lstmshape.shapes import Shape, format_shape, shapes_conflict
+from lstmshape.shapes import Shape, format_shape, mismatch_hint, shapes_conflict
 
 PRIMARY = "output"
 _KERAS_STATES = frozenset(
@@ -129,7 +129,7 @@ def _run_layer(
             hint="a size is far too large; check for a typo",
         )
         outcome = LayerOutcome(outcome.tensors, None)
-    _check_expect(config, ctx, outcome, names)
+    _check_expect(config, ctx, outcome, names, spec.symbols)
     shapes = {name: outcome.tensors[name].shape for name in names}
     input_text = ", ".join(source.text for source in inputs) or None
     checked = all(source.tensor.shape is not None for source in [*inputs, *(states or ()), *read])
@@ -192,7 +192,11 @@ def _states(config: LayerBase, resolver: Resolver) -> list[Source] | None:
 
 
 def _check_expect(
-    config: LayerBase, ctx: LayerContext, outcome: LayerOutcome, names: tuple[str, ...]
+    config: LayerBase,
+    ctx: LayerContext,
+    outcome: LayerOutcome,
+    names: tuple[str, ...],
+    symbols: frozenset[str],
 ) -> None:
     for name, dims in (config.expect or {}).items():
         if name not in names:
@@ -218,6 +222,7 @@ def _check_expect(
                 f"{format_shape(expected)}",
                 "expect",
                 name,
+                hint=mismatch_hint(expected, computed, symbols),
             )
 
 

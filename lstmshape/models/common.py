@@ -7,25 +7,79 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from lstmshape.dim_parser import parse
+from lstmshape.dim_proofs import never_positive
+from lstmshape.dims import DimLimitError, DimSyntaxError
+from lstmshape.shapes import from_expr
+
 SYMBOL_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
+DIM_PATTERN = (
+    r"^\s*(?:[-+(]\s*)*(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)\s*(?:\)\s*)*"
+    r"(?:(?:[-+*]|//)\s*(?:[-+(]\s*)*(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)\s*(?:\)\s*)*)*$"
+)
+"""Operands and operators in turn: what an editor can check of an expression with
+a pattern (not that parentheses balance, nor that // divides by an integer)."""
+
+_DIM_WORDS = "a positive integer, a symbol such as B, an expression such as T - 2, or null"
+
+
 def _check_dim(value: Any) -> Any:
-    valid = (
-        value is None
-        or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
-        or (isinstance(value, str) and value.isidentifier())
-    )
-    if not valid:
+    """The dimension in canonical form (``"T*B"`` is ``"B*T"``, ``"2*4"`` is 8)."""
+    if value is None:
+        return None
+    if type(value) is int:
+        if value > 0:
+            return value
         raise PydanticCustomError(
-            "invalid_dimension",
-            "a dimension is a positive integer, a symbol such as B, or null",
+            "invalid_dimension", "{value} is not a positive size", {"value": value}
         )
-    return value
+    if type(value) is not str:
+        raise PydanticCustomError("invalid_dimension", f"a dimension is {_DIM_WORDS}")
+    if value.isidentifier() and value.isascii():
+        return value  # a symbol: most symbolic dimensions, read without parsing
+    read = _READ.get(value)
+    if read is None:
+        if len(_READ) >= 20_000:  # twice what one spec may write
+            _READ.clear()
+        read = _READ[value] = _read_expression(value)
+    if isinstance(read, tuple):
+        raise PydanticCustomError(*read)
+    return read
+
+
+_READ: dict[str, int | str | tuple[str, str, dict[str, Any]]] = {}
+"""Expressions already read: a spec repeats its few, and a hostile one is not read twice."""
+
+
+def _read_expression(text: str) -> int | str | tuple[str, str, dict[str, Any]]:
+    """The canonical dimension, or the error's kind, message and context."""
+    try:
+        expr = parse(text)
+        canonical = from_expr(expr)
+    except DimLimitError as error:
+        return "dimension_limit", "{reason}", {"reason": str(error), "offset": error.offset}
+    except DimSyntaxError as error:
+        return "invalid_dimension", "{reason}", {"reason": str(error), "offset": error.offset}
+    if isinstance(canonical, int) and canonical <= 0:
+        return "invalid_dimension", "it is {value}, not a positive size", {"value": canonical}
+    if never_positive(expr):
+        return "invalid_dimension", "it is not positive for any positive values of its symbols", {}
+    return canonical
 
 
 DimField = Annotated[
-    Annotated[int, Field(gt=0)] | Annotated[str, Field(pattern=SYMBOL_PATTERN)] | None,
+    Annotated[int, Field(gt=0)]
+    | Annotated[
+        str,
+        Field(
+            pattern=DIM_PATTERN,
+            description="a symbol such as B (any size), or an expression of symbols and "
+            "integers with + - * and // by an integer, such as T - 2 or (T - 2) // 2",
+        ),
+    ]
+    | None,
     BeforeValidator(_check_dim),
 ]
 MAX_RANK = 64

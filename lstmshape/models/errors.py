@@ -138,16 +138,8 @@ def problems_from_validation(
                     layer=layer,
                 )
             )
-        elif kind == "invalid_dimension":
-            problems.append(
-                Problem(
-                    "LS107",
-                    f"{where} should be a positive integer, a symbol such as B, or null; "
-                    f"found {describe(item['input'])}",
-                    at,
-                    layer=layer,
-                )
-            )
+        elif kind in ("invalid_dimension", "dimension_limit"):
+            problems.append(_bad_dimension(item, at, where, layer))
         else:
             found = describe(item["input"])
             if kind == "too_short" and not item["input"]:
@@ -161,6 +153,36 @@ def problems_from_validation(
                 )
             )
     return problems
+
+
+_DIMENSION_WORDS = (
+    "a dimension is a positive integer, a symbol such as B, an expression of symbols and "
+    "integers with + - * and // by an integer such as T - 2, (T - 2) // 2 or B*T, or null"
+)
+
+
+def _bad_dimension(item: Any, at: NodePath, where: str, layer: str | None) -> Problem:
+    value = item["input"]
+    offset = (item.get("ctx") or {}).get("offset")
+    within = (value, offset) if isinstance(value, str) and isinstance(offset, int) else None
+    if item["type"] == "dimension_limit":
+        return Problem("LS006", f"{where}: {item['msg']}", at, layer=layer, within=within)
+    if not isinstance(value, str):
+        return Problem(
+            "LS107",
+            f"{where} should be a positive integer, a symbol such as B, an expression such "
+            f"as T - 2, or null; found {describe(value)}",
+            at,
+            layer=layer,
+        )
+    return Problem(
+        "LS107",
+        f"{where} {value!r} is not a dimension: {item['msg']}",
+        at,
+        hint=_DIMENSION_WORDS,
+        layer=layer,
+        within=within,
+    )
 
 
 def _without_tag(loc: NodePath, nested: tuple[str, ...]) -> tuple[NodePath, str | None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,13 +20,16 @@ from lstmshape.diagnostics import NodePath, Problem
 from lstmshape.frameworks import FRAMEWORKS, Framework
 from lstmshape.models.common import DimField, LayerBase, LayerName, ShapeField, StrictModel
 from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
-from lstmshape.shapes import Shape
+from lstmshape.shapes import Dim, Shape, to_expr
 
 if TYPE_CHECKING:
     from lstmshape.frameworks.layer_type import LayerType
 
 MAX_LAYERS = 10_000
 """Most layers one spec may have; real recurrent models have tens."""
+MAX_EXPRESSIONS = 10_000
+"""Most distinct dimension expressions (``T - 2``) one spec may write; real specs have a
+few, and each costs up to a millisecond to read."""
 
 
 class SpecHeader(StrictModel):
@@ -64,6 +68,8 @@ class ParsedSpec:
     layers: list[ParsedLayer]
     inputs_reported: bool = False
     """Whether inputs: already has a problem, so a missing default input is not news."""
+    symbols: frozenset[str] = frozenset()
+    """The symbols of the declared input shapes: the sizes the model is meant for."""
 
 
 def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Problem]]:
@@ -86,6 +92,9 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
                 ("layers", MAX_LAYERS),
             )
         ]
+    too_many = _too_many_expressions(data)
+    if too_many is not None:
+        return None, [too_many]
     problems: list[Problem] = []
     data = _string_keys(data, (), problems)
     try:
@@ -99,12 +108,14 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
     raw_layers = data.get("layers")
     layers = _parse_layers(raw_layers, framework, problems) if isinstance(raw_layers, list) else []
     name = data.get("name")
+    inputs = _valid_inputs(data.get("inputs"))
     spec = ParsedSpec(
         framework=framework,
         name=name if isinstance(name, str) else default_name,
-        inputs=_valid_inputs(data.get("inputs")),
+        inputs=inputs,
         layers=layers,
         inputs_reported=any(problem.at[:1] == ("inputs",) for problem in problems),
+        symbols=_symbols(inputs, layers),
     )
     problems += _duplicate_names(spec, data)
     return spec, _owned_by_layers(problems, layers)
@@ -126,6 +137,50 @@ def _owned_by_layers(problems: list[Problem], layers: list[ParsedLayer]) -> list
         else problem
         for problem in problems
     ]
+
+
+def _too_many_expressions(data: dict[Any, Any]) -> Problem | None:
+    """LS006 at the first distinct dimension expression beyond :data:`MAX_EXPRESSIONS`."""
+    seen: set[str] = set()
+    for at, dim in _written_dims(data):
+        if isinstance(dim, str) and not dim.isidentifier():
+            seen.add(dim)
+            if len(seen) > MAX_EXPRESSIONS:
+                return Problem(
+                    "LS006",
+                    f"the spec writes more than {MAX_EXPRESSIONS:,} different dimension "
+                    "expressions; lstmshape reads at most that many per spec",
+                    at,
+                )
+    return None
+
+
+def _written_dims(data: dict[Any, Any]) -> Iterator[tuple[NodePath, Any]]:
+    """Every dimension as written, in the order of the document: those of inputs:, and of
+    each layer's expect: and input_shape, wrapped layers' included."""
+    inputs = data.get("inputs")
+    if isinstance(inputs, dict):
+        yield from _dims_of(inputs, ("inputs",))
+    layers = data.get("layers")
+    for index, layer in enumerate(layers if isinstance(layers, list) else ()):
+        if isinstance(layer, dict):
+            yield from _layer_dims(layer, ("layers", index))
+
+
+def _layer_dims(layer: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath, Any]]:
+    for key, value in layer.items():
+        if key == "expect" and isinstance(value, dict):
+            yield from _dims_of(value, (*at, key))
+        elif key == "input_shape" and isinstance(value, list):
+            yield from (((*at, key, i), dim) for i, dim in enumerate(value))
+        elif isinstance(value, dict):  # a wrapped layer
+            yield from _layer_dims(value, (*at, key))
+
+
+def _dims_of(shapes: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath, Any]]:
+    for name, dims in shapes.items():
+        if isinstance(dims, list):
+            yield from (((*at, name, i), dim) for i, dim in enumerate(dims))
 
 
 def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) -> dict[str, Any]:
@@ -198,16 +253,27 @@ def _valid_inputs(raw: Any) -> dict[str, Shape | None]:
         if not isinstance(dims, list):
             inputs[name] = None
             continue
-        inputs[name] = tuple(dim if _is_valid_dim(dim) else None for dim in dims)
+        inputs[name] = tuple(_valid_dim(dim) for dim in dims)
     return inputs
 
 
-def _is_valid_dim(dim: Any) -> bool:
+def _valid_dim(dim: Any) -> Dim:
+    """The dimension in canonical form, or None (unknown) when it is invalid."""
     try:
-        _DIM_ADAPTER.validate_python(dim)
+        valid: Dim = _DIM_ADAPTER.validate_python(dim)
     except ValidationError:
-        return False
-    return True
+        return None
+    return valid
+
+
+def _symbols(inputs: dict[str, Shape | None], layers: list[ParsedLayer]) -> frozenset[str]:
+    """The symbols of ``inputs:`` and of a Keras ``input_shape``."""
+    dims = [dim for shape in inputs.values() for dim in shape or ()]
+    for layer in layers:
+        input_shape = getattr(layer.config, "input_shape", None)
+        if isinstance(input_shape, list):
+            dims += input_shape
+    return frozenset(name for dim in dims if isinstance(dim, str) for name in to_expr(dim).symbols)
 
 
 def _parse_layers(

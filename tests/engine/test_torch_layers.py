@@ -105,8 +105,9 @@ def cat(*tensors: str, dim: int = 0) -> dict[str, Any]:
         ([2, 3], [5, 3], 0, (7, 3)),
         ([3], [4], 0, (7,)),
         (["B", 3], ["B", 4], 1, ("B", 7)),
-        (["B", 3], ["B", 3], 0, (None, 3)),  # B + B is not a symbol lstmshape knows
-        (["T", 3], [2, 3], 0, (None, 3)),
+        (["B", 3], ["B", 3], 0, ("2*B", 3)),  # a symbolic size stays exact
+        (["T", 3], [2, 3], 0, ("T + 2", 3)),
+        (["T", 3], [None, 3], 0, (None, 3)),
     ],
 )
 def test_cat_joins_along_dim(a: list[Any], b: list[Any], dim: int, output: tuple[Any, ...]) -> None:

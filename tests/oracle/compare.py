@@ -19,6 +19,7 @@ import yaml
 
 from lstmshape.reporters.json import report_to_json
 from lstmshape.runner import check_text
+from lstmshape.shapes import evaluate_dim
 from tests.oracle.cases import Case, first_failure
 from tests.oracle.outcome import Run
 
@@ -34,7 +35,13 @@ def lstmshape_report(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _substitute(dims: list[Any], values: dict[str, int]) -> tuple[Any, ...]:
-    return tuple(values.get(d, f"{d}?") if isinstance(d, str) else d for d in dims)
+    """The dims for one run's values of the symbols; ``"T?"`` where one has none."""
+    return tuple(_size(d, values) if isinstance(d, str) else d for d in dims)
+
+
+def _size(dim: str, values: dict[str, int]) -> int | str:
+    size = evaluate_dim(dim, values)  # a symbol, or an expression such as "(T - 2) // 2"
+    return f"{dim}?" if size is None else size
 
 
 def expect_failure(spec: dict[str, Any], runs: list[Run], upto: int) -> tuple[int, str] | None:

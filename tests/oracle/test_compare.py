@@ -39,6 +39,15 @@ def test_a_symbol_swapped_for_another_is_caught() -> None:
     assert any(".h_n" in item for item in disagreements(case, wrong))
 
 
+def test_expressions_are_evaluated_with_each_runs_values() -> None:
+    case, report = _valid_case_with_recurrent_layer()
+    h_n = report["layers"][0]["tensors"]["h_n"]
+    for written, agrees in ((f"B - B + {h_n[1]}", True), (f"B - B + {h_n[1]} + 1", False)):
+        changed = copy.deepcopy(report)
+        changed["layers"][0]["tensors"]["h_n"][1] = written
+        assert (disagreements(case, changed) == []) is agrees, written
+
+
 def test_an_error_lstmshape_misses_is_caught() -> None:
     for seed in range(200):
         case = make_case(TORCH, seed)

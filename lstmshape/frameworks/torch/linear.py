@@ -7,7 +7,7 @@ from typing import Any, Literal
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer, check_non_negative
-from lstmshape.shapes import dims_conflict, format_shape
+from lstmshape.shapes import dims_conflict, format_shape, size_hint
 
 
 class LinearConfig(TorchLayer):
@@ -86,7 +86,7 @@ def linear(config: LinearConfig, ctx: LayerContext) -> LayerOutcome:
             f"{ctx.name}.in_features is {config.in_features} but its input {source.text} has "
             f"{shape[-1]} features (last dim of {format_shape(shape)})",
             "in_features",
-            hint=f"set in_features: {shape[-1]}",
+            hint=size_hint("in_features", shape[-1]),
         )
     output = (*shape[:-1], config.out_features)
     return LayerOutcome({"output": Tensor(output, batch_first=source.tensor.batch_first)}, params)

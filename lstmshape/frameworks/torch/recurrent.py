@@ -31,7 +31,15 @@ from lstmshape.frameworks.layer_type import (
 )
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.models.common import Reference
-from lstmshape.shapes import Dim, Shape, dims_conflict, format_dim, format_shape, shapes_conflict
+from lstmshape.shapes import (
+    Dim,
+    Shape,
+    dims_conflict,
+    format_dim,
+    format_shape,
+    shapes_conflict,
+    size_hint,
+)
 
 
 class RNNBaseConfig(TorchLayer):
@@ -252,7 +260,7 @@ def _check_features(config: RNNBaseConfig, ctx: LayerContext, source: Source, sh
         f"{ctx.name}.input_size is {config.input_size} but its input {source.text} has "
         f"{features} features (last dim of {format_shape(shape)})",
         "input_size",
-        hint=hint or f"set input_size: {features}",
+        hint=hint or size_hint("input_size", features),
     )
 
 
