@@ -79,3 +79,51 @@ def test_lengths_are_torchs(kind: str) -> None:
         assert (actual is None) == bool(errors), (args, length, errors)
         if actual is not None:
             assert tuple(known) == actual, (args, length)
+
+
+ADAPTIVE = ("AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d")
+
+
+@pytest.mark.parametrize("kind", ADAPTIVE)
+def test_adaptive_sizes_are_torchs(kind: str) -> None:
+    rng = random.Random(kind)
+    spatial = 2 if kind.endswith("2d") else 1
+    for _ in range(20):
+        size: Any = rng.randint(1, 6)
+        if spatial == 2 and rng.random() < 0.6:
+            size = [rng.choice((None, 1, 4)), rng.choice((None, 2, 7))]
+        args: dict[str, Any] = {"output_size": size}
+        if "Max" in kind:
+            args["return_indices"] = rng.random() < 0.5
+        lead = [3] if rng.random() < 0.5 else [2, 3]
+        errors, symbolic = _lstmshape(kind, args, [*lead, *["T"] * spatial])
+        assert not errors
+        for t in (1, 4, 9):
+            actual = _torch(
+                kind,
+                {**args, "return_indices": False} if "Max" in kind else args,
+                [*lead, *[t] * spatial],
+            )
+            assert tuple(evaluate_dim(d, {"T": t}) for d in symbolic) == actual, (args, t)
+
+
+def test_grouped_convolutions_count_torchs_parameters() -> None:
+    rng = random.Random(0)
+    for _ in range(40):
+        groups = rng.choice((1, 2, 3))
+        kind = rng.choice(("Conv1d", "Conv2d"))
+        args = {
+            "in_channels": groups * rng.randint(1, 3),
+            "out_channels": groups * rng.randint(1, 3),
+            "kernel_size": rng.randint(1, 3) if kind == "Conv1d" else [rng.randint(1, 3), 2],
+            "groups": groups,
+            "bias": rng.random() < 0.5,
+        }
+        spec = {
+            "framework": "torch",
+            "inputs": {"x": [args["in_channels"], *[8] * (2 if kind == "Conv2d" else 1)]},
+            "layers": [{"type": kind, **args}],
+        }
+        (report,) = check_text(yaml.safe_dump(spec), "g.yaml")
+        module = getattr(torch.nn, kind)(**args)
+        assert report.layers[0].params == sum(p.numel() for p in module.parameters()), args
