@@ -189,6 +189,13 @@ _RULES = (
         Severity.ERROR,
         "An unrolled recurrent layer runs backwards over a masked input; Keras fails when it runs.",
     ),
+    Rule(
+        "LS320",
+        "window-too-large",
+        Severity.ERROR,
+        "A convolution or pooling window is larger than its padded input (or the padding "
+        "mode cannot pad that much): the framework raises.",
+    ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
         "LS401",

@@ -476,6 +476,20 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16, unroll: true}\n",
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16}\n",
     ),
+    "LS320": Explanation(
+        "A convolution or pooling slides a window of dilation*(kernel_size - 1) + 1 steps "
+        "along each spatial dimension of its padded input. When that window is longer than "
+        "the padded input there is no output position, and torch raises (Kernel size can't "
+        "be greater than actual input size; Output size is too small). padding_mode reflect "
+        "also needs each padding to be less than the length, circular at most the length. "
+        "Lengths that are symbols are not reported: they stand for any size. Use a longer "
+        "input, a smaller kernel_size, dilation or stride, or more padding.",
+        "framework: torch\ninputs:\n  x: [32, 8, 2]\nlayers:\n"
+        "  - type: Conv1d\n    in_channels: 8\n    out_channels: 16\n    kernel_size: 3\n",
+        "framework: torch\ninputs:\n  x: [32, 8, 2]\nlayers:\n"
+        "  - type: Conv1d\n    in_channels: 8\n    out_channels: 16\n    kernel_size: 3\n"
+        "    padding: 1\n",
+    ),
     "LS406": Explanation(
         "Keras uses input_shape only on the first layer of a Sequential model; on any other "
         "layer it is ignored (with a warning), so the shape written there checks nothing. "

@@ -93,8 +93,14 @@ class _Builder:
         return {"name": self.name(base), "type": _type(self, declared.name), **sample.written}
 
 
+WINDOW_SHARE = 0.2
+"""The share of specs that are a convolution and pooling stack (:func:`_window_spec`)."""
+
+
 def torch_spec(rng: random.Random) -> dict[str, Any]:
     b = _Builder(rng)
+    if b.chance(WINDOW_SHARE):
+        return _window_spec(b)
     layout = rng.choice(("batch_first", "batch_first", "seq_first", "unbatched"))
     # Symbols or numbers, not a mix: a symbol may be any number, so ``T`` where
     # torch needs 1 is something lstmshape rightly cannot call an error.
@@ -290,3 +296,41 @@ def _drop_unused_names(b: _Builder) -> None:
         uses = text.count(f"'{name}'") + text.count(f"'{name}.") + text.count(f"'{name}[")
         if uses == 1 and b.chance(0.3):
             del layer["name"]
+
+
+def _window_spec(b: _Builder) -> dict[str, Any]:
+    """Channels-first ``(N, C, *spatial)`` through convolutions and poolings (role ``window``),
+    then, after an adaptive pooling that fixes the last dimension, a Linear on it.
+
+    A symbolic length is ``36*T + 24``: long enough for the two layers drawn
+    then whatever the runs make T, since a symbol stands for any size and
+    lstmshape rightly reports no window as too large for it; and a multiple
+    of every product of two strides (at most 3 each), so that each output
+    length changes with T between the two runs, which is how the expected
+    shapes tell a number from a size that follows T.  Known lengths are
+    short, and windows too large for them are the mistakes torch rejects.
+    """
+    rng = b.rng
+    spatial = rng.choice((1, 1, 2))
+    symbolic = b.chance(0.7)
+    lengths: list[Any] = [rng.randint(1, 12) for _ in range(spatial)]
+    if symbolic:
+        lengths = [rng.randint(16, 24) for _ in range(spatial - 1)] + ["36*T + 24"]
+    batch: list[Any] = [] if b.chance(0.2) else ["B" if symbolic else rng.randint(1, 4)]
+    channels = rng.randint(1, 6)
+    shape = [*batch, channels, *lengths]
+    types = [t for t in of_role("window") if t.name.endswith(f"{spatial}d")]
+    features = channels
+    for _ in range(rng.choice((1, 2)) if symbolic else rng.choice((1, 2, 3))):
+        declared = rng.choice(types)
+        given = {"spatial": spatial, "type": declared.name}
+        sample = b.sample(declared, Draw(rng, features, rank=len(shape), given=given))
+        b.add(b.layer("win", declared, sample))
+        features = sample.features
+    size = b.layers[-1].get("output_size")
+    width = size[-1] if isinstance(size, list) else size
+    if isinstance(width, int) and width > 0 and b.chance(0.7):
+        head = b.pick("head")
+        b.add(b.layer("fc", head, b.sample(head, Draw(rng, width))))
+    _drop_unused_names(b)
+    return {"framework": "torch", "inputs": {"x": shape}, "layers": b.layers}

@@ -37,6 +37,8 @@ IGNORED_WARNINGS = {
     # A note about which CPU kernel runs an LSTM with proj_size; it says nothing
     # about the model, and torch emits it once per process.
     "LSTM with projections is not supported with oneDNN": "kernel choice, not the model",
+    # How torch pads an even kernel with padding='same': a copy of the input, not a shape.
+    "Using padding='same' with even kernel lengths": "memory use, not the model",
 }
 
 
@@ -53,7 +55,8 @@ def _token_inputs(spec: dict[str, Any]) -> set[str]:
 
 
 def _concrete(dims: list[Any], values: dict[str, int]) -> list[int]:
-    return [values[d] if isinstance(d, str) else d for d in dims]
+    """Sizes for the symbols' values; an expression (``T + 20``) is valid Python."""
+    return [eval(d, {"__builtins__": {}}, values) if isinstance(d, str) else d for d in dims]
 
 
 class _Graph:
@@ -95,7 +98,10 @@ def _forward(
     assert module is not None
     x = graph.input(layer)
     if kind not in _OUTPUTS:
-        return {"output": module(x)}
+        result = module(x)
+        if isinstance(result, tuple):  # pooling with return_indices
+            return {"output": result[0], "indices": result[1]}
+        return {"output": result}
     states = layer.get("initial_state")
     if states is None:
         output, hx = module(x)
