@@ -51,7 +51,6 @@ class ReLUConfig(TorchLayer):
     ReLUConfig,
     examples=_sequence_example({}),
     failing=(Failing(_SEQUENCE, {"negative_slope": 0.1}, "LS101"),),
-    foreign_types={"Activation": "Activation is Keras's; torch has one module per activation"},
     sample=Sampler("sequence", _keep),
 )
 def relu(config: ReLUConfig, ctx: LayerContext) -> LayerOutcome:

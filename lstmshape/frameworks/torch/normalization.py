@@ -119,12 +119,6 @@ def _sample_batch_norm(draw: Draw) -> Sample:
     return Sample(args, draw.features, mistake)
 
 
-_FOREIGN_BATCH = {
-    "BatchNormalization": "BatchNormalization is Keras's; torch's is BatchNorm1d (num_features, "
-    "the channel dim 1) or BatchNorm2d"
-}
-
-
 @layer_type(
     "torch",
     "BatchNorm1d",
@@ -143,7 +137,6 @@ _FOREIGN_BATCH = {
         Failing({"x": ["B", "T", 16]}, {"num_features": 16}, "LS301"),
         Failing({"x": [1, 16]}, {"num_features": 16}, "LS323"),
     ),
-    foreign_types=_FOREIGN_BATCH,
     sample=Sampler("head", _sample_batch_norm),
 )
 def batch_norm_1d(config: BatchNorm1dConfig, ctx: LayerContext) -> LayerOutcome:
@@ -173,7 +166,6 @@ def _sample_batch_norm_2d(draw: Draw) -> Sample:
         ),
     ),
     failing=(Failing({"x": ["B", 32, "T"]}, {"num_features": 32}, "LS302"),),
-    foreign_types=_FOREIGN_BATCH,
     sample=Sampler("head", _sample_batch_norm_2d),
 )
 def batch_norm_2d(config: BatchNorm2dConfig, ctx: LayerContext) -> LayerOutcome:
@@ -246,10 +238,6 @@ def _sample_layer_norm(draw: Draw) -> Sample:
         ),
     ),
     failing=(Failing({"x": ["B", "T", 64]}, {"normalized_shape": 32}, "LS301"),),
-    foreign_types={
-        "LayerNormalization": "LayerNormalization is Keras's; torch's is LayerNorm "
-        "(normalized_shape: the trailing dims)"
-    },
     sample=Sampler("sequence", _sample_layer_norm),
 )
 def layer_norm(config: LayerNormConfig, ctx: LayerContext) -> LayerOutcome:
