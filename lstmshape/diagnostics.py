@@ -196,6 +196,18 @@ _RULES = (
         "A convolution or pooling window is larger than its padded input (or the padding "
         "mode cannot pad that much): the framework raises.",
     ),
+    Rule(
+        "LS322",
+        "dropout2d-rank",
+        Severity.WARNING,
+        "Dropout2d reads an input that is not (N, C, H, W); torch warns (and raises below 2-D).",
+    ),
+    Rule(
+        "LS323",
+        "one-value-per-channel",
+        Severity.ERROR,
+        "BatchNorm normalizes each channel over a single value; torch raises in training mode.",
+    ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
         "LS401",
@@ -243,7 +255,8 @@ _RULES = (
         "LS408",
         "deprecated-argument",
         Severity.WARNING,
-        "An argument Keras 3 still accepts but ignores (Embedding's input_length).",
+        "An argument or default the framework still accepts but has deprecated (Keras's Embedding "
+        "input_length; torch's Softmax without dim).",
     ),
     Rule(
         "LS409",

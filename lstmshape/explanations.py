@@ -328,6 +328,25 @@ EXPLANATIONS: dict[str, Explanation] = {
         _HEAD + _ENCODER + "    num_layers: 4\n    expect:\n      h_n: [B, 4, 16]\n",
         _HEAD + _ENCODER + "    num_layers: 4\n    expect:\n      h_n: [4, B, 16]\n",
     ),
+    "LS322": Explanation(
+        "Dropout2d zeroes whole channels of an (N, C, H, W) input. On a 3-D input torch "
+        "assumes (N, C, L), channel-wise 1-D dropout, and warns that this will change to "
+        "reading it as an unbatched (C, H, W); on any other rank it warns that the input is "
+        "deprecated, and below 2 dims it raises. Use Dropout1d for (N, C, L), Dropout for "
+        "elementwise dropout.",
+        _HEAD + "  - type: Dropout2d\n    p: 0.2\n",
+        _HEAD + "  - type: Dropout1d\n    p: 0.2\n",
+    ),
+    "LS323": Explanation(
+        "BatchNorm normalizes each channel over the batch (and the spatial dims). With one "
+        "value per channel (a batch of 1 and no spatial dims, or all of size 1) there is "
+        "nothing to normalize over, and torch raises in training mode (ValueError: Expected "
+        "more than 1 value per channel when training). Use a batch larger than 1.",
+        "framework: torch\ninputs:\n  x: [1, 16]\nlayers:\n"
+        "  - type: BatchNorm1d\n    num_features: 16\n",
+        "framework: torch\ninputs:\n  x: [B, 16]\nlayers:\n"
+        "  - type: BatchNorm1d\n    num_features: 16\n",
+    ),
     "LS401": Explanation(
         "A recurrent layer has dropout but num_layers is 1. torch applies this dropout only "
         "between stacked layers, so it does nothing (torch warns). Stack layers, or add a "
@@ -508,7 +527,9 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
     ),
     "LS408": Explanation(
         "Keras 3 still accepts Embedding's input_length but ignores it (with a deprecation "
-        "warning): the sequence length comes from the input. Remove it.",
+        "warning): the sequence length comes from the input. Remove it. torch's Softmax and "
+        "LogSoftmax without dim are deprecated the same way: torch picks the dim from the "
+        "input's rank and warns; write dim: -1 (or the dim you mean).",
         "framework: keras\ninputs:\n  tokens: [32, 10]\nlayers:\n"
         "  - type: Embedding\n    input_dim: 1000\n    output_dim: 16\n    input_length: 10\n",
         "framework: keras\ninputs:\n  tokens: [32, 10]\nlayers:\n"

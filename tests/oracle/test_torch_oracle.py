@@ -9,9 +9,15 @@ pytest.importorskip("torch")
 from tests.oracle.cases import Oracle
 from tests.oracle.harness import run_oracle
 from tests.oracle.torch_gen import torch_spec
-from tests.oracle.torch_runner import run_torch
+from tests.oracle.torch_runner import TORCH_WARNINGS, run_torch
 
-TORCH = Oracle("torch", torch_spec, run_torch, foreign_names=("c_n", "h_n", "state"))
+TORCH = Oracle(
+    "torch",
+    torch_spec,
+    run_torch,
+    foreign_names=("c_n", "h_n", "state"),
+    framework_warnings=TORCH_WARNINGS,
+)
 
 
 def test_lstmshape_agrees_with_torch() -> None:

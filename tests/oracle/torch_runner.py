@@ -33,6 +33,13 @@ _OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": (
 torch.set_num_threads(1)
 
 DROPOUT_WARNING = "dropout option adds dropout after all but last recurrent layer"
+WARNING_CODES = {
+    DROPOUT_WARNING: "LS401",
+    "Implicit dimension choice for": "LS408",  # Softmax and LogSoftmax without dim
+    "dropout2d: Received a": "LS322",  # Dropout2d on an input that is not 4-D
+}
+TORCH_WARNINGS = tuple(sorted(set(WARNING_CODES.values())))
+"""lstmshape codes that stand for a warning torch itself gives."""
 IGNORED_WARNINGS = {
     # A note about which CPU kernel runs an LSTM with proj_size; it says nothing
     # about the model, and torch emits it once per process.
@@ -47,7 +54,7 @@ def layer_type(layer: dict[str, Any]) -> str:
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
-    return classify_warnings(caught, run, {DROPOUT_WARNING: "LS401"}, IGNORED_WARNINGS)
+    return classify_warnings(caught, run, WARNING_CODES, IGNORED_WARNINGS)
 
 
 def _token_inputs(spec: dict[str, Any]) -> set[str]:
