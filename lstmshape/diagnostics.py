@@ -189,6 +189,18 @@ _RULES = (
         Severity.ERROR,
         "An unrolled recurrent layer runs backwards over a masked input; Keras fails when it runs.",
     ),
+    Rule(
+        "LS324",
+        "window-too-long",
+        Severity.ERROR,
+        "A convolution's kernel, a pooling window or a cropping leaves no steps of its input.",
+    ),
+    Rule(
+        "LS325",
+        "mask-dropped",
+        Severity.WARNING,
+        "A Keras layer that cannot use a mask is given one: it drops it (Keras warns).",
+    ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
         "LS401",

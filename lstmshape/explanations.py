@@ -476,6 +476,26 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16, unroll: true}\n",
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16}\n",
     ),
+    "LS324": Explanation(
+        "A convolution with padding: valid leaves (steps - dilation_rate*(kernel_size - 1) "
+        "- 1) // strides + 1 steps, a pooling layer (steps - pool_size) // strides + 1, and "
+        "Cropping1D steps minus what it crops. When that is zero or less for a known number "
+        "of steps, Keras raises ('Computed output size would be zero or negative'). Use a "
+        "smaller window, padding: same, or a longer input.",
+        _KERAS + "  - type: Conv1D\n    filters: 16\n    kernel_size: 12\n",
+        _KERAS + "  - type: Conv1D\n    filters: 16\n    kernel_size: 3\n",
+    ),
+    "LS325": Explanation(
+        "An Embedding with mask_zero: true attaches a mask to its output. Conv1D, "
+        "SeparableConv1D, the windowed pooling layers and GlobalMaxPooling1D cannot use a "
+        "mask: Keras warns that the layer 'will therefore destroy the mask information', and "
+        "the layers after it read the padding as real steps. Let a layer that uses the mask "
+        "read it first (a recurrent layer, or GlobalAveragePooling1D), or drop mask_zero.",
+        _TOKENS + "  - type: Conv1D\n    filters: 16\n    kernel_size: 3\n"
+        "  - type: LSTM\n    units: 16\n",
+        _TOKENS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: GlobalAveragePooling1D\n",
+    ),
     "LS406": Explanation(
         "Keras uses input_shape only on the first layer of a Sequential model; on any other "
         "layer it is ignored (with a warning), so the shape written there checks nothing. "
