@@ -27,7 +27,7 @@ stricter types are documented.
 The story is told here; the layer types and their arguments come from the
 registry: each place in the story takes the types whose sampler has the
 role that fits (``recurrent``, ``sequence``, ``head``, ``tokens``,
-``join``, ``repeat``), a wrapper holds the types that name it in their
+``join``, ``repeat``, ``reduce``), a wrapper holds the types that name it in their
 ``wrappers``, and the sampler draws the arguments, right or with a mistake.
 """
 
@@ -139,6 +139,8 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
     elif shape == "autoencoder":
         _autoencoder(b)
     else:
+        if b.chance(0.2):
+            b.add(_between(b, units=features))
         last = _stack(b, sequences=shape == "tagger")
         _head(b, last, shape == "tagger")
     if sequential:
@@ -221,7 +223,8 @@ def _read(b: _Builder, layer: dict[str, Any], rnn: _Rnn) -> None:
 def _between(b: _Builder, units: int, wrapper: str | None = None) -> dict[str, Any]:
     """A layer that keeps the layout, between recurrent layers or inside a wrapper."""
     declared = b.pick("sequence", wrapper)
-    return b.args(declared, b.sample(declared, Draw(b.rng, units, rank=3)))
+    draw = Draw(b.rng, units, rank=3, given={"runs": b.runs})
+    return b.args(declared, b.sample(declared, draw))
 
 
 def _dense(b: _Builder, units: int | None = None, wrapper: str | None = None) -> dict[str, Any]:
@@ -245,6 +248,8 @@ def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
         head = {"name": b.name("dense"), **_dense(b)}
     if rnn.bidirectional and rnn.merge_mode is None:
         head["input"] = f"{rnn.name}.{b.rng.choice(('forward_output', 'backward_output'))}"
+    elif rnn.sequences and not tagger and b.chance(0.2):
+        _reduce(b)
     elif rnn.sequences and not tagger and b.chance(0.5):
         head["input"] = b.rng.choice((f"{rnn.name}.output[:, -1]", f"{rnn.name}.output[:, -1, :]"))
     elif b.chance(0.15):
@@ -254,6 +259,12 @@ def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
     b.add(head)
     if b.chance(0.25):
         b.add(_dense(b))
+
+
+def _reduce(b: _Builder) -> None:
+    """A layer that reduces the steps of the sequence before it (GlobalMaxPooling1D)."""
+    declared = b.pick("reduce")
+    b.add(b.args(declared, b.sample(declared, Draw(b.rng, rank=3))))
 
 
 def _autoencoder(b: _Builder) -> None:
