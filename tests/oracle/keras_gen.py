@@ -34,7 +34,7 @@ role that fits (``recurrent``, ``sequence``, ``head``, ``tokens``,
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lstmshape.frameworks import FRAMEWORKS
@@ -141,7 +141,11 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
     else:
         if b.chance(0.2):
             b.add(_between(b, units=features))
-        last = _stack(b, sequences=shape == "tagger")
+        reduced = shape == "classifier" and b.chance(0.15)
+        last = _stack(b, sequences=shape == "tagger" or reduced)
+        if reduced:  # GlobalMaxPooling1D over the steps of the last recurrent layer
+            _reduce(b)
+            last = replace(last, sequences=False)
         _head(b, last, shape == "tagger")
     if sequential:
         b.layers[0]["input_shape"] = first_shape
@@ -248,8 +252,6 @@ def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
         head = {"name": b.name("dense"), **_dense(b)}
     if rnn.bidirectional and rnn.merge_mode is None:
         head["input"] = f"{rnn.name}.{b.rng.choice(('forward_output', 'backward_output'))}"
-    elif rnn.sequences and not tagger and b.chance(0.2):
-        _reduce(b)
     elif rnn.sequences and not tagger and b.chance(0.5):
         head["input"] = b.rng.choice((f"{rnn.name}.output[:, -1]", f"{rnn.name}.output[:, -1, :]"))
     elif b.chance(0.15):

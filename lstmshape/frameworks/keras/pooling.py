@@ -158,8 +158,6 @@ _FOREIGN_KEYS = {
     "MaxPooling1D",
     MaxPooling1DConfig,
     check=_check,
-    wrapped_config=MaxPooling1DArgs,
-    wrappers=_WRAPPERS,
     examples=(
         Example({"x": ["B", "T", 8]}, {}, {"output": ["B", "T // 2", 8]}, params=0),
         Example(
@@ -192,8 +190,6 @@ def max_pooling1d(config: MaxPooling1DArgs, ctx: LayerContext) -> LayerOutcome:
     "AveragePooling1D",
     AveragePooling1DConfig,
     check=_check,
-    wrapped_config=AveragePooling1DArgs,
-    wrappers=_WRAPPERS,
     examples=(
         Example(
             {"x": ["B", 8, 20]},
