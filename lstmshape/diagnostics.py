@@ -193,8 +193,8 @@ _RULES = (
         "LS320",
         "window-too-large",
         Severity.ERROR,
-        "A convolution or pooling window is larger than its padded input (or the padding "
-        "mode cannot pad that much): the framework raises.",
+        "A convolution, pooling or cropping window is larger than its padded input (or the "
+        "padding mode cannot pad that much): the framework raises.",
     ),
     Rule(
         "LS322",
@@ -207,6 +207,12 @@ _RULES = (
         "one-value-per-channel",
         Severity.ERROR,
         "BatchNorm normalizes each channel over a single value; torch raises in training mode.",
+    ),
+    Rule(
+        "LS325",
+        "mask-dropped",
+        Severity.WARNING,
+        "A Keras layer that cannot use a mask is given one: it drops it (Keras warns).",
     ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(

@@ -328,6 +328,22 @@ EXPLANATIONS: dict[str, Explanation] = {
         _HEAD + _ENCODER + "    num_layers: 4\n    expect:\n      h_n: [B, 4, 16]\n",
         _HEAD + _ENCODER + "    num_layers: 4\n    expect:\n      h_n: [4, B, 16]\n",
     ),
+    "LS320": Explanation(
+        "A convolution or pooling slides a window of dilation*(kernel_size - 1) + 1 steps "
+        "along each spatial dimension of its padded input. When that window is longer than "
+        "the padded input there is no output position, and torch raises (Kernel size can't "
+        "be greater than actual input size; Output size is too small). padding_mode reflect "
+        "also needs each padding to be less than the length, circular at most the length. "
+        "Keras's convolutions, pooling and cropping raise the same way "
+        "(Computed output size would be zero or negative). Lengths that are symbols are not "
+        "reported: they stand for any size. Use a longer "
+        "input, a smaller kernel_size, dilation or stride, or more padding.",
+        "framework: torch\ninputs:\n  x: [32, 8, 2]\nlayers:\n"
+        "  - type: Conv1d\n    in_channels: 8\n    out_channels: 16\n    kernel_size: 3\n",
+        "framework: torch\ninputs:\n  x: [32, 8, 2]\nlayers:\n"
+        "  - type: Conv1d\n    in_channels: 8\n    out_channels: 16\n    kernel_size: 3\n"
+        "    padding: 1\n",
+    ),
     "LS322": Explanation(
         "Dropout2d zeroes whole channels of an (N, C, H, W) input. On a 3-D input torch "
         "assumes (N, C, L), channel-wise 1-D dropout, and warns that this will change to "
@@ -495,19 +511,16 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16, unroll: true}\n",
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16}\n",
     ),
-    "LS320": Explanation(
-        "A convolution or pooling slides a window of dilation*(kernel_size - 1) + 1 steps "
-        "along each spatial dimension of its padded input. When that window is longer than "
-        "the padded input there is no output position, and torch raises (Kernel size can't "
-        "be greater than actual input size; Output size is too small). padding_mode reflect "
-        "also needs each padding to be less than the length, circular at most the length. "
-        "Lengths that are symbols are not reported: they stand for any size. Use a longer "
-        "input, a smaller kernel_size, dilation or stride, or more padding.",
-        "framework: torch\ninputs:\n  x: [32, 8, 2]\nlayers:\n"
-        "  - type: Conv1d\n    in_channels: 8\n    out_channels: 16\n    kernel_size: 3\n",
-        "framework: torch\ninputs:\n  x: [32, 8, 2]\nlayers:\n"
-        "  - type: Conv1d\n    in_channels: 8\n    out_channels: 16\n    kernel_size: 3\n"
-        "    padding: 1\n",
+    "LS325": Explanation(
+        "An Embedding with mask_zero: true attaches a mask to its output. Conv1D, "
+        "SeparableConv1D, the windowed pooling layers and GlobalMaxPooling1D cannot use a "
+        "mask: Keras warns that the layer 'will therefore destroy the mask information', and "
+        "the layers after it read the padding as real steps. Let a layer that uses the mask "
+        "read it first (a recurrent layer, or GlobalAveragePooling1D), or drop mask_zero.",
+        _TOKENS + "  - type: Conv1D\n    filters: 16\n    kernel_size: 3\n"
+        "  - type: LSTM\n    units: 16\n",
+        _TOKENS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: GlobalAveragePooling1D\n",
     ),
     "LS406": Explanation(
         "Keras uses input_shape only on the first layer of a Sequential model; on any other "

@@ -155,8 +155,8 @@ class Sampler:
     returns the same layout, between or after them), ``head`` (maps the last
     dimension: on a last step, a state or every step), ``tokens`` (reads
     integer ids), ``join`` (reads a list of tensors), ``repeat`` (turns a
-    vector into a sequence) and ``wrapper`` (holds a layer given as
-    ``given["layer"]``).
+    vector into a sequence), ``reduce`` (turns a sequence into a vector)
+    and ``wrapper`` (holds a layer given as ``given["layer"]``).
     """
 
     __slots__ = ("draw", "role")

@@ -74,6 +74,12 @@ def check_passes_in_framework(declared: LayerType[Any], example: Example, run: E
         for name, dims in example.tensors.items():
             declared = tuple(evaluate_dim(dim, r.values) for dim in dims)
             assert r.layers[0].tensors[name] == declared, (name, r.values)
+    for each in runs:  # a declared dim may be an expression, "T - 2": evaluated per run
+        evaluated = {
+            name: [evaluate_dim(dim, each.values) for dim in dims]
+            for name, dims in example.tensors.items()
+        }
+        assert evaluated == {name: list(shape) for name, shape in each.layers[0].tensors.items()}
     assert real.params == example.params
 
 

@@ -21,7 +21,9 @@ for _key in FRAMEWORKS:
 TYPES = list(LAYER_TYPES.values())
 OTHER = {"torch": "keras", "keras": "torch"}
 
-WITHOUT_SAMPLER: dict[tuple[str, str], str] = {}
+WITHOUT_SAMPLER: dict[tuple[str, str], str] = {
+    ("keras", "Conv2D"): "no story of the oracle has a 4-D (batch, rows, cols, channels) input",
+}
 """Types the differential oracle does not draw yet, each with the reason."""
 
 
@@ -87,7 +89,10 @@ def test_the_other_frameworks_names_are_its_types_and_hinted_once() -> None:
 def test_nested_and_wrapped_fields_come_from_the_types() -> None:
     keras = FRAMEWORKS["keras"]
     assert keras.nested_fields == ("layer", "backward_layer")
-    assert set(keras.wrapped_fields) == {"LSTM", "GRU", "SimpleRNN", "Dense", "Dropout"}
+    assert set(keras.wrapped_fields) == {
+        *("LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Conv1D", "Conv2D", "SeparableConv1D"),
+        *("GlobalAveragePooling1D", "GlobalMaxPooling1D"),
+    }
     assert FRAMEWORKS["torch"].nested_fields == ()
 
 
@@ -106,7 +111,7 @@ def test_a_layer_timedistributed_cannot_hold_is_ls104_with_the_reason() -> None:
     assert codes(report) == ["LS104"]
     (diagnostic,) = report.diagnostics
     assert (diagnostic.line, diagnostic.column) == (5, 19)
-    assert diagnostic.message.endswith("wraps only LSTM, GRU, SimpleRNN, Dense, Dropout")
+    assert "wraps only LSTM, GRU, SimpleRNN, Dense, Dropout, Conv1D" in diagnostic.message
 
 
 def test_an_unregistered_wrapped_type_is_never_an_identity_layer() -> None:

@@ -27,14 +27,14 @@ stricter types are documented.
 The story is told here; the layer types and their arguments come from the
 registry: each place in the story takes the types whose sampler has the
 role that fits (``recurrent``, ``sequence``, ``head``, ``tokens``,
-``join``, ``repeat``), a wrapper holds the types that name it in their
+``join``, ``repeat``, ``reduce``), a wrapper holds the types that name it in their
 ``wrappers``, and the sampler draws the arguments, right or with a mistake.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lstmshape.frameworks import FRAMEWORKS
@@ -139,7 +139,13 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
     elif shape == "autoencoder":
         _autoencoder(b)
     else:
-        last = _stack(b, sequences=shape == "tagger")
+        if b.chance(0.2):
+            b.add(_between(b, units=features))
+        reduced = shape == "classifier" and b.chance(0.15)
+        last = _stack(b, sequences=shape == "tagger" or reduced)
+        if reduced:  # GlobalMaxPooling1D over the steps of the last recurrent layer
+            _reduce(b)
+            last = replace(last, sequences=False)
         _head(b, last, shape == "tagger")
     if sequential:
         b.layers[0]["input_shape"] = first_shape
@@ -221,7 +227,8 @@ def _read(b: _Builder, layer: dict[str, Any], rnn: _Rnn) -> None:
 def _between(b: _Builder, units: int, wrapper: str | None = None) -> dict[str, Any]:
     """A layer that keeps the layout, between recurrent layers or inside a wrapper."""
     declared = b.pick("sequence", wrapper)
-    return b.args(declared, b.sample(declared, Draw(b.rng, units, rank=3)))
+    draw = Draw(b.rng, units, rank=3, given={"runs": b.runs})
+    return b.args(declared, b.sample(declared, draw))
 
 
 def _dense(b: _Builder, units: int | None = None, wrapper: str | None = None) -> dict[str, Any]:
@@ -254,6 +261,12 @@ def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
     b.add(head)
     if b.chance(0.25):
         b.add(_dense(b))
+
+
+def _reduce(b: _Builder) -> None:
+    """A layer that reduces the steps of the sequence before it (GlobalMaxPooling1D)."""
+    declared = b.pick("reduce")
+    b.add(b.args(declared, b.sample(declared, Draw(b.rng, rank=3))))
 
 
 def _autoencoder(b: _Builder) -> None:

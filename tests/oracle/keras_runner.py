@@ -54,6 +54,7 @@ _STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
 _WRAPPED = ("layer", "backward_layer")
 
 DEPRECATED_INPUT_LENGTH = "Argument `input_length` is deprecated"
+MASK_DROPPED = "does not support masking and will therefore destroy the mask"
 IGNORED_WARNINGS = {
     # Given only when a Dense with softmax over one unit runs on values (never
     # when built symbolically); lstmshape has no lint for it (yet).
@@ -74,7 +75,9 @@ def needs_run(spec: dict[str, Any]) -> bool:
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
-    return classify_warnings(caught, run, {DEPRECATED_INPUT_LENGTH: "LS408"}, IGNORED_WARNINGS)
+    return classify_warnings(
+        caught, run, {DEPRECATED_INPUT_LENGTH: "LS408", MASK_DROPPED: "LS325"}, IGNORED_WARNINGS
+    )
 
 
 def _token_inputs(spec: dict[str, Any]) -> set[str]:

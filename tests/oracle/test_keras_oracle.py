@@ -23,7 +23,7 @@ KERAS = Oracle(
     keras_spec,
     run_keras,
     foreign_names=("state_c", "state_h", "forward_h", "h_n"),
-    framework_warnings=("LS408",),
+    framework_warnings=("LS408", "LS325"),
 )
 
 

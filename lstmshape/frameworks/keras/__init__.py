@@ -19,6 +19,8 @@ LAYER_MODULES = (
     "repeat_vector",
     "embedding",
     "concatenate",
+    "conv",
+    "pooling",
 )
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
