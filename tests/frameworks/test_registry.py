@@ -21,7 +21,10 @@ for _key in FRAMEWORKS:
 TYPES = list(LAYER_TYPES.values())
 OTHER = {"torch": "keras", "keras": "torch"}
 
-WITHOUT_SAMPLER: dict[tuple[str, str], str] = {}
+WITHOUT_SAMPLER: dict[tuple[str, str], str] = {
+    ("torch", "view"): "torch's view raises on a non-contiguous input (a bidirectional or "
+    "batch-first recurrent output), which lstmshape does not follow; reshape is drawn",
+}
 """Types the differential oracle does not draw yet, each with the reason."""
 
 
