@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from importlib import import_module
 
-LAYER_MODULES = ("recurrent", "linear", "embedding", "dropout", "cat", "conv", "pooling")
+LAYER_MODULES = (
+    "recurrent",
+    "linear",
+    "embedding",
+    "dropout",
+    "cat",
+    "conv",
+    "pooling",
+    "shape_ops",
+    "arithmetic",
+    "reductions",
+)
 """The modules that declare torch's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
 
