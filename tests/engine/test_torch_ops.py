@@ -9,10 +9,32 @@ import pytest
 
 from tests.helpers import check_spec, codes, shapes
 
-OPS = (
-    "permute transpose reshape view flatten squeeze unsqueeze contiguous add sub rsub mul div "
-    "matmul bmm sum mean softmax log_softmax relu tanh sigmoid stack cat"
-).split()
+OPS = [
+    "permute",
+    "transpose",
+    "reshape",
+    "view",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "contiguous",
+    "add",
+    "sub",
+    "rsub",
+    "mul",
+    "div",
+    "matmul",
+    "bmm",
+    "sum",
+    "mean",
+    "softmax",
+    "log_softmax",
+    "relu",
+    "tanh",
+    "sigmoid",
+    "stack",
+    "cat",
+]
 PREFIXES = ("torch.", "F.", "torch.nn.functional.", "nn.", "torch.nn.")
 
 
