@@ -190,6 +190,18 @@ _RULES = (
         "An unrolled recurrent layer runs backwards over a masked input; Keras fails when it runs.",
     ),
     Rule(
+        "LS312",
+        "element-count-mismatch",
+        Severity.ERROR,
+        "A reshape or view asks for a shape with a different number of elements than its input.",
+    ),
+    Rule(
+        "LS313",
+        "broadcast-mismatch",
+        Severity.ERROR,
+        "Tensors combined elementwise or as batches of matrices have sizes that do not broadcast.",
+    ),
+    Rule(
         "LS320",
         "window-too-large",
         Severity.ERROR,

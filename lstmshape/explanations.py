@@ -446,6 +446,7 @@ EXPLANATIONS: dict[str, Explanation] = {
     ),
 }
 
+_OPS = "framework: torch\ninputs:\n  x: [B, T, 8]\nlayers:\n"
 _KERAS = "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n"
 _TOKENS = (
     "framework: keras\ninputs:\n  tokens: [32, 10]\nlayers:\n"
@@ -521,6 +522,24 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         "  - type: LSTM\n    units: 16\n",
         _TOKENS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
         "  - type: GlobalAveragePooling1D\n",
+    ),
+    "LS312": Explanation(
+        "reshape and view keep every element: the shape asked for must hold exactly as many "
+        "elements as the input, and a -1 is inferred only when the rest divides the count "
+        "for every size of the symbols. torch raises 'shape is invalid for input of size'. "
+        "A symbolic count such as B*T*8 is checked for every value of B and T.",
+        _OPS + "  - type: view\n    shape: [-1, 3]\n",
+        _OPS + "  - type: view\n    shape: [-1, 8]\n",
+    ),
+    "LS313": Explanation(
+        "Elementwise functions (add, sub, mul, div) and the batch dims of matmul align the "
+        "shapes from the right; each pair of sizes must be equal or one of them 1 (bmm: "
+        "equal). A symbol stands for any size, so B against T, or against 4, fails for "
+        "most values: torch raises 'The size of tensor a must match the size of tensor b'.",
+        _OPS.replace("8]\n", "8]\n  y: [T, B, 8]\n")
+        + "  - type: add\n    input: x\n    other: y\n",
+        _OPS.replace("8]\n", "8]\n  y: [B, T, 8]\n")
+        + "  - type: add\n    input: x\n    other: y\n",
     ),
     "LS406": Explanation(
         "Keras uses input_shape only on the first layer of a Sequential model; on any other "

@@ -32,7 +32,8 @@ _REF_TEMPLATE = "#/$defs/{model}"
 
 
 def _spellings(framework: Framework, type_name: str) -> list[str]:
-    return [type_name, *(prefix + type_name for prefix in framework.prefixes)]
+    declared = framework.types[type_name]
+    return [type_name, *(prefix + type_name for prefix in framework.spellings(declared))]
 
 
 def _layer_union(key: str) -> str:

@@ -21,7 +21,7 @@ RAISED = re.compile(
     r"(?:report(?:_on)?|Problem|Diagnostic|failed)\(\s*(?:\w+,\s*)?\"(LS\d{3})\"", re.MULTILINE
 )
 
-LAYER_CODES = {"LS108", *(f"LS3{n:02}" for n in range(1, 12)), "LS401", "LS404", "LS405"}
+LAYER_CODES = {"LS108", *(f"LS3{n:02}" for n in range(1, 14)), "LS401", "LS404", "LS405"}
 LAYER_CODES |= {"LS320", "LS322", "LS323", "LS325", "LS406", "LS407", "LS408", "LS409"}
 LAYER_CODES.discard("LS306")  # expect: is the engine's, for every type alike
 ONLY = {

@@ -109,7 +109,7 @@ def _run_layer(
     tensor_args = {
         key: _sources(written, key, resolver)
         for key in declared.tensor_args
-        if (written := _field(config, key)) is not None
+        if isinstance(written := _field(config, key), str | list)  # not torch's number `other`
     }
     read = [source for sources in tensor_args.values() for source in sources]
     resolver.problems.extend(reference_lints([*inputs, *read], layer.name))

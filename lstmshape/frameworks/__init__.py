@@ -93,10 +93,45 @@ class Framework:
         }
         """The keys each wrappable layer type takes when it is wrapped."""
 
+        self.every_prefix: tuple[str, ...] = tuple(
+            sorted(
+                {prefix for declared in self.types.values() for prefix in self.spellings(declared)},
+                key=len,
+                reverse=True,
+            )
+        )
+        """Every prefix some type takes, longest first (``torch.nn.functional.`` before
+        ``torch.``)."""
+
+    def spellings(self, declared: LayerType[Any]) -> tuple[str, ...]:
+        """The prefixes the type may be written with: its own, or the framework's."""
+        return self.prefixes if declared.prefixes is None else declared.prefixes
+
     def normalize_type(self, written: str) -> str:
-        """``nn.LSTM`` and ``torch.nn.LSTM`` are ``LSTM``."""
-        normalized: str = strip_prefix(written, self.prefixes)
-        return normalized
+        """``nn.LSTM`` and ``torch.nn.LSTM`` are ``LSTM``; ``F.softmax`` is ``softmax``.
+
+        A prefix under which the framework does not have the name (``nn.permute``)
+        leaves the text as written, which names no type.
+        """
+        stripped = written
+        for prefix in self.every_prefix:
+            if written.startswith(prefix):
+                name = written[len(prefix) :]
+                declared = self.types.get(name)
+                if declared is not None:
+                    return name if prefix in self.spellings(declared) else written
+                if stripped == written:
+                    stripped = name
+        return stripped
+
+    def spelling_hint(self, written: str) -> str | None:
+        """For a type written under a prefix it does not take: how it is written."""
+        for prefix in self.every_prefix:
+            declared = self.types.get(written[len(prefix) :])
+            if written.startswith(prefix) and declared is not None:
+                forms = [declared.name, *(p + declared.name for p in self.spellings(declared))]
+                return f"{self.key} has no {written}; write " + " or ".join(forms)
+        return None
 
     @property
     def type_hint(self) -> str:

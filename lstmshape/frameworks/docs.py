@@ -106,8 +106,8 @@ def _indent(text: str) -> str:
 def page(declared: LayerType[Any]) -> str:
     """What ``lstmshape explain TYPE`` prints for one framework's type."""
     framework = FRAMEWORKS[declared.framework]
-    spellings = ", ".join(prefix + declared.name for prefix in framework.prefixes)
-    heading = f"{framework.key} {declared.name} (also {spellings})"
+    spellings = ", ".join(prefix + declared.name for prefix in framework.spellings(declared))
+    heading = f"{framework.key} {declared.name}" + (f" (also {spellings})" if spellings else "")
     parts = [
         f"{heading}\n{'=' * len(heading)}",
         declared.doc,

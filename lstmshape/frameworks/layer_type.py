@@ -184,6 +184,7 @@ class LayerType(Generic[C]):
         "nests",
         "note",
         "passes_mask",
+        "prefixes",
         "sample",
         "tensor_args",
         "tensors",
@@ -215,6 +216,7 @@ class LayerType(Generic[C]):
         foreign_keys: Mapping[str, str] | None = None,
         lint_invalid: LintInvalid | None = None,
         sample: Sampler | None = None,
+        prefixes: tuple[str, ...] | None = None,
     ) -> None:
         self.framework = framework
         self.name = name
@@ -256,6 +258,9 @@ class LayerType(Generic[C]):
         """Warnings the framework gives before it rejects a layer whose config failed
         validation (torch's recurrent dropout warning); given the layer as written."""
         self.sample = sample
+        self.prefixes = prefixes
+        """The prefixes ``type:`` may take, where the framework has the name
+        (``torch.`` and ``F.`` for ``softmax``); None for the framework's own."""
 
     @property
     def doc(self) -> str:
@@ -292,6 +297,7 @@ def layer_type(
     foreign_keys: Mapping[str, str] | None = None,
     lint_invalid: LintInvalid | None = None,
     sample: Sampler | None = None,
+    prefixes: tuple[str, ...] | None = None,
 ) -> Callable[[Infer[C]], Infer[C]]:
     """Declare the layer type ``name`` of ``framework``, whose rule is the decorated function."""
 
@@ -320,6 +326,7 @@ def layer_type(
             foreign_keys=foreign_keys,
             lint_invalid=lint_invalid,
             sample=sample,
+            prefixes=prefixes,
         )
         return infer
 

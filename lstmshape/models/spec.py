@@ -322,7 +322,7 @@ def _layer_type(
     type_name = framework.normalize_type(written)
     if type_name in framework.types:
         return type_name
-    hint = framework.foreign_types.get(type_name)
+    hint = framework.foreign_types.get(type_name) or framework.spelling_hint(written)
     if hint is None:
         close = did_you_mean(type_name, framework.types)
         hint = f"did you mean {close}?" if close else framework.type_hint

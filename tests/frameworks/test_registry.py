@@ -23,6 +23,8 @@ OTHER = {"torch": "keras", "keras": "torch"}
 
 WITHOUT_SAMPLER: dict[tuple[str, str], str] = {
     ("keras", "Conv2D"): "no story of the oracle has a 4-D (batch, rows, cols, channels) input",
+    ("torch", "view"): "torch's view raises on a non-contiguous input (a bidirectional or "
+    "batch-first recurrent output), which lstmshape does not follow; reshape is drawn",
 }
 """Types the differential oracle does not draw yet, each with the reason."""
 

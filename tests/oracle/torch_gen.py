@@ -90,7 +90,7 @@ class _Builder:
 
     def layer(self, base: str, declared: LayerType[Any], sample: Sample) -> dict[str, Any]:
         """A layer of the spec: its name, its type as a user might spell it, its arguments."""
-        return {"name": self.name(base), "type": _type(self, declared.name), **sample.written}
+        return {"name": self.name(base), "type": _type(self, declared), **sample.written}
 
 
 WINDOW_SHARE = 0.2
@@ -120,7 +120,7 @@ def torch_spec(rng: random.Random) -> dict[str, Any]:
     batch_first = layout == "batch_first"
     if tokens:
         features = _embedding(b, features)
-    seq = _stack(b, features, batch_first)
+    seq = _stack(b, features, batch_first, batched=layout != "unbatched")
     if b.chance(0.3):
         seq = _decoder(b, seq, inputs, lead, layout)
     if b.chance(0.75):
@@ -131,8 +131,10 @@ def torch_spec(rng: random.Random) -> dict[str, Any]:
     return {"framework": "torch", "inputs": inputs, "layers": b.layers}
 
 
-def _type(b: _Builder, kind: str) -> str:
-    return b.rng.choice(PREFIXES) + kind if kind[0].isupper() else kind  # not torch.nn.cat
+def _type(b: _Builder, declared: LayerType[Any]) -> str:
+    if declared.prefixes is None:
+        return b.rng.choice(PREFIXES) + declared.name
+    return b.rng.choice(("", *declared.prefixes)) + declared.name  # torch.cat, F.softmax
 
 
 def _embedding(b: _Builder, dim: int) -> int:
@@ -178,14 +180,19 @@ def _next_input_size(b: _Builder, features: int, previous: _Seq | None) -> int:
     return features + 1 if b.chance(0.5) or features == 1 else features - 1
 
 
-def _stack(b: _Builder, features: int, batch_first: bool) -> _Seq:
+def _stack(b: _Builder, features: int, batch_first: bool, batched: bool = True) -> _Seq:
     previous: _Seq | None = None
     seq: _Seq | None = None
     for _ in range(b.rng.choice((1, 1, 2, 3))):
+        swapped = previous is not None and batched and b.chance(0.15)
+        if swapped:  # permute or transpose between a batch-first and a time-first layer
+            layout = b.pick("layout")
+            b.add(b.layer("swap", layout, b.sample(layout, Draw(b.rng, features, rank=3))))
+            batch_first = not batch_first
         kind = b.rng.choice(RECURRENT)
         layer_batch_first = batch_first if b.chance(0.9) else not batch_first
         layer, seq = _recurrent(b, kind, _next_input_size(b, features, previous), layer_batch_first)
-        if previous is not None and b.chance(0.3):
+        if previous is not None and not swapped and b.chance(0.3):
             layer["input"] = b.rng.choice((previous.name, f"{previous.name}.output"))
         b.add(layer)
         features, previous = seq.features, seq
@@ -263,7 +270,9 @@ def _head(b: _Builder, seq: _Seq, layout: str) -> None:
     rng = b.rng
     unbatched = layout == "unbatched"
     s = seq.name
-    choice = rng.choice(("last_step", "last_step", "h_n", "both", "sequence"))
+    choice = rng.choice(("last_step", "last_step", "h_n", "both", "sequence", "attention"))
+    if choice == "attention" and (unbatched or not seq.batch_first):
+        choice = "sequence"
     if choice == "last_step":
         if seq.batch_first and not unbatched and b.chance(0.8):
             ref = rng.choice((f"{s}.output[:, -1, :]", f"{s}.output[:, -1]"))
@@ -273,12 +282,9 @@ def _head(b: _Builder, seq: _Seq, layout: str) -> None:
     elif choice == "h_n":
         ref, features = f"{s}.h_n[-1]", seq.h_out
     elif choice == "both":
-        join = b.pick("join")
-        joined = b.sample(join, Draw(rng, seq.h_out, rank=1 if unbatched else 2))
-        layer = b.layer("cat", join, joined)
-        layer[join.input_field] = [f"{s}.h_n[-2]", f"{s}.h_n[-1]"]
-        b.add(layer)
-        ref, features = layer["name"], 2 * seq.h_out
+        ref, features = _both_directions(b, seq, unbatched)
+    elif choice == "attention":
+        ref, features = _attention(b, seq)
     else:
         ref, features = s, seq.features
     head_type = b.pick("head")
@@ -286,6 +292,42 @@ def _head(b: _Builder, seq: _Seq, layout: str) -> None:
     b.add({**b.layer("fc", head_type, head), "input": ref})
     if b.chance(0.3):
         b.add(b.layer("fc", head_type, b.sample(head_type, Draw(rng, head.features))))
+
+
+def _both_directions(b: _Builder, seq: _Seq, unbatched: bool) -> tuple[str, int]:
+    """The last layer's two directions joined (cat, stack) or combined (add, mul...)."""
+    s = seq.name
+    if b.chance(0.3):
+        pair = b.pick("pair")
+        other = f"{s}.h_n[-1]" if b.chance(0.8) else 2
+        given = {"other": other, "wrong": f"{s}.output"}
+        layer = b.layer("sum", pair, b.sample(pair, Draw(b.rng, seq.h_out, given=given)))
+        b.add({**layer, "input": f"{s}.h_n[-2]"})
+        return layer["name"], seq.h_out
+    join = b.pick("join")
+    joined = b.sample(join, Draw(b.rng, seq.h_out, rank=1 if unbatched else 2))
+    layer = b.layer("cat", join, joined)
+    layer[join.input_field] = [f"{s}.h_n[-2]", f"{s}.h_n[-1]"]
+    b.add(layer)
+    return layer["name"], 2 * seq.h_out if join.name == "cat" else joined.features
+
+
+def _attention(b: _Builder, seq: _Seq) -> tuple[str, int]:
+    """Dot attention of a batch-first output on itself: scores, softmax, weighted sum."""
+    types = FRAMEWORKS["torch"].types
+    s = seq.name
+    keys = b.layer("keys", types["transpose"], Sample({"dim0": 1, "dim1": 2}, 0))
+    b.add({**keys, "input": s})
+    product = b.pick("scores")
+    given = {"mat2": keys["name"], "wrong": s}
+    scores = b.layer("scores", product, b.sample(product, Draw(b.rng, given=given)))
+    b.add({**scores, "input": s})
+    softmax = types["softmax"]
+    b.add(b.layer("weights", softmax, b.sample(softmax, Draw(b.rng, 0, rank=3))))
+    again = b.sample(product, Draw(b.rng, given={"mat2": s}))
+    context = b.layer("context", product, again)
+    b.add(context)
+    return context["name"], seq.features
 
 
 def _drop_unused_names(b: _Builder) -> None:

@@ -3,7 +3,11 @@
 The spec's meaning is written out here independently of lstmshape: a layer
 reads ``input:`` (or the layer above it, or the only input), an index in a
 reference is applied by torch itself, ``initial_state`` is the ``hx``
-argument (a ``(h_0, c_0)`` tuple for an LSTM), ``cat`` is ``torch.cat``.
+argument (a ``(h_0, c_0)`` tuple for an LSTM).  A type whose name starts
+with a lower-case letter is a tensor function, called in forward:
+``torch.NAME(input, **arguments)`` where torch has that function, else the
+Tensor method (``x.view(shape)``); ``tensors``, ``other`` and ``mat2`` are
+references (``other`` may be a number).
 Anything that raises while a layer is built, while its inputs are read or
 while it runs is that layer's error.
 """
@@ -25,7 +29,8 @@ from tests.oracle.spec_reading import (
 )
 
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
-_PREFIXES = ("torch.nn.", "nn.", "torch.")
+_PREFIXES = ("torch.nn.functional.", "torch.nn.", "nn.", "torch.", "F.")
+_TENSOR_ARGUMENTS = ("other", "mat2")
 _OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": ("output", "h_n")}
 
 # Tiny models on two shared cores: one thread is several times faster than
@@ -90,7 +95,7 @@ class _Graph:
 
 def _build(kind: str, layer: dict[str, Any]) -> nn.Module | None:
     arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
-    if kind == "cat":
+    if kind[0].islower():
         return None
     module: nn.Module = getattr(nn, kind)(**arguments)
     return module
@@ -99,9 +104,8 @@ def _build(kind: str, layer: dict[str, Any]) -> nn.Module | None:
 def _forward(
     kind: str, module: nn.Module | None, layer: dict[str, Any], graph: _Graph
 ) -> dict[str, torch.Tensor]:
-    if kind == "cat":
-        tensors = [graph.read(text) for text in layer["tensors"]]
-        return {"output": torch.cat(tensors, dim=layer.get("dim", 0))}
+    if kind[0].islower():
+        return {"output": _function(kind, layer, graph)}
     assert module is not None
     x = graph.input(layer)
     if kind not in _OUTPUTS:
@@ -122,6 +126,22 @@ def _forward(
     if kind == "LSTM":
         return {"output": output, "h_n": hx[0], "c_n": hx[1]}
     return {"output": output, "h_n": hx}
+
+
+def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
+    arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
+    for key in _TENSOR_ARGUMENTS:
+        if isinstance(arguments.get(key), str):
+            arguments[key] = graph.read(arguments[key])
+    if "tensors" in layer:
+        function = getattr(torch, kind)
+        return function([graph.read(text) for text in layer["tensors"]], **arguments)  # type: ignore[no-any-return]
+    x = graph.input(layer)
+    if hasattr(torch, kind):
+        return getattr(torch, kind)(x, **arguments)  # type: ignore[no-any-return]
+    if kind == "view":  # Tensor.view(*shape): its keyword is size, the docs' name shape
+        return x.view(arguments["shape"])
+    return getattr(x, kind)(**arguments)  # type: ignore[no-any-return]
 
 
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:

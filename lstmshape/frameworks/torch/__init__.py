@@ -21,6 +21,9 @@ LAYER_MODULES = (
     "reshaping",
     "conv",
     "pooling",
+    "shape_ops",
+    "arithmetic",
+    "reductions",
 )
 """The modules that declare torch's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
