@@ -26,6 +26,7 @@ from tests.oracle.spec_reading import (
 
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
 _PREFIXES = ("torch.nn.", "nn.", "torch.")
+_CELLS = ("LSTMCell", "GRUCell", "RNNCell")
 _OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": ("output", "h_n")}
 
 # Tiny models on two shared cores: one thread is several times faster than
@@ -94,6 +95,8 @@ def _forward(
         return {"output": torch.cat(tensors, dim=layer.get("dim", 0))}
     assert module is not None
     x = graph.input(layer)
+    if kind in _CELLS:
+        return _step(kind, module, x, layer, graph)
     if kind not in _OUTPUTS:
         return {"output": module(x)}
     states = layer.get("initial_state")
@@ -109,6 +112,25 @@ def _forward(
     if kind == "LSTM":
         return {"output": output, "h_n": hx[0], "c_n": hx[1]}
     return {"output": output, "h_n": hx}
+
+
+def _step(
+    kind: str, module: nn.Module, x: torch.Tensor, layer: dict[str, Any], graph: _Graph
+) -> dict[str, torch.Tensor]:
+    """A cell: ``initial_state`` is hx, a ``(h_0, c_0)`` tuple for LSTMCell, else h_0
+    (a list of one reference is that reference)."""
+    states = layer.get("initial_state")
+    refs = [] if states is None else [states] if isinstance(states, str) else states
+    read = [graph.read(text) for text in refs]
+    if not read:
+        result = module(x)
+    elif kind == "LSTMCell" or len(read) != 1:
+        result = module(x, tuple(read))
+    else:
+        result = module(x, read[0])
+    if kind == "LSTMCell":
+        return {"output": result[0], "h_1": result[0], "c_1": result[1]}
+    return {"output": result, "h_1": result}
 
 
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:

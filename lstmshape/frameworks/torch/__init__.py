@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-LAYER_MODULES = ("recurrent", "linear", "embedding", "dropout", "cat")
+LAYER_MODULES = ("recurrent", "linear", "embedding", "dropout", "cat", "cells")
 """The modules that declare torch's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
 
