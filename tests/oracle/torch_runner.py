@@ -31,6 +31,7 @@ from tests.oracle.spec_reading import (
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
 _PREFIXES = ("torch.nn.functional.", "torch.nn.", "nn.", "torch.", "F.")
 _TENSOR_ARGUMENTS = ("other", "mat2")
+_CELLS = ("LSTMCell", "GRUCell", "RNNCell")
 _OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": ("output", "h_n")}
 
 # Tiny models on two shared cores: one thread is several times faster than
@@ -63,7 +64,35 @@ def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
 
 
 def _token_inputs(spec: dict[str, Any]) -> set[str]:
-    return token_inputs(spec, layer_type)
+    return token_inputs(spec, lambda layer: _kind(spec, layer))
+
+
+def _kind(spec: dict[str, Any], layer: dict[str, Any]) -> str:
+    """The layer's type; a ``reuse:`` layer's is its owner's (the first layer so named)."""
+    seen: set[str] = set()
+    while "reuse" in layer and layer["reuse"] not in seen:
+        seen.add(layer["reuse"])
+        owner = [other for other in spec["layers"] if other.get("name") == layer["reuse"]]
+        if not owner:
+            return "?"
+        layer = owner[0]
+    return layer_type(layer) if "type" in layer else "?"
+
+
+_CALL_KEYS = ("name", "reuse", "input", "initial_state", "expect", "tensors")
+
+
+def _reused(
+    kind: str, layer: dict[str, Any], modules: dict[str, nn.Module | None]
+) -> nn.Module | None:
+    """The module an earlier layer built, called again: ``self.embedding`` used twice."""
+    if layer["reuse"] not in modules:
+        raise ValueError(f"no module {layer['reuse']} built before this layer")
+    for key, value in layer.items():
+        same_type = key == "type" and strip_prefix(str(value), _PREFIXES) == kind
+        if key not in _CALL_KEYS and not same_type:
+            raise ValueError(f"a reused module is called, not built: {key} is not a call's")
+    return modules[layer["reuse"]]
 
 
 def _concrete(dims: list[Any], values: dict[str, int]) -> list[int]:
@@ -108,6 +137,8 @@ def _forward(
         return {"output": _function(kind, layer, graph)}
     assert module is not None
     x = graph.input(layer)
+    if kind in _CELLS:
+        return _step(kind, module, x, layer, graph)
     if kind not in _OUTPUTS:
         result = module(x)
         if isinstance(result, tuple):  # pooling with return_indices
@@ -144,6 +175,25 @@ def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
     return getattr(x, kind)(**arguments)  # type: ignore[no-any-return]
 
 
+def _step(
+    kind: str, module: nn.Module, x: torch.Tensor, layer: dict[str, Any], graph: _Graph
+) -> dict[str, torch.Tensor]:
+    """A cell: ``initial_state`` is hx, a ``(h_0, c_0)`` tuple for LSTMCell, else h_0
+    (a list of one reference is that reference)."""
+    states = layer.get("initial_state")
+    refs = [] if states is None else [states] if isinstance(states, str) else states
+    read = [graph.read(text) for text in refs]
+    if not read:
+        result = module(x)
+    elif kind == "LSTMCell" or len(read) != 1:
+        result = module(x, tuple(read))
+    else:
+        result = module(x, read[0])
+    if kind == "LSTMCell":
+        return {"output": result[0], "h_1": result[0], "c_1": result[1]}
+    return {"output": result, "h_1": result}
+
+
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
     run = Run(values, [])
     try:
@@ -151,14 +201,20 @@ def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
     except Exception as error:  # an input the generator made wrong: not a layer's fault
         run.error = f"inputs: {type(error).__name__}: {error}"
         return run
+    modules: dict[str, nn.Module | None] = {}
     for index, layer in enumerate(spec["layers"]):
-        kind = layer_type(layer)
+        kind = _kind(spec, layer)
         with warnings.catch_warnings(record=True) as caught, torch.no_grad():
             warnings.simplefilter("always")
             params: int | None = None
             try:
-                module = _build(kind, layer)
-                params = 0 if module is None else sum(p.numel() for p in module.parameters())
+                if "reuse" in layer:
+                    module, params = _reused(kind, layer, modules), 0  # counted at the owner
+                else:
+                    module = _build(kind, layer)
+                    params = 0 if module is None else sum(p.numel() for p in module.parameters())
+                if "name" in layer:
+                    modules[layer["name"]] = module
                 outputs = _forward(kind, module, layer, graph)
             except Exception as error:
                 run.layers.append(LayerRun({}, params, _classify(caught, run)))

@@ -24,6 +24,7 @@ LAYER_MODULES = (
     "shape_ops",
     "arithmetic",
     "reductions",
+    "cells",
 )
 """The modules that declare torch's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
@@ -37,6 +38,7 @@ FRAMEWORK = Framework(
     "torch",
     prefixes=("torch.nn.", "nn.", "torch."),
     shape_neutral=("device", "dtype"),
+    shared_modules=True,
     foreign_keys={
         "units": "units is Keras's name; torch calls it hidden_size",
         "input_shape": "torch layers take no input_shape; declare the tensor under inputs: "
