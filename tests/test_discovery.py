@@ -17,6 +17,8 @@ from lstmshape import discovery
 
 posix_only = pytest.mark.skipif(os.sep != "/", reason="pathlib itself spells Windows paths")
 WRITTEN = st.text(alphabet="/.-ab", max_size=14)
+LISTED = st.text(alphabet=".-ab", min_size=1, max_size=5).filter(lambda n: n not in (".", ".."))
+"""Names as a directory listing gives them: never . or .."""
 
 
 @posix_only
@@ -26,9 +28,8 @@ def test_paths_are_spelt_as_pathlib_spells_them(written: str) -> None:
 
 
 @posix_only
-@given(WRITTEN, st.text(alphabet=".-ab", min_size=1, max_size=5).filter(lambda n: n not in (".", "..")))
+@given(WRITTEN, LISTED)
 def test_a_name_is_joined_as_pathlib_joins_it(directory: str, name: str) -> None:
-    """Names as a directory listing gives them: never . or .."""
     spelt = discovery.spelt(directory)
     assert discovery._joined(spelt, name) == str(PurePosixPath(spelt) / name)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstmshape import warm
@@ -38,7 +38,7 @@ class Runs:
     ) -> None:
         self._patch = monkeypatch
         self._capsys = capsys
-        self._cache = cache
+        self.cache = cache
         monkeypatch.chdir(cwd)
         monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
         monkeypatch.delenv("COLUMNS", raising=False)
@@ -60,11 +60,11 @@ class Runs:
             self._patch.delenv(DISABLE_VARIABLE)
 
     def cold(self, *args: str) -> Outcome:
-        self._patch.setenv(DIRECTORY_VARIABLE, str(self._cache))
+        self._patch.setenv(DIRECTORY_VARIABLE, str(self.cache))
         return self._run(main, list(args))
 
     def warm(self, *args: str) -> Outcome:
-        self._patch.setenv(DIRECTORY_VARIABLE, str(self._cache))
+        self._patch.setenv(DIRECTORY_VARIABLE, str(self.cache))
         return self._run(warm.answer, list(args))
 
     def same(self, *args: str) -> Outcome:
@@ -80,6 +80,13 @@ def runs(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> Runs:
     return Runs(monkeypatch, capsys, tmp_path / "cache")
+
+
+@pytest.fixture
+def runs_in(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Callable[[Path], Runs]:
+    return lambda cwd: Runs(monkeypatch, capsys, tmp_path / "cache", cwd)
 
 
 TARGETS = {
@@ -119,7 +126,7 @@ def test_auto_is_resolved_alike(
     assert out.startswith("::") == inside_actions
 
 
-def test_settings_in_pyproject_and_config(runs: Runs, tmp_path: Path) -> None:
+def test_settings_in_pyproject_and_config(runs_in: Callable[[Path], Runs], tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / "specs").mkdir(parents=True)
     (project / "specs" / "good.yaml").write_text(GOOD_SPEC)
@@ -128,7 +135,7 @@ def test_settings_in_pyproject_and_config(runs: Runs, tmp_path: Path) -> None:
         '[project]\nname = "demo"\n\n[tool.lstmshape]\nerror = ["LS404"]\nformat = "json"\n'
     )
     (project / "lstmshape.toml").write_text("strict = true\n")
-    runs = Runs(runs._patch, runs._capsys, tmp_path / "cache", cwd=project)
+    runs = runs_in(project)
     code, out, _ = runs.same("check", "specs")
     assert (code, out.startswith("{")) == (1, True)  # the warning is an error, in JSON
     code, out, _ = runs.same("check", "--config", "./lstmshape.toml", "specs")
@@ -204,7 +211,7 @@ def test_standard_input_is_left_for_the_full_command_line(
     runs: Runs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A miss after standard input was read: the full command line reads the same bytes."""
-    monkeypatch.setenv(DIRECTORY_VARIABLE, str(runs._cache))
+    monkeypatch.setenv(DIRECTORY_VARIABLE, str(runs.cache))
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(BROKEN_SPEC.encode())))
     assert warm.answer(["check", "--format", "json", "-"]) is None
     assert main(["check", "--format", "json", "-"]) == 1
@@ -212,7 +219,7 @@ def test_standard_input_is_left_for_the_full_command_line(
 
 def test_a_damaged_cache_is_a_miss_then_repaired(runs: Runs) -> None:
     runs.cold("check", "--format", "sarif", "specs/")
-    for entry in (runs._cache / "v1").iterdir():
+    for entry in (runs.cache / "v1").iterdir():
         data = bytearray(entry.read_bytes())
         data[len(data) // 2] ^= 0xFF
         entry.write_bytes(bytes(data))
@@ -237,7 +244,7 @@ def test_cache_dir_option(runs: Runs, tmp_path: Path, monkeypatch: pytest.Monkey
     elsewhere = tmp_path / "elsewhere"
     runs.cold("check", "--cache-dir", str(elsewhere), "specs/")
     assert (elsewhere / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert not runs._cache.exists()
+    assert not runs.cache.exists()
     assert runs.warm("check", "--cache-dir", str(elsewhere), "specs/")[0] == 0
     assert runs.warm("check", "specs/")[0] is None
 
@@ -251,9 +258,8 @@ def test_the_default_directory_ignores_itself(
     monkeypatch.delenv(DISABLE_VARIABLE, raising=False)
     assert main(["check", "specs/"]) == 0
     assert (tmp_path / ".lstmshape_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert (tmp_path / ".lstmshape_cache" / "CACHEDIR.TAG").read_text().startswith(
-        "Signature: 8a477f597d28d172789f06886806bc55"
-    )
+    tag = (tmp_path / ".lstmshape_cache" / "CACHEDIR.TAG").read_text()
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
     capsys.readouterr()
     assert warm.answer(["check", "specs/"]) == 0
     assert capsys.readouterr().out.endswith("Checked 8 files: 0 errors, 0 warnings.\n")
@@ -263,10 +269,12 @@ TOKENS = [
     *("--strict", "--no-strict", "--no-color", "-q", "--quiet", "--skip-non-specs", "--no-cache"),
     *("--format", "--config", "--stdin-filename", "--cache-dir", "--format=json", "--config="),
     *("--cache-dir=c", "--stdin-filename=x.yaml", "-o", "--output", "-qq", "--", "-", "--help"),
-    *("json", "sarif", "xml", "a.yaml", "./b//c.yaml", "", "-x", "--quiet=1", "=", "pyproject.toml"),
+    *("json", "sarif", "xml", "a.yaml", "./b//c.yaml", "", "-x", "--quiet=1", "="),
+    "pyproject.toml",
 ]
 
 
+@settings(max_examples=500)
 @given(st.lists(st.sampled_from(TOKENS), max_size=7))
 def test_what_the_warm_path_reads_click_reads_alike(tokens: list[str]) -> None:
     """Whatever the warm path accepts, click accepts too, with the same values."""

@@ -114,7 +114,7 @@ def test_a_report_assembled_from_parts_is_the_reporters_own(
 
 
 def test_every_format_has_a_reporter() -> None:
-    assert FORMATS == ("auto", *REPORTER_BY_NAME)
+    assert ("auto", *REPORTER_BY_NAME) == FORMATS
 
 
 def test_the_text_part_is_fixed_only_where_no_terminal_shapes_it(
