@@ -77,8 +77,8 @@ _CHECKSUM = 16
 
 def directory(option: str | None, no_cache: bool, environ: Mapping[str, str]) -> str | None:
     """Where the cache is: ``--cache-dir``, else LSTMSHAPE_CACHE_DIR, else the default; None
-    with ``--no-cache`` or LSTMSHAPE_NO_CACHE."""
-    if no_cache or environ.get(DISABLE_VARIABLE):
+    with ``--no-cache``, or LSTMSHAPE_NO_CACHE set to anything but nothing or 0."""
+    if no_cache or environ.get(DISABLE_VARIABLE, "") not in ("", "0"):
         return None
     return option or environ.get(DIRECTORY_VARIABLE) or DEFAULT_DIRECTORY
 

@@ -205,3 +205,21 @@ def test_a_settings_file_that_cannot_be_read_has_no_fingerprint() -> None:
     given = cache.settings_fingerprint("p", [("p", b"[tool.lstmshape]\n")])
     assert None not in (found, given)
     assert found != given  # --config reads a file another way than discovery does
+
+
+@pytest.mark.parametrize(
+    ("option", "no_cache", "environ", "where"),
+    [
+        (None, False, {}, ".lstmshape_cache"),
+        (None, False, {"LSTMSHAPE_CACHE_DIR": "/c"}, "/c"),
+        ("d", False, {"LSTMSHAPE_CACHE_DIR": "/c"}, "d"),
+        ("d", True, {}, None),
+        (None, False, {"LSTMSHAPE_NO_CACHE": "1"}, None),
+        (None, False, {"LSTMSHAPE_NO_CACHE": "0"}, ".lstmshape_cache"),
+        (None, False, {"LSTMSHAPE_NO_CACHE": ""}, ".lstmshape_cache"),
+    ],
+)
+def test_where_the_cache_is(
+    option: str | None, no_cache: bool, environ: dict[str, str], where: str | None
+) -> None:
+    assert cache.directory(option, no_cache, environ) == where

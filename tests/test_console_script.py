@@ -123,7 +123,9 @@ def launchers() -> dict[str, list[str]]:
 
 
 def run_with(launcher: list[str], *args: str, cwd: Path, **env: str) -> tuple[int, str, str]:
-    environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    # the cache as ``env`` says, whatever the test session's mode
+    unset = ("GITHUB_ACTIONS", "LSTMSHAPE_NO_CACHE", "LSTMSHAPE_CACHE_DIR")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     done = subprocess.run(
         [*launcher, *args],
         capture_output=True,

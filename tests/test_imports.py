@@ -157,6 +157,12 @@ LIGHT = {"_blake2", "errno", "marshal", "stat"}
 """Built-in modules the warm path may add to what Python loads to start."""
 
 
+def _cached(cwd: Path) -> dict[str, str]:
+    """The environment with a result cache in ``cwd``, whatever the test session's mode."""
+    environment = {k: v for k, v in os.environ.items() if k != "LSTMSHAPE_NO_CACHE"}
+    return {**environment, "LSTMSHAPE_CACHE_DIR": str(cwd / "cache")}
+
+
 def _warm_modules(argv: list[str], cwd: Path) -> tuple[int | None, set[str]]:
     """The exit code of the warm path, and the modules it loaded in a fresh interpreter."""
     done = subprocess.run(
@@ -165,7 +171,7 @@ def _warm_modules(argv: list[str], cwd: Path) -> tuple[int | None, set[str]]:
         text=True,
         check=True,
         cwd=cwd,
-        env={**os.environ, "LSTMSHAPE_CACHE_DIR": str(cwd / "cache")},
+        env=_cached(cwd),
     )
     code, modules = json.loads(done.stderr)
     return code, set(modules)
@@ -181,14 +187,14 @@ def test_a_warm_check_imports_nothing_but_the_warm_path(
     if settings is not None:
         (tmp_path / "pyproject.toml").write_text(settings)
     argv = ["check", "--format", output_format, "model.yaml"]
-    cold, loaded = _warm_modules(argv, tmp_path)
+    cold, _ = _warm_modules(argv, tmp_path)
     assert cold is None  # nothing in the cache yet: the full command line answers
     subprocess.run(
         [sys.executable, "-m", "lstmshape", *argv],
         capture_output=True,
         check=False,
         cwd=tmp_path,
-        env={**os.environ, "LSTMSHAPE_CACHE_DIR": str(tmp_path / "cache")},
+        env=_cached(tmp_path),
     )
     code, loaded = _warm_modules(argv, tmp_path)
     assert code == 0

@@ -40,6 +40,7 @@ class Runs:
         self._capsys = capsys
         self.cache = cache
         monkeypatch.chdir(cwd)
+        monkeypatch.delenv(DISABLE_VARIABLE, raising=False)  # whatever the test session's mode
         monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
         monkeypatch.delenv("COLUMNS", raising=False)
         monkeypatch.delenv("FORCE_COLOR", raising=False)
