@@ -19,7 +19,8 @@ run so a busy machine slows them all alike, and prints medians and ratios:
   result cache emptied before each run: a file never seen) and warm (answered
   from the result cache), the latter through each way lstmshape is started:
   the console script, ``python -m lstmshape`` and the pre-commit hook's entry;
-* 1,000 small specs in one call, cold and warm: the cost per file beyond start-up;
+* 1,000 small specs in one call, cold (which includes writing a cache entry per
+  file), without the cache, and warm: the cost per file beyond start-up;
 * chains of 2,500, 5,000 and 10,000 layers: time, time per layer (flat when
   cost grows linearly) and the process's peak memory.
 
@@ -389,16 +390,22 @@ def scaling(target: Target, spec: Path, many: Path, chains: dict[int, Path], run
     single = run("1 file", "--format", "json", str(spec))
     thousand = run("1,000 files", "--format", "json", str(many))
     thousand_text = run("1,000 files, text", str(many))
+    unkept = Runs(
+        "1,000 files, --no-cache",
+        target.lstmshape("check", "--no-cache", "--format", "json", str(many)),
+        target.work,
+    )
     warm_single = warm("1 file, warm", "--format", "json", str(spec))
     warm_thousand = warm("1,000 files, warm", "--format", "json", str(many))
     big = {n: run(f"{n:,} layers", "--format", "json", str(p)) for n, p in chains.items()}
     big_text = run("10,000 layers, text", str(chains[10_000]))
     print(f"\nscaling, median of {runs} alternating runs (json and cold unless said)")
-    groups = [single, thousand, thousand_text, warm_single, warm_thousand]
+    groups = [single, thousand, thousand_text, unkept, warm_single, warm_thousand]
     alternate([*groups, *big.values(), big_text], runs)
     for label, group, alone in (
         ("json", thousand, single),
         ("text", thousand_text, single),
+        ("json, --no-cache", unkept, single),
         ("json, warm", warm_thousand, warm_single),
     ):
         per_file = (group.median - alone.median) / 1000
