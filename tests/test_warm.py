@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstmshape import warm
+from lstmshape import runner, warm
 from lstmshape.cache import DIRECTORY_VARIABLE, DISABLE_VARIABLE
 from lstmshape.cli import check, main
 from lstmshape.discovery import spelt
@@ -301,3 +301,17 @@ def test_what_the_warm_path_reads_click_reads_alike(tokens: list[str]) -> None:
         "no_cache": options.no_cache,
         "cache_dir": options.cache_dir,
     }
+
+
+def test_a_file_lstmshape_failed_on_is_checked_every_time(
+    runs: Runs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    spec = tmp_path / "model.yaml"
+    spec.write_text(GOOD_SPEC)
+    monkeypatch.setattr(runner, "check_text", broken)
+    code, out, _ = runs.cold("check", str(spec))
+    assert (code, "LS009" in out) == (1, True)
+    assert runs.warm("check", str(spec))[0] is None
