@@ -176,7 +176,7 @@ def _parts(
 ) -> list[cache.Part] | None:
     """Every file's part from the cache, in the order of the report; None if one is missing."""
     sources, unusable = discover(options.paths, io.StringIO(), options.stdin_filename or STDIN)
-    if unusable:
+    if unusable or not sources:  # the full command line says why, on stderr
         return None
     parts = []
     for source in sources:
