@@ -13,12 +13,13 @@ everything the part depends on:
   ``--no-strict``, ``--no-color``, ``--quiet``, ``--skip-non-specs``, and
   whether the run is inside GitHub Actions and the COLUMNS it is given.
 
-Besides the parts, a run's entry keeps what the settings decided (the
-format, strictness, and the SARIF log around its results).  Entries are
-files named by their key under ``.lstmshape_cache/v1`` (or ``--cache-dir``,
-or ``LSTMSHAPE_CACHE_DIR``), written whole to a temporary file and renamed,
-so concurrent runs never read half an entry; each carries a checksum, so a
-damaged entry is a miss.  The least recently used entries are removed once
+The parts of one directory's files are kept together, one entry per
+directory (see :class:`ResultCache`).  Besides the parts, a run's entry keeps
+what the settings decided (the format, strictness, and the SARIF log around
+its results).  Entries are files named by their key under
+``.lstmshape_cache/v1`` (or ``--cache-dir``, or ``LSTMSHAPE_CACHE_DIR``),
+written whole to a temporary file and renamed, so concurrent runs never
+read half an entry; each carries a checksum, so a damaged entry is a miss.  The least recently used entries are removed once
 the directory holds more than :data:`MAX_BYTES`.  The cache is never a
 reason to fail: a directory that cannot be read or written means no cache.
 
@@ -254,7 +255,7 @@ class Store:
                 pass
         return value
 
-    def put(self, key: bytes, value: Part | Run) -> None:
+    def put(self, key: bytes, value: Part | Run | dict[str, object]) -> None:
         """Keep ``value`` (of plain types: marshal writes it) under ``key``."""
         if not self._writable:
             return
@@ -337,22 +338,44 @@ def _remove(path: str) -> None:
 
 
 class ResultCache:
-    """The entries of one run: its parts by file, and what its settings decided."""
+    """The entries of one run: its files' parts, and what its settings decided.
+
+    The parts of the files of one directory are kept together, in one entry
+    (a *pack*) per directory and run key, holding each file's latest part by
+    its path: a run writes one entry per directory it checked, not one per
+    file, since creating a file is what writing a cache costs most on many
+    file systems.  A part serves only the bytes it was made from.
+    """
 
     def __init__(self, store: Store, run: bytes) -> None:
         self.store = store
         self._run = run
+        self._packs: dict[str, dict[str, object]] = {}
+        self._new: dict[str, dict[str, tuple[bytes, Part]]] = {}
 
-    def key(self, shown_as: str, data: bytes) -> bytes:
-        """The key of the part of the file shown as ``shown_as`` whose bytes are ``data``."""
+    def _key(self, shown_as: str, data: bytes) -> bytes:
         return digest(self._run, shown_as.encode("utf-8", "surrogateescape"), data)
 
-    def get(self, key: bytes) -> Part | None:
-        value = self.store.get(key)
-        return value if is_part(value) else None  # type: ignore[return-value]
+    def _pack_key(self, directory: str) -> bytes:
+        return digest(self._run, b"pack", directory.encode("utf-8", "surrogateescape"))
 
-    def put(self, key: bytes, part: Part) -> None:
-        self.store.put(key, part)
+    def _pack(self, directory: str) -> dict[str, object]:
+        if directory not in self._packs:
+            kept = self.store.get(self._pack_key(directory))
+            self._packs[directory] = kept if type(kept) is dict else {}
+        return self._packs[directory]
+
+    def get(self, shown_as: str, data: bytes) -> Part | None:
+        """The part kept for the file shown as ``shown_as`` whose bytes are ``data``."""
+        kept = self._pack(os.path.dirname(shown_as)).get(shown_as)
+        if type(kept) is not tuple or len(kept) != 2 or kept[0] != self._key(shown_as, data):
+            return None
+        return kept[1] if is_part(kept[1]) else None
+
+    def put(self, shown_as: str, data: bytes, part: Part) -> None:
+        """Keep ``part`` for these bytes; written when the run is done (:meth:`close`)."""
+        new = self._new.setdefault(os.path.dirname(shown_as), {})
+        new[shown_as] = (self._key(shown_as, data), part)
 
     def run(self) -> Run | None:
         value = self.store.get(digest(self._run, b"run"))
@@ -363,4 +386,12 @@ class ResultCache:
             self.store.put(digest(self._run, b"run"), run)
 
     def close(self) -> None:
+        """Write the new parts, each directory's into its pack as it is now on disk."""
+        for directory, new in self._new.items():
+            key = self._pack_key(directory)
+            current = self.store.get(key)  # again: another run may have written it since
+            pack = current if type(current) is dict else {}
+            pack.update(new)
+            self.store.put(key, pack)
+        self._new.clear()
         self.store.close()

@@ -500,15 +500,12 @@ def _part(
     checked again each time.
     """
     data = read_source(source, skip_non_specs=checking.skip_non_specs)
-    key = None
     if isinstance(data, list):
         found = data
     else:
-        if cache is not None:
-            key = cache.key(source.shown_as, data)
-            kept = cache.get(key)
-            if kept is not None:
-                return kept
+        kept = None if cache is None else cache.get(source.shown_as, data)
+        if kept is not None:
+            return kept
         with _cyclic_gc_paused():
             found = check_bytes(data, source.shown_as, skip_non_specs=checking.skip_non_specs)
     reports = checking.reports(found)
@@ -519,6 +516,6 @@ def _part(
         reporter.render(reports),
     )
     failed = any(d.code == INTERNAL_ERROR for report in found for d in report.diagnostics)
-    if cache is not None and key is not None and not failed:
-        cache.put(key, part)
+    if cache is not None and isinstance(data, bytes) and not failed:
+        cache.put(source.shown_as, data, part)
     return part

@@ -185,7 +185,7 @@ def _parts(
         data = stdin.read() if source.path is None else _read(source.path)
         if data is None:
             return None
-        part = results.get(results.key(source.shown_as, data))
+        part = results.get(source.shown_as, data)
         if part is None:
             return None
         parts.append(part)

@@ -45,25 +45,52 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: object) -> None:
     assert store.get(KEY) is None
 
 
-def test_an_entry_of_another_shape_is_a_miss(tmp_path: Path) -> None:
-    results = ResultCache(Store(str(tmp_path)), cache.digest(b"run"))
-    key = results.key("model.yaml", b"framework: torch\n")
-    results.store.put(key, ("text", True, "", ""))  # a run's entry under a part's key
-    assert results.get(key) is None
-    results.put(key, PART)
-    assert results.get(key) == PART
-
-
-def test_the_key_holds_the_path_and_the_bytes(tmp_path: Path) -> None:
-    results = ResultCache(Store(str(tmp_path)), cache.digest(b"run"))
-    keys = {
-        results.key("a.yaml", b"x: 1\n"),
-        results.key("b.yaml", b"x: 1\n"),
-        results.key("a.yaml", b"x: 2\n"),
-        ResultCache(results.store, cache.digest(b"other run")).key("a.yaml", b"x: 1\n"),
-    }
-    assert len(keys) == 4
+def test_a_part_serves_only_its_path_bytes_and_run(tmp_path: Path) -> None:
+    store = Store(str(tmp_path))
+    writer = ResultCache(store, cache.digest(b"run"))
+    writer.put("specs/a.yaml", b"x: 1\n", PART)
+    assert writer.get("specs/a.yaml", b"x: 1\n") is None  # kept once the run is done
+    writer.close()
+    reader = ResultCache(Store(str(tmp_path)), cache.digest(b"run"))
+    assert reader.get("specs/a.yaml", b"x: 1\n") == PART
+    assert reader.get("specs/a.yaml", b"x: 2\n") is None
+    assert reader.get("specs/b.yaml", b"x: 1\n") is None
+    assert reader.get("other/a.yaml", b"x: 1\n") is None
+    assert ResultCache(store, cache.digest(b"other run")).get("specs/a.yaml", b"x: 1\n") is None
     assert cache.digest(b"ab", b"c") != cache.digest(b"a", b"bc")
+
+
+def test_one_entry_per_directory_holds_each_files_latest_part(tmp_path: Path) -> None:
+    store = Store(str(tmp_path))
+    first = ResultCache(store, cache.digest(b"run"))
+    for index in range(50):
+        first.put(f"specs/m{index}.yaml", b"%d" % index, PART)
+    first.put("other/m.yaml", b"o", PART)
+    first.close()
+    assert len(list((tmp_path / "v1").iterdir())) == 2
+    edited = (False, 0, 0, "")
+    second = ResultCache(store, cache.digest(b"run"))
+    second.put("specs/m0.yaml", b"edited", edited)  # the same file, changed since
+    second.close()
+    third = ResultCache(store, cache.digest(b"run"))
+    assert third.get("specs/m0.yaml", b"edited") == edited
+    assert third.get("specs/m0.yaml", b"0") is None  # replaced, not kept beside it
+    assert third.get("specs/m49.yaml", b"49") == PART
+    assert len(list((tmp_path / "v1").iterdir())) == 2
+
+
+def test_a_pack_of_another_shape_is_a_miss(tmp_path: Path) -> None:
+    store = Store(str(tmp_path))
+    results = ResultCache(store, cache.digest(b"run"))
+    results.put("a.yaml", b"x", PART)
+    results.close()
+    (entry,) = (tmp_path / "v1").iterdir()
+    key = bytes.fromhex(entry.name)
+    for damaged in ({"a.yaml": ("not bytes", PART)}, {"a.yaml": (b"k", (1, 2))}, {"a.yaml": 1}):
+        store.put(key, damaged)
+        assert ResultCache(store, cache.digest(b"run")).get("a.yaml", b"x") is None
+    store.put(key, ("text", True, "", ""))  # a run's entry where a pack should be
+    assert ResultCache(store, cache.digest(b"run")).get("a.yaml", b"x") is None
 
 
 def test_a_directory_that_cannot_be_written_is_no_cache(tmp_path: Path) -> None:
