@@ -15,8 +15,12 @@ run so a busy machine slows them all alike, and prints medians and ratios:
 
 * start-up: ``lstmshape check`` on a 3-layer spec (text and json) against
   ``python -c pass`` and, with ``--torch``, against torch computing the same
-  shapes on the meta device (import torch, build, forward, print);
-* 1,000 small specs in one call: the cost per file beyond start-up;
+  shapes on the meta device (import torch, build, forward, print); cold (the
+  result cache emptied before each run: a file never seen) and warm (answered
+  from the result cache), the latter through each way lstmshape is started:
+  the console script, ``python -m lstmshape`` and the pre-commit hook's entry;
+* 1,000 small specs in one call, cold (which includes writing a cache entry per
+  file), without the cache, and warm: the cost per file beyond start-up;
 * chains of 2,500, 5,000 and 10,000 layers: time, time per layer (flat when
   cost grows linearly) and the process's peak memory.
 
@@ -30,6 +34,8 @@ import argparse
 import json
 import os
 import platform
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -120,6 +126,30 @@ class Target:
     def lstmshape(self, *args: str) -> list[str]:
         return [str(self.python), "-m", "lstmshape", *args]
 
+    def cold(self, *args: str) -> list[str]:
+        """``lstmshape check`` with a result cache of its own, which a cold run empties."""
+        return self.lstmshape("check", "--cache-dir", COLD_CACHE, *args)
+
+    def script(self, *args: str) -> list[str]:
+        """The console script pip installs next to the interpreter."""
+        return [str(self.python.parent / "lstmshape"), *args]
+
+    def hook(self, *args: str) -> list[str]:
+        """The pre-commit hook's entry, with its own arguments, then ``args``."""
+        return [str(self.python), *hook_entry()[1:], *args]
+
+
+COLD_CACHE = "cold-cache"
+"""The cold runs' result cache, in the working directory; the warm runs keep the default one."""
+
+
+def hook_entry() -> list[str]:
+    """The ``entry:`` of .pre-commit-hooks.yaml, split as pre-commit splits it."""
+    for line in (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("entry:"):
+            return shlex.split(line.split(":", 1)[1])
+    raise SystemExit(".pre-commit-hooks.yaml has no entry")
+
 
 @dataclass
 class Runs:
@@ -150,6 +180,15 @@ class Runs:
     @property
     def median_cpu(self) -> float:
         return statistics.median(self.cpu)
+
+
+@dataclass
+class ColdRuns(Runs):
+    """Runs of :meth:`Target.cold`, each with the cold runs' result cache emptied first."""
+
+    def once(self) -> None:
+        shutil.rmtree(self.cwd / COLD_CACHE, ignore_errors=True)
+        super().once()
 
 
 def alternate(groups: Sequence[Runs], runs: int) -> None:
@@ -300,21 +339,31 @@ def startup(target: Target, spec: Path, runs: int, torch: bool) -> None:
     def run(label: str, argv: list[str]) -> Runs:
         return Runs(label, argv, target.work)
 
+    def cold(label: str, *args: str) -> Runs:
+        return ColdRuns(label, target.cold(*args), target.work)
+
     floor = run("python -c pass", [str(target.python), "-c", "pass"])
+    cold_json = cold("check --format json (3 layers), cold", "--format", "json", str(spec))
+    warm_json = run(
+        "check --format json, warm, python -m",
+        target.lstmshape("check", "--format", "json", str(spec)),
+    )
     groups = [
         floor,
-        run(
-            "lstmshape check --format json (3 layers)",
-            target.lstmshape("check", "--format", "json", str(spec)),
-        ),
-        run("lstmshape check (text, 3 layers)", target.lstmshape("check", str(spec))),
+        cold_json,
+        cold("check (text, 3 layers), cold", str(spec)),
         run("lstmshape --version", target.lstmshape("--version")),
+        run("check (text), warm, console script", target.script("check", str(spec))),
+        run("check (text), warm, python -m lstmshape", target.lstmshape("check", str(spec))),
+        warm_json,
+        run("check, warm, the hook's entry (python -I -c)", target.hook(str(spec))),
     ]
     if torch:
         groups.append(
             run("torch on the meta device (same model)", [str(target.python), "-c", TORCH_META])
         )
     print(f"\nstart-up, median of {runs} alternating runs")
+    print(f"the hook's entry: {shlex.join(hook_entry())}")
     alternate(groups, runs)
     print(f"{'command':44} {'wall':>9} {'x pass':>7} {'cpu':>9} {'x pass':>7}")
     for group in groups:
@@ -323,26 +372,44 @@ def startup(target: Target, spec: Path, runs: int, torch: bool) -> None:
             f"{group.median_cpu * 1000:7.1f}ms {group.median_cpu / floor.median_cpu:6.2f}x"
         )
     if torch:
-        json_run, torch_run = groups[1], groups[-1]
-        print(f"torch meta-device way / lstmshape json: {torch_run.median / json_run.median:.1f}x")
+        torch_run = groups[-1]
+        for name, group in (("cold", cold_json), ("warm", warm_json)):
+            ratio = torch_run.median / group.median
+            print(f"torch meta-device way / lstmshape json, {name}: {ratio:.1f}x")
     else:
         print("no comparison with torch's meta device (--torch installs torch and makes one)")
 
 
 def scaling(target: Target, spec: Path, many: Path, chains: dict[int, Path], runs: int) -> None:
     def run(label: str, *args: str) -> Runs:
+        return ColdRuns(label, target.cold(*args), target.work)
+
+    def warm(label: str, *args: str) -> Runs:
         return Runs(label, target.lstmshape("check", *args), target.work)
 
     single = run("1 file", "--format", "json", str(spec))
     thousand = run("1,000 files", "--format", "json", str(many))
     thousand_text = run("1,000 files, text", str(many))
+    unkept = Runs(
+        "1,000 files, --no-cache",
+        target.lstmshape("check", "--no-cache", "--format", "json", str(many)),
+        target.work,
+    )
+    warm_single = warm("1 file, warm", "--format", "json", str(spec))
+    warm_thousand = warm("1,000 files, warm", "--format", "json", str(many))
     big = {n: run(f"{n:,} layers", "--format", "json", str(p)) for n, p in chains.items()}
     big_text = run("10,000 layers, text", str(chains[10_000]))
-    print(f"\nscaling, median of {runs} alternating runs (json unless said)")
-    alternate([single, thousand, thousand_text, *big.values(), big_text], runs)
-    for label, group in (("json", thousand), ("text", thousand_text)):
-        per_file = (group.median - single.median) / 1000
-        per_file_cpu = (group.median_cpu - single.median_cpu) / 1000
+    print(f"\nscaling, median of {runs} alternating runs (json and cold unless said)")
+    groups = [single, thousand, thousand_text, unkept, warm_single, warm_thousand]
+    alternate([*groups, *big.values(), big_text], runs)
+    for label, group, alone in (
+        ("json", thousand, single),
+        ("text", thousand_text, single),
+        ("json, --no-cache", unkept, single),
+        ("json, warm", warm_thousand, warm_single),
+    ):
+        per_file = (group.median - alone.median) / 1000
+        per_file_cpu = (group.median_cpu - alone.median_cpu) / 1000
         print(
             f"1,000 files ({label}): {group.median * 1000:.0f} ms in all "
             f"(cpu {group.median_cpu * 1000:.0f} ms), {per_file * 1000:.2f} ms per file "

@@ -1,3 +1,5 @@
-from lstmshape.cli import entry
+"""``python -m lstmshape``: the warm path first (see :mod:`lstmshape.warm`)."""
+
+from lstmshape.warm import entry
 
 entry()

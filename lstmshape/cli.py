@@ -11,6 +11,7 @@ from typing import NoReturn
 import click
 
 from lstmshape import __version__
+from lstmshape.output import discard_stdout
 from lstmshape.reporters import AUTO, FORMAT_CHOICES
 
 EXIT_USAGE = 2
@@ -69,6 +70,16 @@ def _fail(message: str) -> NoReturn:
     metavar="PATH",
     help="The path to show in the report for the spec read from `-` (standard input).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the result cache (nor does LSTMSHAPE_NO_CACHE=1).",
+)
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    help="Keep the result cache in DIR (default: LSTMSHAPE_CACHE_DIR, else .lstmshape_cache).",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -81,22 +92,42 @@ def check(
     skip_non_specs: bool,
     config_path: Path | None,
     stdin_filename: str | None,
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Check spec files, and the *.yaml/*.yml files below directories; `-` reads standard input."""
-    from lstmshape.config import ConfigError, load_settings
+    from lstmshape import cache
+    from lstmshape.config import ConfigError, read_settings_files, settings_from
     from lstmshape.discovery import STDIN
     from lstmshape.runner import CannotRun, run_check
 
     if stdin_filename is not None and STDIN not in paths:
         _fail("--stdin-filename names the spec read from `-`, which is not given")
 
+    files = read_settings_files(config_path, Path.cwd())
     try:
-        settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
+        settings = settings_from(files, config_path, FORMAT_CHOICES)
     except ConfigError as error:
         for problem in error.problems[:-1]:
             click.echo(f"lstmshape: {problem}", err=True)
         _fail(error.problems[-1])
 
+    results = None
+    directory = cache.directory(cache_dir, no_cache, os.environ)
+    fingerprint = cache.settings_fingerprint(
+        None if config_path is None else str(config_path), files
+    )
+    if directory is not None and fingerprint is not None:
+        key = cache.run_key(
+            fingerprint,
+            output_format=output_format,
+            strict=strict,
+            no_color=no_color,
+            quiet=quiet,
+            skip_non_specs=skip_non_specs,
+            environ=os.environ,
+        )
+        results = cache.ResultCache(cache.Store(directory), key)
     try:
         code = run_check(
             paths,
@@ -108,6 +139,7 @@ def check(
             output=output,
             stdin_name=stdin_filename or STDIN,
             skip_non_specs=skip_non_specs,
+            cache=results,
         )
     except CannotRun as error:
         _fail(str(error))
@@ -239,20 +271,5 @@ def entry() -> None:
     try:
         sys.stdout.flush()
     except OSError:
-        _discard_stdout()
+        discard_stdout()
     sys.exit(code)
-
-
-def _discard_stdout() -> None:
-    """Point stdout at the null device once writing to it has failed.
-
-    The failure is already reported; what is left in stdout's buffer would
-    fail again when Python flushes it at exit, with a traceback and exit 120.
-    """
-    try:
-        descriptor = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # not a real file: nothing is flushed at exit
-        return
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, descriptor)
-    os.close(null)

@@ -9,7 +9,9 @@
     format = "github"       # the default --format
 
 Without ``--config``, the nearest pyproject.toml with a ``[tool.lstmshape]``
-table, from the working directory upward, is used (as ruff finds its own).
+table, from the working directory upward, is used (as ruff finds its own);
+a pyproject.toml whose bytes do not mention lstmshape is not parsed at all
+(:mod:`lstmshape.pyproject`).
 A file given with ``--config`` is read through its ``[tool.lstmshape]``
 table when it is named pyproject.toml or has a ``[tool]`` table (a file
 shaped like a pyproject.toml), and it is an error if that table is missing;
@@ -30,11 +32,7 @@ from typing import Any
 
 from lstmshape.diagnostics import RULES, Severity, closest_code
 from lstmshape.models.errors import describe, did_you_mean
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from lstmshape.pyproject import Read, candidates, read_file
 
 TABLE = ("tool", "lstmshape")
 KEYS = ("ignore", "error", "strict", "format")
@@ -61,12 +59,18 @@ class Settings:
         return Severity.ERROR if code in self.error else severity
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _parse_toml(path: Path, data: Read) -> dict[str, Any]:
+    # Imported here: most runs find no file that mentions lstmshape, and
+    # need no TOML parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
+    if isinstance(data, OSError):
+        raise ConfigError(f"{path}: cannot read the file: {data.strerror or data}")
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
 
@@ -81,19 +85,45 @@ def _table(document: dict[str, Any], path: Path) -> dict[str, Any] | None:
     return table
 
 
+SettingsFiles = list[tuple[str, Read]]
+"""The files the settings may come from, with their bytes: what :func:`read_settings_files`
+read, for :func:`settings_from` to parse and for the result cache's key."""
+
+
+def read_settings_files(config: Path | None, cwd: Path) -> SettingsFiles:
+    """The file given with ``--config``, else every pyproject.toml that may hold the settings."""
+    if config is not None:
+        return [(str(config), read_file(str(config)))]
+    return candidates(str(cwd))
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml, from ``start`` upward, that has [tool.lstmshape]."""
-    for directory in (start, *start.parents):
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and _table(_read_toml(candidate), candidate) is not None:
-            return candidate
+    found = _found_table(candidates(str(start)))
+    return None if found is None else found[0]
+
+
+def _found_table(files: SettingsFiles) -> tuple[Path, dict[str, Any]] | None:
+    for name, data in files:
+        path = Path(name)
+        table = _table(_parse_toml(path, data), path)
+        if table is not None:
+            return path, table
     return None
 
 
 def load_settings(config: Path | None, cwd: Path, format_names: Iterable[str]) -> Settings:
     """The settings of ``--config`` if given, else of the nearest pyproject.toml."""
+    return settings_from(read_settings_files(config, cwd), config, format_names)
+
+
+def settings_from(
+    files: SettingsFiles, config: Path | None, format_names: Iterable[str]
+) -> Settings:
+    """The settings in ``files``, as :func:`read_settings_files` read them for ``config``."""
     if config is not None:
-        document = _read_toml(config)
+        ((_, data),) = files
+        document = _parse_toml(config, data)
         if config.name != "pyproject.toml" and TABLE[0] not in document:
             return parse_settings(document, config, format_names, str(config))
         table = _table(document, config)
@@ -103,11 +133,11 @@ def load_settings(config: Path | None, cwd: Path, format_names: Iterable[str]) -
                 "in a pyproject.toml or any file with a [tool] table"
             )
         return parse_settings(table, config, format_names, f"{config}: [tool.lstmshape]")
-    found = find_config(cwd)
+    found = _found_table(files)
     if found is None:
         return Settings()
-    table = _table(_read_toml(found), found) or {}
-    return parse_settings(table, found, format_names, f"{found}: [tool.lstmshape]")
+    path, table = found
+    return parse_settings(table, path, format_names, f"{path}: [tool.lstmshape]")
 
 
 def parse_settings(

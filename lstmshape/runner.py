@@ -19,10 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from lstmshape.cache import Part, ResultCache
 from lstmshape.comments import Suppression, read_suppressions
 from lstmshape.config import Settings
-from lstmshape.diagnostics import Diagnostic, Problem
-from lstmshape.discovery import STDIN, Source, discover, named_as_report
+from lstmshape.diagnostics import Diagnostic, Problem, Severity
+from lstmshape.discovery import MAX_FILE_BYTES, STDIN, Source, discover, named_as_report
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
@@ -37,9 +38,6 @@ from lstmshape.spec_detection import (
     not_a_spec,
 )
 from lstmshape.suppression import apply_settings
-
-MAX_FILE_BYTES = 10 * 1024 * 1024
-"""Larger files are refused unread: a spec of 10,000 layers is under 2 MB."""
 
 
 def locate(problem: Problem, positions: Positions, lines: list[str] | None = None) -> Diagnostic:
@@ -188,6 +186,14 @@ def check_source(source: Source, *, skip_non_specs: bool = False) -> list[ModelR
     With ``skip_non_specs``, a file that is not a spec gives no report; one
     that cannot be read is reported all the same, since what it holds is unknown.
     """
+    data = read_source(source, skip_non_specs=skip_non_specs)
+    if isinstance(data, list):
+        return data
+    return check_bytes(data, source.shown_as, skip_non_specs=skip_non_specs)
+
+
+def read_source(source: Source, *, skip_non_specs: bool = False) -> bytes | list[ModelReport]:
+    """The bytes to check, or the reports of a source that cannot be read (none if skipped)."""
     if source.listing_error is not None:
         reason = source.listing_error.strerror or source.listing_error
         return _failed(
@@ -196,9 +202,10 @@ def check_source(source: Source, *, skip_non_specs: bool = False) -> list[ModelR
             f"cannot list the directory: {reason}",
             "the specs in this directory, if any, were not checked",
         )
-    if source.path is None:
-        return _check_read(lambda: _read_capped(_standard_input()), source.shown_as, skip_non_specs)
-    return check_file(source.path, source.shown_as, skip_non_specs=skip_non_specs)
+    path = source.path
+    if path is None:
+        return _read(lambda: _read_capped(_standard_input()), source.shown_as, skip_non_specs)
+    return _read(lambda: _read_limited(path), source.shown_as, skip_non_specs)
 
 
 def _failed(
@@ -213,17 +220,22 @@ def _failed(
     return [ModelReport(shown_as, None, None, [], 0, [diagnostic], [])]
 
 
-def check_file(path: Path, shown_as: str, *, skip_non_specs: bool = False) -> list[ModelReport]:
-    """Check one file; every failure, even a bug in lstmshape, is a diagnostic."""
-    return _check_read(lambda: _read_limited(path), shown_as, skip_non_specs)
-
-
-def _check_read(
-    read: Callable[[], bytes], shown_as: str, skip_non_specs: bool
+def check_file(
+    path: str | Path, shown_as: str, *, skip_non_specs: bool = False
 ) -> list[ModelReport]:
-    """Check what ``read`` returns, reporting a failure to read as a diagnostic."""
+    """Check one file; every failure, even a bug in lstmshape, is a diagnostic."""
+    data = _read(lambda: _read_limited(path), shown_as, skip_non_specs)
+    if isinstance(data, list):
+        return data
+    return check_bytes(data, shown_as, skip_non_specs=skip_non_specs)
+
+
+def _read(
+    read: Callable[[], bytes], shown_as: str, skip_non_specs: bool
+) -> bytes | list[ModelReport]:
+    """What ``read`` returns, or a failure to read as a report."""
     try:
-        data = read()
+        return read()
     except _TooBig as error:
         if skip_non_specs and not has_spec_key_line(error.start.decode("utf-8", "replace")):
             return []  # a large generated YAML file of the repository, not a spec
@@ -235,6 +247,14 @@ def _check_read(
         )
     except OSError as error:
         return _failed(shown_as, "LS004", f"cannot read the file: {error.strerror or error}")
+
+
+INTERNAL_ERROR = "LS009"
+"""lstmshape failed on the file: a bug, so its report is never kept in the cache."""
+
+
+def check_bytes(data: bytes, shown_as: str, *, skip_non_specs: bool = False) -> list[ModelReport]:
+    """Check a file's bytes: they must be UTF-8; every failure is a diagnostic."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -252,7 +272,7 @@ def _check_read(
     except Exception as error:  # a bug in lstmshape must not stop the other files
         return _failed(
             shown_as,
-            "LS009",
+            "LS009",  # INTERNAL_ERROR, spelt out for tests/test_code_owners.py to find
             f"lstmshape failed on this file: {type(error).__name__}: {error}",
             "this is a bug in lstmshape, not in your spec; please report it together "
             "with the spec that triggers it",
@@ -266,7 +286,7 @@ class _TooBig(Exception):
         """The bytes read: enough to tell whether the file is meant as a spec."""
 
 
-def _read_limited(path: Path) -> bytes:
+def _read_limited(path: str | Path) -> bytes:
     """The file's bytes, refusing what is not a regular file or is too large.
 
     A FIFO or a device named ``model.yaml`` would block or never end, and a
@@ -333,6 +353,7 @@ def run_check(
     environ: Mapping[str, str] | None = None,
     skip_non_specs: bool = False,
     stdin_name: str = STDIN,
+    cache: ResultCache | None = None,
 ) -> int:
     """Check ``paths`` and report in ``output_format``; returns the exit code.
 
@@ -348,6 +369,11 @@ def run_check(
     reasons are on ``errors``, and it is 2.  ``skip_non_specs`` skips and
     counts files that are not specs, named or found (see
     :mod:`lstmshape.spec_detection`), instead of reporting them.
+
+    With ``cache``, a file read before with the same bytes, path and run key
+    is not checked again: its part of the report is written as it was kept.
+    Only output that does not depend on the terminal is kept (see
+    :attr:`lstmshape.reporters.Reporter.fixed`).
     """
     from io import StringIO
 
@@ -362,10 +388,16 @@ def run_check(
         return EXIT_USAGE
     summary = Summary(unusable_paths=unusable, skipping=skip_non_specs)
     strict = settings.strict if strict is None else strict
+    checking = _Checking(settings, strict, skip_non_specs)
 
     def report_to(target: TextIO) -> None:
         reporter = REPORTER_BY_NAME[name](target, ReporterOptions(color, quiet))
-        _report(sources, reporter, summary, settings, strict, skip_non_specs, name, errors)
+        kept = cache if reporter.fixed else None
+        if kept is not None:
+            kept.remember_run((name, strict, *_frame(name)))
+        _report(sources, reporter, summary, checking, name, errors, kept)
+        if kept is not None:
+            kept.close()
 
     if output is None:
         target = out if out is not None else sys.stdout
@@ -392,31 +424,98 @@ def _write_file(output: Path, report: str) -> None:
         raise CannotRun(f"{output}: cannot write the report: {error.strerror or error}") from None
 
 
+def _frame(output_format: str) -> tuple[str, str]:
+    """What a cached run needs to frame its parts but cannot compute without the engine."""
+    if output_format != "sarif":
+        return "", ""
+    from lstmshape.reporters.sarif import frame
+
+    # the warm path serves only runs whose every path could be used
+    return frame(execution_successful=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checking:
+    """How every file of a run is checked."""
+
+    settings: Settings
+    strict: bool
+    skip_non_specs: bool
+
+    def reports(self, found: list[ModelReport]) -> list[ModelReport]:
+        return [apply_settings(report, self.settings, strict=self.strict) for report in found]
+
+
 def _report(
     sources: list[Source],
     reporter: Reporter,
     summary: Summary,
-    settings: Settings,
-    strict: bool,
-    skip_non_specs: bool,
+    checking: _Checking,
     output_format: str,
     errors: TextIO,
+    cache: ResultCache | None,
 ) -> None:
-    """Check every source and feed its reports to ``reporter``, counting them in ``summary``."""
+    """Check every source and feed its reports to ``reporter``, counting them in ``summary``.
+
+    A ``fixed`` reporter is fed each file's part, kept in ``cache`` or
+    rendered now; the others each report, as rich draws it for the terminal.
+    """
     reporter.start()
     with progress_bar(len(sources), output_format, errors) as bar:
         for source in sources:
-            with _cyclic_gc_paused():
-                found = check_source(source, skip_non_specs=skip_non_specs)
-                reports = [apply_settings(report, settings, strict=strict) for report in found]
-            if not found:  # not a spec, and skip_non_specs
-                summary.skipped += 1
-                bar.advance()
-                continue
-            summary.files += 1
-            with bar.lifted():
-                for report in reports:
-                    summary.add(report)
-                    reporter.handle(report)
+            if reporter.fixed:
+                counted, file_errors, file_warnings, part = _part(source, reporter, checking, cache)
+                if counted:
+                    summary.files += 1
+                    summary.errors += file_errors
+                    summary.warnings += file_warnings
+                else:
+                    summary.skipped += 1
+                if part:
+                    with bar.lifted():
+                        reporter.add(part)
+            else:
+                with _cyclic_gc_paused():
+                    found = check_source(source, skip_non_specs=checking.skip_non_specs)
+                    reports = checking.reports(found)
+                if found:
+                    summary.files += 1
+                    with bar.lifted():
+                        for report in reports:
+                            summary.add(report)
+                            reporter.handle(report)
+                else:  # not a spec, and skip_non_specs
+                    summary.skipped += 1
             bar.advance()
     reporter.finish(summary)
+
+
+def _part(
+    source: Source, reporter: Reporter, checking: _Checking, cache: ResultCache | None
+) -> Part:
+    """The source's outcome and part of the report: kept in ``cache``, or checked now and kept.
+
+    The key holds the bytes read here, the ones checked.  A file that could
+    not be read is not kept, nor one lstmshape failed on (LS009), which is
+    checked again each time.
+    """
+    data = read_source(source, skip_non_specs=checking.skip_non_specs)
+    if isinstance(data, list):
+        found = data
+    else:
+        kept = None if cache is None else cache.get(source.shown_as, data)
+        if kept is not None:
+            return kept
+        with _cyclic_gc_paused():
+            found = check_bytes(data, source.shown_as, skip_non_specs=checking.skip_non_specs)
+    reports = checking.reports(found)
+    part: Part = (
+        bool(found),
+        sum(report.count(Severity.ERROR) for report in reports),
+        sum(report.count(Severity.WARNING) for report in reports),
+        reporter.render(reports),
+    )
+    failed = any(d.code == INTERNAL_ERROR for report in found for d in report.diagnostics)
+    if cache is not None and isinstance(data, bytes) and not failed:
+        cache.put(source.shown_as, data, part)
+    return part

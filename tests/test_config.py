@@ -197,3 +197,14 @@ def test_a_code_with_a_letter_for_a_digit_is_read_as_that_digit() -> None:
     assert closest_code("ls4o3") == "LS403"
     assert closest_code("LS3I0") == "LS310"
     assert closest_code("nonsense") is None
+
+
+def test_a_pyproject_that_never_mentions_lstmshape_is_not_parsed(tmp_path: Path) -> None:
+    """Another tool's broken pyproject.toml is its own business, and costs no TOML parser."""
+    outer = write(tmp_path / "pyproject.toml", '[tool.lstmshape]\nignore = ["LS404"]\n')
+    inner = write(tmp_path / "sub" / "pyproject.toml", "[project\nname = 'broken'\n")
+    assert load_settings(None, inner.parent, FORMAT_CHOICES).ignore == {"LS404"}
+    assert find_config(inner.parent) == outer
+    inner.write_text("[project\nname = 'lstmshape'\n")  # it may hold the table: parsed
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(None, inner.parent, FORMAT_CHOICES)

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.console import BROKEN_SPEC, GOOD_SPEC, WARNING_SPEC, run_script
+from tests.console import (
+    BROKEN_SPEC,
+    GOOD_SPEC,
+    REPO,
+    WARNING_SPEC,
+    console_script,
+    run_script,
+)
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -96,3 +108,62 @@ def test_schema_and_explain(specs: Path) -> None:
     explained = run_script("explain", "LS301", cwd=specs)
     assert explained.returncode == 0
     assert explained.stdout.startswith("LS301 feature-mismatch (error)")
+
+
+def launchers() -> dict[str, list[str]]:
+    """How lstmshape is started: the console script, ``-m``, and the pre-commit hook's entry."""
+    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    entry = shlex.split(hook[0]["entry"])
+    assert entry[0] == "python"
+    return {
+        "script": [str(console_script())],
+        "module": [sys.executable, "-m", "lstmshape"],
+        "hook": [sys.executable, *entry[1 : entry.index("check")]],
+    }
+
+
+def run_with(launcher: list[str], *args: str, cwd: Path, **env: str) -> tuple[int, str, str]:
+    # the cache as ``env`` says, whatever the test session's mode
+    unset = ("GITHUB_ACTIONS", "LSTMSHAPE_NO_CACHE", "LSTMSHAPE_CACHE_DIR")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    done = subprocess.run(
+        [*launcher, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**environment, **env},
+        check=False,
+        timeout=60,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("launcher", "output_format"),
+    [("script", "text"), ("script", "sarif"), ("module", "json"), ("hook", "github")],
+)
+def test_every_launcher_answers_a_second_run_from_the_cache_alike(
+    specs: Path, launcher: str, output_format: str
+) -> None:
+    command = launchers()[launcher]
+    args = ("check", "--format", output_format, "good.yaml", "broken.yaml", "warn.yaml")
+    cache = {"LSTMSHAPE_CACHE_DIR": str(specs / "cache")}
+    reference = run_with(command, *args, cwd=specs, LSTMSHAPE_NO_CACHE="1")
+    assert reference[0] == 1
+    assert run_with(command, *args, cwd=specs, **cache) == reference  # cold: fills the cache
+    assert run_with(command, *args, cwd=specs, **cache) == reference  # warm
+
+
+@pytest.mark.parametrize("launcher", ["module", "hook"])
+def test_a_warm_run_of_a_launcher_imports_neither_click_nor_yaml(
+    specs: Path, launcher: str
+) -> None:
+    python, *rest = launchers()[launcher]
+    timed = [python, "-X", "importtime", *rest]
+    args = ("check", "--skip-non-specs", "--quiet", "good.yaml", "broken.yaml")
+    cache = {"LSTMSHAPE_CACHE_DIR": str(specs / "cache")}
+    cold = run_with(timed, *args, cwd=specs, **cache)[2]
+    warm = run_with(timed, *args, cwd=specs, **cache)[2]
+    assert " click" in cold
+    assert " lstmshape.warm" in warm
+    assert not any(f" {name}\n" in warm for name in ("click", "yaml", "pydantic", "rich"))

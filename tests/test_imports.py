@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SPEC = """\
 framework: torch
 inputs:
@@ -142,3 +144,61 @@ def test_a_keras_spec_imports_them(tmp_path: Path) -> None:
     )
     modules = _modules_after(["check", "--format", "json", str(spec)])
     assert all(name in modules for name in KERAS_MODULES)
+
+
+WARM_SCRIPT = """\
+import json, sys
+before = set(sys.modules)
+from lstmshape.warm import answer
+code = answer({argv!r})
+print(json.dumps([code, sorted(set(sys.modules) - before)]), file=sys.stderr)
+"""
+LIGHT = {"_blake2", "errno", "marshal", "stat"}
+"""Built-in modules the warm path may add to what Python loads to start."""
+
+
+def _cached(cwd: Path) -> dict[str, str]:
+    """The environment with a result cache in ``cwd``, whatever the test session's mode."""
+    environment = {k: v for k, v in os.environ.items() if k != "LSTMSHAPE_NO_CACHE"}
+    return {**environment, "LSTMSHAPE_CACHE_DIR": str(cwd / "cache")}
+
+
+def _warm_modules(argv: list[str], cwd: Path) -> tuple[int | None, set[str]]:
+    """The exit code of the warm path, and the modules it loaded in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_SCRIPT.format(argv=argv)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+        env=_cached(cwd),
+    )
+    code, modules = json.loads(done.stderr)
+    return code, set(modules)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
+@pytest.mark.parametrize("settings", [None, '[tool.lstmshape]\nerror = ["LS404"]\n'])
+def test_a_warm_check_imports_nothing_but_the_warm_path(
+    tmp_path: Path, output_format: str, settings: str | None
+) -> None:
+    """No click, yaml, pydantic, pydantic_core, rich, nor re, tomllib or pathlib."""
+    (tmp_path / "model.yaml").write_text(SPEC)
+    if settings is not None:
+        (tmp_path / "pyproject.toml").write_text(settings)
+    argv = ["check", "--format", output_format, "model.yaml"]
+    cold, _ = _warm_modules(argv, tmp_path)
+    assert cold is None  # nothing in the cache yet: the full command line answers
+    subprocess.run(
+        [sys.executable, "-m", "lstmshape", *argv],
+        capture_output=True,
+        check=False,
+        cwd=tmp_path,
+        env=_cached(tmp_path),
+    )
+    code, loaded = _warm_modules(argv, tmp_path)
+    assert code == 0
+    ours = {name for name in loaded if name.split(".")[0] == "lstmshape"}
+    light = ("warm", "cache", "discovery", "output", "pyproject")
+    assert ours <= {"lstmshape", *(f"lstmshape.{name}" for name in light)}
+    assert loaded - ours <= LIGHT

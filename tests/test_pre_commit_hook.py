@@ -23,7 +23,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lstmshape.cache import DIRECTORY_VARIABLE, DISABLE_VARIABLE
 from tests.console import BROKEN_SPEC, GOOD_SPEC, REPO
+
+CACHE_VARIABLES = (DIRECTORY_VARIABLE, DISABLE_VARIABLE)
 
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
 
@@ -85,8 +88,10 @@ def test_the_hook_checks_the_specs_among_a_repositorys_yaml_files(
     tmp_path: Path, head: str
 ) -> None:
     project = make_project(tmp_path)
+    # The result cache where a user's is: .lstmshape_cache/ in the project.
+    kept = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", *CACHE_VARIABLES)}
     environment = {
-        **{k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"},
+        **kept,
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "PRE_COMMIT_COLOR": "never",
     }
@@ -126,6 +131,11 @@ def test_the_hook_checks_the_specs_among_a_repositorys_yaml_files(
     # the diagnostic with its source line and caret, and nothing else: no table
     # for the clean spec, no word about the files that are not specs
     report = broken.stdout[broken.stdout.index("- exit code: 1") :].strip()
+    # again, as a retried commit: answered from the cache, the same to the byte
+    assert run_all_files().stdout == broken.stdout
+    assert (project / ".lstmshape_cache" / "v1").is_dir()
+    status = git("status", "--porcelain", "--untracked-files=all", cwd=project)
+    assert "lstmshape_cache" not in status  # the cache has a .gitignore of its own
     assert report.splitlines() == [
         "- exit code: 1",
         "",

@@ -1,6 +1,11 @@
 """Output formats.  Each reporter is fed every report between start() and
 finish(), so formats that must print one document (JSON, SARIF) print it once.
 
+Where a format's output does not depend on the terminal (``fixed``), the
+runner asks the reporter to render each file's reports as text, a *part*,
+and hands the part back with :meth:`Reporter.add`; the result cache keeps
+parts, and :mod:`lstmshape.output` frames them into the whole report.
+
 Reporters are imported only when chosen: rich is loaded for the text format
 alone, which keeps machine formats quick to start.  ``auto`` is not a
 reporter: the runner resolves it to one of these (see :func:`resolve_format`).
@@ -8,13 +13,15 @@ reporter: the runner resolves it to one of these (see :func:`resolve_format`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
+from lstmshape.output import FORMATS, resolve_format
 from lstmshape.report import ModelReport, Summary
 
 AUTO = "auto"
+__all__ = ["AUTO", "FORMAT_CHOICES", "REPORTER_BY_NAME", "Reporter", "resolve_format"]
 
 
 @dataclass(frozen=True)
@@ -26,9 +33,22 @@ class ReporterOptions:
 
 
 class Reporter(Protocol):
+    @property
+    def fixed(self) -> bool:
+        """Whether the output is the same text whatever the terminal, so parts can be kept."""
+
     def start(self) -> None: ...
 
     def handle(self, report: ModelReport) -> None: ...
+
+    def render(self, reports: list[ModelReport]) -> str:
+        """One file's part: the text that :meth:`handle` would write or keep for ``reports``.
+
+        Only for a ``fixed`` reporter.
+        """
+
+    def add(self, part: str) -> None:
+        """Report one file by its part, rendered now or kept from an earlier run."""
 
     def finish(self, summary: Summary) -> None: ...
 
@@ -64,15 +84,4 @@ REPORTER_BY_NAME: dict[str, Callable[[TextIO, ReporterOptions], Reporter]] = {
     "sarif": _sarif,
 }
 
-FORMAT_CHOICES = (AUTO, *REPORTER_BY_NAME)
-
-
-def resolve_format(name: str, environ: Mapping[str, str]) -> str:
-    """``auto`` is GitHub annotations inside GitHub Actions, else the text report.
-
-    The text report itself is rich on a terminal and plain text elsewhere, so
-    ``auto`` needs to tell only GitHub Actions apart.
-    """
-    if name != AUTO:
-        return name
-    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+FORMAT_CHOICES = FORMATS

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from lstmshape.diagnostics import RULES, Diagnostic
+from lstmshape.output import github_summary
 from lstmshape.report import ModelReport, Summary
 
 
@@ -39,6 +40,8 @@ def workflow_command(path: str, diagnostic: Diagnostic) -> str:
 
 
 class GithubReporter:
+    fixed = True
+
     def __init__(self, out: TextIO, *, quiet: bool = False) -> None:
         self._out = out
         self._quiet = quiet
@@ -47,19 +50,21 @@ class GithubReporter:
         pass
 
     def handle(self, report: ModelReport) -> None:
-        for diagnostic in report.diagnostics:
-            self._out.write(workflow_command(report.path, diagnostic) + "\n")
+        self.add(self.render([report]))
+
+    def render(self, reports: list[ModelReport]) -> str:
+        return "".join(
+            workflow_command(report.path, diagnostic) + "\n"
+            for report in reports
+            for diagnostic in report.diagnostics
+        )
+
+    def add(self, part: str) -> None:
+        self._out.write(part)
 
     def finish(self, summary: Summary) -> None:
         if self._quiet:
             return
         # A plain line: the job log shows it, and it is not a workflow command.
-        skipped = (
-            f"; skipped {summary.skipped} file(s) that are not lstmshape specs"
-            if summary.skipped
-            else ""
-        )
-        self._out.write(
-            f"lstmshape: checked {summary.files} file(s): "
-            f"{summary.errors} error(s), {summary.warnings} warning(s){skipped}\n"
-        )
+        line = github_summary(summary.files, summary.errors, summary.warnings, summary.skipped)
+        self._out.write(line + "\n")

@@ -10,6 +10,7 @@ import json
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TextIO
 
+from lstmshape.output import json_counts, json_document
 from lstmshape.report import ModelReport, Summary, layer_statuses
 
 
@@ -77,20 +78,37 @@ def dumps(value: Any, pad: str = "") -> str:
     return json.dumps(value, indent=2).replace("\n", "\n" + pad)
 
 
+def entry(report: ModelReport) -> str:
+    """The report's entry in the document's ``files`` list, written at that depth."""
+    return _FILES_PAD + dumps(report_to_json(report), _FILES_PAD)
+
+
+_FILES_PAD = "    "
+"""The indent of an entry of ``files``: the document's second level."""
+
+
 class JsonReporter:
+    fixed = True
+
     def __init__(self, out: TextIO) -> None:
         self._out = out
-        self._files: list[dict[str, Any]] = []
+        self._parts: list[str] = []
 
     def start(self) -> None:
-        self._files = []
+        self._parts = []
 
     def handle(self, report: ModelReport) -> None:
-        self._files.append(report_to_json(report))
+        self.add(self.render([report]))
+
+    def render(self, reports: list[ModelReport]) -> str:
+        return ",\n".join(entry(report) for report in reports)
+
+    def add(self, part: str) -> None:
+        if part:  # a file skipped as not a spec has no entry
+            self._parts.append(part)
 
     def finish(self, summary: Summary) -> None:
-        counts = {"files": summary.files, "errors": summary.errors, "warnings": summary.warnings}
-        if summary.skipping:  # only then: the reports of other runs keep their shape
-            counts["skipped"] = summary.skipped
-        document = {"files": self._files, "summary": counts}
-        self._out.write(dumps(document) + "\n")
+        counts = json_counts(
+            summary.files, summary.errors, summary.warnings, summary.skipped, summary.skipping
+        )
+        self._out.write(json_document(self._parts, counts))

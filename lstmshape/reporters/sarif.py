@@ -18,6 +18,7 @@ from urllib.parse import quote
 from lstmshape import __version__
 from lstmshape.diagnostics import RULES, Diagnostic, Severity
 from lstmshape.explanations import EXPLANATIONS
+from lstmshape.output import sarif_document
 from lstmshape.report import ModelReport, Summary
 
 SCHEMA_URI = (
@@ -68,36 +69,67 @@ def result(path: str, diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
+def frame(execution_successful: bool) -> tuple[str, str]:
+    """The log's text before and after its list of results, which comes last."""
+    log = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lstmshape",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [rule_descriptor(code) for code in RULES],
+                    }
+                },
+                "invocations": [{"executionSuccessful": execution_successful}],
+                "columnKind": "unicodeCodePoints",
+                "results": [],
+            }
+        ],
+    }
+    text = json.dumps(log, indent=2)
+    cut = text.rindex(_EMPTY_RESULTS)
+    return text[: cut + len(_EMPTY_RESULTS) - 2], text[cut + len(_EMPTY_RESULTS) :] + "\n"
+
+
+_EMPTY_RESULTS = '"results": []'
+_RESULTS_PAD = " " * 8
+"""The indent of an entry of ``results``: the log's fifth level."""
+
+
+def written_result(path: str, diagnostic: Diagnostic) -> str:
+    """One result as ``json.dump(log, indent=2)`` writes it inside the log."""
+    # JSON text holds no raw line breaks, so each one starts a line to indent
+    text = json.dumps(result(path, diagnostic), indent=2)
+    return _RESULTS_PAD + text.replace("\n", "\n" + _RESULTS_PAD)
+
+
 class SarifReporter:
+    fixed = True
+
     def __init__(self, out: TextIO) -> None:
         self._out = out
-        self._results: list[dict[str, Any]] = []
+        self._parts: list[str] = []
 
     def start(self) -> None:
-        self._results = []
+        self._parts = []
 
     def handle(self, report: ModelReport) -> None:
-        self._results += [result(report.path, diagnostic) for diagnostic in report.diagnostics]
+        self.add(self.render([report]))
+
+    def render(self, reports: list[ModelReport]) -> str:
+        return ",\n".join(
+            written_result(report.path, diagnostic)
+            for report in reports
+            for diagnostic in report.diagnostics
+        )
+
+    def add(self, part: str) -> None:
+        if part:  # a clean file has no results
+            self._parts.append(part)
 
     def finish(self, summary: Summary) -> None:
-        log = {
-            "$schema": SCHEMA_URI,
-            "version": "2.1.0",
-            "runs": [
-                {
-                    "tool": {
-                        "driver": {
-                            "name": "lstmshape",
-                            "version": __version__,
-                            "semanticVersion": __version__,
-                            "rules": [rule_descriptor(code) for code in RULES],
-                        }
-                    },
-                    "invocations": [{"executionSuccessful": summary.unusable_paths == 0}],
-                    "columnKind": "unicodeCodePoints",
-                    "results": self._results,
-                }
-            ],
-        }
-        json.dump(log, self._out, indent=2)
-        self._out.write("\n")
+        self._out.write(sarif_document(frame(summary.unusable_paths == 0), self._parts))

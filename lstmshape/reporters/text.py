@@ -11,17 +11,22 @@ Where rich would certainly print no colour (``--no-color``, or a file or a
 pipe with none of the variables that force it), the report is written as
 plain text, the same rich would write, without importing rich's console: in
 a pre-commit hook or CI that is a tenth of start-up, and about 1 ms a row.
+
+Such output is also ``fixed`` (see :func:`lstmshape.output.fixed_text`): the
+same text whatever the terminal, so each file's part can be rendered apart,
+kept in the result cache, and written again.
 """
 
 from __future__ import annotations
 
+import io
 import os
-import sys
 from typing import TYPE_CHECKING, TextIO
 
 from rich.cells import cell_len
 
 from lstmshape.diagnostics import Diagnostic, Severity
+from lstmshape.output import fixed_text, never_coloured, text_summary
 from lstmshape.report import ModelReport, Summary, layer_statuses
 from lstmshape.shapes import format_shape
 
@@ -70,23 +75,14 @@ def _width(cell: str) -> int:
     return len(cell) if cell.isascii() else cell_len(cell)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _skipped(count: int) -> str:
-    if count == 1:
-        return "skipped 1 file that is not an lstmshape spec"
-    return f"skipped {count} files that are not lstmshape specs"
-
-
 class TextReporter:
     def __init__(self, out: TextIO, color: bool | None, *, quiet: bool = False) -> None:
         self._out = out
         self._color = color
         self._quiet = quiet
         self._rich_console: Console | None = None
-        self._plain = _never_coloured(out, color)
+        self.fixed = fixed_text(out, color)
+        self._plain = never_coloured(out, color)
         if not self._plain:
             self._plain = self._console.color_system is None
 
@@ -129,6 +125,20 @@ class TextReporter:
         if self._plain:
             self._out.flush()  # each spec's report once it is done, as rich does
 
+    def render(self, reports: list[ModelReport]) -> str:
+        # A reporter of its own on a buffer: for fixed output it lays out the
+        # text as this one does (no terminal either, the same width), and
+        # whatever rich console it makes writes to the buffer too.
+        buffer = io.StringIO()
+        reporter = TextReporter(buffer, self._color, quiet=self._quiet)
+        for report in reports:
+            reporter._report(report)
+        return buffer.getvalue()
+
+    def add(self, part: str) -> None:
+        self._out.write(part)
+        self._out.flush()
+
     def _report(self, report: ModelReport) -> None:
         if self._quiet:
             for diagnostic in report.diagnostics:
@@ -149,11 +159,7 @@ class TextReporter:
     def finish(self, summary: Summary) -> None:
         if self._quiet:
             return
-        counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}"
-        checked = f"Checked {_plural(summary.files, 'file')}: {counts}"
-        if summary.skipped:
-            checked += f"; {_skipped(summary.skipped)}"
-        checked += "."
+        checked = text_summary(summary.files, summary.errors, summary.warnings, summary.skipped)
         style = (
             "bold red" if summary.errors else ("bold yellow" if summary.warnings else "bold green")
         )
@@ -255,25 +261,3 @@ class TextReporter:
         if diagnostic.hint:
             hint = _printable(diagnostic.hint)
             self._print(("  = hint: ", "cyan"), hint)
-
-
-def _never_coloured(out: TextIO, color: bool | None) -> bool:
-    """Whether rich would certainly write ``out`` as plain text, 120 columns wide.
-
-    Only the plain cases: anything that could make rich colour (a terminal,
-    FORCE_COLOR, TTY_COMPATIBLE, Jupyter) or change its layout (COLUMNS, an
-    output encoding other than UTF-8, Windows consoles) is left to rich.
-    """
-    try:
-        terminal = out.isatty()
-    except ValueError:  # a closed file: rich decides
-        return False
-    encoding = (getattr(out, "encoding", "utf-8") or "utf-8").lower()
-    if terminal or "COLUMNS" in os.environ or not encoding.startswith("utf"):
-        return False
-    if sys.platform == "win32":
-        return False
-    if color is False:
-        return True
-    forced = {"FORCE_COLOR", "TTY_COMPATIBLE"} & os.environ.keys()
-    return not forced and "IPython" not in sys.modules
