@@ -19,8 +19,9 @@ what the settings decided (the format, strictness, and the SARIF log around
 its results).  Entries are files named by their key under
 ``.lstmshape_cache/v1`` (or ``--cache-dir``, or ``LSTMSHAPE_CACHE_DIR``),
 written whole to a temporary file and renamed, so concurrent runs never
-read half an entry; each carries a checksum, so a damaged entry is a miss.  The least recently used entries are removed once
-the directory holds more than :data:`MAX_BYTES`.  The cache is never a
+read half an entry; each carries a checksum, so a damaged entry is a miss.
+The least recently used entries are removed once the directory holds more
+than :data:`MAX_BYTES`.  The cache is never a
 reason to fail: a directory that cannot be read or written means no cache.
 
 Like :mod:`lstmshape.output`, this module imports only what Python has
