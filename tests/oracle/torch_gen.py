@@ -125,6 +125,8 @@ def torch_spec(rng: random.Random) -> dict[str, Any]:
         seq = _decoder(b, seq, inputs, lead, layout)
     if b.chance(0.75):
         _head(b, seq, layout)
+    if b.chance(0.2):
+        _cells(b, seq, inputs, layout, None if tokens else features)
     if len(inputs) > 1 and "input" not in b.layers[0]:
         b.layers[0]["input"] = "x"  # with two inputs the first layer must name its own
     _drop_unused_names(b)
@@ -328,6 +330,38 @@ def _attention(b: _Builder, seq: _Seq) -> tuple[str, int]:
     context = b.layer("context", product, again)
     b.add(context)
     return context["name"], seq.features
+
+
+def _cells(
+    b: _Builder, seq: _Seq, inputs: dict[str, list[Any]], layout: str, features: int | None
+) -> None:
+    """A cell stepped on one time step of the input (of the stack's output when the input
+    is token ids), sometimes a second cell of the same kind from the first one's states,
+    sometimes a head on the last cell.  Mistakes: the whole sequence read as a step, the
+    recurrent layer's 3-D states given to a cell, the wrong number of states."""
+    rng = b.rng
+    source, size = ("x", features) if features is not None else (seq.name, seq.features)
+    step = f"{source}[:, 0]" if layout == "batch_first" else f"{source}[0]"
+    if b.chance(0.03):
+        step = source
+    declared = b.pick("cell")
+    first = b.sample(declared, Draw(rng, size))
+    layer = {**b.layer("cell", declared, first), "input": step}
+    b.add(layer)
+    lstm = declared.name == "LSTMCell"
+    if b.chance(0.5):
+        hidden = first.args["hidden_size"]
+        second = b.sample(declared, Draw(rng, size, given={"hidden_size": hidden}))
+        name = layer["name"]
+        states: Any = [f"{name}.h_1", f"{name}.c_1"] if lstm else f"{name}.h_1"
+        if b.chance(0.1):
+            states = [f"{seq.name}.h_n", f"{seq.name}.h_n"] if lstm else f"{seq.name}.h_n"
+        if b.chance(0.05):
+            states = [f"{name}.h_1"] * (1 if lstm else 2)
+        b.add({**b.layer("cell", declared, second), "input": step, "initial_state": states})
+    if b.chance(0.3):
+        head_type = b.pick("head")
+        b.add(b.layer("fc", head_type, b.sample(head_type, Draw(rng, first.features))))
 
 
 def _drop_unused_names(b: _Builder) -> None:

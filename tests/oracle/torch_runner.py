@@ -31,6 +31,7 @@ from tests.oracle.spec_reading import (
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
 _PREFIXES = ("torch.nn.functional.", "torch.nn.", "nn.", "torch.", "F.")
 _TENSOR_ARGUMENTS = ("other", "mat2")
+_CELLS = ("LSTMCell", "GRUCell", "RNNCell")
 _OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": ("output", "h_n")}
 
 # Tiny models on two shared cores: one thread is several times faster than
@@ -108,6 +109,8 @@ def _forward(
         return {"output": _function(kind, layer, graph)}
     assert module is not None
     x = graph.input(layer)
+    if kind in _CELLS:
+        return _step(kind, module, x, layer, graph)
     if kind not in _OUTPUTS:
         result = module(x)
         if isinstance(result, tuple):  # pooling with return_indices
@@ -142,6 +145,25 @@ def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
     if kind == "view":  # Tensor.view(*shape): its keyword is size, the docs' name shape
         return x.view(arguments["shape"])
     return getattr(x, kind)(**arguments)  # type: ignore[no-any-return]
+
+
+def _step(
+    kind: str, module: nn.Module, x: torch.Tensor, layer: dict[str, Any], graph: _Graph
+) -> dict[str, torch.Tensor]:
+    """A cell: ``initial_state`` is hx, a ``(h_0, c_0)`` tuple for LSTMCell, else h_0
+    (a list of one reference is that reference)."""
+    states = layer.get("initial_state")
+    refs = [] if states is None else [states] if isinstance(states, str) else states
+    read = [graph.read(text) for text in refs]
+    if not read:
+        result = module(x)
+    elif kind == "LSTMCell" or len(read) != 1:
+        result = module(x, tuple(read))
+    else:
+        result = module(x, read[0])
+    if kind == "LSTMCell":
+        return {"output": result[0], "h_1": result[0], "c_1": result[1]}
+    return {"output": result, "h_1": result}
 
 
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:

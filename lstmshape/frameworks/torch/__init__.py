@@ -24,6 +24,7 @@ LAYER_MODULES = (
     "shape_ops",
     "arithmetic",
     "reductions",
+    "cells",
 )
 """The modules that declare torch's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
