@@ -25,7 +25,7 @@ from pydantic.json_schema import models_json_schema
 
 from lstmshape.frameworks import FRAMEWORKS, Framework
 from lstmshape.models.common import LayerBase
-from lstmshape.models.spec import SpecHeader
+from lstmshape.models.spec import ReusedLayer, SpecHeader
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _REF_TEMPLATE = "#/$defs/{model}"
@@ -40,17 +40,28 @@ def _layer_union(key: str) -> str:
     return f"{key}_layer"
 
 
+def _layer_items(framework: Framework, reused: dict[str, str]) -> dict[str, Any]:
+    """A layer of the framework; in torch also a second call of an earlier module."""
+    declared = {"$ref": f"#/$defs/{_layer_union(framework.key)}"}
+    return {"anyOf": [declared, reused]} if framework.shared_modules else declared
+
+
 def build_schema() -> dict[str, Any]:
     models: list[type[LayerBase]] = [
         model for framework in FRAMEWORKS.values() for model in framework.layers.values()
     ]
     refs, layer_defs = models_json_schema(
-        [(SpecHeader, "validation"), *((model, "validation") for model in models)],
+        [
+            (SpecHeader, "validation"),
+            (ReusedLayer, "validation"),
+            *((model, "validation") for model in models),
+        ],
         ref_template=_REF_TEMPLATE,
     )
     defs: dict[str, Any] = layer_defs.get("$defs", {})
     header_ref = refs[(SpecHeader, "validation")]["$ref"]
     header = defs.pop(header_ref.rsplit("/", 1)[-1])
+    reused = refs[(ReusedLayer, "validation")]
     clauses = []
     for framework in FRAMEWORKS.values():
         variants = []
@@ -84,11 +95,7 @@ def build_schema() -> dict[str, Any]:
                     "properties": {"framework": {"const": framework.key}},
                     "required": ["framework"],
                 },
-                "then": {
-                    "properties": {
-                        "layers": {"items": {"$ref": f"#/$defs/{_layer_union(framework.key)}"}}
-                    }
-                },
+                "then": {"properties": {"layers": {"items": _layer_items(framework, reused)}}},
             }
         )
     return {

@@ -8,6 +8,7 @@ skip, so one mistake is reported once rather than at every layer after it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -97,9 +98,10 @@ def _run_layer(
     config = layer.config
     declared = layer.layer_type
     if config is None or declared is None:
-        if declared is not None and declared.lint_invalid is not None and layer.raw is not None:
+        lint = declared.lint_invalid if declared is not None and layer.reuses is None else None
+        if lint is not None and layer.raw is not None:
             ctx = LayerContext(layer.index, layer.name, [], None, resolver.problems)
-            declared.lint_invalid(layer.raw, ctx)
+            lint(layer.raw, ctx)
         return (
             LayerResult(layer.name, layer.type, None, {}, None, checked=False),
             _Node(layer.type or "?", None),
@@ -115,12 +117,17 @@ def _run_layer(
     resolver.problems.extend(reference_lints([*inputs, *read], layer.name))
     ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems, tensor_args)
     names = declared.tensors(config)
-    if declared.check is not None and not declared.check(config, ctx):
+    # A reused module was built, and its arguments judged, where it is first written.
+    checked_ctx = ctx if layer.reuses is None else dataclasses.replace(ctx, problems=[])
+    rejected = declared.check is not None and not declared.check(config, checked_ctx)
+    if rejected:
         outcome = LayerOutcome({name: Tensor(None) for name in names}, None)
     else:
         outcome = declared.infer(config, ctx)
         if declared.passes_mask:
             outcome = _pass_mask(outcome, inputs)
+    if layer.reuses is not None and outcome.params is not None:
+        outcome = LayerOutcome(outcome.tensors, 0)  # counted once, at the owner
     if outcome.params is not None and outcome.params > MAX_PARAMS:
         ctx.report(
             "LS006",
@@ -132,7 +139,10 @@ def _run_layer(
     _check_expect(config, ctx, outcome, names, spec.symbols)
     shapes = {name: outcome.tensors[name].shape for name in names}
     input_text = ", ".join(source.text for source in inputs) or None
-    checked = all(source.tensor.shape is not None for source in [*inputs, *(states or ()), *read])
+    read_known = all(
+        source.tensor.shape is not None for source in [*inputs, *(states or ()), *read]
+    )
+    checked = read_known and not (rejected and layer.reuses is not None)
     return (
         LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked),
         _Node(config.type, outcome.tensors),

@@ -55,6 +55,7 @@ class Framework:
         shape_neutral: tuple[str, ...] = (),
         no_inputs_hint: str | None = None,
         declared_input: DeclaredInput | None = None,
+        shared_modules: bool = False,
     ) -> None:
         self.key = key
         self.prefixes = prefixes
@@ -67,6 +68,8 @@ class Framework:
         self.no_inputs_hint = no_inputs_hint
         """What to do when the first layer has nothing to read and the spec no inputs."""
         self.declared_input = declared_input
+        self.shared_modules = shared_modules
+        """Whether a layer may call an earlier layer's module again (``reuse: LAYER``)."""
         self.types: dict[str, LayerType[Any]] = {
             name: declared
             for (framework, name), declared in LAYER_TYPES.items()

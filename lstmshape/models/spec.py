@@ -57,6 +57,9 @@ class ParsedLayer:
     """The layer as written, for the framework warnings given before validation fails."""
     layer_type: LayerType[Any] | None = None
     """The type's declaration when the type is known, even if the config is not valid."""
+    reuses: str | None = None
+    """For a second call of an earlier module (``reuse: LAYER``), the layer that owns the
+    module: its arguments are this layer's, and its parameters are counted there only."""
 
 
 @dataclass(frozen=True)
@@ -285,10 +288,19 @@ def _parse_layers(
         if isinstance(layer, dict) and isinstance(layer.get("name"), str)
     }
     counters: dict[str, int] = {}
-    layers = []
+    layers: list[ParsedLayer] = []
     for index, raw in enumerate(raw_layers):
         if not isinstance(raw, dict):
             continue  # reported with the spec's own keys
+        if "reuse" in raw and framework.shared_modules:
+            name = raw.get("name")
+            if not (isinstance(name, str) and name.isidentifier()):
+                owner = next((layer for layer in layers if layer.name == raw["reuse"]), None)
+                name = _default_name(
+                    owner.type if owner and owner.type else "layer", counters, taken
+                )
+            layers.append(_reused_layer(raw, index, name, layers, raw_layers, framework, problems))
+            continue
         type_name = _layer_type(raw, index, framework, problems)
         name = raw.get("name")
         if not (isinstance(name, str) and name.isidentifier()):
@@ -300,6 +312,111 @@ def _parse_layers(
             config = _validate_layer(raw, index, name, declared, framework, problems)
         layers.append(ParsedLayer(index, name, type_name, config, raw, declared))
     return layers
+
+
+class ReusedLayer(StrictModel):
+    """A second call of an earlier torch module (``reuse: LAYER``): the tensors it reads and
+    what it names, never arguments of its own (the JSON Schema's variant for such a layer)."""
+
+    name: LayerName | None = None
+    reuse: LayerName
+    type: str | None = None
+    input: str | None = None
+    tensors: list[str] | None = None
+    initial_state: str | list[str] | None = None
+    expect: dict[str, ShapeField] | None = None
+
+
+def _reused_layer(
+    raw: dict[str, Any],
+    index: int,
+    name: str,
+    earlier: list[ParsedLayer],
+    raw_layers: list[Any],
+    framework: Framework,
+    problems: list[Problem],
+) -> ParsedLayer:
+    """A layer that calls an earlier layer's module again, as torch code that calls
+    ``self.embedding`` twice: the owner's type and arguments, this layer's tensors.
+
+    The layer writes only what a call takes (its input and other tensors, its initial
+    state) and its own name and expect:; an argument of its own is an error rather than
+    an override, because the module is one object with one set of arguments.  A ``type:``
+    that names the owner's type is allowed, as a reminder for the reader.
+    """
+    owner = _owner(raw["reuse"], index, name, earlier, raw_layers, problems)
+    if owner is None or owner.layer_type is None:
+        return ParsedLayer(index, name, None, None, raw, None)
+    root = owner
+    if owner.reuses is not None:
+        root = next(layer for layer in earlier if layer.name == owner.reuses)
+    declared = owner.layer_type
+    calls = {"name", "reuse", "expect", "initial_state", declared.input_field}
+    calls |= set(declared.tensor_args)
+    valid = True
+    for key, value in raw.items():
+        if key in calls or (key == "type" and _names(framework, value, declared.name)):
+            continue
+        valid = False
+        found = f"type: {value!r}" if key == "type" else f"its own {key}"
+        problems.append(
+            Problem(
+                "LS101",
+                f"{name} reuses {root.name}'s module ({declared.name}), so its arguments are "
+                f"{root.name}'s; it cannot also write {found}",
+                ("layers", index, key),
+                hint=f"remove {key}, or make a new {declared.name} layer instead of reuse: "
+                "to have a module of its own",
+                on_key=True,
+            )
+        )
+    config = None
+    if valid and root.config is not None and isinstance(root.raw, dict):
+        arguments = {key: value for key, value in root.raw.items() if key not in calls}
+        own = {key: value for key, value in raw.items() if key in calls and key != "reuse"}
+        config = _validate_layer({**arguments, **own}, index, name, declared, framework, problems)
+    return ParsedLayer(index, name, declared.name, config, raw, declared, reuses=root.name)
+
+
+def _names(framework: Framework, written: Any, type_name: str) -> bool:
+    return isinstance(written, str) and framework.normalize_type(written) == type_name
+
+
+def _owner(
+    written: Any,
+    index: int,
+    name: str,
+    earlier: list[ParsedLayer],
+    raw_layers: list[Any],
+    problems: list[Problem],
+) -> ParsedLayer | None:
+    """The earlier layer ``reuse:`` names, or None (reported)."""
+    at = ("layers", index, "reuse")
+    if not isinstance(written, str):
+        problems.append(
+            Problem(
+                "LS103",
+                f"{name}.reuse should be the name of an earlier layer, found {describe(written)}",
+                at,
+            )
+        )
+        return None
+    owner = next((layer for layer in earlier if layer.name == written), None)
+    if owner is not None:
+        return owner
+    later = any(
+        isinstance(layer, dict) and layer.get("name") == written
+        for layer in raw_layers[index + 1 :]
+    )
+    if later:
+        message = f"{name} reuses {written}, which is defined after it"
+        hint: str | None = f"a module is built where it is first written: move {written} up"
+    else:
+        message = f"{name} reuses {written}, but no earlier layer has that name"
+        close = did_you_mean(written, [layer.name for layer in earlier])
+        hint = f"did you mean {close}?" if close else None
+    problems.append(Problem("LS202", message, at, hint=hint))
+    return None
 
 
 def _layer_type(

@@ -19,7 +19,8 @@ def _types(spec: dict[str, Any]) -> set[str]:
     framework = FRAMEWORKS[spec["framework"]]
     found = set()
     for layer in spec["layers"]:
-        found.add(framework.normalize_type(layer["type"]))
+        if "type" in layer:  # a reuse: layer has its owner's
+            found.add(framework.normalize_type(layer["type"]))
         for key in framework.nested_fields:
             if isinstance(layer.get(key), dict):
                 found.add(framework.normalize_type(layer[key]["type"]))

@@ -122,7 +122,8 @@ def torch_spec(rng: random.Random) -> dict[str, Any]:
         features = _embedding(b, features)
     seq = _stack(b, features, batch_first, batched=layout != "unbatched")
     if b.chance(0.3):
-        seq = _decoder(b, seq, inputs, lead, layout)
+        embedding = b.layers[0] if tokens else None
+        seq = _decoder(b, seq, inputs, lead, layout, embedding)
     if b.chance(0.75):
         _head(b, seq, layout)
     if b.chance(0.2):
@@ -206,15 +207,26 @@ def _stack(b: _Builder, features: int, batch_first: bool, batched: bool = True) 
 
 
 def _decoder(
-    b: _Builder, encoder: _Seq, inputs: dict[str, list[Any]], lead: list[Any], layout: str
+    b: _Builder,
+    encoder: _Seq,
+    inputs: dict[str, list[Any]],
+    lead: list[Any],
+    layout: str,
+    embedding: dict[str, Any] | None,
 ) -> _Seq:
-    """A second recurrent layer whose initial state is the encoder's final state."""
+    """A second recurrent layer whose initial state is the encoder's final state; when the
+    encoder reads token ids, the decoder's may go through the same Embedding (``reuse:``)."""
     rng = b.rng
     features = rng.randint(1, 8)
     y_lead = ["S" if item == "T" else item for item in lead]
     if b.chance(0.1) and layout != "unbatched":
         y_lead = [*y_lead[:-1]]  # an unbatched decoder input under a batched state
     inputs["y"] = [*y_lead, features]
+    decoder_input = "y"
+    if embedding is not None and b.chance(0.6):
+        inputs["y"] = y_lead
+        decoder_input = _shared_embedding(b, embedding)
+        features = embedding["embedding_dim"]
     kind = encoder.kind if encoder.kind == "LSTM" else rng.choice(("GRU", "RNN"))
     if b.chance(0.1):
         kind = rng.choice(RECURRENT)
@@ -232,10 +244,22 @@ def _decoder(
     if b.chance(0.2):
         _perturb(b, template)
     layer, seq = _recurrent(b, kind, features, layout == "batch_first", template)
-    layer["input"] = "y"
+    layer["input"] = decoder_input
     layer["initial_state"] = _state_refs(b, encoder, kind)
     b.add(layer)
     return seq
+
+
+def _shared_embedding(b: _Builder, embedding: dict[str, Any]) -> str:
+    """The encoder's Embedding called on the decoder's ids; at times with an argument of its
+    own, which a second call of one module cannot have."""
+    shared: dict[str, Any] = {"name": b.name("shared"), "reuse": embedding["name"], "input": "y"}
+    if b.chance(0.2):
+        shared["type"] = embedding["type"]
+    if b.chance(0.05):
+        shared["embedding_dim"] = embedding["embedding_dim"]
+    b.add(shared)
+    return str(shared["name"])
 
 
 def _perturb(b: _Builder, template: _Seq) -> None:

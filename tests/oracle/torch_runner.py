@@ -64,7 +64,35 @@ def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
 
 
 def _token_inputs(spec: dict[str, Any]) -> set[str]:
-    return token_inputs(spec, layer_type)
+    return token_inputs(spec, lambda layer: _kind(spec, layer))
+
+
+def _kind(spec: dict[str, Any], layer: dict[str, Any]) -> str:
+    """The layer's type; a ``reuse:`` layer's is its owner's (the first layer so named)."""
+    seen: set[str] = set()
+    while "reuse" in layer and layer["reuse"] not in seen:
+        seen.add(layer["reuse"])
+        owner = [other for other in spec["layers"] if other.get("name") == layer["reuse"]]
+        if not owner:
+            return "?"
+        layer = owner[0]
+    return layer_type(layer) if "type" in layer else "?"
+
+
+_CALL_KEYS = ("name", "reuse", "input", "initial_state", "expect", "tensors")
+
+
+def _reused(
+    kind: str, layer: dict[str, Any], modules: dict[str, nn.Module | None]
+) -> nn.Module | None:
+    """The module an earlier layer built, called again: ``self.embedding`` used twice."""
+    if layer["reuse"] not in modules:
+        raise ValueError(f"no module {layer['reuse']} built before this layer")
+    for key, value in layer.items():
+        same_type = key == "type" and strip_prefix(str(value), _PREFIXES) == kind
+        if key not in _CALL_KEYS and not same_type:
+            raise ValueError(f"a reused module is called, not built: {key} is not a call's")
+    return modules[layer["reuse"]]
 
 
 def _concrete(dims: list[Any], values: dict[str, int]) -> list[int]:
@@ -173,14 +201,20 @@ def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
     except Exception as error:  # an input the generator made wrong: not a layer's fault
         run.error = f"inputs: {type(error).__name__}: {error}"
         return run
+    modules: dict[str, nn.Module | None] = {}
     for index, layer in enumerate(spec["layers"]):
-        kind = layer_type(layer)
+        kind = _kind(spec, layer)
         with warnings.catch_warnings(record=True) as caught, torch.no_grad():
             warnings.simplefilter("always")
             params: int | None = None
             try:
-                module = _build(kind, layer)
-                params = 0 if module is None else sum(p.numel() for p in module.parameters())
+                if "reuse" in layer:
+                    module, params = _reused(kind, layer, modules), 0  # counted at the owner
+                else:
+                    module = _build(kind, layer)
+                    params = 0 if module is None else sum(p.numel() for p in module.parameters())
+                if "name" in layer:
+                    modules[layer["name"]] = module
                 outputs = _forward(kind, module, layer, graph)
             except Exception as error:
                 run.layers.append(LayerRun({}, params, _classify(caught, run)))

@@ -56,6 +56,8 @@ FRAMEWORK = Framework(
     "tensor under inputs: (e.g. x: [32, 10, 8])",
     declared_input=declared_input,
     foreign_keys={
+        "reuse": "reuse: (a second call of a module) is for torch specs; lstmshape does not "
+        "model a Keras layer called twice",
         "hidden_size": "hidden_size is torch's name; Keras calls it units",
         "input_size": "Keras layers take no input_size: they read the feature count from their "
         "input (give the first layer input_shape: [timesteps, features])",

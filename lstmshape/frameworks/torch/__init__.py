@@ -38,6 +38,7 @@ FRAMEWORK = Framework(
     "torch",
     prefixes=("torch.nn.", "nn.", "torch."),
     shape_neutral=("device", "dtype"),
+    shared_modules=True,
     foreign_keys={
         "units": "units is Keras's name; torch calls it hidden_size",
         "input_shape": "torch layers take no input_shape; declare the tensor under inputs: "
