@@ -289,17 +289,21 @@ def _parse_layers(
     }
     counters: dict[str, int] = {}
     layers: list[ParsedLayer] = []
+    by_name: dict[str, ParsedLayer] = {}
     for index, raw in enumerate(raw_layers):
         if not isinstance(raw, dict):
             continue  # reported with the spec's own keys
         if "reuse" in raw and framework.shared_modules:
             name = raw.get("name")
             if not (isinstance(name, str) and name.isidentifier()):
-                owner = next((layer for layer in layers if layer.name == raw["reuse"]), None)
+                written = raw["reuse"]
+                owner = by_name.get(written) if isinstance(written, str) else None
                 name = _default_name(
                     owner.type if owner and owner.type else "layer", counters, taken
                 )
-            layers.append(_reused_layer(raw, index, name, layers, raw_layers, framework, problems))
+            reused = _reused_layer(raw, index, name, by_name, taken, framework, problems)
+            layers.append(reused)
+            by_name.setdefault(name, reused)
             continue
         type_name = _layer_type(raw, index, framework, problems)
         name = raw.get("name")
@@ -311,6 +315,7 @@ def _parse_layers(
             declared = framework.types[type_name]
             config = _validate_layer(raw, index, name, declared, framework, problems)
         layers.append(ParsedLayer(index, name, type_name, config, raw, declared))
+        by_name.setdefault(name, layers[-1])
     return layers
 
 
@@ -331,8 +336,8 @@ def _reused_layer(
     raw: dict[str, Any],
     index: int,
     name: str,
-    earlier: list[ParsedLayer],
-    raw_layers: list[Any],
+    earlier: dict[str, ParsedLayer],
+    taken: set[str],
     framework: Framework,
     problems: list[Problem],
 ) -> ParsedLayer:
@@ -344,12 +349,12 @@ def _reused_layer(
     an override, because the module is one object with one set of arguments.  A ``type:``
     that names the owner's type is allowed, as a reminder for the reader.
     """
-    owner = _owner(raw["reuse"], index, name, earlier, raw_layers, problems)
+    owner = _owner(raw["reuse"], index, name, earlier, taken, problems)
     if owner is None or owner.layer_type is None:
         return ParsedLayer(index, name, None, None, raw, None)
     root = owner
     if owner.reuses is not None:
-        root = next(layer for layer in earlier if layer.name == owner.reuses)
+        root = earlier[owner.reuses]
     declared = owner.layer_type
     calls = {"name", "reuse", "expect", "initial_state", declared.input_field}
     calls |= set(declared.tensor_args)
@@ -386,11 +391,12 @@ def _owner(
     written: Any,
     index: int,
     name: str,
-    earlier: list[ParsedLayer],
-    raw_layers: list[Any],
+    earlier: dict[str, ParsedLayer],
+    taken: set[str],
     problems: list[Problem],
 ) -> ParsedLayer | None:
-    """The earlier layer ``reuse:`` names, or None (reported)."""
+    """The earlier layer ``reuse:`` names, or None (reported); ``taken`` holds every
+    name the spec writes."""
     at = ("layers", index, "reuse")
     if not isinstance(written, str):
         problems.append(
@@ -401,19 +407,15 @@ def _owner(
             )
         )
         return None
-    owner = next((layer for layer in earlier if layer.name == written), None)
+    owner = earlier.get(written)
     if owner is not None:
         return owner
-    later = any(
-        isinstance(layer, dict) and layer.get("name") == written
-        for layer in raw_layers[index + 1 :]
-    )
-    if later:
-        message = f"{name} reuses {written}, which is defined after it"
+    if written in taken:
+        message = f"{name} reuses {written}, which is not defined before it"
         hint: str | None = f"a module is built where it is first written: move {written} up"
     else:
         message = f"{name} reuses {written}, but no earlier layer has that name"
-        close = did_you_mean(written, [layer.name for layer in earlier])
+        close = did_you_mean(written, earlier)
         hint = f"did you mean {close}?" if close else None
     problems.append(Problem("LS202", message, at, hint=hint))
     return None
