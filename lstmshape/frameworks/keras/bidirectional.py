@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Tensor
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
 from lstmshape.frameworks.keras.base import StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.recurrent import (
     STATES,
@@ -180,7 +180,7 @@ def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
 
 
 def _merged(
-    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: str | None
+    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
 ) -> dict[str, Tensor] | None:
     time_axis = 1 if config.layer.return_sequences else None
     if not config.layer.return_sequences:

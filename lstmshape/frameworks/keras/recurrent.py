@@ -193,10 +193,11 @@ def check_masked_unroll(
     if ctx.within == ("layer",) and not config.go_backwards:
         runs = "Bidirectional runs a copy of it backwards"
     mask = source.tensor.mask
+    assert mask is not None
     whose = (
-        f"{mask} is an Embedding with mask_zero: true"
-        if source.text == mask
-        else f"{source.text} carries the mask of {mask} (an Embedding with mask_zero: true)"
+        f"{mask.layer} is {mask.maker}"
+        if source.text == mask.layer
+        else f"{source.text} carries the mask of {mask.layer} ({mask.maker})"
     )
     ctx.report(
         "LS311",
@@ -205,7 +206,7 @@ def check_masked_unroll(
         "no attribute 'shape')",
         "unroll",
         hint="remove unroll: true (Keras cannot reverse a mask in an unrolled loop), or "
-        f"mask_zero: true from {source.tensor.mask}",
+        f"{mask.remedy}",
     )
 
 
