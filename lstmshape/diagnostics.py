@@ -190,6 +190,12 @@ _RULES = (
         "An unrolled recurrent layer runs backwards over a masked input; Keras fails when it runs.",
     ),
     Rule(
+        "LS318",
+        "mask-mismatch",
+        Severity.ERROR,
+        "A layer is given a mask it cannot apply to its input; Keras fails when it runs.",
+    ),
+    Rule(
         "LS320",
         "window-too-large",
         Severity.ERROR,

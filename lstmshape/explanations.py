@@ -511,6 +511,17 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16, unroll: true}\n",
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16}\n",
     ),
+    "LS318": Explanation(
+        "A mask (batch, timesteps), from an Embedding with mask_zero: true or a Masking layer, "
+        "reaches a layer that cannot apply it. Softmax adds the mask to its input, which has "
+        "one more dimension, and Keras builds the model and fails when it runs (ValueError: "
+        "The `mask` must be broadcastable to `inputs`). Apply the softmax before the mask is "
+        "made, as a Dense layer's activation, or remove the mask.",
+        _KERAS + "  - type: Masking\n  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: Softmax\n",
+        _KERAS + "  - type: Masking\n  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: Dense\n    units: 16\n    activation: softmax\n",
+    ),
     "LS325": Explanation(
         "An Embedding with mask_zero: true attaches a mask to its output. Conv1D, "
         "SeparableConv1D, the windowed pooling layers and GlobalMaxPooling1D cannot use a "

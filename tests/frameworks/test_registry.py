@@ -92,6 +92,8 @@ def test_nested_and_wrapped_fields_come_from_the_types() -> None:
     assert set(keras.wrapped_fields) == {
         *("LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Conv1D", "Conv2D", "SeparableConv1D"),
         *("GlobalAveragePooling1D", "GlobalMaxPooling1D"),
+        *("BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU"),
+        *("PReLU", "ELU", "Softmax", "SpatialDropout1D", "GaussianNoise", "GaussianDropout"),
     }
     assert FRAMEWORKS["torch"].nested_fields == ()
 

@@ -18,9 +18,10 @@ The spec's meaning is written out here independently of lstmshape:
 
 Most specs are built symbolically on ``keras.Input``, which gives every shape
 and ``count_params()`` fast.  Keras builds a wrong ``initial_state``, a
-Bidirectional whose ``backward_layer`` differs in size and an unrolled layer
-over a mask (from an Embedding with ``mask_zero``) without complaint and
-fails (or changes shape) only when the model runs, so a spec with any of them
+Bidirectional whose ``backward_layer`` differs in size, an unrolled layer
+over a mask (from an Embedding with ``mask_zero`` or a Masking layer) and a
+Softmax over a mask or past its input's rank without complaint and fails (or
+changes shape) only when the model runs, so a spec with any of them
 is run eagerly on small zero tensors instead, and a layer that raises when run
 counts as the layer Keras rejects.  Such specs use no unknown (``null``)
 dimensions, which a run cannot have.
@@ -55,10 +56,12 @@ _WRAPPED = ("layer", "backward_layer")
 
 DEPRECATED_INPUT_LENGTH = "Argument `input_length` is deprecated"
 MASK_DROPPED = "does not support masking and will therefore destroy the mask"
+DEPRECATED_ALPHA = "Argument `alpha` is deprecated"
 IGNORED_WARNINGS = {
-    # Given only when a Dense with softmax over one unit runs on values (never
-    # when built symbolically); lstmshape has no lint for it (yet).
-    "You are using a softmax over axis -1 of a tensor of shape": "a run-time lint about values",
+    # Given only when a softmax (Dense's activation, or a Softmax layer) over an
+    # axis of size 1 runs on values (never when built symbolically); lstmshape has
+    # no lint for it (yet).
+    "You are using a softmax over axis ": "a run-time lint about values",
 }
 
 
@@ -67,16 +70,31 @@ def layer_type(layer: dict[str, Any]) -> str:
 
 
 def needs_run(spec: dict[str, Any]) -> bool:
-    """Whether Keras shows the spec's outcome only when it runs, not when it builds."""
+    """Whether Keras shows the spec's outcome only when it runs, not when it builds.
+
+    Besides states and masks (an Embedding's, a Masking layer's): a Softmax's
+    axis, which Keras checks only when it runs (an axis past the rank builds).
+    """
     return any(
-        "initial_state" in layer or "backward_layer" in layer or layer.get("mask_zero") is True
+        "initial_state" in layer
+        or "backward_layer" in layer
+        or layer.get("mask_zero") is True
+        or layer_type(layer) == "Masking"
+        or any(_runs_softmax_axis(held) for held in (layer, layer.get("layer")))
         for layer in spec["layers"]
     )
 
 
+def _runs_softmax_axis(layer: Any) -> bool:
+    return isinstance(layer, dict) and layer_type(layer) == "Softmax" and "axis" in layer
+
+
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
     return classify_warnings(
-        caught, run, {DEPRECATED_INPUT_LENGTH: "LS408", MASK_DROPPED: "LS325"}, IGNORED_WARNINGS
+        caught,
+        run,
+        {DEPRECATED_INPUT_LENGTH: "LS408", DEPRECATED_ALPHA: "LS408", MASK_DROPPED: "LS325"},
+        IGNORED_WARNINGS,
     )
 
 
