@@ -30,6 +30,8 @@ class Mask:
     """What made it, in the user's terms: "an Embedding with mask_zero: true"."""
     remedy: str
     """How to remove it: "mask_zero: true from emb"."""
+    explicit: bool = False
+    """Given as a call's ``mask:`` argument, which Keras uses even with initial states."""
 
 
 @dataclass(frozen=True, slots=True)

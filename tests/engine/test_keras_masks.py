@@ -100,3 +100,56 @@ def test_keras_agrees(name: str) -> None:
     spec = yaml.safe_load(text)
     runs = [run_keras(spec, values) for values in symbol_values(random.Random(0))]
     assert disagreements(Case(0, spec, runs), _report(text), ("LS408",)) == []
+
+
+# What Keras does at run time with a call's mask= of each shape (zero tensors).
+CALL_MASKS = {
+    "right": ("[2, 5]", []),
+    "trailing-one": ("[2, 5, 1]", []),
+    "longer": ("[2, 6]", []),
+    "batch-one": ("[1, 5]", []),
+    "shorter": ("[2, 4]", [("probe", "LS318")]),
+    "one-dimensional": ("[2]", [("probe", "LS318")]),
+    "features": ("[2, 5, 3]", [("probe", "LS318")]),
+    "other-batch": ("[3, 5]", [("probe", "LS318")]),
+}
+CALLED = {
+    "gru": "{type: GRU, units: 4",
+    "bidirectional": "{type: Bidirectional, layer: {type: LSTM, units: 2}",
+}
+
+
+def _call_spec(mask: str, layer: str) -> str:
+    return (
+        f"framework: keras\ninputs: {{x: [2, 5, 3], m: {mask}}}\nlayers:\n"
+        f"- {{name: probe, input: x, {layer[1:]}, mask: m}}\n"
+    )
+
+
+@pytest.mark.parametrize("layer", list(CALLED))
+@pytest.mark.parametrize("name", list(CALL_MASKS))
+def test_a_calls_mask_is_checked_as_keras_runs_it(name: str, layer: str) -> None:
+    mask, errors = CALL_MASKS[name]
+    assert _errors(_report(_call_spec(mask, CALLED[layer]))) == errors
+
+
+@pytest.mark.parametrize("layer", list(CALLED))
+@pytest.mark.parametrize("name", list(CALL_MASKS))
+def test_keras_agrees_on_a_calls_mask(name: str, layer: str) -> None:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    pytest.importorskip("keras")
+    from tests.oracle.cases import Case
+    from tests.oracle.compare import disagreements
+    from tests.oracle.keras_runner import run_keras
+
+    text = _call_spec(CALL_MASKS[name][0], CALLED[layer])
+    spec = yaml.safe_load(text)
+    runs = [run_keras(spec, {})]
+    assert disagreements(Case(0, spec, runs), _report(text), ("LS408",)) == []
+
+
+def test_a_calls_mask_reaches_the_layers_after_it() -> None:
+    text = _call_spec("[2, 5]", "{type: GRU, units: 4, return_sequences: true")
+    report = _report(text + "- {name: soft, type: Softmax}\n")
+    assert _errors(report) == [("soft", "LS318")]
+    assert "the mask of m (the mask: given to probe)" in report["diagnostics"][0]["message"]

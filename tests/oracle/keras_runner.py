@@ -14,7 +14,8 @@ The spec's meaning is written out here independently of lstmshape:
   ``backward_output`` (``merge_mode: null``), then ``forward_h``,
   ``forward_c``, ``backward_h``, ``backward_c``;
 * ``initial_state`` is the call's ``initial_state`` argument, one tensor or a
-  list as written; Concatenate is called on its list of references.
+  list as written; ``mask`` the call's ``mask`` argument, an input of booleans;
+  Concatenate is called on its list of references.
 
 Most specs are built symbolically on ``keras.Input``, which gives every shape
 and ``count_params()`` fast.  Keras builds a wrong ``initial_state``, a
@@ -49,7 +50,7 @@ from tests.oracle.spec_reading import (
 torch.set_num_threads(1)  # tiny tensors on two shared cores: one thread is fastest
 
 L = keras.layers
-_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "input_shape")
+_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "mask", "expect", "input_shape")
 _PREFIXES = ("tensorflow.keras.layers.", "tf.keras.layers.", "keras.layers.", "layers.")
 _STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
 _WRAPPED = ("layer", "backward_layer")
@@ -77,6 +78,7 @@ def needs_run(spec: dict[str, Any]) -> bool:
     """
     return any(
         "initial_state" in layer
+        or "mask" in layer
         or "backward_layer" in layer
         or layer.get("mask_zero") is True
         or layer_type(layer) == "Masking"
@@ -106,13 +108,17 @@ def _concrete(dims: list[Any], values: dict[str, int]) -> tuple[int | None, ...]
     return tuple(values[d] if isinstance(d, str) else d for d in dims)
 
 
-def _tensor(shape: tuple[int | None, ...], integer: bool, eager: bool) -> Any:
-    dtype = "int32" if integer else "float32"
+def _tensor(shape: tuple[int | None, ...], dtype: str, eager: bool) -> Any:
+    """``dtype`` is int32 (token ids), bool (a call's mask) or float32."""
     if eager:
         if None in shape:
             raise ValueError(f"a spec that must run has an unknown dimension: {shape}")
-        return torch.zeros(*shape, dtype=torch.int32 if integer else torch.float32)
+        return torch.zeros(*shape, dtype=getattr(torch, dtype))
     return keras.Input(batch_shape=shape, dtype=dtype)
+
+
+def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
+    return "int32" if name in tokens else "bool" if name in masks else "float32"
 
 
 def _construct(kind: str, layer: dict[str, Any]) -> Any:
@@ -144,17 +150,19 @@ class _Graph:
     def __init__(self, spec: dict[str, Any], values: dict[str, int], eager: bool) -> None:
         self.eager = eager
         tokens = _token_inputs(spec)
+        masks = {layer["mask"] for layer in spec["layers"] if isinstance(layer.get("mask"), str)}
         self.nodes: dict[str, dict[str, Any]] = {}
         for name, dims in (spec.get("inputs") or {}).items():
             shape = _concrete(dims, values)
-            self.nodes[name] = {"output": _tensor(shape, name in tokens, eager)}
+            self.nodes[name] = {"output": _tensor(shape, _dtype(name, tokens, masks), eager)}
         self.previous: Any = None
         if len(self.nodes) == 1:
             self.previous = next(iter(self.nodes.values()))["output"]
         first = spec["layers"][0]
         if "input_shape" in first and "input" not in first and not self.nodes:
             shape = (None, *_concrete(first["input_shape"], values))
-            self.previous = _tensor(shape, layer_type(first) == "Embedding", eager)
+            dtype = "int32" if layer_type(first) == "Embedding" else "float32"
+            self.previous = _tensor(shape, dtype, eager)
 
     def read(self, text: str) -> Any:
         return read_reference(self.nodes, text)
@@ -173,12 +181,15 @@ class _Graph:
 def _call(kind: str, module: Any, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
     x = graph.input(layer)
     states = layer.get("initial_state")
+    keywords: dict[str, Any] = {}
+    if "mask" in layer:
+        keywords["mask"] = graph.read(layer["mask"])
     if states is None:
-        result = module(x)
+        result = module(x, **keywords)
     elif isinstance(states, str):
-        result = module(x, initial_state=graph.read(states))
+        result = module(x, initial_state=graph.read(states), **keywords)
     else:
-        result = module(x, initial_state=[graph.read(text) for text in states])
+        result = module(x, initial_state=[graph.read(text) for text in states], **keywords)
     flat = list(result) if isinstance(result, list | tuple) else [result]
     names = _names(kind, layer, len(flat))
     if len(names) != len(flat):

@@ -23,6 +23,7 @@ from lstmshape.frameworks.keras.recurrent import (
     check_masked_unroll,
     check_state_sizes,
     run,
+    with_call_mask,
 )
 from lstmshape.frameworks.layer_type import (
     LAYER_TYPES,
@@ -129,6 +130,10 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
         return unknown
     if ctx.states is not None:
         _check_bidirectional_states(config, ctx, ran_forward.batch)
+    masked = with_call_mask(ctx, source)
+    if masked is None:
+        return unknown
+    source = masked
     check_masked_unroll(forward, forward_ctx, source, forward.go_backwards)
     if config.backward_layer is None:  # the copy goes backwards (else LS108 above)
         check_masked_unroll(forward, forward_ctx, source, True)
@@ -305,6 +310,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     BidirectionalConfig,
     check=check_bidirectional,
     tensors=bidirectional_names,
+    tensor_args=("mask",),
     tensors_doc="`output` (concat: twice the features; sum, mul, ave: the same); with "
     "`merge_mode: null` `forward_output` and `backward_output`; with `return_state` on the "
     "wrapped layer `forward_h`, `forward_c`, `backward_h`, `backward_c` (LSTM) or `forward_h`, "
