@@ -224,6 +224,10 @@ _NO_INPLACE = "inplace is torch's; Keras's activation layers have no such argume
     passes_mask=True,
     examples=(Example(_SEQUENCE, {"activation": "relu"}, _SAME, params=0),),
     failing=(Failing(_SEQUENCE, {"activation": "Relu"}, "LS108"),),
+    foreign_types={
+        name: f"{name} is torch's; in Keras write type: Activation with activation: {name.lower()}"
+        for name in ("Tanh", "Sigmoid", "GELU")
+    },
     sample=Sampler("sequence", _sample_activation),
 )
 def activation(config: ActivationArgs, ctx: LayerContext) -> LayerOutcome:

@@ -172,6 +172,11 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
         Failing({"x": ["B", None, 8]}, {"axis": 1}, "LS308"),
         Failing(_SEQUENCE, {"axis": 3}, "LS108"),
     ),
+    foreign_types={
+        name: f"{name} is torch's; Keras's is BatchNormalization (axis: -1, the default, "
+        "normalizes the features of (batch, timesteps, features))"
+        for name in ("BatchNorm1d", "BatchNorm2d")
+    },
     foreign_keys={
         "num_features": "Keras's BatchNormalization reads its size from its input; choose the "
         "normalized dimension with axis: (-1, the features, by default)",
@@ -211,6 +216,10 @@ def batch_normalization(config: BatchNormalizationArgs, ctx: LayerContext) -> La
         ),
     ),
     failing=(Failing({"x": ["B", "T", None]}, {}, "LS308"),),
+    foreign_types={
+        "LayerNorm": "LayerNorm is torch's; Keras's is LayerNormalization (axis: -1 normalizes "
+        "the last dimension)"
+    },
     foreign_keys={
         "normalized_shape": "Keras's LayerNormalization reads its size from its input; choose "
         "the normalized dimensions with axis:",
