@@ -24,7 +24,11 @@ from lstmshape.frameworks.layer_type import (
 
 
 class SpatialDropout1DArgs(KerasArgs):
-    """Keras's SpatialDropout1D takes no further keyword arguments (no trainable)."""
+    """Keras's SpatialDropout1D takes no further keyword arguments (no trainable).
+
+    Not wrappable here: Keras runs TimeDistributed(SpatialDropout1D) on a 3-D
+    input although each step is 2-D, which is not modelled (LS104).
+    """
 
     type: Literal["SpatialDropout1D"]
     rate: float
@@ -102,8 +106,6 @@ _TD = ("TimeDistributed",)
     "SpatialDropout1D",
     SpatialDropout1DConfig,
     check=_check_rate,
-    wrapped_config=SpatialDropout1DArgs,
-    wrappers=_TD,
     passes_mask=True,
     examples=(Example(_SEQUENCE, {"rate": 0.2}, _SAME, params=0),),
     failing=(
