@@ -202,6 +202,18 @@ _RULES = (
         "Tensors combined elementwise or as batches of matrices have sizes that do not broadcast.",
     ),
     Rule(
+        "LS318",
+        "mask-mismatch",
+        Severity.ERROR,
+        "A layer is given a mask it cannot apply to its input; Keras fails when it runs.",
+    ),
+    Rule(
+        "LS319",
+        "torch-backend-fails",
+        Severity.WARNING,
+        "A Keras layer runs on TensorFlow and JAX but fails on Keras's torch backend.",
+    ),
+    Rule(
         "LS320",
         "window-too-large",
         Severity.ERROR,

@@ -94,6 +94,7 @@ _JOINED = """\
 _UNQUOTED_JOIN = _JOINED.replace("['enc.h_n[-2]', 'enc.h_n[-1]']", "[enc.h_n[-2], enc.h_n[-1]]")
 
 _DEEP = 70
+_OPS = "framework: torch\ninputs:\n  x: [B, T, 8]\nlayers:\n"
 
 EXPLANATIONS: dict[str, Explanation] = {
     "LS001": Explanation(
@@ -444,9 +445,26 @@ EXPLANATIONS: dict[str, Explanation] = {
         _HEAD + _ENCODER.replace("hidden_size: 16", "hidden_size: 16  # lstmshape: ignore[LS404]"),
         _HEAD + _ENCODER,
     ),
+    "LS312": Explanation(
+        "reshape and view keep every element: the shape asked for must hold exactly as many "
+        "elements as the input, and a -1 is inferred only when the rest divides the count "
+        "for every size of the symbols. torch raises 'shape is invalid for input of size'. "
+        "A symbolic count such as B*T*8 is checked for every value of B and T.",
+        _OPS + "  - type: view\n    shape: [-1, 3]\n",
+        _OPS + "  - type: view\n    shape: [-1, 8]\n",
+    ),
+    "LS313": Explanation(
+        "Elementwise functions (add, sub, mul, div) and the batch dims of matmul align the "
+        "shapes from the right; each pair of sizes must be equal or one of them 1 (bmm: "
+        "equal). A symbol stands for any size, so B against T, or against 4, fails for "
+        "most values: torch raises 'The size of tensor a must match the size of tensor b'.",
+        _OPS.replace("8]\n", "8]\n  y: [T, B, 8]\n")
+        + "  - type: add\n    input: x\n    other: y\n",
+        _OPS.replace("8]\n", "8]\n  y: [B, T, 8]\n")
+        + "  - type: add\n    input: x\n    other: y\n",
+    ),
 }
 
-_OPS = "framework: torch\ninputs:\n  x: [B, T, 8]\nlayers:\n"
 _KERAS = "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n"
 _TOKENS = (
     "framework: keras\ninputs:\n  tokens: [32, 10]\nlayers:\n"
@@ -512,6 +530,28 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16, unroll: true}\n",
         _TOKENS + "  - type: Bidirectional\n    layer: {type: GRU, units: 16}\n",
     ),
+    "LS318": Explanation(
+        "A mask (batch, timesteps), from an Embedding with mask_zero: true or a Masking layer, "
+        "reaches a layer that cannot apply it. Softmax adds the mask to its input, which has "
+        "one more dimension, and Keras builds the model and fails when it runs (ValueError: "
+        "The `mask` must be broadcastable to `inputs`). Apply the softmax before the mask is "
+        "made, as a Dense layer's activation, or remove the mask.",
+        _KERAS + "  - type: Masking\n  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: Softmax\n",
+        _KERAS + "  - type: Masking\n  - type: LSTM\n    units: 16\n    return_sequences: true\n"
+        "  - type: Dense\n    units: 16\n    activation: softmax\n",
+    ),
+    "LS319": Explanation(
+        "Keras 3's torch backend hands a LayerNormalization whose axes are consecutive to "
+        "torch's layer_norm, which normalizes only the last dimensions. When those axes do "
+        "not end at the last dimension (axis: 1 of a (batch, timesteps, features) input), "
+        "the model builds and then fails when it runs (RuntimeError: Given normalized_shape="
+        "..., expected input with shape [*, ...]). TensorFlow and JAX run it. Normalize axes "
+        "that end at the last one (axis: -1, or [1, 2]), or set KERAS_BACKEND to another "
+        "backend.",
+        _KERAS + "  - type: LayerNormalization\n    axis: 1\n",
+        _KERAS + "  - type: LayerNormalization\n    axis: [1, 2]\n",
+    ),
     "LS325": Explanation(
         "An Embedding with mask_zero: true attaches a mask to its output. Conv1D, "
         "SeparableConv1D, the windowed pooling layers and GlobalMaxPooling1D cannot use a "
@@ -522,24 +562,6 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         "  - type: LSTM\n    units: 16\n",
         _TOKENS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
         "  - type: GlobalAveragePooling1D\n",
-    ),
-    "LS312": Explanation(
-        "reshape and view keep every element: the shape asked for must hold exactly as many "
-        "elements as the input, and a -1 is inferred only when the rest divides the count "
-        "for every size of the symbols. torch raises 'shape is invalid for input of size'. "
-        "A symbolic count such as B*T*8 is checked for every value of B and T.",
-        _OPS + "  - type: view\n    shape: [-1, 3]\n",
-        _OPS + "  - type: view\n    shape: [-1, 8]\n",
-    ),
-    "LS313": Explanation(
-        "Elementwise functions (add, sub, mul, div) and the batch dims of matmul align the "
-        "shapes from the right; each pair of sizes must be equal or one of them 1 (bmm: "
-        "equal). A symbol stands for any size, so B against T, or against 4, fails for "
-        "most values: torch raises 'The size of tensor a must match the size of tensor b'.",
-        _OPS.replace("8]\n", "8]\n  y: [T, B, 8]\n")
-        + "  - type: add\n    input: x\n    other: y\n",
-        _OPS.replace("8]\n", "8]\n  y: [B, T, 8]\n")
-        + "  - type: add\n    input: x\n    other: y\n",
     ),
     "LS406": Explanation(
         "Keras uses input_shape only on the first layer of a Sequential model; on any other "

@@ -22,10 +22,33 @@ RAISED = re.compile(
 )
 
 LAYER_CODES = {"LS108", *(f"LS3{n:02}" for n in range(1, 14)), "LS401", "LS404", "LS405"}
-LAYER_CODES |= {"LS320", "LS322", "LS323", "LS325", "LS406", "LS407", "LS408", "LS409"}
+LAYER_CODES |= {
+    "LS318",
+    "LS319",
+    "LS320",
+    "LS322",
+    "LS323",
+    "LS325",
+    "LS406",
+    "LS407",
+    "LS408",
+    "LS409",
+}
 LAYER_CODES.discard("LS306")  # expect: is the engine's, for every type alike
 ONLY = {
-    "keras": {"LS307", "LS308", "LS309", "LS310", "LS311", "LS325", "LS406", "LS407", "LS409"},
+    "keras": {
+        "LS307",
+        "LS308",
+        "LS309",
+        "LS310",
+        "LS311",
+        "LS318",
+        "LS319",
+        "LS325",
+        "LS406",
+        "LS407",
+    }
+    | {"LS409"},
     "torch": {"LS322", "LS323", "LS401", "LS404", "LS405"},
 }
 WRAPPER_GUARD = {"LS104"}

@@ -293,9 +293,10 @@ class Resolver:
         return self._report(
             "LS202",
             f"{self._layer.name} has no input:, so it reads the previous layer's output, but "
-            f"{previous} ({kind}) has no tensor 'output'; it returns {', '.join(tensors)} (Keras "
-            f"raises ValueError: Layer expects 1 input(s), but it received {len(tensors)} input "
-            "tensors)",
+            f"{previous} ({kind}) has no tensor 'output'; it returns {', '.join(tensors)} (most "
+            "Keras layers raise ValueError: Layer expects 1 input(s), but it received "
+            f"{len(tensors)} input tensors; activation, dropout and noise layers apply "
+            "themselves to each and hand on a list the next layer cannot read)",
             (*at, "type"),
             hint=f"read one of them with input: {previous}.{tensors[0]}, or join them with a "
             "Concatenate layer (or give the Bidirectional layer a merge_mode)",

@@ -22,6 +22,19 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True)
+class Mask:
+    """A Keras mask (batch, timesteps): which layer made it and how, for messages."""
+
+    layer: str
+    maker: str
+    """What made it, in the user's terms: "an Embedding with mask_zero: true"."""
+    remedy: str
+    """How to remove it: "mask_zero: true from emb"."""
+    explicit: bool = False
+    """Given as a call's ``mask:`` argument, which Keras uses even with initial states."""
+
+
+@dataclass(frozen=True, slots=True)
 class Tensor:
     shape: Shape | None
     """None when an earlier error leaves the shape unknown."""
@@ -30,9 +43,9 @@ class Tensor:
     batch_first: bool | None = None
     """The (batch, time) layout of a sequence made by a recurrent layer; kept by
     layers that only change the last dimension."""
-    mask: str | None = None
-    """The Embedding (with ``mask_zero``) whose mask Keras attaches to the
-    tensor; kept by the layers Keras passes masks through."""
+    mask: Mask | None = None
+    """The mask Keras attaches to the tensor (an Embedding's with ``mask_zero``,
+    a Masking layer's); kept by the layers Keras passes masks through."""
 
 
 @dataclass(frozen=True, slots=True)

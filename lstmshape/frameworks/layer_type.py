@@ -154,7 +154,8 @@ class Sampler:
     recurrent layers the stories are built around), ``sequence`` (reads and
     returns the same layout, between or after them), ``head`` (maps the last
     dimension: on a last step, a state or every step), ``tokens`` (reads
-    integer ids), ``join`` (reads a list of tensors), ``repeat`` (turns a
+    integer ids), ``mask`` (masks the spec's input before the recurrent
+    layers), ``join`` (reads a list of tensors), ``repeat`` (turns a
     vector into a sequence), ``reduce`` (turns a sequence into a vector)
     and ``wrapper`` (holds a layer given as ``given["layer"]``).
     """

@@ -94,6 +94,8 @@ def test_nested_and_wrapped_fields_come_from_the_types() -> None:
     assert set(keras.wrapped_fields) == {
         *("LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Conv1D", "Conv2D", "SeparableConv1D"),
         *("GlobalAveragePooling1D", "GlobalMaxPooling1D"),
+        *("BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU"),
+        *("PReLU", "ELU", "Softmax", "GaussianNoise", "GaussianDropout"),
     }
     assert FRAMEWORKS["torch"].nested_fields == ()
 
@@ -157,3 +159,13 @@ def test_a_torch_recurrent_type_warns_before_validation_fails() -> None:
         "  - {type: LSTM, input_size: 8, hidden_size: 4, dropout: 0.5, bias: 'yes'}\n"
     )
     assert sorted(codes(report)) == ["LS103", "LS401"]
+
+
+def test_timedistributed_does_not_hold_spatialdropout1d() -> None:
+    """Keras runs TimeDistributed(SpatialDropout1D) on 3-D input, whose steps are 2-D:
+    lstmshape does not model that, and says so rather than rejecting the rank (LS302)."""
+    report = check(
+        "framework: keras\ninputs: {x: [2, 4, 8]}\nlayers:\n"
+        "  - type: TimeDistributed\n    layer: {type: SpatialDropout1D, rate: 0.1}\n"
+    )
+    assert codes(report) == ["LS104"]

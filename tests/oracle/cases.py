@@ -38,6 +38,8 @@ class Oracle:
     """Tensor names to try in a wrong ``expect:``."""
     framework_warnings: tuple[str, ...] = ("LS401",)
     """lstmshape codes that stand for a warning the framework itself gives."""
+    failure_warnings: tuple[str, ...] = ()
+    """lstmshape warnings that predict a failure on the backend the oracle runs."""
 
 
 @dataclass

@@ -75,14 +75,21 @@ def failure(case: Case) -> tuple[int, str] | None:
 
 
 def disagreements(
-    case: Case, report: dict[str, Any], framework_warnings: tuple[str, ...] = FRAMEWORK_WARNINGS
+    case: Case,
+    report: dict[str, Any],
+    framework_warnings: tuple[str, ...] = FRAMEWORK_WARNINGS,
+    failure_warnings: tuple[str, ...] = (),
 ) -> list[str]:
     found: list[str] = []
     layers = report["layers"]
     names = [layer["name"] for layer in layers]
     if len(layers) != len(case.spec["layers"]):
         return [f"lstmshape reports {len(layers)} layers for {len(case.spec['layers'])}"]
-    errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
+    errors = [
+        d
+        for d in report["diagnostics"]
+        if d["severity"] == "error" or d["code"] in failure_warnings
+    ]
     broken = failure(case)
     for run in case.runs:
         found += [f"unclassified framework warning: {w}" for w in run.unexpected_warnings]

@@ -28,7 +28,10 @@ def settings() -> tuple[int, int]:
 
 def check_case(oracle: Oracle, seed: int) -> tuple[Case, list[str]]:
     case = make_case(oracle, seed)
-    return case, disagreements(case, lstmshape_report(case.spec), oracle.framework_warnings)
+    report = lstmshape_report(case.spec)
+    return case, disagreements(
+        case, report, oracle.framework_warnings, failure_warnings=oracle.failure_warnings
+    )
 
 
 def format_failure(oracle: Oracle, case: Case, found: list[str]) -> str:

@@ -9,6 +9,7 @@ sometimes token ids read by an Embedding), then one of
   ``output[:, -1]``;
 * a tagger: a stack that returns sequences and a TimeDistributed or Dense
   head on every step;
+  (at times behind a Masking layer, when the spec runs);
 * an autoencoder: encoder, RepeatVector, decoder, TimeDistributed(Dense);
 * an encoder-decoder: an encoder with ``return_state`` whose states start a
   decoder through ``initial_state`` (a Bidirectional encoder's states joined
@@ -82,6 +83,8 @@ class _Builder:
     """Whether the spec will be run (it has initial states): no unknown dimensions."""
     layers: list[dict[str, Any]] = field(default_factory=list)
     counter: int = 0
+    symbolic_time: bool = False
+    """Whether a sequence's timesteps are a symbol, which sizes no weights exactly."""
 
     def name(self, base: str) -> str:
         self.counter += 1
@@ -124,6 +127,7 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
     sequential = not b.runs and shape != "seq2seq" and b.chance(0.3)
     batch = b.dim("B", 1, 4)
     time = b.dim("T", 1, 6)
+    b.symbolic_time = isinstance(time, str)
     features = rng.randint(1, 8)
     tokens = b.chance(0.2)
     if sequential:
@@ -134,6 +138,8 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
             inputs["x"][-1] = None  # Keras cannot size weights on an unknown feature dim
     if tokens:
         _embedding(b)
+    elif b.runs and shape != "seq2seq" and b.chance(0.4):
+        _masking(b)
     if shape == "seq2seq":
         _seq2seq(b, inputs, batch)
     elif shape == "autoencoder":
@@ -164,6 +170,12 @@ def _embedding(b: _Builder) -> None:
     declared = b.pick("tokens")
     sample = b.sample(declared, Draw(b.rng, given={"runs": b.runs}))
     b.add({"name": b.name("emb"), **b.args(declared, sample)})
+
+
+def _masking(b: _Builder) -> None:
+    """A mask made from the input, which the layers after it pass on, use or drop."""
+    declared = b.pick("mask")
+    b.add({"name": b.name("mask"), **b.args(declared, b.sample(declared, Draw(b.rng)))})
 
 
 def _recurrent_args(b: _Builder, kind: str, units: int, sequences: bool, state: bool) -> dict:
@@ -210,7 +222,7 @@ def _stack(b: _Builder, sequences: bool) -> _Rnn:
         b.add(layer)
         rnn = new
         if not last and b.chance(0.12):
-            b.add(_between(b, units=new.units))
+            b.add(_one_direction(_between(b, units=new.units), new, b))
     assert rnn is not None
     return rnn
 
@@ -224,10 +236,22 @@ def _read(b: _Builder, layer: dict[str, Any], rnn: _Rnn) -> None:
         layer["input"] = b.rng.choice((rnn.name, f"{rnn.name}.output"))
 
 
+def _one_direction(layer: dict[str, Any], rnn: _Rnn, b: _Builder) -> dict[str, Any]:
+    """A layer after an unmerged Bidirectional reads one of its directions.
+
+    Keras's elementwise layers take the list of both and apply themselves
+    to each; lstmshape asks for one tensor (LS202), as the README says.
+    """
+    if rnn.bidirectional and rnn.merge_mode is None:
+        layer["input"] = f"{rnn.name}.{b.rng.choice(('forward_output', 'backward_output'))}"
+    return layer
+
+
 def _between(b: _Builder, units: int, wrapper: str | None = None) -> dict[str, Any]:
     """A layer that keeps the layout, between recurrent layers or inside a wrapper."""
     declared = b.pick("sequence", wrapper)
-    draw = Draw(b.rng, units, rank=3, given={"runs": b.runs})
+    given = {"runs": b.runs, "symbolic_time": b.symbolic_time}
+    draw = Draw(b.rng, units, rank=3, given=given)
     return b.args(declared, b.sample(declared, draw))
 
 
@@ -244,7 +268,7 @@ def _time_distributed(b: _Builder, layer: dict[str, Any]) -> dict[str, Any]:
 
 def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
     if b.chance(0.15):
-        b.add(_between(b, rnn.units))
+        b.add(_one_direction(_between(b, rnn.units), rnn, b))
     head: dict[str, Any]
     if (tagger and b.chance(0.6)) or (not rnn.sequences and b.chance(0.05)):
         head = _time_distributed(b, _dense(b, wrapper="TimeDistributed"))
@@ -304,6 +328,7 @@ def _seq2seq(b: _Builder, inputs: dict[str, list[Any]], batch: Any) -> None:
     layer["input"] = "x"
     b.add(layer)
     inputs["y"] = [batch, b.dim("S", 1, 6), rng.randint(1, 8)]
+    b.symbolic_time = b.symbolic_time or isinstance(inputs["y"][1], str)
     states = _state_names(encoder)
     units = encoder.units
     decoder_bidirectional = encoder.bidirectional and b.chance(0.4)

@@ -14,13 +14,15 @@ The spec's meaning is written out here independently of lstmshape:
   ``backward_output`` (``merge_mode: null``), then ``forward_h``,
   ``forward_c``, ``backward_h``, ``backward_c``;
 * ``initial_state`` is the call's ``initial_state`` argument, one tensor or a
-  list as written; Concatenate is called on its list of references.
+  list as written; ``mask`` the call's ``mask`` argument, an input of booleans;
+  Concatenate is called on its list of references.
 
 Most specs are built symbolically on ``keras.Input``, which gives every shape
 and ``count_params()`` fast.  Keras builds a wrong ``initial_state``, a
-Bidirectional whose ``backward_layer`` differs in size and an unrolled layer
-over a mask (from an Embedding with ``mask_zero``) without complaint and
-fails (or changes shape) only when the model runs, so a spec with any of them
+Bidirectional whose ``backward_layer`` differs in size, an unrolled layer
+over a mask (from an Embedding with ``mask_zero`` or a Masking layer) and a
+Softmax over a mask or past its input's rank without complaint and fails (or
+changes shape) only when the model runs, so a spec with any of them
 is run eagerly on small zero tensors instead, and a layer that raises when run
 counts as the layer Keras rejects.  Such specs use no unknown (``null``)
 dimensions, which a run cannot have.
@@ -48,17 +50,19 @@ from tests.oracle.spec_reading import (
 torch.set_num_threads(1)  # tiny tensors on two shared cores: one thread is fastest
 
 L = keras.layers
-_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "input_shape")
+_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "mask", "expect", "input_shape")
 _PREFIXES = ("tensorflow.keras.layers.", "tf.keras.layers.", "keras.layers.", "layers.")
 _STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
 _WRAPPED = ("layer", "backward_layer")
 
 DEPRECATED_INPUT_LENGTH = "Argument `input_length` is deprecated"
 MASK_DROPPED = "does not support masking and will therefore destroy the mask"
+DEPRECATED_ALPHA = "Argument `alpha` is deprecated"
 IGNORED_WARNINGS = {
-    # Given only when a Dense with softmax over one unit runs on values (never
-    # when built symbolically); lstmshape has no lint for it (yet).
-    "You are using a softmax over axis -1 of a tensor of shape": "a run-time lint about values",
+    # Given only when a softmax (Dense's activation, or a Softmax layer) over an
+    # axis of size 1 runs on values (never when built symbolically); lstmshape has
+    # no lint for it (yet).
+    "You are using a softmax over axis ": "a run-time lint about values",
 }
 
 
@@ -67,16 +71,36 @@ def layer_type(layer: dict[str, Any]) -> str:
 
 
 def needs_run(spec: dict[str, Any]) -> bool:
-    """Whether Keras shows the spec's outcome only when it runs, not when it builds."""
+    """Whether Keras shows the spec's outcome only when it runs, not when it builds.
+
+    Besides states and masks (an Embedding's, a Masking layer's): a Softmax's
+    axis, which Keras checks only when it runs (an axis past the rank builds),
+    and a LayerNormalization's, which the torch backend checks only then.
+    """
     return any(
-        "initial_state" in layer or "backward_layer" in layer or layer.get("mask_zero") is True
+        "initial_state" in layer
+        or "mask" in layer
+        or "backward_layer" in layer
+        or layer.get("mask_zero") is True
+        or layer_type(layer) == "Masking"
+        or any(_checked_when_run(held) for held in (layer, layer.get("layer")))
         for layer in spec["layers"]
     )
 
 
+def _checked_when_run(layer: Any) -> bool:
+    if not isinstance(layer, dict):
+        return False
+    kind = layer_type(layer)
+    return kind in ("Softmax", "LayerNormalization") and "axis" in layer
+
+
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
     return classify_warnings(
-        caught, run, {DEPRECATED_INPUT_LENGTH: "LS408", MASK_DROPPED: "LS325"}, IGNORED_WARNINGS
+        caught,
+        run,
+        {DEPRECATED_INPUT_LENGTH: "LS408", DEPRECATED_ALPHA: "LS408", MASK_DROPPED: "LS325"},
+        IGNORED_WARNINGS,
     )
 
 
@@ -88,13 +112,17 @@ def _concrete(dims: list[Any], values: dict[str, int]) -> tuple[int | None, ...]
     return tuple(values[d] if isinstance(d, str) else d for d in dims)
 
 
-def _tensor(shape: tuple[int | None, ...], integer: bool, eager: bool) -> Any:
-    dtype = "int32" if integer else "float32"
+def _tensor(shape: tuple[int | None, ...], dtype: str, eager: bool) -> Any:
+    """``dtype`` is int32 (token ids), bool (a call's mask) or float32."""
     if eager:
         if None in shape:
             raise ValueError(f"a spec that must run has an unknown dimension: {shape}")
-        return torch.zeros(*shape, dtype=torch.int32 if integer else torch.float32)
+        return torch.zeros(*shape, dtype=getattr(torch, dtype))
     return keras.Input(batch_shape=shape, dtype=dtype)
+
+
+def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
+    return "int32" if name in tokens else "bool" if name in masks else "float32"
 
 
 def _construct(kind: str, layer: dict[str, Any]) -> Any:
@@ -126,17 +154,19 @@ class _Graph:
     def __init__(self, spec: dict[str, Any], values: dict[str, int], eager: bool) -> None:
         self.eager = eager
         tokens = _token_inputs(spec)
+        masks = {layer["mask"] for layer in spec["layers"] if isinstance(layer.get("mask"), str)}
         self.nodes: dict[str, dict[str, Any]] = {}
         for name, dims in (spec.get("inputs") or {}).items():
             shape = _concrete(dims, values)
-            self.nodes[name] = {"output": _tensor(shape, name in tokens, eager)}
+            self.nodes[name] = {"output": _tensor(shape, _dtype(name, tokens, masks), eager)}
         self.previous: Any = None
         if len(self.nodes) == 1:
             self.previous = next(iter(self.nodes.values()))["output"]
         first = spec["layers"][0]
         if "input_shape" in first and "input" not in first and not self.nodes:
             shape = (None, *_concrete(first["input_shape"], values))
-            self.previous = _tensor(shape, layer_type(first) == "Embedding", eager)
+            dtype = "int32" if layer_type(first) == "Embedding" else "float32"
+            self.previous = _tensor(shape, dtype, eager)
 
     def read(self, text: str) -> Any:
         return read_reference(self.nodes, text)
@@ -155,12 +185,15 @@ class _Graph:
 def _call(kind: str, module: Any, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
     x = graph.input(layer)
     states = layer.get("initial_state")
+    keywords: dict[str, Any] = {}
+    if "mask" in layer:
+        keywords["mask"] = graph.read(layer["mask"])
     if states is None:
-        result = module(x)
+        result = module(x, **keywords)
     elif isinstance(states, str):
-        result = module(x, initial_state=graph.read(states))
+        result = module(x, initial_state=graph.read(states), **keywords)
     else:
-        result = module(x, initial_state=[graph.read(text) for text in states])
+        result = module(x, initial_state=[graph.read(text) for text in states], **keywords)
     flat = list(result) if isinstance(result, list | tuple) else [result]
     names = _names(kind, layer, len(flat))
     if len(names) != len(flat):

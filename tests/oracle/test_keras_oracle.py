@@ -24,6 +24,7 @@ KERAS = Oracle(
     run_keras,
     foreign_names=("state_c", "state_h", "forward_h", "h_n"),
     framework_warnings=("LS408", "LS325"),
+    failure_warnings=("LS319",),  # the oracle runs Keras on its torch backend
 )
 
 
@@ -62,3 +63,17 @@ def test_a_missing_input_length_warning_is_caught() -> None:
     wrong["diagnostics"] = [d for d in wrong["diagnostics"] if d["code"] != "LS408"]
     found = disagreements(case, wrong, KERAS.framework_warnings)
     assert any("warnings [] vs framework ['LS408']" in item for item in found)
+
+
+def test_a_torch_backend_failure_is_agreement_only_with_its_warning() -> None:
+    """LS319 predicts the failure the torch backend gives; without it the oracle objects."""
+    spec: dict[str, Any] = {
+        "framework": "keras",
+        "inputs": {"x": [2, 5, 8]},
+        "layers": [{"type": "LayerNormalization", "axis": 1}],
+    }
+    case = Case(0, spec, [run_keras(spec, {"B": 2, "T": 5, "S": 3})])
+    report = lstmshape_report(spec)
+    assert [d["code"] for d in report["diagnostics"]] == ["LS319"]
+    assert disagreements(case, report, failure_warnings=KERAS.failure_warnings) == []
+    assert disagreements(case, report) != []

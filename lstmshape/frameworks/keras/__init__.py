@@ -21,6 +21,10 @@ LAYER_MODULES = (
     "concatenate",
     "conv",
     "pooling",
+    "normalization",
+    "activation",
+    "noise",
+    "masking",
 )
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
@@ -48,6 +52,17 @@ FRAMEWORK = Framework(
         "activity_regularizer",
         "embeddings_regularizer",
         "embeddings_constraint",
+        "beta_initializer",
+        "gamma_initializer",
+        "moving_mean_initializer",
+        "moving_variance_initializer",
+        "beta_regularizer",
+        "gamma_regularizer",
+        "beta_constraint",
+        "gamma_constraint",
+        "alpha_initializer",
+        "alpha_regularizer",
+        "alpha_constraint",
         "seed",
         "trainable",
         "dtype",

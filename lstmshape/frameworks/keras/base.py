@@ -61,6 +61,8 @@ class KerasLayer(LayerBase):
 
 class StatefulLayer(KerasLayer):
     initial_state: Reference | list[Reference] | None = None
+    mask: Reference | None = None
+    """The call's ``mask=``: a (batch, timesteps) tensor, used instead of the input's mask."""
 
 
 def _nested_type(value: Any) -> str | None:

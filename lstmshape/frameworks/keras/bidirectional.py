@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Tensor
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
 from lstmshape.frameworks.keras.base import StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.recurrent import (
     STATES,
@@ -23,6 +23,7 @@ from lstmshape.frameworks.keras.recurrent import (
     check_masked_unroll,
     check_state_sizes,
     run,
+    with_call_mask,
 )
 from lstmshape.frameworks.layer_type import (
     LAYER_TYPES,
@@ -129,6 +130,10 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
         return unknown
     if ctx.states is not None:
         _check_bidirectional_states(config, ctx, ran_forward.batch)
+    masked = with_call_mask(ctx, source)
+    if masked is None:
+        return unknown
+    source = masked
     check_masked_unroll(forward, forward_ctx, source, forward.go_backwards)
     if config.backward_layer is None:  # the copy goes backwards (else LS108 above)
         check_masked_unroll(forward, forward_ctx, source, True)
@@ -180,7 +185,7 @@ def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
 
 
 def _merged(
-    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: str | None
+    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
 ) -> dict[str, Tensor] | None:
     time_axis = 1 if config.layer.return_sequences else None
     if not config.layer.return_sequences:
@@ -305,6 +310,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     BidirectionalConfig,
     check=check_bidirectional,
     tensors=bidirectional_names,
+    tensor_args=("mask",),
     tensors_doc="`output` (concat: twice the features; sum, mul, ave: the same); with "
     "`merge_mode: null` `forward_output` and `backward_output`; with `return_state` on the "
     "wrapped layer `forward_h`, `forward_c`, `backward_h`, `backward_c` (LSTM) or `forward_h`, "

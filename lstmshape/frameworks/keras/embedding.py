@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Tensor
 from lstmshape.frameworks.keras.base import KerasLayer
 from lstmshape.frameworks.keras.checks import check_positive
 from lstmshape.frameworks.layer_type import (
@@ -97,5 +97,10 @@ def embedding(config: EmbeddingConfig, ctx: LayerContext) -> LayerOutcome:
     """
     shape = ctx.inputs[0].tensor.shape
     output = None if shape is None else (*shape, config.output_dim)
-    outcome = Tensor(output, mask=ctx.name if config.mask_zero else None)
+    mask = None
+    if config.mask_zero:
+        mask = Mask(
+            ctx.name, "an Embedding with mask_zero: true", f"mask_zero: true from {ctx.name}"
+        )
+    outcome = Tensor(output, mask=mask)
     return LayerOutcome({"output": outcome}, config.input_dim * config.output_dim)

@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Source, Tensor
 from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer
 from lstmshape.frameworks.keras.checks import (
     batch_in_input_shape,
@@ -52,7 +52,14 @@ from lstmshape.frameworks.layer_type import (
     Shapes,
     layer_type,
 )
-from lstmshape.shapes import Dim, Shape, format_shape, shapes_conflict
+from lstmshape.shapes import (
+    Dim,
+    Shape,
+    dims_always_differ,
+    format_shape,
+    shapes_conflict,
+    subtract_dims,
+)
 
 
 class RecurrentArgs(KerasArgs):
@@ -186,17 +193,17 @@ def check_masked_unroll(
     config: RecurrentArgs, ctx: LayerContext, source: Source, backwards: bool
 ) -> None:
     """Report a direction that runs backwards, unrolled, over a masked input."""
-    if not (backwards and config.unroll and source.tensor.mask and ctx.states is None):
+    mask = source.tensor.mask
+    if not (backwards and config.unroll and mask and (mask.explicit or ctx.states is None)):
         return
     what = ctx.label()
     runs = "goes backwards"
     if ctx.within == ("layer",) and not config.go_backwards:
         runs = "Bidirectional runs a copy of it backwards"
-    mask = source.tensor.mask
     whose = (
-        f"{mask} is an Embedding with mask_zero: true"
-        if source.text == mask
-        else f"{source.text} carries the mask of {mask} (an Embedding with mask_zero: true)"
+        f"{mask.layer} is {mask.maker}"
+        if source.text == mask.layer
+        else f"{source.text} carries the mask of {mask.layer} ({mask.maker})"
     )
     ctx.report(
         "LS311",
@@ -205,8 +212,58 @@ def check_masked_unroll(
         "no attribute 'shape')",
         "unroll",
         hint="remove unroll: true (Keras cannot reverse a mask in an unrolled loop), or "
-        f"mask_zero: true from {source.tensor.mask}",
+        f"{mask.remedy}",
     )
+
+
+def with_call_mask(ctx: LayerContext, source: Source) -> Source | None:
+    """The input with the mask given as the call's ``mask:``; None (reported) if Keras fails.
+
+    Keras checks the mask only when the model runs (torch backend, 3.15.1):
+    it reads one entry per timestep, so a mask that is not (batch, timesteps)
+    fails, as does one with fewer timesteps or another batch size (1
+    broadcasts); a trailing axis of size 1 and extra timesteps run.
+    """
+    given = ctx.tensor_args.get("mask")
+    shape = source.tensor.shape
+    if not given or shape is None:
+        return source
+    (mask_source,) = given
+    mask_shape = mask_source.tensor.shape
+    if mask_shape is None:
+        return None
+    problem = _call_mask_problem(mask_shape, shape)
+    if problem is not None:
+        ctx.report_on(
+            mask_source,
+            "LS318",
+            f"{ctx.name}'s mask: {mask_source.describe()} must be (batch, timesteps) = "
+            f"{format_shape(shape[:2])} for its input {source.describe()}, but {problem}: Keras "
+            "builds the model and fails when it runs",
+            hint="a mask has one entry per sample and timestep of the input",
+        )
+        return None
+    mask = Mask(
+        mask_source.text,
+        f"the mask: given to {ctx.name}",
+        f"mask: {mask_source.text} from {ctx.name}",
+        explicit=True,
+    )
+    tensor = Tensor(shape, source.tensor.origin, source.tensor.batch_first, mask)
+    return Source(source.text, tensor, source.at, source.reference, source.origin)
+
+
+def _call_mask_problem(mask: Shape, sequence: Shape) -> str | None:
+    """Why Keras fails to run with ``mask`` over ``sequence`` (measured), or None."""
+    trailing_one = len(mask) == 3 and mask[2] == 1
+    if len(mask) != 2 and not trailing_one:
+        return f"it is {len(mask)}-D"
+    steps = subtract_dims(sequence[1], mask[1])
+    if isinstance(steps, int) and steps > 0:
+        return f"it has {mask[1]} timesteps (IndexError: list index out of range)"
+    if 1 not in (mask[0], sequence[0]) and dims_always_differ(mask[0], sequence[0]):
+        return f"its batch is {mask[0]} (RuntimeError: the size of tensor a must match)"
+    return None
 
 
 def _wrong_rank(config: RecurrentArgs, ctx: LayerContext, source: Source, shape: Shape) -> None:
@@ -242,7 +299,9 @@ def propagate(config: RecurrentArgs, ctx: LayerContext) -> LayerOutcome:
         labels = [f"state_{state}" for state in STATES[config.type]]
         _check_count(ctx, ctx.states, config, labels, f"{ctx.name} ({config.type})")
         check_state_sizes(ctx, ctx.states, config, labels, result.batch)
-    source = ctx.inputs[0]
+    source = with_call_mask(ctx, ctx.inputs[0])
+    if source is None:
+        return LayerOutcome(unknown, result.params)
     check_masked_unroll(config, ctx, source, config.go_backwards)
     time_axis = 1 if config.return_sequences else None
     origin = Origin(ctx.name, "output", False, time_axis, "keras")
@@ -398,6 +457,7 @@ _WRAPPERS = ("Bidirectional", "TimeDistributed")
     note="(`implementation` is accepted and ignored, as in Keras 3)",
     wrapped_config=LSTMArgs,
     wrappers=_WRAPPERS,
+    tensor_args=("mask",),
     examples=(
         Example(
             _SEQUENCE,
@@ -436,6 +496,7 @@ def lstm(config: LSTMConfig, ctx: LayerContext) -> LayerOutcome:
     tensors_doc="`output`; with `return_state: true` also `state_h`",
     wrapped_config=GRUArgs,
     wrappers=_WRAPPERS,
+    tensor_args=("mask",),
     examples=(
         Example(
             _SEQUENCE,
@@ -466,6 +527,7 @@ def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
     tensors_doc="`output`; with `return_state: true` also `state_h`",
     wrapped_config=SimpleRNNArgs,
     wrappers=_WRAPPERS,
+    tensor_args=("mask",),
     examples=(
         Example(
             _SEQUENCE,

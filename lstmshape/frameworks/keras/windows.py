@@ -121,9 +121,9 @@ def drop_mask(ctx: LayerContext, source: Source, kind: str) -> None:
     if mask is None or ctx.within:
         return
     whose = (
-        f"{mask} is an Embedding with mask_zero: true"
-        if source.text == mask
-        else f"{source.text} carries the mask of {mask} (an Embedding with mask_zero: true)"
+        f"{mask.layer} is {mask.maker}"
+        if source.text == mask.layer
+        else f"{source.text} carries the mask of {mask.layer} ({mask.maker})"
     )
     ctx.report(
         "LS325",
@@ -131,5 +131,5 @@ def drop_mask(ctx: LayerContext, source: Source, kind: str) -> None:
         "dropped, so the "
         "layers after it read the padding as data (Keras warns: this layer does not support "
         "masking and will therefore destroy the mask information)",
-        hint="apply the mask first (a recurrent layer reads it), or drop mask_zero: true",
+        hint=f"apply the mask first (a recurrent layer reads it), or remove {mask.remedy}",
     )
