@@ -11,10 +11,9 @@ from typing import NoReturn
 import click
 
 from lstmshape import __version__
+from lstmshape.exit_codes import EXIT_USAGE
 from lstmshape.output import discard_stdout
 from lstmshape.reporters import AUTO, FORMAT_CHOICES
-
-EXIT_USAGE = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lstmshape.diagnostics import Diagnostic, Severity
+from lstmshape.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not pay for it
     from lstmshape.comments import Suppression
     from lstmshape.engine.graph import LayerResult
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,11 @@ from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem, Severity
 from lstmshape.discovery import MAX_FILE_BYTES, STDIN, Source, discover, named_as_report
 from lstmshape.engine.graph import LayerResult, propagate
+from lstmshape.exit_codes import EXIT_USAGE
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.progress import progress_bar
-from lstmshape.report import EXIT_USAGE, ModelReport, Summary
+from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.spec_detection import (
     has_spec_key_line,

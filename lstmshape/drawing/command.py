@@ -22,9 +22,10 @@ from lstmshape.drawing.labels import shown
 from lstmshape.drawing.mermaid import render_mermaid
 from lstmshape.drawing.picture import Picture, build_picture
 from lstmshape.drawing.svg import render_svg
+from lstmshape.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from lstmshape.loader import load_yaml
 from lstmshape.models.spec import parse_spec
-from lstmshape.report import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ModelReport
+from lstmshape.report import ModelReport
 from lstmshape.runner import check_file
 from lstmshape.suppression import apply_settings
 
