@@ -383,3 +383,26 @@ def test_keras_rejects_the_wrapped_dense_before_the_wrapper_exists(text: str) ->
     del arguments["type"]
     with pytest.raises(ValueError, match=r"units|activation"):
         keras.layers.Dense(**arguments)
+
+
+# Oracle seed 6806.  Inside TimeDistributed, BatchNormalization's axis -2 is the
+# wrapped layer's batch axis, B*T steps: Keras sizes the weights by it, so the
+# model builds for one batch size only, and raises for a batch it does not
+# know.  lstmshape's symbols stand for any size: that is LS308, as an unknown
+# size is, not a parameter count left unknown without a word.
+NORMALIZED_OVER_A_SYMBOL = """
+framework: keras
+inputs: {x: [B, 4, 8]}
+layers:
+- name: td
+  type: TimeDistributed
+  layer: {type: BatchNormalization, axis: -2}
+- {name: bn, type: BatchNormalization, axis: 0, input: x}
+- {name: fixed, type: BatchNormalization, axis: 1, input: x}
+"""
+
+
+def test_weights_sized_by_a_symbol_are_ls308() -> None:
+    report = _report(NORMALIZED_OVER_A_SYMBOL)
+    assert _errors(report) == [("td", "LS308"), ("bn", "LS308")]
+    assert report["layers"][2]["params"] == 16

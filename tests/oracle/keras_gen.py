@@ -251,7 +251,8 @@ def _between(b: _Builder, units: int, wrapper: str | None = None) -> dict[str, A
     """A layer that keeps the layout, between recurrent layers or inside a wrapper."""
     declared = b.pick("sequence", wrapper)
     given = {"runs": b.runs, "symbolic_time": b.symbolic_time}
-    draw = Draw(b.rng, units, rank=3, given=given)
+    rank = 2 if wrapper == "TimeDistributed" else 3  # the wrapped layer sees one step
+    draw = Draw(b.rng, units, rank=rank, given=given)
     return b.args(declared, b.sample(declared, draw))
 
 

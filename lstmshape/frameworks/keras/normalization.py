@@ -86,14 +86,20 @@ def _axis_sizes(ctx: LayerContext, source: Source, axes: list[int], what: str) -
             )
             return None
     sizes = [shape[axis] for axis in axes]
-    if None in sizes:
+    unsized = [
+        (axis, size) for axis, size in zip(axes, sizes, strict=True) if not isinstance(size, int)
+    ]
+    if unsized:
+        axis, size = unsized[0]
+        known = "unknown" if size is None else f"{size}, not one number"
         ctx.report_on(
             source,
             "LS308",
-            f"{what} cannot size its weights: axis {axes[sizes.index(None)]} of its input "
-            f"{source.text} {format_shape(shape)} is unknown (Keras raises ValueError: Shapes "
-            "used to initialize variables must be fully-defined)",
-            hint="give that dimension a size in inputs: or input_shape:",
+            f"{what} cannot size its weights: axis {axis} of its input {source.text} "
+            f"{format_shape(shape)} is {known} (Keras raises ValueError when it builds the "
+            "layer with that dimension unknown)",
+            hint="normalize the features (axis: -1), or give that dimension a number in "
+            "inputs: or input_shape:",
         )
         return None
     return sizes
