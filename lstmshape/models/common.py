@@ -82,6 +82,27 @@ DimField = Annotated[
     | None,
     BeforeValidator(_check_dim),
 ]
+
+
+def _check_size(value: Any) -> Any:
+    """A size for view or reshape: an int as torch takes it (-1 inferred, checked by
+    the layer), or a dimension expression, in canonical form."""
+    return _check_dim(value) if type(value) is str else value
+
+
+SizeField = Annotated[
+    int
+    | Annotated[
+        str,
+        Field(
+            pattern=DIM_PATTERN,
+            description="a symbol or an expression of the input's sizes, such as T*B, as a "
+            "model computes it from x.size()",
+        ),
+    ],
+    BeforeValidator(_check_size),
+]
+"""A size a layer is given as the model computes it at run time (``view(T*b, h)``)."""
 MAX_RANK = 64
 """Most dimensions a shape may have, declared or made by indexing with None."""
 

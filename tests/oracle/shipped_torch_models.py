@@ -80,7 +80,7 @@ class CRNN(nn.Module):
                 "features.output": features,
                 "rnn1.h_n": h_n,
                 "rnn1.c_n": c_n,
-                "embedding2.output": output,
+                "steps2.output": output,
             }
         )
 

@@ -107,6 +107,7 @@ class _Graph:
         for name, dims in spec.get("inputs", {}).items():
             dtype = torch.int64 if name in tokens else torch.float32
             self.nodes[name] = {"output": torch.zeros(*_concrete(dims, values), dtype=dtype)}
+        self.values = values
         self.previous: torch.Tensor | None = None
         if len(self.nodes) == 1:
             self.previous = next(iter(self.nodes.values()))["output"]
@@ -168,6 +169,8 @@ def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
         function = getattr(torch, kind)
         return function([graph.read(text) for text in layer["tensors"]], **arguments)  # type: ignore[no-any-return]
     x = graph.input(layer)
+    if kind in ("view", "reshape"):  # sizes the model computes from x.size(): T*B
+        arguments["shape"] = _concrete(arguments["shape"], graph.values)
     if hasattr(torch, kind):
         return getattr(torch, kind)(x, **arguments)  # type: ignore[no-any-return]
     if kind == "view":  # Tensor.view(*shape): its keyword is size, the docs' name shape

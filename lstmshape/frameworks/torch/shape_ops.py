@@ -17,12 +17,15 @@ from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.frameworks.torch.op_dims import wrap_dim
+from lstmshape.models.common import SizeField
 from lstmshape.shapes import (
     Dim,
     Shape,
     dims_conflict,
     divide_dims_exactly,
     evaluate_dim,
+    format_dim,
+    format_shape,
     multiply_dims,
     to_expr,
 )
@@ -155,12 +158,12 @@ def transpose(config: TransposeConfig, ctx: LayerContext) -> LayerOutcome:
 
 class ReshapeConfig(TorchLayer):
     type: Literal["reshape"]
-    shape: list[int]
+    shape: list[SizeField]
 
 
 class ViewConfig(TorchLayer):
     type: Literal["view"]
-    shape: list[int]
+    shape: list[SizeField]
 
 
 def _sample_rows(draw: Draw) -> Sample:
@@ -169,24 +172,28 @@ def _sample_rows(draw: Draw) -> Sample:
     return Sample({"shape": [-1, draw.features]}, draw.features, mistake)
 
 
-def _values_not_divisible(total: Dim, rows: int) -> dict[str, int] | None:
+def _symbols(dim: int | str) -> set[str]:
+    return set(to_expr(dim).symbols) if isinstance(dim, str) else set()
+
+
+def _values_not_divisible(total: Dim, rows: Dim) -> dict[str, int] | None:
     """Small values of the symbols for which ``total`` is not a multiple of ``rows``."""
-    if total is None or isinstance(total, int):
+    if total is None or rows is None:
         return None
-    symbols = sorted(to_expr(total).symbols)[:4]
+    symbols = sorted({*_symbols(total), *_symbols(rows)})[:4]
     for values in product(range(1, 5), repeat=len(symbols)):
         named = dict(zip(symbols, values, strict=True))
-        size = evaluate_dim(total, named)
-        if size is not None and size % rows:
+        size, divisor = evaluate_dim(total, named), evaluate_dim(rows, named)
+        if size is not None and divisor is not None and (divisor == 0 or size % divisor):
             return named
     return None
 
 
-def _reshape(shape: list[int], ctx: LayerContext) -> LayerOutcome:
+def _reshape(shape: list[int | str], ctx: LayerContext) -> LayerOutcome:
     source = ctx.inputs[0]
     given = source.tensor.shape
     for index, size in enumerate(shape):
-        if size < -1:
+        if isinstance(size, int) and size < -1:
             ctx.report(
                 "LS108",
                 f"{ctx.name}.shape[{index}] is {size}; a size is positive, or -1 to infer it",
@@ -206,19 +213,17 @@ def _reshape(shape: list[int], ctx: LayerContext) -> LayerOutcome:
     if given is None:
         return UNKNOWN
     total = multiply_dims(given)
-    rows = 1
-    for size in shape:
-        rows *= size if size != -1 else 1
-    wanted = f"shape {shape}"
+    rows = multiply_dims([size for size in shape if size != -1])
+    wanted = f"shape {format_shape(tuple(shape))}"
     if not inferred:
         if dims_conflict(total, rows):
-            _count_mismatch(ctx, source.describe(), wanted, f"{rows} elements")
+            _count_mismatch(ctx, source.describe(), wanted, f"{format_dim(rows)} elements")
             return UNKNOWN
         return _result(tuple(shape))
-    values = _values_not_divisible(total, rows) if rows else None
-    if rows == 0 or (isinstance(total, int) and total % rows) or values:
+    values = _values_not_divisible(total, rows)
+    if rows == 0 or values or (isinstance(total, int) and isinstance(rows, int) and total % rows):
         when = ", ".join(f"{k} = {v}" for k, v in (values or {}).items())
-        found = f"a multiple of {rows} elements" + (
+        found = f"a multiple of {format_dim(rows)} elements" + (
             f", which it is not when {when}" if when else ""
         )
         _count_mismatch(ctx, source.describe(), wanted, found)
@@ -240,10 +245,13 @@ def _count_mismatch(ctx: LayerContext, described: str, wanted: str, needs: str) 
 _RESHAPE_EXAMPLES = (
     Example(_SEQ, {"shape": [-1, 8]}, {"output": ["B*T", 8]}, params=0),
     Example({"x": ["B", 6, 4]}, {"shape": [-1, 2, 12]}, {"output": ["B", 2, 12]}, params=0),
+    Example({"x": ["T", "B", 6]}, {"shape": ["T*B", 6]}, {"output": ["B*T", 6]}, params=0),
+    Example({"x": ["B*T", 6]}, {"shape": ["T", "B", -1]}, {"output": ["T", "B", 6]}, params=0),
 )
 _RESHAPE_FAILING = (
     Failing({"x": [5, 8]}, {"shape": [-1, 3]}, "LS312"),
     Failing(_SEQ, {"shape": [-1, -1]}, "LS108"),
+    Failing(_SEQ, {"shape": ["T", "B", 3]}, "LS312"),
 )
 
 
@@ -262,6 +270,8 @@ def reshape(config: ReshapeConfig, ctx: LayerContext) -> LayerOutcome:
 
     The element counts must be equal: ``[B, T, 8]`` to ``(-1, 8)`` is ``[B*T, 8]``;
     to ``(-1, 3)`` it is an error, since B*T*8 is no multiple of 3 for B = T = 1.
+    A size may be an expression of the spec's symbols, as a model computes it
+    from ``x.size()``: ``view(T*b, h)`` is ``shape: [T*B, 256]``.
     """
     return _reshape(config.shape, ctx)
 
