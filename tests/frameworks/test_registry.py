@@ -25,6 +25,8 @@ WITHOUT_SAMPLER: dict[tuple[str, str], str] = {
     ("keras", "Conv2D"): "no story of the oracle has a 4-D (batch, rows, cols, channels) input",
     ("torch", "view"): "torch's view raises on a non-contiguous input (a bidirectional or "
     "batch-first recurrent output), which lstmshape does not follow; reshape is drawn",
+    ("torch", "t"): "no story has a matrix that a later layer reads in either order; t is "
+    "transpose(0, 1) of a matrix, and its examples are compared with torch",
 }
 """Types the differential oracle does not draw yet, each with the reason."""
 

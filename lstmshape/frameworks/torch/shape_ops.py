@@ -1,4 +1,4 @@
-"""torch's shape functions and Tensor methods: permute, transpose, reshape, view,
+"""torch's shape functions and Tensor methods: permute, transpose, t, reshape, view,
 flatten, squeeze, unsqueeze, contiguous.
 
 Written as layers (``type: permute``, ``type: torch.permute``); a method
@@ -154,6 +154,43 @@ def transpose(config: TransposeConfig, ctx: LayerContext) -> LayerOutcome:
     swapped = list(shape)
     swapped[first], swapped[second] = shape[second], shape[first]
     return _result(tuple(swapped))
+
+
+class TConfig(TorchLayer):
+    type: Literal["t"]
+
+
+@layer_type(
+    "torch",
+    "t",
+    TConfig,
+    prefixes=FUNCTION,
+    note="(`x.t()`)",
+    examples=(
+        Example({"x": ["B", "T"]}, {}, {"output": ["T", "B"]}, params=0),
+        Example({"x": [8]}, {}, {"output": [8]}, params=0),
+    ),
+    failing=(Failing(_SEQ, {}, "LS302"),),
+)
+def t(config: TConfig, ctx: LayerContext) -> LayerOutcome:
+    """Transposes a matrix: (n, m) -> (m, n); a vector or a scalar is returned as it is.
+
+    torch raises for more than 2 dimensions: write transpose(dim0, dim1) there.
+    """
+    source = ctx.inputs[0]
+    shape = source.tensor.shape
+    if shape is None:
+        return UNKNOWN
+    if len(shape) > 2:
+        ctx.report_on(
+            source,
+            "LS302",
+            f"{ctx.name} transposes a matrix, but its input {source.describe()} is "
+            f"{len(shape)}-D (torch raises: t() expects a tensor with <= 2 dimensions)",
+            hint="swap two dimensions with transpose (dim0, dim1)",
+        )
+        return UNKNOWN
+    return _result(tuple(reversed(shape)))
 
 
 class ReshapeConfig(TorchLayer):
