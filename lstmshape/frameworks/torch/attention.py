@@ -327,9 +327,19 @@ def _shape(source: Source) -> Shape:
     return source.tensor.shape
 
 
+def _same(first: Source, second: Source) -> bool:
+    """Whether two references read one tensor (``enc`` and ``enc.output``)."""
+    origin = first.tensor.origin
+    return first.text == second.text or (origin is not None and origin == second.tensor.origin)
+
+
 def _distinct(sources: tuple[Source, ...]) -> list[Source]:
     """The sources once each: self-attention reads one tensor three times."""
-    return list({source.text: source for source in sources}.values())
+    distinct: list[Source] = []
+    for source in sources:
+        if not any(_same(source, seen) for seen in distinct):
+            distinct.append(source)
+    return distinct
 
 
 def _layout(config: MultiheadAttentionConfig, shape: Shape) -> tuple[Dim, Dim, Dim]:
@@ -365,16 +375,18 @@ def _ranks_fit(
     wanted["key_padding_mask"] = (rank - 1,)
     wanted["attn_mask"] = (2, 3)
     fits = True
+    shared = _same(key, value)
     for name, source in (("key", key), ("value", value), *masks.items()):
         found = len(_shape(source))
-        if found in wanted[name]:
+        if found in wanted[name] or (shared and name == "value"):
             continue
         ranks = " or ".join(f"{n}-D" for n in wanted[name])
+        what = "key and value" if shared and name == "key" else name
         kind = "batched (3-D)" if rank == 3 else "unbatched (2-D)"
         ctx.report_on(
             source,
             "LS302",
-            f"{ctx.name}'s query {query.describe()} is {kind}, so its {name} must be {ranks}; "
+            f"{ctx.name}'s query {query.describe()} is {kind}, so its {what} must be {ranks}; "
             f"{source.describe()} is {found}-D",
             hint=f"torch reads the query as {kind}: give key and value its rank"
             if name in ("key", "value")
@@ -401,6 +413,8 @@ def _check_features(
             "embed_dim",
             hint=size_hint("embed_dim", found),
         )
+    # Attention over one tensor: one report for its key and value, not two.
+    shared = _same(key, value) and config.kdim is None and config.vdim is None
     sizes = (
         ("kdim", config.kdim, config.key_features),
         ("vdim", config.vdim, config.value_features),
@@ -409,27 +423,25 @@ def _check_features(
         sizes, (key, value), layouts[1:], strict=True
     ):
         found = layout[2]
-        if not dims_conflict(size, found):
+        if not dims_conflict(size, found) or (shared and argument == "vdim"):
             continue
-        name = "key" if argument == "kdim" else "value"
+        name = "key and value" if shared else "key" if argument == "kdim" else "value"
         message = (
-            f"{ctx.name}'s {name} {source.text} has {found} features (last dim of "
-            f"{format_shape(_shape(source))}), but {ctx.name}."
+            f"{ctx.name}'s {name} {source.text} {'have' if shared else 'has'} {found} features "
+            f"(last dim of {format_shape(_shape(source))}), but {ctx.name}."
         )
+        hint = size_hint(argument, found)
+        if shared and isinstance(found, int):
+            hint = f"set kdim: {found} and vdim: {found}"
         if written is None:
-            ctx.report_on(
-                source,
-                "LS301",
-                message + f"{argument} is not set, so it is embed_dim = {size}",
-                hint=size_hint(argument, found),
+            unset = (
+                "kdim and vdim are not set, so they are"
+                if shared
+                else f"{argument} is not set, so it is"
             )
+            ctx.report_on(source, "LS301", message + f"{unset} embed_dim = {size}", hint=hint)
         else:
-            ctx.report(
-                "LS301",
-                message + f"{argument} is {size}",
-                argument,
-                hint=size_hint(argument, found),
-            )
+            ctx.report("LS301", message + f"{argument} is {size}", argument, hint=hint)
 
 
 def _check_pairs(
