@@ -94,7 +94,12 @@ def test_the_weights_follow_the_call_and_the_appended_keys(
     assert set(_torch(inputs, layer).layers[0].tensors) == set(tensors)
 
 
-_CROSS: dict[str, list[Any]] = {"q": ["S", "B", 8], "memory": ["T", "B", 8], "pad": ["B", "T"], "mask": ["S", "T"]}
+_CROSS: dict[str, list[Any]] = {
+    "q": ["S", "B", 8],
+    "memory": ["T", "B", 8],
+    "pad": ["B", "T"],
+    "mask": ["S", "T"],
+}
 
 
 @pytest.mark.parametrize(
