@@ -175,3 +175,17 @@ def test_a_reused_attention_is_called_on_other_tensors_and_counted_once() -> Non
     assert shapes(report, "again")["output"] == ("S", "B", 8)
     assert report.params == 288
     assert _torch(inputs, first, again).error is None
+
+
+def test_a_reused_attention_takes_the_calls_arguments_of_its_own_call() -> None:
+    inputs = {"a": ["T", "B", 8]}
+    first = {"name": "att", "type": "MultiheadAttention", "embed_dim": 8, "num_heads": 2,
+             "input": "a", "key": "a", "value": "a", "need_weights": False}  # fmt: skip
+    again = {"name": "again", "reuse": "att", "input": "a", "key": "a", "value": "a",
+             "average_attn_weights": False}  # fmt: skip
+    report = check_spec(inputs, first, again)
+    assert codes(report) == []
+    assert shapes(report, "att") == {"output": ("T", "B", 8)}
+    assert shapes(report, "again")["attn_output_weights"] == ("B", 2, "T", "T")
+    run = _torch(inputs, first, again)
+    assert set(run.layers[1].tensors) == {"output", "attn_output_weights"}

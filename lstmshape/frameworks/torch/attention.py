@@ -174,6 +174,7 @@ def _sample(draw: Draw) -> Sample:
     check=check_arguments,
     tensors=tensor_names,
     tensor_args=("key", "value", *MASKS),
+    call_args=("need_weights", "average_attn_weights", "is_causal"),
     tensors_doc="`output`, `attn_output_weights` (none with `need_weights: false`)",
     note="(`input:` is the query; `key`, `value` and the masks are references; "
     "`need_weights`, `average_attn_weights` and `is_causal` are the call's)",
