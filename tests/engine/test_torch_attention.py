@@ -109,7 +109,7 @@ _CROSS: dict[str, list[Any]] = {
         ({}, {"num_heads": 0}, "LS108"),
         ({}, {"kdim": -1}, "LS108"),
         ({}, {"dropout": 1.5}, "LS108"),
-        ({}, {"is_causal": True}, "LS102"),
+        ({}, {"is_causal": True}, "LS108"),
         ({"q": ["S", "B", 6]}, {}, "LS301"),
         ({"memory": ["T", "B", 4]}, {}, "LS301"),
         ({"memory": ["T", "B", 4]}, {"kdim": 6, "vdim": 4}, "LS301"),

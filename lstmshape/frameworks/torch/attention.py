@@ -122,7 +122,7 @@ def check_arguments(config: MultiheadAttentionConfig, ctx: LayerContext) -> bool
         valid = False
     if config.is_causal and config.attn_mask is None:
         ctx.report(
-            "LS102",
+            "LS108",
             f"{ctx.name} has is_causal: true but no attn_mask (torch raises RuntimeError: Need "
             "attn_mask if specifying the is_causal hint)",
             "is_causal",
