@@ -239,6 +239,13 @@ _RULES = (
         Severity.WARNING,
         "A Keras layer that cannot use a mask is given one: it drops it (Keras warns).",
     ),
+    Rule(
+        "LS326",
+        "attention-mismatch",
+        Severity.ERROR,
+        "An attention's key and value differ in steps or batch, its query and key in batch, or "
+        "a mask does not fit them; torch raises when it runs.",
+    ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
         "LS401",

@@ -94,6 +94,11 @@ _JOINED = """\
 _UNQUOTED_JOIN = _JOINED.replace("['enc.h_n[-2]', 'enc.h_n[-1]']", "[enc.h_n[-2], enc.h_n[-1]]")
 
 _DEEP = 70
+_ATTENTION = (
+    "framework: torch\ninputs:\n  q: [T, B, 16]\n  memory: [S, B, 16]\n  pad: [S, B]\nlayers:\n"
+    "  - type: MultiheadAttention\n    embed_dim: 16\n    num_heads: 4\n    input: q\n"
+    "    key: memory\n    value: memory\n"
+)
 _OPS = "framework: torch\ninputs:\n  x: [B, T, 8]\nlayers:\n"
 
 EXPLANATIONS: dict[str, Explanation] = {
@@ -363,6 +368,18 @@ EXPLANATIONS: dict[str, Explanation] = {
         "  - type: BatchNorm1d\n    num_features: 16\n",
         "framework: torch\ninputs:\n  x: [B, 16]\nlayers:\n"
         "  - type: BatchNorm1d\n    num_features: 16\n",
+    ),
+    "LS326": Explanation(
+        "MultiheadAttention pairs each key step with a value step, attends from each sequence "
+        "of the query's batch over the same sequence's keys, and masks the scores it computes: "
+        "key and value must have the same steps and batch, the query the key's batch, "
+        "key_padding_mask must be (N, S) and attn_mask (L, S) or (N*num_heads, L, S), where N "
+        "is the batch, L the query's steps and S the key's. torch raises when the module runs "
+        "(AssertionError: key shape does not match value shape; The shape of the 2D attn_mask "
+        "is ..., but should be ...). batch_first changes where N and the steps are in the "
+        "query, key and value, never in the masks.",
+        _ATTENTION + "    key_padding_mask: pad\n",
+        _ATTENTION.replace("pad: [S, B]", "pad: [B, S]") + "    key_padding_mask: pad\n",
     ),
     "LS401": Explanation(
         "A recurrent layer has dropout but num_layers is 1. torch applies this dropout only "

@@ -29,6 +29,7 @@ LAYER_CODES |= {
     "LS322",
     "LS323",
     "LS325",
+    "LS326",
     "LS406",
     "LS407",
     "LS408",
@@ -49,7 +50,7 @@ ONLY = {
         "LS407",
     }
     | {"LS409"},
-    "torch": {"LS322", "LS323", "LS401", "LS404", "LS405"},
+    "torch": {"LS322", "LS323", "LS326", "LS401", "LS404", "LS405"},
 }
 WRAPPER_GUARD = {"LS104"}
 """A wrapper that holds a layer it cannot wrap reports it itself (LS104), never an identity."""

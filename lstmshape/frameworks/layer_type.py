@@ -171,6 +171,7 @@ class LayerType(Generic[C]):
     """One layer type of one framework: see the module's docstring."""
 
     __slots__ = (
+        "call_args",
         "check",
         "config",
         "examples",
@@ -209,6 +210,7 @@ class LayerType(Generic[C]):
         note: str = "",
         input_field: str = "input",
         tensor_args: tuple[str, ...] = (),
+        call_args: tuple[str, ...] = (),
         wrapped_config: type[StrictModel] | None = None,
         wrappers: tuple[str, ...] = (),
         nests: tuple[str, ...] = (),
@@ -241,6 +243,9 @@ class LayerType(Generic[C]):
         self.tensor_args = tensor_args
         """Further config fields holding references to tensors the layer reads (torch's
         ``other``, ``mat2``, ``key``...), resolved into ``ctx.tensor_args``."""
+        self.call_args = call_args
+        """Config fields that are the call's, not the module's (MultiheadAttention's
+        ``need_weights``): a second call (``reuse:``) writes its own, not the first's."""
         self.wrapped_config = wrapped_config
         """The model of the layer when a wrapper holds it (its arguments only)."""
         self.wrappers = wrappers
@@ -290,6 +295,7 @@ def layer_type(
     note: str = "",
     input_field: str = "input",
     tensor_args: tuple[str, ...] = (),
+    call_args: tuple[str, ...] = (),
     wrapped_config: type[StrictModel] | None = None,
     wrappers: tuple[str, ...] = (),
     nests: tuple[str, ...] = (),
@@ -319,6 +325,7 @@ def layer_type(
             note=note,
             input_field=input_field,
             tensor_args=tensor_args,
+            call_args=call_args,
             wrapped_config=wrapped_config,
             wrappers=wrappers,
             nests=nests,

@@ -345,9 +345,10 @@ def _reused_layer(
     ``self.embedding`` twice: the owner's type and arguments, this layer's tensors.
 
     The layer writes only what a call takes (its input and other tensors, its initial
-    state) and its own name and expect:; an argument of its own is an error rather than
-    an override, because the module is one object with one set of arguments.  A ``type:``
-    that names the owner's type is allowed, as a reminder for the reader.
+    state, the call's arguments) and its own name and expect:; an argument of its own is
+    an error rather than an override, because the module is one object with one set of
+    arguments.  A ``type:`` that names the owner's type is allowed, as a reminder for the
+    reader.
     """
     owner = _owner(raw["reuse"], index, name, earlier, taken, problems)
     if owner is None or owner.layer_type is None:
@@ -357,7 +358,7 @@ def _reused_layer(
         root = earlier[owner.reuses]
     declared = owner.layer_type
     calls = {"name", "reuse", "expect", "initial_state", declared.input_field}
-    calls |= set(declared.tensor_args)
+    calls |= {*declared.tensor_args, *declared.call_args}
     valid = True
     for key, value in raw.items():
         if key in calls or (key == "type" and _names(framework, value, declared.name)):

@@ -54,9 +54,15 @@ class Case:
 
 
 def symbol_values(rng: random.Random) -> list[dict[str, int]]:
-    """Two assignments; every symbol differs between them and within each."""
+    """Two assignments; every symbol differs between them and within each.
+
+    The second is ``2*v + 5`` of the first, not a shift: a shift keeps the symbols'
+    differences, so a size ``T + 1`` would follow ``S`` in both runs whenever S is T + 1
+    in the first, and the expected shapes would call it S.  Under ``2*v + 5`` no sum of a
+    symbol and a constant, and no multiple of one, follows another symbol in both runs.
+    """
     first = rng.sample(range(2, 7), len(SYMBOLS))
-    second = [value + 5 for value in first]
+    second = [2 * value + 5 for value in first]
     return [dict(zip(SYMBOLS, first, strict=True)), dict(zip(SYMBOLS, second, strict=True))]
 
 

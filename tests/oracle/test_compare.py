@@ -57,3 +57,21 @@ def test_an_error_lstmshape_misses_is_caught() -> None:
             assert any("reports no error" in item for item in disagreements(case, report))
             return
     raise AssertionError("no failing case in 200 seeds")
+
+
+def test_no_size_near_a_symbol_passes_for_another_symbol_in_both_runs() -> None:
+    """An attention's weights end in T + 1; were the second run a shift of the first, S = T + 1
+    in the first would hold in both, and the expected shape would say S where lstmshape
+    rightly computes T + 1 (seeds 385 and 1427 of the torch oracle did)."""
+    import random
+
+    from tests.oracle.cases import SYMBOLS, symbol_values
+
+    for seed in range(500):
+        runs = symbol_values(random.Random(seed))
+        for x in SYMBOLS:
+            for y in SYMBOLS:
+                for offset in (-2, -1, 1, 2):
+                    assert not all(run[y] == run[x] + offset for run in runs), (seed, x, y)
+                if x != y:
+                    assert not all(run[y] == 2 * run[x] for run in runs), (seed, x, y)

@@ -95,6 +95,8 @@ class _Builder:
 
 WINDOW_SHARE = 0.2
 """The share of specs that are a convolution and pooling stack (:func:`_window_spec`)."""
+ATTENTION_SHARE = 0.25
+"""The share of recurrent specs with a MultiheadAttention over the encoder (:func:`_multihead`)."""
 
 
 def torch_spec(rng: random.Random) -> dict[str, Any]:
@@ -121,6 +123,8 @@ def torch_spec(rng: random.Random) -> dict[str, Any]:
     if tokens:
         features = _embedding(b, features)
     seq = _stack(b, features, batch_first, batched=layout != "unbatched")
+    if b.chance(ATTENTION_SHARE):
+        _multihead(b, seq, inputs, [batch, time] if layout != "unbatched" else [time])
     if b.chance(0.3):
         embedding = b.layers[0] if tokens else None
         seq = _decoder(b, seq, inputs, lead, layout, embedding)
@@ -386,6 +390,70 @@ def _cells(
     if b.chance(0.3):
         head_type = b.pick("head")
         b.add(b.layer("fc", head_type, b.sample(head_type, Draw(rng, first.features))))
+
+
+def _multihead(b: _Builder, encoder: _Seq, inputs: dict[str, list[Any]], lead: list[Any]) -> None:
+    """Self-attention over the encoder's output (query, key and value the same tensor), or
+    cross-attention of a new input ``q`` over it (kdim and vdim its features), sometimes
+    with masks, sometimes with a head on its output.  ``lead`` is the spec's ``[batch,
+    time]`` (``[time]`` unbatched), which the encoder's output has in its layout.
+    Mistakes besides the sampler's: the other batch_first, a value of other steps, a key of
+    the wrong rank, is_causal without a mask, masks transposed or sized by the batch alone."""
+    rng = b.rng
+    declared = b.pick("attention")
+    unbatched = len(lead) == 1
+    batch, time = (None, lead[0]) if unbatched else lead
+    batch_first = encoder.batch_first if b.chance(0.9) else not encoder.batch_first
+    e = encoder.name
+    given: dict[str, Any] = {"batch_first": batch_first}
+    query, length, features = e, time, encoder.features
+    if b.chance(0.4):
+        length = "S" if isinstance(time, str) else rng.randint(1, 5)
+        features = rng.randint(1, 8)
+        steps = [length] if unbatched else _in_layout(encoder, batch, length)
+        inputs["q"] = [*steps, features]
+        query = "q"
+        given |= {"kdim": encoder.features, "vdim": encoder.features}
+    sample = b.sample(declared, Draw(rng, features, rank=len(lead) + 1, given=given))
+    layer = {**b.layer("att", declared, sample), "input": query, "key": e, "value": e}
+    if query == "q" and b.chance(0.05):
+        layer["value"] = "q"
+    elif b.chance(0.03):
+        layer["key"] = layer["value"] = f"{e}.output[-1]"
+    if b.chance(0.25):
+        inputs["pad"] = [time] if unbatched else [batch, time]
+        if b.chance(0.1):
+            inputs["pad"] = [1, time] if unbatched else [time, batch]
+        layer["key_padding_mask"] = "pad"
+    if b.chance(0.3):
+        inputs["am"] = _attention_mask(b, sample.written["num_heads"], batch, length, time)
+        layer["attn_mask"] = "am"
+        layer["is_causal"] = b.chance(0.2)
+    elif b.chance(0.03):
+        layer["is_causal"] = True
+    b.add(layer)
+    if b.chance(0.3):
+        head = b.pick("head")
+        b.add(b.layer("fc", head, b.sample(head, Draw(rng, sample.features))))
+
+
+def _in_layout(seq: _Seq, batch: Any, steps: Any) -> list[Any]:
+    return [batch, steps] if seq.batch_first else [steps, batch]
+
+
+def _attention_mask(b: _Builder, heads: Any, batch: Any, length: Any, time: Any) -> list[Any]:
+    """(L, S), or (N*num_heads, L, S) (unbatched (num_heads, L, S)); at times transposed,
+    or 3-D with the batch alone."""
+    if b.chance(0.08):
+        return [time, length]
+    if b.chance(0.6):
+        return [length, time]
+    if batch is None:
+        return [heads, length, time]
+    if b.chance(0.1) or not isinstance(heads, int) or heads < 1:
+        return [batch, length, time]
+    stacked = batch * heads if isinstance(batch, int) else f"{heads}*{batch}"
+    return [stacked, length, time]
 
 
 def _drop_unused_names(b: _Builder) -> None:

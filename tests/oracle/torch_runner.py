@@ -7,7 +7,8 @@ argument (a ``(h_0, c_0)`` tuple for an LSTM).  A type whose name starts
 with a lower-case letter is a tensor function, called in forward:
 ``torch.NAME(input, **arguments)`` where torch has that function, else the
 Tensor method (``x.view(shape)``); ``tensors``, ``other`` and ``mat2`` are
-references (``other`` may be a number).
+references (``other`` may be a number).  MultiheadAttention is called as
+``module(query, key, value, ...)`` with the call's arguments as written.
 Anything that raises while a layer is built, while its inputs are read or
 while it runs is that layer's error.
 """
@@ -32,6 +33,16 @@ _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
 _PREFIXES = ("torch.nn.functional.", "torch.nn.", "nn.", "torch.", "F.")
 _TENSOR_ARGUMENTS = ("other", "mat2")
 _CELLS = ("LSTMCell", "GRUCell", "RNNCell")
+_ATTENTION_CALL = (
+    "key",
+    "value",
+    "key_padding_mask",
+    "need_weights",
+    "attn_mask",
+    "average_attn_weights",
+    "is_causal",
+)
+"""MultiheadAttention's forward arguments besides the query: the call's, not the module's."""
 _OUTPUTS = {"LSTM": ("output", "h_n", "c_n"), "GRU": ("output", "h_n"), "RNN": ("output", "h_n")}
 
 # Tiny models on two shared cores: one thread is several times faster than
@@ -79,7 +90,7 @@ def _kind(spec: dict[str, Any], layer: dict[str, Any]) -> str:
     return layer_type(layer) if "type" in layer else "?"
 
 
-_CALL_KEYS = ("name", "reuse", "input", "initial_state", "expect", "tensors")
+_CALL_KEYS = ("name", "reuse", "input", "initial_state", "expect", "tensors", *_ATTENTION_CALL)
 
 
 def _reused(
@@ -124,7 +135,9 @@ class _Graph:
 
 
 def _build(kind: str, layer: dict[str, Any]) -> nn.Module | None:
-    arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
+    arguments = {
+        k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS and k not in _ATTENTION_CALL
+    }
     if kind[0].islower():
         return None
     module: nn.Module = getattr(nn, kind)(**arguments)
@@ -140,6 +153,8 @@ def _forward(
     x = graph.input(layer)
     if kind in _CELLS:
         return _step(kind, module, x, layer, graph)
+    if kind == "MultiheadAttention":
+        return _attend(module, x, layer, graph)
     if kind not in _OUTPUTS:
         result = module(x)
         if isinstance(result, tuple):  # pooling with return_indices
@@ -195,6 +210,22 @@ def _step(
     if kind == "LSTMCell":
         return {"output": result[0], "h_1": result[0], "c_1": result[1]}
     return {"output": result, "h_1": result}
+
+
+def _attend(
+    module: nn.Module, query: torch.Tensor, layer: dict[str, Any], graph: _Graph
+) -> dict[str, torch.Tensor]:
+    """``module(query, key, value, ...)``: the references read, the flags passed as written;
+    ``attn_output_weights`` only where torch returns it (None with need_weights false)."""
+    call = {k: v for k, v in layer.items() if k in _ATTENTION_CALL}
+    for key in ("key", "value", "key_padding_mask", "attn_mask"):
+        if isinstance(call.get(key), str):
+            call[key] = graph.read(call[key])
+    output, weights = module(query, **call)
+    tensors = {"output": output}
+    if weights is not None:
+        tensors["attn_output_weights"] = weights
+    return tensors
 
 
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:

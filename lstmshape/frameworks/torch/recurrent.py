@@ -29,7 +29,7 @@ from lstmshape.frameworks.layer_type import (
     Shapes,
     layer_type,
 )
-from lstmshape.frameworks.torch.base import TorchLayer
+from lstmshape.frameworks.torch.base import TorchLayer, check_layout
 from lstmshape.models.common import Reference
 from lstmshape.shapes import (
     Dim,
@@ -204,7 +204,7 @@ def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
     _check_features(config, ctx, source, shape)
     batched = len(shape) == 3
     if batched:
-        _check_layout(config, ctx, source)
+        check_layout(ctx, source, config.batch_first)
         batch: Dim = shape[0] if config.batch_first else shape[1]
         time: Dim = shape[1] if config.batch_first else shape[0]
     else:
@@ -261,27 +261,6 @@ def _check_features(config: RNNBaseConfig, ctx: LayerContext, source: Source, sh
         f"{features} features (last dim of {format_shape(shape)})",
         "input_size",
         hint=hint or size_hint("input_size", features),
-    )
-
-
-def _check_layout(config: RNNBaseConfig, ctx: LayerContext, source: Source) -> None:
-    """A sequence read with the other batch_first silently swaps batch and time."""
-    made_batch_first = source.tensor.batch_first
-    if made_batch_first is None or made_batch_first == config.batch_first:
-        return
-    producer = source.tensor.origin.layer if source.tensor.origin else source.text
-
-    def layout(batch_first: bool) -> str:
-        return "(batch, seq, feature)" if batch_first else "(seq, batch, feature)"
-
-    ctx.report(
-        "LS405",
-        f"{ctx.name} has batch_first: {str(config.batch_first).lower()} and reads "
-        f"{layout(config.batch_first)}, but its input {source.text} comes from {producer}, "
-        f"which has batch_first: {str(made_batch_first).lower()} and writes "
-        f"{layout(made_batch_first)}: batch and time are silently swapped",
-        "batch_first",
-        hint=f"give {ctx.name} batch_first: {str(made_batch_first).lower()}",
     )
 
 
