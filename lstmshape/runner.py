@@ -177,6 +177,7 @@ def _check_document(
         params,
         _sorted(diagnostics),
         lines,
+        dims=spec.dims if spec else {},
     )
 
 
@@ -354,6 +355,8 @@ def run_check(
     skip_non_specs: bool = False,
     stdin_name: str = STDIN,
     cache: ResultCache | None = None,
+    costs: bool = False,
+    dims: Mapping[str, int] | None = None,
 ) -> int:
     """Check ``paths`` and report in ``output_format``; returns the exit code.
 
@@ -391,7 +394,7 @@ def run_check(
     checking = _Checking(settings, strict, skip_non_specs)
 
     def report_to(target: TextIO) -> None:
-        reporter = REPORTER_BY_NAME[name](target, ReporterOptions(color, quiet))
+        reporter = REPORTER_BY_NAME[name](target, ReporterOptions(color, quiet, costs, dims or {}))
         kept = cache if reporter.fixed else None
         if kept is not None:
             kept.remember_run((name, strict, *_frame(name)))

@@ -39,6 +39,7 @@ from lstmshape.shapes import Dim
 if TYPE_CHECKING:
     import random
 
+    from lstmshape.costs import Costs, CostShapes
     from lstmshape.engine.tensors import LayerContext, LayerOutcome
 
 C = TypeVar("C", bound=LayerBase)
@@ -49,6 +50,10 @@ config and what it reads, reporting every problem through the context."""
 Check = Callable[[C, "LayerContext"], bool]
 """The checks the framework makes when it constructs the layer, before it sees an
 input; False when it would raise (then the layer's tensors are unknown)."""
+CostRule = Callable[[C, "CostShapes"], "Costs"]
+"""The cost rule: a forward pass's MACs, FLOPs outside them and activations, from the
+config and the shapes the layer reads and returns (see :mod:`lstmshape.costs`); it
+raises :class:`~lstmshape.costs.UnknownCost` where a dimension it needs is unknown."""
 TensorNames = Callable[[C], tuple[str, ...]]
 LintInvalid = Callable[[dict[str, Any], "LayerContext"], None]
 Shapes = dict[str, list[Dim]]
@@ -173,6 +178,7 @@ class LayerType(Generic[C]):
     __slots__ = (
         "check",
         "config",
+        "cost",
         "examples",
         "failing",
         "foreign_keys",
@@ -218,6 +224,7 @@ class LayerType(Generic[C]):
         lint_invalid: LintInvalid | None = None,
         sample: Sampler | None = None,
         prefixes: tuple[str, ...] | None = None,
+        cost: CostRule[C] | None = None,
     ) -> None:
         self.framework = framework
         self.name = name
@@ -259,6 +266,8 @@ class LayerType(Generic[C]):
         """Warnings the framework gives before it rejects a layer whose config failed
         validation (torch's recurrent dropout warning); given the layer as written."""
         self.sample = sample
+        self.cost = cost
+        """The cost rule; None for a type that has none yet (its costs are unknown)."""
         self.prefixes = prefixes
         """The prefixes ``type:`` may take, where the framework has the name
         (``torch.`` and ``F.`` for ``softmax``); None for the framework's own."""
@@ -299,6 +308,7 @@ def layer_type(
     lint_invalid: LintInvalid | None = None,
     sample: Sampler | None = None,
     prefixes: tuple[str, ...] | None = None,
+    cost: CostRule[C] | None = None,
 ) -> Callable[[Infer[C]], Infer[C]]:
     """Declare the layer type ``name`` of ``framework``, whose rule is the decorated function."""
 
@@ -328,6 +338,7 @@ def layer_type(
             lint_invalid=lint_invalid,
             sample=sample,
             prefixes=prefixes,
+            cost=cost,
         )
         return infer
 
