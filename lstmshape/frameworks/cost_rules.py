@@ -54,30 +54,51 @@ def added(first: Costs, second: Costs) -> Costs:
 
 
 def recurrent_step(
-    kind: str, hidden: int, features: int, state: int, *, bias_vectors: int, projection: int = 0
+    kind: str,
+    hidden: int,
+    features: int | Expr,
+    state: int,
+    *,
+    bias_vectors: int,
+    projection: int = 0,
 ) -> Costs:
     """One step of one direction: the gates' matrix multiplies, biases, nonlinearities."""
     gates = GATES[kind] * hidden
     return Costs(
-        Expr.constant(gates * (features + state) + projection * hidden),
+        (features + state) * gates + projection * hidden + ZERO,
         bias=Expr.constant(bias_vectors * gates),
         nonlinearity=Expr.constant(STEP_NONLINEARITIES[kind] * hidden),
         elementwise=Expr.constant(STEP_ELEMENTWISE[kind] * hidden),
     )
 
 
-def dense(shapes: CostShapes, features: int, units: int, *, bias: bool) -> Costs:
+def dense(shapes: CostShapes, features: int | Expr, units: int, *, bias: bool) -> Costs:
     """A weight matrix applied to every vector along the last dimension."""
     vectors = rows(shapes.input)
-    return Costs(vectors * (features * units), bias=vectors * units if bias else ZERO)
+    return Costs(vectors * features * units, bias=vectors * units if bias else ZERO)
 
 
 def convolution(
-    shapes: CostShapes, in_channels: int, groups: int, kernel: tuple[int, ...], *, bias: bool
+    shapes: CostShapes,
+    in_channels: int | Expr,
+    groups: int,
+    kernel: tuple[int, ...],
+    *,
+    bias: bool,
 ) -> Costs:
     """Each output element: (in_channels / groups) * kernel products, plus its bias."""
     outputs = numel(shapes.output)
-    return Costs(outputs * (in_channels // groups * prod(kernel)), bias=outputs if bias else ZERO)
+    per_output = (in_channels + ZERO) // groups * prod(kernel)
+    return Costs(outputs * per_output, bias=outputs if bias else ZERO)
+
+
+def activation(name: str | None, elements: Expr) -> Costs:
+    """A Keras ``activation`` argument applied to ``elements``: none for linear."""
+    if name in (None, "linear"):
+        return Costs()
+    if name in ("softmax", "log_softmax"):
+        return Costs(softmax=elements * 3)
+    return Costs(nonlinearity=elements)
 
 
 def view(_config: Any, _shapes: CostShapes) -> Costs:
@@ -113,6 +134,11 @@ def softmax(_config: Any, shapes: CostShapes) -> Costs:
 def reduction(_config: Any, shapes: CostShapes) -> Costs:
     """A sum or mean over some dimensions: one operation an input element."""
     return Costs(elementwise=numel(shapes.input))
+
+
+def sizes(value: int | list[int], rank: int) -> tuple[int, ...]:
+    """A window argument per spatial dimension: ``3`` is ``(3,)`` in 1-D, ``(3, 3)`` in 2-D."""
+    return (value,) * rank if isinstance(value, int) else tuple(value)
 
 
 def windows(kernel: Callable[[Any], tuple[int, ...]]) -> Callable[[Any, CostShapes], Costs]:

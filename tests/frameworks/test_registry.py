@@ -171,17 +171,7 @@ def test_timedistributed_does_not_hold_spatialdropout1d() -> None:
     assert codes(report) == ["LS104"]
 
 
-WITHOUT_COST_RULE: set[tuple[str, str]] = {
-    ("keras", name)
-    for name in (
-        *("LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Dense", "Dropout"),
-        *("RepeatVector", "Embedding", "Concatenate", "Conv1D", "Conv2D", "SeparableConv1D"),
-        *("MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D"),
-        *("BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU"),
-        *("PReLU", "ELU", "Softmax", "SpatialDropout1D", "GaussianNoise", "GaussianDropout"),
-        "Masking",
-    )
-}
+WITHOUT_COST_RULE: set[tuple[str, str]] = set()
 """Types whose costs are still unknown (reported as null and ?): a set that only shrinks.
 
 A type declared without a cost rule checks as before; its costs, and its model's, are
