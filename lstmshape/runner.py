@@ -373,6 +373,9 @@ def run_check(
     counts files that are not specs, named or found (see
     :mod:`lstmshape.spec_detection`), instead of reporting them.
 
+    ``costs`` adds the costs to the text report (``--costs``); ``dims`` gives
+    symbols values for the reports to evaluate shapes and costs with (``--dim``).
+
     With ``cache``, a file read before with the same bytes, path and run key
     is not checked again: its part of the report is written as it was kept.
     Only output that does not depend on the terminal is kept (see

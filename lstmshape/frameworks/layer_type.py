@@ -12,6 +12,7 @@ on the function that computes its tensors::
         failing=(Failing({"x": ["B", 64]}, {"in_features": 32, "out_features": 10}, "LS301"),),
         foreign_types={"Dense": "Dense is Keras's; torch's is Linear (in_features, out_features)"},
         sample=Sampler("head", _sample),
+        cost=_cost,
     )
     def linear(config: LinearConfig, ctx: LayerContext) -> LayerOutcome:
         \"\"\"Maps the last dimension: (*, in_features) -> (*, out_features).\"\"\"
@@ -20,6 +21,7 @@ Everything else is derived from :data:`LAYER_TYPES`: each framework's table
 of types and its hints (:mod:`lstmshape.frameworks`), the dispatch of the
 engine (:mod:`lstmshape.engine.graph`), the JSON Schema, the README's layer
 tables and ``lstmshape explain TYPE`` (:mod:`lstmshape.frameworks.docs`),
+the costs of a layer (``cost``, :mod:`lstmshape.costs`),
 the tests of every declared example, and the differential oracle's samples.
 
 Registration is cheap on purpose, because it runs at every start: a

@@ -4,8 +4,8 @@ The table gains two columns, a layer's MACs and the bytes of what it
 writes; the model's totals follow the table in two lines, the second the
 FLOPs outside the MAC count by kind.  Formulas print in canonical form with
 their numbers grouped by thousands (``557,056*B*T``); a symbol with a value
-is replaced by it, and a shape with symbols that have values prints both
-ways: ``[B, T, 64] = [32, 100, 64]``.
+is replaced by it, and a shape's dimensions that the values decide print with
+them: ``[B=32, T=100, 64]``, ``[B=32, (T - 2)=98, 64]``.
 """
 
 from __future__ import annotations
@@ -13,17 +13,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lstmshape.costs import EXTRA_KINDS, LayerCosts, cost_value, format_cost
-from lstmshape.shapes import Shape, format_shape, substitute_dim
+from lstmshape.shapes import Dim, Shape, format_dim, format_shape, substitute_dim
 
 COST_COLUMNS = ["MACs", "act. bytes"]
 
 
 def shape_cell(shape: Shape | None, values: Mapping[str, int]) -> str:
-    written = format_shape(shape)
+    """``[B=32, 50, 256]``: each dimension the values decide, with its value."""
     if shape is None or not values:
-        return written
-    evaluated = format_shape(tuple(substitute_dim(dim, values) for dim in shape))
-    return written if evaluated == written else f"{written} = {evaluated}"
+        return format_shape(shape)
+    return "[" + ", ".join(_dim_cell(dim, values) for dim in shape) + "]"
+
+
+def _dim_cell(dim: Dim, values: Mapping[str, int]) -> str:
+    value = substitute_dim(dim, values) if isinstance(dim, str) else dim
+    if not isinstance(dim, str) or not isinstance(value, int):
+        return format_dim(dim)
+    return f"{dim}={value}" if dim.isidentifier() else f"({dim})={value}"
 
 
 def cost_cells(costs: LayerCosts | None, values: Mapping[str, int]) -> list[str]:

@@ -222,7 +222,7 @@ class TextReporter:
         right = _right_aligned(header)
         for index, column in enumerate(header):
             if index in right:
-                table.add_column(column, justify="right")
+                table.add_column(column, justify="right", overflow="fold")
             else:
                 table.add_column(column, overflow="fold")
         for row in rows:
