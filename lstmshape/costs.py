@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from lstmshape.dims import DimLimitError, Expr
+from lstmshape.dims import MAX_INT, DimLimitError, Expr
 from lstmshape.shapes import Dim, Shape, from_expr, substitute_dim, to_expr
 
 ZERO = Expr.constant(0)
@@ -93,10 +94,44 @@ def size(dim: Dim) -> Expr:
 
 def numel(shape: Shape | None) -> Expr:
     """The number of elements of a shape."""
-    product = Expr.constant(1)
-    for dim in known(shape):
-        product = product * size(dim)
-    return product
+    return _numel(known(shape))
+
+
+@lru_cache(maxsize=4096)
+def _numel(shape: Shape) -> Expr:
+    # A model's shapes repeat from layer to layer, and multiplying expressions is the
+    # costly part of pricing one: the numbers are multiplied first, the symbols once each.
+    number = 1
+    product: Expr | None = None
+    for dim in shape:
+        if isinstance(dim, int):
+            number *= dim
+        else:
+            product = size(dim) if product is None else product * size(dim)
+    return Expr.constant(number) if product is None else scale(product, number)
+
+
+def scale(expr: Expr, factor: int) -> Expr:
+    """``expr * factor`` without expanding a product (the common case when pricing)."""
+    if factor == 1:
+        return expr
+    if factor == 0:
+        return ZERO
+    terms = {monomial: c * factor for monomial, c in expr.terms.items()}
+    if any(abs(c) > MAX_INT for c in terms.values()):
+        raise DimLimitError(f"the expression has a coefficient beyond {MAX_INT:,} (2**63 - 1)")
+    return Expr(terms)  # the same monomials: no more terms, none zero
+
+
+def times(first: Expr, second: Expr | int) -> Expr:
+    """``first * second``, a number times an expression without expanding a product."""
+    if isinstance(second, int):
+        return scale(first, second)
+    number = first.as_int()
+    if number is not None:
+        return scale(second, number)
+    number = second.as_int()
+    return first * second if number is None else scale(first, number)
 
 
 def rows(shape: Shape | None) -> Expr:
@@ -120,7 +155,7 @@ class LayerCosts:
 
     @property
     def flops(self) -> Expr:
-        return self.macs * 2
+        return scale(self.macs, 2)
 
     def __add__(self, other: LayerCosts) -> LayerCosts:
         return LayerCosts(

@@ -9,13 +9,14 @@ skip, so one mistake is reported once rather than at every layer after it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from lstmshape.costs import LayerCosts, model_costs
 from lstmshape.diagnostics import NodePath, Problem, Severity
-from lstmshape.engine.costing import layer_costs
+from lstmshape.engine.costing import pricer
 from lstmshape.engine.indexing import IndexProblem, apply_subscript
 from lstmshape.engine.lints import reference_lints
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
@@ -46,8 +47,13 @@ class LayerResult:
     checked: bool = True
     """False when the layer's own config is invalid or a tensor it reads is
     unknown because of an earlier error, so its checks did not run."""
-    costs: LayerCosts | None = None
-    """None when unknown: the type has no cost rule yet, or a size it needs is unknown."""
+    pricing: Callable[[], LayerCosts | None] | None = field(default=None, repr=False, compare=False)
+    """Computes :attr:`costs`; only the reports that show costs call it."""
+
+    @cached_property
+    def costs(self) -> LayerCosts | None:
+        """None when unknown: the type has no cost rule yet, or a size it needs is unknown."""
+        return None if self.pricing is None else self.pricing()
 
 
 @dataclass
@@ -152,12 +158,12 @@ def _run_layer(
         source.tensor.shape is not None for source in [*inputs, *(states or ()), *read]
     )
     checked = read_known and not (rejected and layer.reuses is not None)
-    costs = None
+    pricing = None
     failed = any(p.severity is Severity.ERROR for p in resolver.problems[found_before:])
     if read_known and not rejected and not failed:  # costs of a layer that would raise: none
-        costs = layer_costs(declared, config, ctx, shapes, outcome.params)
+        pricing = pricer(declared, config, ctx, shapes, outcome.params)
     return (
-        LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked, costs),
+        LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked, pricing),
         _Node(config.type, outcome.tensors),
     )
 

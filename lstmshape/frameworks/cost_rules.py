@@ -11,7 +11,7 @@ from collections.abc import Callable
 from math import prod
 from typing import Any
 
-from lstmshape.costs import ZERO, Costs, CostShapes, numel, rows
+from lstmshape.costs import ZERO, Costs, CostShapes, numel, rows, scale, times
 from lstmshape.dims import Expr
 
 GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
@@ -27,13 +27,13 @@ h = o*tanh(c) (1); GRU's r*(U_n h) and its sum (2) and h = (1 - z)*n + z*h (4)."
 def scaled(costs: Costs, factor: Expr | int) -> Costs:
     """The costs of ``factor`` passes (steps, directions, time steps)."""
     return Costs(
-        costs.macs * factor,
-        costs.bias * factor,
-        costs.nonlinearity * factor,
-        costs.elementwise * factor,
-        costs.normalization * factor,
-        costs.softmax * factor,
-        None if costs.activations is None else costs.activations * factor,
+        times(costs.macs, factor),
+        times(costs.bias, factor),
+        times(costs.nonlinearity, factor),
+        times(costs.elementwise, factor),
+        times(costs.normalization, factor),
+        times(costs.softmax, factor),
+        None if costs.activations is None else times(costs.activations, factor),
     )
 
 
@@ -75,7 +75,9 @@ def recurrent_step(
 def dense(shapes: CostShapes, features: int | Expr, units: int, *, bias: bool) -> Costs:
     """A weight matrix applied to every vector along the last dimension."""
     vectors = rows(shapes.input)
-    return Costs(vectors * features * units, bias=vectors * units if bias else ZERO)
+    return Costs(
+        times(scale(vectors, units), features), bias=scale(vectors, units) if bias else ZERO
+    )
 
 
 def convolution(
@@ -89,7 +91,7 @@ def convolution(
     """Each output element: (in_channels / groups) * kernel products, plus its bias."""
     outputs = numel(shapes.output)
     per_output = (in_channels + ZERO) // groups * prod(kernel)
-    return Costs(outputs * per_output, bias=outputs if bias else ZERO)
+    return Costs(times(outputs, per_output), bias=outputs if bias else ZERO)
 
 
 def activation(name: str | None, elements: Expr) -> Costs:
