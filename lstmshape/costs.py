@@ -24,6 +24,7 @@ The conventions (the README's Costs section says the same to users):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -239,9 +240,11 @@ def format_cost(dim: Dim) -> str:
         return "?"
     if isinstance(dim, int):
         return f"{dim:,}"
-    import re
+    return _NUMBER.sub(lambda match: f"{int(match.group()):,}", dim)
 
-    return re.sub(r"\d{4,}", lambda match: f"{int(match.group()):,}", dim)
+
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d{4,}")
+"""A number of four digits or more in a formula, not the digits of a symbol (``T1000``)."""
 
 
 def cost_fields(

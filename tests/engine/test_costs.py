@@ -121,3 +121,11 @@ def test_views_write_nothing_and_copies_write_their_output() -> None:
     assert permute is not None and contiguous is not None
     assert permute.activation_bytes is not None and permute.activation_bytes.as_int() == 0
     assert str(contiguous.activation_bytes) == "64*B*T"
+
+
+def test_formulas_print_with_their_numbers_grouped_but_not_their_symbols() -> None:
+    from lstmshape.costs import format_cost
+
+    assert format_cost("4456448*B*T1000 + 12*x2000") == "4,456,448*B*T1000 + 12*x2000"
+    assert format_cost(1234567) == "1,234,567"
+    assert format_cost(None) == "?"
