@@ -27,9 +27,7 @@ from lstmshape.frameworks.keras.recurrent import (
     run,
     with_call_mask,
 )
-from lstmshape.frameworks.keras.recurrent import (
-    costs as recurrent_costs,
-)
+from lstmshape.frameworks.keras.recurrent import costs as recurrent_costs
 from lstmshape.frameworks.layer_type import (
     LAYER_TYPES,
     Draw,

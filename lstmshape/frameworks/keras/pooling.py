@@ -17,7 +17,6 @@ from pydantic import field_validator
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.cost_rules import sizes
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.keras.windows import (
     arrange,
@@ -155,7 +154,7 @@ _FOREIGN_KEYS = {
 }
 
 
-_window_cost = cost_rules.windows(lambda config: sizes(config.pool_size, 1))
+_window_cost = cost_rules.windows(lambda config: cost_rules.sizes(config.pool_size, 1))
 """Each output element compares or sums its window of pool_size."""
 
 
