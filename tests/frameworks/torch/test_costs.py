@@ -96,3 +96,38 @@ def test_symbols_stay_exact_products() -> None:
     assert costs is not None
     assert str(costs.macs) == "557056*B*T"
     assert costs.macs.evaluate({"B": 8, "T": 50}) == 222_822_400
+
+
+TORCHINFO_CASES = [
+    (
+        "LSTM",
+        {
+            "input_size": 32,
+            "hidden_size": 128,
+            "num_layers": 2,
+            "bidirectional": True,
+            "batch_first": True,
+        },
+        [8, 50, 32],
+    ),
+    ("GRU", {"input_size": 8, "hidden_size": 16, "batch_first": True}, [2, 10, 8]),
+    ("RNN", {"input_size": 8, "hidden_size": 4, "bias": False}, [5, 3, 8]),
+    ("Linear", {"in_features": 64, "out_features": 10}, [8, 64]),
+    ("Conv1d", {"in_channels": 8, "out_channels": 4, "kernel_size": 3}, [2, 8, 10]),
+]
+
+
+@pytest.mark.parametrize(("kind", "arguments", "shape"), TORCHINFO_CASES)
+def test_torchinfo_mult_adds_are_the_macs_plus_the_biases(
+    kind: str, arguments: dict[str, Any], shape: list[int]
+) -> None:
+    """torchinfo counts a bias add as a mult-add: its figure is macs + extra_flops.bias."""
+    torchinfo = pytest.importorskip("torchinfo")
+    from torch import nn
+
+    spec = {"framework": "torch", "inputs": {"x": shape}, "layers": [{"type": kind, **arguments}]}
+    (costs,) = layer_costs(yaml.safe_dump(spec))
+    assert costs is not None
+    module = getattr(nn, kind)(**arguments)
+    summary = torchinfo.summary(module, input_size=tuple(shape), verbose=0)
+    assert (costs.macs + costs.extra[0]).as_int() == summary.total_mult_adds
