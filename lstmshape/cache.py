@@ -162,6 +162,8 @@ def run_key(
     quiet: bool,
     skip_non_specs: bool,
     environ: Mapping[str, str],
+    costs: bool = False,
+    dims: tuple[tuple[str, int], ...] = (),
 ) -> bytes:
     """What a run's every part depends on, but for the file's path and bytes."""
     options = (
@@ -170,6 +172,8 @@ def run_key(
         no_color,
         quiet,
         skip_non_specs,
+        costs,
+        dims,
         environ.get("GITHUB_ACTIONS") == "true",
         environ.get("COLUMNS"),
     )

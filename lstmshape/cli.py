@@ -70,6 +70,20 @@ def _fail(message: str) -> NoReturn:
     help="The path to show in the report for the spec read from `-` (standard input).",
 )
 @click.option(
+    "--costs",
+    is_flag=True,
+    help="Add each layer's MACs and activation bytes to the text report's table, and the "
+    "model's costs after it (the JSON report always has them).",
+)
+@click.option(
+    "--dim",
+    "dims",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Give a symbol a value (repeatable: --dim B=32 --dim T=100): shapes and costs are "
+    "printed evaluated too. Wins over the spec's dims:.",
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     help="Neither read nor write the result cache (nor does LSTMSHAPE_NO_CACHE=1).",
@@ -91,6 +105,8 @@ def check(
     skip_non_specs: bool,
     config_path: Path | None,
     stdin_filename: str | None,
+    costs: bool,
+    dims: tuple[str, ...],
     no_cache: bool,
     cache_dir: str | None,
 ) -> None:
@@ -102,6 +118,7 @@ def check(
 
     if stdin_filename is not None and STDIN not in paths:
         _fail("--stdin-filename names the spec read from `-`, which is not given")
+    values = _dim_values(dims)
 
     files = read_settings_files(config_path, Path.cwd())
     try:
@@ -125,6 +142,8 @@ def check(
             quiet=quiet,
             skip_non_specs=skip_non_specs,
             environ=os.environ,
+            costs=costs,
+            dims=tuple(values.items()),
         )
         results = cache.ResultCache(cache.Store(directory), key)
     try:
@@ -139,10 +158,31 @@ def check(
             stdin_name=stdin_filename or STDIN,
             skip_non_specs=skip_non_specs,
             cache=results,
+            costs=costs or settings.costs,
+            dims=values,
         )
     except CannotRun as error:
         _fail(str(error))
     ctx.exit(code)
+
+
+def _dim_values(written: tuple[str, ...]) -> dict[str, int]:
+    """``--dim B=32 --dim T=100`` as values; a malformed one is a usage error."""
+    from lstmshape.models.common import MAX_DIM_VALUE
+
+    values: dict[str, int] = {}
+    for text in written:
+        name, equals, value = text.partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not (name.isidentifier() and name.isascii()):
+            _fail(f"--dim {text}: write NAME=VALUE, a symbol and a positive integer (B=32)")
+        if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_DIM_VALUE:
+            _fail(
+                f"--dim {text}: {name}'s value should be a positive integer of at most "
+                f"{MAX_DIM_VALUE:,} (2**53), found {value!r}"
+            )
+        values[name] = int(value)
+    return values
 
 
 GRAPH_FORMATS = ("mermaid", "dot", "svg", "html")

@@ -7,6 +7,7 @@
     error = ["LS401"]       # report these warnings as errors
     strict = true           # fail (exit 1) on warnings too
     format = "github"       # the default --format
+    costs = true            # the text report's table shows costs, as --costs
 
 Without ``--config``, the nearest pyproject.toml with a ``[tool.lstmshape]``
 table, from the working directory upward, is used (as ruff finds its own);
@@ -35,7 +36,7 @@ from lstmshape.models.errors import describe, did_you_mean
 from lstmshape.pyproject import Read, candidates, read_file
 
 TABLE = ("tool", "lstmshape")
-KEYS = ("ignore", "error", "strict", "format")
+KEYS = ("ignore", "error", "strict", "format", "costs")
 
 
 class ConfigError(Exception):
@@ -52,6 +53,8 @@ class Settings:
     error: frozenset[str] = frozenset()
     strict: bool = False
     format: str | None = None
+    costs: bool = False
+    """Whether the text report's table shows costs (``--costs``)."""
     source: Path | None = None
     """The file the settings come from, None for the defaults."""
 
@@ -154,8 +157,8 @@ def parse_settings(
             close = did_you_mean(key, KEYS)
             advice = f"did you mean {close}?" if close else f"the settings are {', '.join(KEYS)}"
             problems.append(f"unknown setting {key!r}; {advice}")
-        elif key == "strict" and not isinstance(value, bool):
-            problems.append(f"strict should be true or false, found {describe(value)}")
+        elif key in ("strict", "costs") and not isinstance(value, bool):
+            problems.append(f"{key} should be true or false, found {describe(value)}")
         elif key == "format" and value not in names:
             problems.append(f"format should be one of {', '.join(names)}, found {describe(value)}")
         elif key in ("ignore", "error"):
@@ -167,6 +170,7 @@ def parse_settings(
         error=frozenset(table.get("error", ())),
         strict=table.get("strict", False),
         format=table.get("format"),
+        costs=table.get("costs", False),
         source=source,
     )
 

@@ -10,6 +10,7 @@ from lstmshape.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not pay for it
     from lstmshape.comments import Suppression
+    from lstmshape.costs import LayerCosts
     from lstmshape.engine.graph import LayerResult
 
 
@@ -26,6 +27,15 @@ class ModelReport:
     source_lines: list[str] = field(repr=False)
     suppressions: tuple[Suppression, ...] = ()
     """The suppression comments in this spec's part of the file."""
+    dims: dict[str, int] = field(default_factory=dict)
+    """The values the spec's ``dims:`` gives its symbols."""
+
+    @property
+    def costs(self) -> LayerCosts | None:
+        """The model's costs: the sum of its layers', unknown if any layer's is."""
+        from lstmshape.costs import model_costs
+
+        return model_costs(layer.costs for layer in self.layers)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity is severity)

@@ -178,6 +178,7 @@ def _check_document(
         params,
         _sorted(diagnostics),
         lines,
+        dims=spec.dims if spec else {},
     )
 
 
@@ -355,6 +356,8 @@ def run_check(
     skip_non_specs: bool = False,
     stdin_name: str = STDIN,
     cache: ResultCache | None = None,
+    costs: bool = False,
+    dims: Mapping[str, int] | None = None,
 ) -> int:
     """Check ``paths`` and report in ``output_format``; returns the exit code.
 
@@ -370,6 +373,9 @@ def run_check(
     reasons are on ``errors``, and it is 2.  ``skip_non_specs`` skips and
     counts files that are not specs, named or found (see
     :mod:`lstmshape.spec_detection`), instead of reporting them.
+
+    ``costs`` adds the costs to the text report (``--costs``); ``dims`` gives
+    symbols values for the reports to evaluate shapes and costs with (``--dim``).
 
     With ``cache``, a file read before with the same bytes, path and run key
     is not checked again: its part of the report is written as it was kept.
@@ -392,7 +398,7 @@ def run_check(
     checking = _Checking(settings, strict, skip_non_specs)
 
     def report_to(target: TextIO) -> None:
-        reporter = REPORTER_BY_NAME[name](target, ReporterOptions(color, quiet))
+        reporter = REPORTER_BY_NAME[name](target, ReporterOptions(color, quiet, costs, dims or {}))
         kept = cache if reporter.fixed else None
         if kept is not None:
             kept.remember_run((name, strict, *_frame(name)))

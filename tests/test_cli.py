@@ -86,6 +86,9 @@ def test_directories_are_searched_recursively(tmp_path: Path) -> None:
     assert code == 1
 
 
+COST_FIELDS = ("macs", "flops", "extra_flops", "param_bytes", "activation_bytes")
+
+
 def test_json_document_shape() -> None:
     code, out, _ = invoke("check", "--format", "json", str(GOOD), str(BAD))
     assert code == 1
@@ -94,9 +97,12 @@ def test_json_document_shape() -> None:
     assert document["summary"] == {"files": 2, "errors": 1, "warnings": 0}
     good, bad = document["files"]
     for file in (good, bad):
-        assert set(file) == {"path", "framework", "name", "layers", "params", "diagnostics"}
+        assert set(file) == {
+            *("path", "framework", "name", "layers", "params", "diagnostics"),
+            *COST_FIELDS,
+        }
         for entry in file["layers"]:
-            assert set(entry) == {"name", "type", "tensors", "params", "status"}
+            assert set(entry) == {"name", "type", "tensors", "params", "status", *COST_FIELDS}
     assert good["framework"] == "torch"
     assert good["name"] == "tutorial"
     assert good["params"] == 18944 + 65
@@ -105,6 +111,18 @@ def test_json_document_shape() -> None:
         "type": "LSTM",
         "tensors": {"output": [32, 10, 64], "h_n": [1, 32, 64], "c_n": [1, 32, 64]},
         "params": 18944,
+        # 32*10 steps of 4 gates of 64 units over 8 inputs and 64 states
+        "macs": 320 * 4 * 64 * (8 + 64),
+        "flops": 2 * 320 * 4 * 64 * (8 + 64),
+        "extra_flops": {
+            "bias": 320 * 2 * 4 * 64,  # b_ih and b_hh
+            "nonlinearity": 320 * 5 * 64,  # 3 sigmoid gates, tanh of g and of c
+            "elementwise": 320 * 8 * 64,
+            "normalization": 0,
+            "softmax": 0,
+        },
+        "param_bytes": 4 * 18944,
+        "activation_bytes": 4 * (32 * 10 * 64 + 2 * 32 * 64),
         "status": "ok",
     }
     assert good["layers"][1]["tensors"] == {"output": [32, 1]}

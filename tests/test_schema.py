@@ -89,6 +89,12 @@ def test_broken_examples_fail_the_schema(code: str) -> None:
         (("x: [B, T, 8]", "x: [B, T - * 2, 8]"), "two operators in a row"),
         (("x: [B, T, 8]", "x: [B, T / 2, 8]"), "/ for //"),
         (("x: [B, T, 8]", "x: [B, 2T, 8]"), "a number and a symbol without an operator"),
+        (("inputs:", "dims: {B: 32, T: 100}\ninputs:"), None),
+        (("inputs:", "dims: {B: 0}\ninputs:"), "a symbol's value that is not positive"),
+        (("inputs:", "dims: {B: '32'}\ninputs:"), "a string for a symbol's value"),
+        (("inputs:", "dims: {B: 3.5}\ninputs:"), "a float for a symbol's value"),
+        (("inputs:", "dims: {2B: 3}\ninputs:"), "a name that is no symbol"),
+        (("inputs:", "dims: [B, 32]\ninputs:"), "a list for the mapping"),
     ],
 )
 def test_the_schema_flags_what_check_flags(change: tuple[str, str], why: str | None) -> None:

@@ -303,6 +303,8 @@ def test_what_the_warm_path_reads_click_reads_alike(tokens: list[str]) -> None:
         "quiet": options.quiet,
         "skip_non_specs": options.skip_non_specs,
         "stdin_filename": options.stdin_filename,
+        "costs": False,  # the warm path leaves --costs and --dim to the full command line
+        "dims": (),
         "no_cache": options.no_cache,
         "cache_dir": options.cache_dir,
     }

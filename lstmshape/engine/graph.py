@@ -9,11 +9,14 @@ skip, so one mistake is reported once rather than at every layer after it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
-from lstmshape.diagnostics import NodePath, Problem
+from lstmshape.costs import LayerCosts, model_costs
+from lstmshape.diagnostics import NodePath, Problem, Severity
+from lstmshape.engine.costing import pricer
 from lstmshape.engine.indexing import IndexProblem, apply_subscript
 from lstmshape.engine.lints import reference_lints
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
@@ -44,6 +47,13 @@ class LayerResult:
     checked: bool = True
     """False when the layer's own config is invalid or a tensor it reads is
     unknown because of an earlier error, so its checks did not run."""
+    pricing: Callable[[], LayerCosts | None] | None = field(default=None, repr=False, compare=False)
+    """Computes :attr:`costs`; only the reports that show costs call it."""
+
+    @cached_property
+    def costs(self) -> LayerCosts | None:
+        """None when unknown: the type has no cost rule yet, or a size it needs is unknown."""
+        return None if self.pricing is None else self.pricing()
 
 
 @dataclass
@@ -54,6 +64,10 @@ class ModelResult:
     @property
     def params(self) -> int:
         return sum(layer.params or 0 for layer in self.layers)
+
+    @property
+    def costs(self) -> LayerCosts | None:
+        return model_costs(layer.costs for layer in self.layers)
 
 
 @dataclass
@@ -106,6 +120,7 @@ def _run_layer(
             LayerResult(layer.name, layer.type, None, {}, None, checked=False),
             _Node(layer.type or "?", None),
         )
+    found_before = len(resolver.problems)
     inputs = _inputs(spec, config, declared.input_field, previous, resolver)
     states = _states(config, resolver)
     tensor_args = {
@@ -143,8 +158,12 @@ def _run_layer(
         source.tensor.shape is not None for source in [*inputs, *(states or ()), *read]
     )
     checked = read_known and not (rejected and layer.reuses is not None)
+    pricing = None
+    failed = any(p.severity is Severity.ERROR for p in resolver.problems[found_before:])
+    if read_known and not rejected and not failed:  # costs of a layer that would raise: none
+        pricing = pricer(declared, config, ctx, shapes, outcome.params)
     return (
-        LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked),
+        LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked, pricing),
         _Node(config.type, outcome.tensors),
     )
 

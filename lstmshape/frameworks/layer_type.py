@@ -12,6 +12,7 @@ on the function that computes its tensors::
         failing=(Failing({"x": ["B", 64]}, {"in_features": 32, "out_features": 10}, "LS301"),),
         foreign_types={"Dense": "Dense is Keras's; torch's is Linear (in_features, out_features)"},
         sample=Sampler("head", _sample),
+        cost=_cost,
     )
     def linear(config: LinearConfig, ctx: LayerContext) -> LayerOutcome:
         \"\"\"Maps the last dimension: (*, in_features) -> (*, out_features).\"\"\"
@@ -20,6 +21,7 @@ Everything else is derived from :data:`LAYER_TYPES`: each framework's table
 of types and its hints (:mod:`lstmshape.frameworks`), the dispatch of the
 engine (:mod:`lstmshape.engine.graph`), the JSON Schema, the README's layer
 tables and ``lstmshape explain TYPE`` (:mod:`lstmshape.frameworks.docs`),
+the costs of a layer (``cost``, :mod:`lstmshape.costs`),
 the tests of every declared example, and the differential oracle's samples.
 
 Registration is cheap on purpose, because it runs at every start: a
@@ -39,6 +41,7 @@ from lstmshape.shapes import Dim
 if TYPE_CHECKING:
     import random
 
+    from lstmshape.costs import Costs, CostShapes
     from lstmshape.engine.tensors import LayerContext, LayerOutcome
 
 C = TypeVar("C", bound=LayerBase)
@@ -49,6 +52,10 @@ config and what it reads, reporting every problem through the context."""
 Check = Callable[[C, "LayerContext"], bool]
 """The checks the framework makes when it constructs the layer, before it sees an
 input; False when it would raise (then the layer's tensors are unknown)."""
+CostRule = Callable[[C, "CostShapes"], "Costs"]
+"""The cost rule: a forward pass's MACs, FLOPs outside them and activations, from the
+config and the shapes the layer reads and returns (see :mod:`lstmshape.costs`); it
+raises :class:`~lstmshape.costs.UnknownCost` where a dimension it needs is unknown."""
 TensorNames = Callable[[C], tuple[str, ...]]
 LintInvalid = Callable[[dict[str, Any], "LayerContext"], None]
 Shapes = dict[str, list[Dim]]
@@ -174,6 +181,7 @@ class LayerType(Generic[C]):
         "call_args",
         "check",
         "config",
+        "cost",
         "examples",
         "failing",
         "foreign_keys",
@@ -220,6 +228,7 @@ class LayerType(Generic[C]):
         lint_invalid: LintInvalid | None = None,
         sample: Sampler | None = None,
         prefixes: tuple[str, ...] | None = None,
+        cost: CostRule[C] | None = None,
     ) -> None:
         self.framework = framework
         self.name = name
@@ -264,6 +273,8 @@ class LayerType(Generic[C]):
         """Warnings the framework gives before it rejects a layer whose config failed
         validation (torch's recurrent dropout warning); given the layer as written."""
         self.sample = sample
+        self.cost = cost
+        """The cost rule; None for a type that has none yet (its costs are unknown)."""
         self.prefixes = prefixes
         """The prefixes ``type:`` may take, where the framework has the name
         (``torch.`` and ``F.`` for ``softmax``); None for the framework's own."""
@@ -305,6 +316,7 @@ def layer_type(
     lint_invalid: LintInvalid | None = None,
     sample: Sampler | None = None,
     prefixes: tuple[str, ...] | None = None,
+    cost: CostRule[C] | None = None,
 ) -> Callable[[Infer[C]], Infer[C]]:
     """Declare the layer type ``name`` of ``framework``, whose rule is the decorated function."""
 
@@ -335,6 +347,7 @@ def layer_type(
             lint_invalid=lint_invalid,
             sample=sample,
             prefixes=prefixes,
+            cost=cost,
         )
         return infer
 

@@ -108,6 +108,11 @@ MAX_RANK = 64
 
 ShapeField = Annotated[list[DimField], Field(max_length=MAX_RANK)]
 LayerName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
+SymbolName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
+MAX_DIM_VALUE = 2**53
+"""Largest value ``dims:`` and ``--dim`` give a symbol: what a JSON reader holds exactly."""
+SymbolValue = Annotated[int, Field(gt=0, le=MAX_DIM_VALUE)]
+"""A symbol's value under ``dims:``, for the reports to evaluate shapes and costs with."""
 Reference = str
 """A reference to a tensor, parsed by :mod:`lstmshape.references`."""
 

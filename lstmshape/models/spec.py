@@ -18,7 +18,16 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from lstmshape.diagnostics import NodePath, Problem
 from lstmshape.frameworks import FRAMEWORKS, Framework
-from lstmshape.models.common import DimField, LayerBase, LayerName, ShapeField, StrictModel
+from lstmshape.models.common import (
+    MAX_DIM_VALUE,
+    DimField,
+    LayerBase,
+    LayerName,
+    ShapeField,
+    StrictModel,
+    SymbolName,
+    SymbolValue,
+)
 from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
 from lstmshape.shapes import Dim, Shape, to_expr
 
@@ -38,6 +47,11 @@ class SpecHeader(StrictModel):
     framework: Literal["torch", "keras"]
     name: str | None = None
     inputs: dict[LayerName, ShapeField] = Field(default_factory=dict)
+    dims: dict[SymbolName, SymbolValue] = Field(
+        default_factory=dict,
+        description="values of symbols, for the reports to evaluate shapes and costs with",
+        json_schema_extra={"additionalProperties": False},  # a name that is no symbol
+    )
     layers: list[dict[str, Any]] = Field(min_length=1)
 
 
@@ -73,6 +87,8 @@ class ParsedSpec:
     """Whether inputs: already has a problem, so a missing default input is not news."""
     symbols: frozenset[str] = frozenset()
     """The symbols of the declared input shapes: the sizes the model is meant for."""
+    dims: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Values of symbols from the spec's ``dims:``, for the reports to evaluate with."""
 
 
 def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Problem]]:
@@ -119,6 +135,7 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
         layers=layers,
         inputs_reported=any(problem.at[:1] == ("inputs",) for problem in problems),
         symbols=_symbols(inputs, layers),
+        dims=_valid_dims(data.get("dims")),
     )
     problems += _duplicate_names(spec, data)
     return spec, _owned_by_layers(problems, layers)
@@ -238,6 +255,21 @@ def _header_problems(error: ValidationError, data: dict[str, Any]) -> list[Probl
         elif not (problem.at and problem.at[0] == "layers" and len(problem.at) > 2):
             problems.append(problem)  # a layer's own keys are checked per framework
     return problems
+
+
+def _valid_dims(raw: Any) -> dict[str, int]:
+    """The entries of ``dims:`` that are valid (the others are already reported)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        name: value
+        for name, value in raw.items()
+        if isinstance(name, str)
+        and name.isidentifier()
+        and name.isascii()
+        and type(value) is int
+        and 0 < value <= MAX_DIM_VALUE
+    }
 
 
 def _valid_inputs(raw: Any) -> dict[str, Shape | None]:

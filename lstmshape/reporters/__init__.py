@@ -13,8 +13,8 @@ reporter: the runner resolves it to one of these (see :func:`resolve_format`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
 from lstmshape.output import FORMATS, resolve_format
@@ -30,6 +30,10 @@ class ReporterOptions:
     """None lets the text report follow the terminal (and NO_COLOR, FORCE_COLOR)."""
     quiet: bool = False
     """Print the diagnostics only: no tables, no summary line."""
+    costs: bool = False
+    """Add the costs to the text report's table (``--costs``)."""
+    dims: Mapping[str, int] = field(default_factory=dict)
+    """Values of symbols (``--dim B=32``), over the spec's own ``dims:``."""
 
 
 class Reporter(Protocol):
@@ -56,13 +60,15 @@ class Reporter(Protocol):
 def _text(out: TextIO, options: ReporterOptions) -> Reporter:
     from lstmshape.reporters.text import TextReporter
 
-    return TextReporter(out, options.color, quiet=options.quiet)
+    return TextReporter(
+        out, options.color, quiet=options.quiet, costs=options.costs, dims=options.dims
+    )
 
 
 def _json(out: TextIO, options: ReporterOptions) -> Reporter:
     from lstmshape.reporters.json import JsonReporter
 
-    return JsonReporter(out)
+    return JsonReporter(out, options.dims)
 
 
 def _github(out: TextIO, options: ReporterOptions) -> Reporter:

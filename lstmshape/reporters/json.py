@@ -1,38 +1,62 @@
 """``--format json``: one JSON document for the whole run, printed at the end.
 
 Dims are ints, symbol strings or null; a layer whose config is invalid has
-no tensors and null params.
+no tensors and null params.  Costs (``macs``, ``flops``, ``extra_flops``,
+``param_bytes``, ``activation_bytes``, see :mod:`lstmshape.costs`) are
+formulas held as dims are, per layer and for the model; when the symbols
+have values (``dims:`` in the spec, ``--dim``), ``dims`` holds them and an
+``evaluated`` object beside the formulas holds the shapes and costs they give.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TextIO
 
+from lstmshape.costs import cost_fields
 from lstmshape.output import json_counts, json_document
 from lstmshape.report import ModelReport, Summary, layer_statuses
+from lstmshape.shapes import Shape, substitute_dim
 
 
-def report_to_json(report: ModelReport) -> dict[str, Any]:
+def _shape(shape: Shape | None, values: Mapping[str, int] | None = None) -> list[Any] | None:
+    if shape is None:
+        return None
+    return [substitute_dim(dim, values) for dim in shape] if values else list(shape)
+
+
+def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """The report as JSON; ``dims`` (``--dim``) give symbols values over the spec's ``dims:``."""
+    values = {**report.dims, **(dims or {})}
+    layers = []
+    for layer, status in zip(report.layers, layer_statuses(report), strict=True):
+        entry: dict[str, Any] = {
+            "name": layer.name,
+            "type": layer.type,
+            "tensors": {name: _shape(shape) for name, shape in layer.tensors.items()},
+            "params": layer.params,
+            **cost_fields(layer.costs),
+            "status": status,
+        }
+        if values:
+            entry["evaluated"] = {
+                "tensors": {name: _shape(shape, values) for name, shape in layer.tensors.items()},
+                **cost_fields(layer.costs, values),
+            }
+        layers.append(entry)
+    costs = report.costs if report.framework is not None else None
+    model: dict[str, Any] = {"params": report.params, **cost_fields(costs)}
+    if values and report.framework is not None:
+        model["dims"] = values
+        model["evaluated"] = cost_fields(costs, values)
     return {
         "path": report.path,
         "framework": report.framework,
         "name": report.name,
-        "layers": [
-            {
-                "name": layer.name,
-                "type": layer.type,
-                "tensors": {
-                    name: None if shape is None else list(shape)
-                    for name, shape in layer.tensors.items()
-                },
-                "params": layer.params,
-                "status": status,
-            }
-            for layer, status in zip(report.layers, layer_statuses(report), strict=True)
-        ],
-        "params": report.params,
+        "layers": layers,
+        **model,
         "diagnostics": [
             {
                 "severity": diagnostic.severity.value,
@@ -78,9 +102,9 @@ def dumps(value: Any, pad: str = "") -> str:
     return json.dumps(value, indent=2).replace("\n", "\n" + pad)
 
 
-def entry(report: ModelReport) -> str:
+def entry(report: ModelReport, dims: Mapping[str, int] | None = None) -> str:
     """The report's entry in the document's ``files`` list, written at that depth."""
-    return _FILES_PAD + dumps(report_to_json(report), _FILES_PAD)
+    return _FILES_PAD + dumps(report_to_json(report, dims), _FILES_PAD)
 
 
 _FILES_PAD = "    "
@@ -90,8 +114,9 @@ _FILES_PAD = "    "
 class JsonReporter:
     fixed = True
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, dims: Mapping[str, int] | None = None) -> None:
         self._out = out
+        self._dims = dims
         self._parts: list[str] = []
 
     def start(self) -> None:
@@ -101,7 +126,7 @@ class JsonReporter:
         self.add(self.render([report]))
 
     def render(self, reports: list[ModelReport]) -> str:
-        return ",\n".join(entry(report) for report in reports)
+        return ",\n".join(entry(report, self._dims) for report in reports)
 
     def add(self, part: str) -> None:
         if part:  # a file skipped as not a spec has no entry

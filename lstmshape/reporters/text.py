@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
 from rich.cells import cell_len
@@ -28,7 +29,7 @@ from rich.cells import cell_len
 from lstmshape.diagnostics import Diagnostic, Severity
 from lstmshape.output import fixed_text, never_coloured, text_summary
 from lstmshape.report import ModelReport, Summary, layer_statuses
-from lstmshape.shapes import format_shape
+from lstmshape.reporters.cost_text import COST_COLUMNS, cost_cells, cost_lines, shape_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -69,6 +70,12 @@ def _snippet(source: str, column: int) -> tuple[str, int]:
     return prefix + _printable(shown) + suffix, column - start + len(prefix)
 
 
+def _right_aligned(header: list[str]) -> set[int]:
+    """The columns of numbers: params, and the costs after it."""
+    first = header.index("params")
+    return set(range(first, len(header) - 1))
+
+
 def _width(cell: str) -> int:
     """Columns a cell takes: one a character for printable ASCII (control
     characters are escaped, tabs go to rich), else as rich measures it."""
@@ -76,10 +83,20 @@ def _width(cell: str) -> int:
 
 
 class TextReporter:
-    def __init__(self, out: TextIO, color: bool | None, *, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        color: bool | None,
+        *,
+        quiet: bool = False,
+        costs: bool = False,
+        dims: Mapping[str, int] | None = None,
+    ) -> None:
         self._out = out
         self._color = color
         self._quiet = quiet
+        self._costs = costs
+        self._dims: Mapping[str, int] = dims or {}
         self._rich_console: Console | None = None
         self.fixed = fixed_text(out, color)
         self._plain = never_coloured(out, color)
@@ -130,7 +147,9 @@ class TextReporter:
         # text as this one does (no terminal either, the same width), and
         # whatever rich console it makes writes to the buffer too.
         buffer = io.StringIO()
-        reporter = TextReporter(buffer, self._color, quiet=self._quiet)
+        reporter = TextReporter(
+            buffer, self._color, quiet=self._quiet, costs=self._costs, dims=self._dims
+        )
         for report in reports:
             reporter._report(report)
         return buffer.getvalue()
@@ -149,8 +168,12 @@ class TextReporter:
                 (_printable(report.path), "bold"),
                 _printable(f" · {report.name} ({report.framework}) · {report.params:,} params"),
             )
+            values = {**report.dims, **self._dims}
             if report.layers:
-                self._print_table(report)
+                self._print_table(report, values)
+            if self._costs:
+                for line in cost_lines(report.costs, values):
+                    self._print(_printable(line))
         for diagnostic in report.diagnostics:
             self._print_diagnostic(report, diagnostic)
         if report.diagnostics or report.framework is not None:
@@ -165,19 +188,24 @@ class TextReporter:
         )
         self._print((checked, style))
 
-    def _print_table(self, report: ModelReport) -> None:
+    def _print_table(self, report: ModelReport, values: Mapping[str, int]) -> None:
         states: list[str] = []
         for layer in report.layers:
             states += [name for name in layer.tensors if name != "output" and name not in states]
-        header = ["layer", "type", "input", "output", *states, "params", "status"]
+        header = ["layer", "type", "input", "output", *states, "params"]
+        if self._costs:
+            header += COST_COLUMNS
+        header.append("status")
         rows: list[list[str]] = []
         for layer, status in zip(report.layers, layer_statuses(report), strict=True):
             shapes = [
-                format_shape(layer.tensors[name]) if name in layer.tensors else ""
+                shape_cell(layer.tensors[name], values) if name in layer.tensors else ""
                 for name in ("output", *states)
             ]
             params = "?" if layer.params is None else f"{layer.params:,}"
-            cells = (layer.name, layer.type or "?", layer.input or "", *shapes, params)
+            cells = [layer.name, layer.type or "?", layer.input or "", *shapes, params]
+            if self._costs:
+                cells += cost_cells(layer.costs, values)
             rows.append([*(_printable(cell) for cell in cells), status])
         plain = self._plain_table(header, rows)
         if plain is not None:
@@ -191,10 +219,12 @@ class TextReporter:
         from rich.text import Text
 
         table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False)
-        for column in header[:-2]:
-            table.add_column(column, overflow="fold")
-        table.add_column("params", justify="right")
-        table.add_column("status")
+        right = _right_aligned(header)
+        for index, column in enumerate(header):
+            if index in right:
+                table.add_column(column, justify="right", overflow="fold")
+            else:
+                table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*row[:-1], Text(row[-1], style=_STATUS_STYLE[row[-1]]))
         return table
@@ -228,12 +258,12 @@ class TextReporter:
         if sum(padded) + len(padded) - 1 > width:
             return None  # rich would wrap cells to fit
 
-        right = len(header) - 2  # params
+        right = _right_aligned(header)
 
         def line(cells: list[str]) -> str:
             texts = [
                 " " * (widths[index] - _width(cell)) + cell
-                if index == right
+                if index in right
                 else cell + " " * (widths[index] - _width(cell))
                 for index, cell in enumerate(cells)
             ]

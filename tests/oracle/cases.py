@@ -40,6 +40,8 @@ class Oracle:
     """lstmshape codes that stand for a warning the framework itself gives."""
     failure_warnings: tuple[str, ...] = ()
     """lstmshape warnings that predict a failure on the backend the oracle runs."""
+    count_flops: Execute | None = None
+    """Runs a case with each layer's FLOPs counted, where the framework counts them."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ import time
 
 from tests.oracle.cases import Case, Oracle, make_case
 from tests.oracle.compare import disagreements, lstmshape_report
+from tests.oracle.flops import flop_disagreements
 
 SHOWN = 8
 """How many failing cases the message prints in full; all are counted."""
@@ -29,9 +30,12 @@ def settings() -> tuple[int, int]:
 def check_case(oracle: Oracle, seed: int) -> tuple[Case, list[str]]:
     case = make_case(oracle, seed)
     report = lstmshape_report(case.spec)
-    return case, disagreements(
+    found = disagreements(
         case, report, oracle.framework_warnings, failure_warnings=oracle.failure_warnings
     )
+    if oracle.count_flops is not None:
+        found += flop_disagreements(case, report, oracle.count_flops)
+    return case, found
 
 
 def format_failure(oracle: Oracle, case: Case, found: list[str]) -> str:

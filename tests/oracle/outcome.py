@@ -22,6 +22,8 @@ class LayerRun:
     """None when the layer could not even be built."""
     warnings: list[str] = field(default_factory=list)
     """lstmshape codes of the framework's warnings about this layer (e.g. LS401)."""
+    flops: int | None = None
+    """What torch's FlopCounterMode counted in the layer's forward pass, when asked."""
 
 
 @dataclass

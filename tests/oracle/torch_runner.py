@@ -16,10 +16,12 @@ while it runs is that layer's error.
 from __future__ import annotations
 
 import warnings
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import torch
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 
 from tests.oracle.outcome import LayerRun, Run
 from tests.oracle.spec_reading import (
@@ -229,6 +231,17 @@ def _attend(
 
 
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
+    return _run(spec, values, count_flops=False)
+
+
+def count_flops(spec: dict[str, Any], values: dict[str, int]) -> Run:
+    """The spec run on the meta device (no data, any size at no cost), each layer's forward
+    pass under FlopCounterMode: the reference lstmshape's FLOPs are compared with."""
+    with torch.device("meta"):
+        return _run(spec, values, count_flops=True)
+
+
+def _run(spec: dict[str, Any], values: dict[str, int], *, count_flops: bool) -> Run:
     run = Run(values, [])
     try:
         graph = _Graph(spec, values)
@@ -249,13 +262,18 @@ def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
                     params = 0 if module is None else sum(p.numel() for p in module.parameters())
                 if "name" in layer:
                     modules[layer["name"]] = module
-                outputs = _forward(kind, module, layer, graph)
+                counter: AbstractContextManager[Any] = (
+                    FlopCounterMode(display=False) if count_flops else nullcontext()
+                )
+                with counter:
+                    outputs = _forward(kind, module, layer, graph)
             except Exception as error:
                 run.layers.append(LayerRun({}, params, _classify(caught, run)))
                 run.failed_at, run.error = index, f"{type(error).__name__}: {error}"
                 return run
         shapes = {name: tuple(tensor.shape) for name, tensor in outputs.items()}
-        run.layers.append(LayerRun(shapes, params, _classify(caught, run)))
+        flops = counter.get_total_flops() if isinstance(counter, FlopCounterMode) else None
+        run.layers.append(LayerRun(shapes, params, _classify(caught, run), flops))
         if "name" in layer:
             graph.nodes[layer["name"]] = outputs
         graph.previous = outputs["output"]

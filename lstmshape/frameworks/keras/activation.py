@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.keras.checks import check_activation
 from lstmshape.frameworks.layer_type import (
@@ -214,10 +216,15 @@ _TD = ("TimeDistributed",)
 _NO_INPLACE = "inplace is torch's; Keras's activation layers have no such argument"
 
 
+def _activation_cost(config: ActivationConfig, shapes: CostShapes) -> Costs:
+    return cost_rules.activation(config.activation, numel(shapes.output))
+
+
 @layer_type(
     "keras",
     "Activation",
     ActivationConfig,
+    cost=_activation_cost,
     check=_check_activation,
     wrapped_config=ActivationArgs,
     wrappers=_TD,
@@ -239,6 +246,7 @@ def activation(config: ActivationArgs, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "ReLU",
     ReLUConfig,
+    cost=cost_rules.nonlinearity,
     check=_check_relu,
     wrapped_config=ReLUArgs,
     wrappers=_TD,
@@ -260,6 +268,7 @@ def relu(config: ReLUArgs, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "LeakyReLU",
     LeakyReLUConfig,
+    cost=cost_rules.nonlinearity,
     check=_check_leaky,
     wrapped_config=LeakyReLUArgs,
     wrappers=_TD,
@@ -318,6 +327,7 @@ def _slopes(config: PReLUArgs, ctx: LayerContext, source: Source) -> list[Dim] |
     "keras",
     "PReLU",
     PReLUConfig,
+    cost=cost_rules.nonlinearity,
     wrapped_config=PReLUArgs,
     wrappers=_TD,
     passes_mask=True,
@@ -358,6 +368,7 @@ def prelu(config: PReLUArgs, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "ELU",
     ELUConfig,
+    cost=cost_rules.nonlinearity,
     wrapped_config=ELUArgs,
     wrappers=_TD,
     passes_mask=True,
@@ -375,6 +386,7 @@ def elu(config: ELUArgs, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "Softmax",
     SoftmaxConfig,
+    cost=cost_rules.softmax,
     wrapped_config=SoftmaxArgs,
     wrappers=_TD,
     passes_mask=True,

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.recurrent import (
     STATES,
@@ -25,6 +27,7 @@ from lstmshape.frameworks.keras.recurrent import (
     run,
     with_call_mask,
 )
+from lstmshape.frameworks.keras.recurrent import costs as recurrent_costs
 from lstmshape.frameworks.layer_type import (
     LAYER_TYPES,
     Draw,
@@ -304,10 +307,23 @@ def _sample(draw: Draw) -> Sample:
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
+def _bidirectional_cost(config: BidirectionalConfig, shapes: CostShapes) -> Costs:
+    """Both directions over every step, and merging them (one operation an element but
+    for concat, which only writes)."""
+    backward = config.backward_layer or config.layer
+    both = cost_rules.added(
+        recurrent_costs(config.layer, shapes), recurrent_costs(backward, shapes)
+    )
+    if config.merge_mode in (None, "concat"):
+        return both
+    return cost_rules.added(both, Costs(elementwise=numel(shapes.output)))
+
+
 @layer_type(
     "keras",
     "Bidirectional",
     BidirectionalConfig,
+    cost=_bidirectional_cost,
     check=check_bidirectional,
     tensors=bidirectional_names,
     tensor_args=("mask",),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasLayer
 from lstmshape.frameworks.layer_type import (
     Draw,
@@ -39,6 +40,7 @@ _PAIR: Shapes = {"x": ["B", "T", 8], "y": ["B", "T", 4]}
     "keras",
     "Concatenate",
     ConcatenateConfig,
+    cost=cost_rules.copy,
     passes_mask=True,
     note="(reads a list: `input: [a, b]`)",
     examples=(Example(_PAIR, {"input": ["x", "y"]}, {"output": ["B", "T", 12]}, params=0),),

@@ -13,7 +13,9 @@ from __future__ import annotations
 from math import prod
 from typing import Any, Literal
 
+from lstmshape.costs import ZERO, Costs, CostShapes, numel, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasLayer
 from lstmshape.frameworks.keras.checks import check_activation, check_positive
 from lstmshape.frameworks.keras.windows import (
@@ -247,10 +249,36 @@ _FOREIGN_KEYS = {
 }
 
 
+def _conv_cost(config: Conv1DArgs | Conv2DArgs, shapes: CostShapes) -> Costs:
+    _, channels = layout(shapes.input, config.data_format)
+    kernel = cost_rules.sizes(config.kernel_size, _RANKS[config.type])
+    linear = cost_rules.convolution(
+        shapes, size(channels), config.groups, kernel, bias=config.use_bias
+    )
+    return cost_rules.added(linear, cost_rules.activation(config.activation, numel(shapes.output)))
+
+
+def _separable_cost(config: SeparableConv1DArgs, shapes: CostShapes) -> Costs:
+    """A depthwise convolution (depth_multiplier filters of kernel_size per channel), then a
+    pointwise one (1 x channels*depth_multiplier per filter) at each output position."""
+    _, channels = layout(shapes.input, config.data_format)
+    out_steps, _ = layout(shapes.output, config.data_format)
+    positions = numel((shapes.input[0], *out_steps))
+    depth = size(channels) * config.depth_multiplier
+    kernel = prod(cost_rules.sizes(config.kernel_size, 1))
+    elements = numel(shapes.output)
+    linear = Costs(
+        positions * depth * kernel + positions * depth * config.filters,
+        bias=elements if config.use_bias else ZERO,
+    )
+    return cost_rules.added(linear, cost_rules.activation(config.activation, elements))
+
+
 @layer_type(
     "keras",
     "Conv1D",
     Conv1DConfig,
+    cost=_conv_cost,
     check=_check,
     wrapped_config=Conv1DArgs,
     wrappers=("TimeDistributed",),
@@ -310,6 +338,7 @@ def conv1d(config: Conv1DArgs, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "Conv2D",
     Conv2DConfig,
+    cost=_conv_cost,
     check=_check,
     wrapped_config=Conv2DArgs,
     wrappers=("TimeDistributed",),
@@ -348,6 +377,7 @@ def conv2d(config: Conv2DArgs, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "SeparableConv1D",
     SeparableConv1DConfig,
+    cost=_separable_cost,
     check=_check,
     wrapped_config=SeparableConv1DArgs,
     wrappers=("TimeDistributed",),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, numel, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.keras.checks import check_activation, check_positive, features_known
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
@@ -50,10 +52,17 @@ def _sample(draw: Draw) -> Sample:
     return Sample(args, args["units"], mistake)
 
 
+def _dense_cost(config: DenseConfig, shapes: CostShapes) -> Costs:
+    features = size(shapes.input[-1])
+    linear = cost_rules.dense(shapes, features, config.units, bias=config.use_bias)
+    return cost_rules.added(linear, cost_rules.activation(config.activation, numel(shapes.output)))
+
+
 @layer_type(
     "keras",
     "Dense",
     DenseConfig,
+    cost=_dense_cost,
     check=_check,
     wrapped_config=DenseArgs,
     wrappers=("TimeDistributed",),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 
@@ -42,6 +43,7 @@ def _sample(draw: Draw) -> Sample:
     "keras",
     "Dropout",
     DropoutConfig,
+    cost=cost_rules.identity,
     check=_check,
     wrapped_config=DropoutArgs,
     wrappers=("TimeDistributed",),

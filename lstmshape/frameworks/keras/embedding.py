@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasLayer
 from lstmshape.frameworks.keras.checks import check_positive
 from lstmshape.frameworks.layer_type import (
@@ -74,6 +75,7 @@ _TOKENS: Shapes = {"tokens": ["B", "T"]}
     "keras",
     "Embedding",
     EmbeddingConfig,
+    cost=cost_rules.copy,
     check=_check,
     tensors_doc="`output` (masked with `mask_zero: true`)",
     note="(`input_length` is deprecated and ignored: LS408)",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Tensor
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.layer_type import (
@@ -44,10 +45,16 @@ def _sample(draw: Draw) -> Sample:
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
+def _masking_cost(config: MaskingConfig, shapes: CostShapes) -> Costs:
+    """Compares each element with mask_value, and multiplies it by its step's mask."""
+    return Costs(elementwise=numel(shapes.output) * 2)
+
+
 @layer_type(
     "keras",
     "Masking",
     MaskingConfig,
+    cost=_masking_cost,
     tensors_doc="`output` (masked)",
     examples=(Example(_SEQUENCE, {"mask_value": 0.0}, {"output": ["B", "T", 8]}, params=0),),
     failing=(Failing(_SEQUENCE, {"value": -1.0}, "LS101"),),

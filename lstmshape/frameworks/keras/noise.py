@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.layer_type import (
     Draw,
@@ -105,6 +106,7 @@ _TD = ("TimeDistributed",)
     "keras",
     "SpatialDropout1D",
     SpatialDropout1DConfig,
+    cost=cost_rules.identity,
     check=_check_rate,
     passes_mask=True,
     examples=(Example(_SEQUENCE, {"rate": 0.2}, _SAME, params=0),),
@@ -138,6 +140,7 @@ def spatial_dropout_1d(config: SpatialDropout1DArgs, ctx: LayerContext) -> Layer
     "keras",
     "GaussianNoise",
     GaussianNoiseConfig,
+    cost=cost_rules.identity,
     check=_check_stddev,
     wrapped_config=GaussianNoiseArgs,
     wrappers=_TD,
@@ -155,6 +158,7 @@ def gaussian_noise(config: GaussianNoiseArgs, ctx: LayerContext) -> LayerOutcome
     "keras",
     "GaussianDropout",
     GaussianDropoutConfig,
+    cost=cost_rules.identity,
     check=_check_rate,
     wrapped_config=GaussianDropoutArgs,
     wrappers=_TD,

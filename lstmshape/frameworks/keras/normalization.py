@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.layer_type import (
@@ -159,10 +160,22 @@ def _sample_layer(draw: Draw) -> Sample:
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
+def _batch_norm_cost(config: BatchNormalizationConfig, shapes: CostShapes) -> Costs:
+    """At inference, with the moving statistics: a scale and a shift an element."""
+    return Costs(normalization=numel(shapes.output) * 2)
+
+
+def _layer_norm_cost(config: LayerNormalizationConfig, shapes: CostShapes) -> Costs:
+    """Mean (1), variance (2), subtract and divide (2) an element; scale and center one more
+    each."""
+    return Costs(normalization=numel(shapes.output) * (5 + config.scale + config.center))
+
+
 @layer_type(
     "keras",
     "BatchNormalization",
     BatchNormalizationConfig,
+    cost=_batch_norm_cost,
     wrapped_config=BatchNormalizationArgs,
     wrappers=("TimeDistributed",),
     passes_mask=True,
@@ -210,6 +223,7 @@ def batch_normalization(config: BatchNormalizationArgs, ctx: LayerContext) -> La
     "keras",
     "LayerNormalization",
     LayerNormalizationConfig,
+    cost=_layer_norm_cost,
     wrapped_config=LayerNormalizationArgs,
     wrappers=("TimeDistributed",),
     passes_mask=True,

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import field_validator
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.keras.windows import (
     arrange,
@@ -153,10 +154,15 @@ _FOREIGN_KEYS = {
 }
 
 
+_window_cost = cost_rules.windows(lambda config: cost_rules.sizes(config.pool_size, 1))
+"""Each output element compares or sums its window of pool_size."""
+
+
 @layer_type(
     "keras",
     "MaxPooling1D",
     MaxPooling1DConfig,
+    cost=_window_cost,
     check=_check,
     examples=(
         Example({"x": ["B", "T", 8]}, {}, {"output": ["B", "T // 2", 8]}, params=0),
@@ -189,6 +195,7 @@ def max_pooling1d(config: MaxPooling1DArgs, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "AveragePooling1D",
     AveragePooling1DConfig,
+    cost=_window_cost,
     check=_check,
     examples=(
         Example(
@@ -252,6 +259,7 @@ class GlobalAveragePooling1DConfig(KerasLayer, GlobalAveragePooling1DArgs):
     "keras",
     "GlobalAveragePooling1D",
     GlobalAveragePooling1DConfig,
+    cost=cost_rules.reduction,
     wrapped_config=GlobalAveragePooling1DArgs,
     wrappers=_WRAPPERS,
     examples=(
@@ -288,6 +296,7 @@ class GlobalMaxPooling1DConfig(KerasLayer, GlobalMaxPooling1DArgs):
     "keras",
     "GlobalMaxPooling1D",
     GlobalMaxPooling1DConfig,
+    cost=cost_rules.reduction,
     wrapped_config=GlobalMaxPooling1DArgs,
     wrappers=_WRAPPERS,
     examples=(

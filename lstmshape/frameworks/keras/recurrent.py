@@ -34,7 +34,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, rows, size
+from lstmshape.dims import Expr
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Source, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer
 from lstmshape.frameworks.keras.checks import (
     batch_in_input_shape,
@@ -447,10 +450,28 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 _WRAPPERS = ("Bidirectional", "TimeDistributed")
 
 
+def step_costs(config: RecurrentArgs, features: Expr) -> Costs:
+    """One step of one direction (Keras's GRU adds two biases with reset_after)."""
+    bias_vectors = 0
+    if config.use_bias:
+        bias_vectors = 2 if isinstance(config, GRUArgs) and config.reset_after else 1
+    kind = "RNN" if config.type == "SimpleRNN" else config.type
+    return cost_rules.recurrent_step(
+        kind, config.units, features, config.units, bias_vectors=bias_vectors
+    )
+
+
+def costs(config: RecurrentArgs, shapes: CostShapes) -> Costs:
+    """Every step of (batch, timesteps, features): batch*timesteps steps."""
+    shape = shapes.input
+    return cost_rules.scaled(step_costs(config, size(shape[-1])), rows(shape))
+
+
 @layer_type(
     "keras",
     "LSTM",
     LSTMConfig,
+    cost=costs,
     check=check_arguments,
     tensors=tensor_names,
     tensors_doc="`output`; with `return_state: true` also `state_h`, `state_c`",
@@ -491,6 +512,7 @@ def lstm(config: LSTMConfig, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "GRU",
     GRUConfig,
+    cost=costs,
     check=check_arguments,
     tensors=tensor_names,
     tensors_doc="`output`; with `return_state: true` also `state_h`",
@@ -522,6 +544,7 @@ def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "SimpleRNN",
     SimpleRNNConfig,
+    cost=costs,
     check=check_arguments,
     tensors=tensor_names,
     tensors_doc="`output`; with `return_state: true` also `state_h`",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasLayer
 from lstmshape.frameworks.keras.checks import batch_in_input_shape, check_positive
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
@@ -28,6 +29,7 @@ def _sample(draw: Draw) -> Sample:
     "keras",
     "RepeatVector",
     RepeatVectorConfig,
+    cost=cost_rules.copy,
     check=_check,
     examples=(Example({"x": ["B", 8]}, {"n": 10}, {"output": ["B", 10, 8]}, params=0),),
     failing=(Failing({"x": ["B", "T", 8]}, {"n": 10}, "LS302"),),

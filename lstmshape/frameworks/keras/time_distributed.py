@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, UnknownCost, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer, WrappedBy
 from lstmshape.frameworks.layer_type import (
     LAYER_TYPES,
@@ -74,10 +76,21 @@ def _sample(draw: Draw) -> Sample:
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
+def _time_distributed_cost(config: TimeDistributedConfig, shapes: CostShapes) -> Costs:
+    """The wrapped layer's costs on one step, (batch, ...), times the timesteps."""
+    declared = LAYER_TYPES[("keras", config.layer.type)]
+    if declared.cost is None:
+        raise UnknownCost
+    shape, output = shapes.input, shapes.output
+    step = CostShapes(((shape[0], *shape[2:]),), {"output": (output[0], *output[2:])})
+    return cost_rules.scaled(declared.cost(config.layer, step), size(shape[1]))
+
+
 @layer_type(
     "keras",
     "TimeDistributed",
     TimeDistributedConfig,
+    cost=_time_distributed_cost,
     check=_check,
     nests=("layer",),
     passes_mask=True,

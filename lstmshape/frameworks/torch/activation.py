@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -49,6 +50,7 @@ class ReLUConfig(TorchLayer):
     "torch",
     "ReLU",
     ReLUConfig,
+    cost=cost_rules.nonlinearity,
     examples=_sequence_example({}),
     failing=(Failing(_SEQUENCE, {"negative_slope": 0.1}, "LS101"),),
     sample=Sampler("sequence", _keep),
@@ -72,6 +74,7 @@ def _slope(draw: Draw) -> Sample:
     "torch",
     "LeakyReLU",
     LeakyReLUConfig,
+    cost=cost_rules.nonlinearity,
     examples=_sequence_example({"negative_slope": 0.2}),
     failing=(Failing(_SEQUENCE, {"negative_slope": "steep"}, "LS103"),),
     sample=Sampler("sequence", _slope),
@@ -104,6 +107,7 @@ def _sample_prelu(draw: Draw) -> Sample:
     "torch",
     "PReLU",
     PReLUConfig,
+    cost=cost_rules.nonlinearity,
     check=_check_prelu,
     examples=(
         Example(_SEQUENCE, {}, {"output": ["B", "T", 8]}, params=1),
@@ -155,6 +159,7 @@ class ELUConfig(TorchLayer):
     "torch",
     "ELU",
     ELUConfig,
+    cost=cost_rules.nonlinearity,
     examples=_sequence_example({"alpha": 0.5}),
     failing=(Failing(_SEQUENCE, {"alpha": "one"}, "LS103"),),
     sample=Sampler("sequence", _keep),
@@ -190,6 +195,7 @@ def _sample_gelu(draw: Draw) -> Sample:
     "torch",
     "GELU",
     GELUConfig,
+    cost=cost_rules.nonlinearity,
     check=_check_gelu,
     examples=_sequence_example({"approximate": "tanh"}),
     failing=(Failing(_SEQUENCE, {"approximate": "exact"}, "LS108"),),
@@ -208,6 +214,7 @@ class TanhConfig(TorchLayer):
     "torch",
     "Tanh",
     TanhConfig,
+    cost=cost_rules.nonlinearity,
     examples=_sequence_example({}),
     failing=(Failing(_SEQUENCE, {"inplace": True}, "LS101"),),
     sample=Sampler("sequence", _keep),
@@ -225,6 +232,7 @@ class SigmoidConfig(TorchLayer):
     "torch",
     "Sigmoid",
     SigmoidConfig,
+    cost=cost_rules.nonlinearity,
     examples=_sequence_example({}),
     failing=(Failing(_SEQUENCE, {"inplace": True}, "LS101"),),
     sample=Sampler("sequence", _keep),
@@ -263,6 +271,7 @@ def _sample_hardtanh(draw: Draw) -> Sample:
     "torch",
     "Hardtanh",
     HardtanhConfig,
+    cost=cost_rules.nonlinearity,
     check=_check_hardtanh,
     examples=_sequence_example({"min_val": 0.0, "max_val": 20.0}),
     failing=(Failing(_SEQUENCE, {"min_val": 20.0, "max_val": 0.0}, "LS108"),),
@@ -327,6 +336,7 @@ def _sample_dim(draw: Draw) -> Sample:
     "torch",
     "Softmax",
     SoftmaxConfig,
+    cost=cost_rules.softmax,
     examples=_sequence_example({"dim": -1}),
     failing=(
         Failing(_SEQUENCE, {"dim": 3}, "LS302"),
@@ -347,6 +357,7 @@ def softmax(config: SoftmaxConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "LogSoftmax",
     LogSoftmaxConfig,
+    cost=cost_rules.softmax,
     examples=_sequence_example({"dim": -1}),
     failing=(
         Failing(_SEQUENCE, {"dim": -4}, "LS302"),

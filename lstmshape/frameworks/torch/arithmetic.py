@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, TypeVar
 
+from lstmshape.costs import Costs, CostShapes, known, numel, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -98,6 +100,7 @@ def _declare(name: str, config: type[E], extra: str) -> Callable[[Infer[E]], Inf
         config,
         prefixes=FUNCTION,
         tensor_args=("other",),
+        cost=cost_rules.elementwise,
         note=f"(`other`: a reference or a number{extra})",
         examples=(
             Example(_TWO, {"input": "x", "other": "y"}, {"output": ["B", "T", 8]}, params=0),
@@ -177,10 +180,30 @@ def _inner(ctx: LayerContext, first: Source, second: Source, m: Dim, n: Dim, key
     return True
 
 
+def _products(shapes: CostShapes, key: str) -> tuple[Costs, bool]:
+    """Each output element sums input[-1] products; whether the second operand is 1-D."""
+    products = numel(shapes.output) * size(shapes.input[-1])
+    (second,) = shapes.tensor_args[key]
+    return Costs(macs=products), len(known(second)) == 1
+
+
+def _matmul_cost(config: MatmulConfig, shapes: CostShapes) -> Costs:
+    """A matrix product; times a 1-D operand torch runs a matrix-vector product or a dot
+    (aten.mv, aten.dot), which FlopCounterMode does not count: 2 elementwise FLOPs a
+    product instead."""
+    costs, by_vector = _products(shapes, "other")
+    return Costs(elementwise=costs.macs * 2) if by_vector else costs
+
+
+def _bmm_cost(config: BmmConfig, shapes: CostShapes) -> Costs:
+    return _products(shapes, "mat2")[0]
+
+
 @layer_type(
     "torch",
     "matmul",
     MatmulConfig,
+    cost=_matmul_cost,
     prefixes=FUNCTION,
     tensor_args=("other",),
     note="(`other`: a reference)",
@@ -250,6 +273,7 @@ def matmul(config: MatmulConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "bmm",
     BmmConfig,
+    cost=_bmm_cost,
     prefixes=FUNCTION,
     tensor_args=("mat2",),
     note="(`mat2`: a reference)",

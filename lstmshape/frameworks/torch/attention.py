@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from lstmshape import costs
+from lstmshape.costs import ZERO, Costs, CostShapes, known, rows, scale
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer, check_layout, check_non_negative
@@ -167,6 +169,34 @@ def _sample(draw: Draw) -> Sample:
     return Sample(args, features, mistake)
 
 
+def _cost(config: MultiheadAttentionConfig, shapes: CostShapes) -> Costs:
+    """The four projections and the two batched products, as FlopCounterMode counts them.
+
+    With L query and S key steps (S' = S + add_bias_kv + add_zero_attn) over N
+    sequences: N*L*E*E MACs to project the query and as many for the output,
+    N*S*E*kdim and N*S*E*vdim for key and value, and N*L*S'*E for each of the
+    scores and the weighted sum (whichever the heads).  Apart: the biases, the
+    query's scaling, the softmax over S' and the heads' average of the weights.
+    """
+    embed = config.embed_dim
+    queries = rows(shapes.input)  # N*L (L unbatched)
+    key = known(shapes.tensor_args["key"][0])
+    keys = rows(key)  # N*S
+    steps = key[1 if config.batch_first else 0] if len(key) == 3 else key[0]
+    scores = queries * (costs.size(steps) + int(config.add_bias_kv) + int(config.add_zero_attn))
+    projections = scale(queries, 2 * embed * embed) + scale(
+        keys, embed * (config.key_features + config.value_features)
+    )
+    bias = scale(queries, 2 * embed) + scale(keys, 2 * embed) if config.bias else ZERO
+    averaged = config.need_weights and config.average_attn_weights
+    return Costs(
+        projections + scale(scores, 2 * embed),
+        bias=bias,
+        elementwise=scale(queries, embed) + (scale(scores, config.num_heads) if averaged else ZERO),
+        softmax=scale(scores, 3 * config.num_heads),
+    )
+
+
 @layer_type(
     "torch",
     "MultiheadAttention",
@@ -175,6 +205,7 @@ def _sample(draw: Draw) -> Sample:
     tensors=tensor_names,
     tensor_args=("key", "value", *MASKS),
     call_args=("need_weights", "average_attn_weights", "is_causal"),
+    cost=_cost,
     tensors_doc="`output`, `attn_output_weights` (none with `need_weights: false`)",
     note="(`input:` is the query; `key`, `value` and the masks are references; "
     "`need_weights`, `average_attn_weights` and `is_causal` are the call's)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -40,6 +41,7 @@ _PAIR: Shapes = {"x": ["B", 8], "y": ["B", 4]}
     "torch",
     "cat",
     CatConfig,
+    cost=cost_rules.copy,
     input_field="tensors",
     note="(`torch.cat(tensors, dim)`; `tensors` is a list of references)",
     examples=(Example(_PAIR, {"tensors": ["x", "y"], "dim": 1}, {"output": ["B", 12]}, params=0),),
@@ -128,6 +130,7 @@ def _sample_stack(draw: Draw) -> Sample:
     "torch",
     "stack",
     StackConfig,
+    cost=cost_rules.copy,
     input_field="tensors",
     note="(`torch.stack(tensors, dim)`; `tensors` is a list of references)",
     examples=(

@@ -12,9 +12,12 @@ GRUCell, 1 for RNNCell).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, numel, rows, total
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks.cost_rules import recurrent_step, scaled
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -62,6 +65,17 @@ def parameter_count(config: CellConfig) -> int:
     rows = GATES[config.type] * config.hidden_size
     biases = 2 * rows if config.bias else 0
     return rows * (config.input_size + config.hidden_size) + biases
+
+
+def costs(config: CellConfig, shapes: CostShapes) -> Costs:
+    """One step for each row of the batch; output and h_1 are one tensor, written once."""
+    kind = config.type.removesuffix("Cell")
+    bias_vectors = 2 if config.bias else 0
+    one = recurrent_step(
+        kind, config.hidden_size, config.input_size, config.hidden_size, bias_vectors=bias_vectors
+    )
+    written = total(numel(shapes.outputs[name]) for name in tensor_names(config)[1:])
+    return replace(scaled(one, rows(shapes.input)), activations=written)
 
 
 def check_arguments(config: CellConfig, ctx: LayerContext) -> bool:
@@ -182,6 +196,7 @@ _STEP_WITH_STATES: Shapes = {"x": ["B", 8], "h": ["B", 16], "c": ["B", 16]}
     "LSTMCell",
     LSTMCellConfig,
     check=check_arguments,
+    cost=costs,
     tensors=tensor_names,
     tensors_doc="`output` (= `h_1`), `h_1`, `c_1`",
     note="(`initial_state: [h_0, c_0]`)",
@@ -227,6 +242,7 @@ def lstm_cell(config: LSTMCellConfig, ctx: LayerContext) -> LayerOutcome:
     "GRUCell",
     GRUCellConfig,
     check=check_arguments,
+    cost=costs,
     tensors=tensor_names,
     tensors_doc="`output` (= `h_1`), `h_1`",
     note="(`initial_state: h_0`)",
@@ -257,6 +273,7 @@ def gru_cell(config: GRUCellConfig, ctx: LayerContext) -> LayerOutcome:
     "RNNCell",
     RNNCellConfig,
     check=check_arguments,
+    cost=costs,
     tensors=tensor_names,
     tensors_doc="`output` (= `h_1`), `h_1`",
     note="(`initial_state: h_0`; `nonlinearity` is `tanh` or `relu`)",

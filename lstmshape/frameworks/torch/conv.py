@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from lstmshape.costs import Costs, CostShapes
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks.cost_rules import convolution
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.frameworks.torch.windows import (
@@ -140,6 +142,11 @@ def _check_padding_mode(
     return True
 
 
+def _cost(config: ConvConfig, shapes: CostShapes) -> Costs:
+    kernel = config.sizes("kernel_size")
+    return convolution(shapes, config.in_channels, config.groups, kernel, bias=config.bias)
+
+
 def _convolve(config: ConvConfig, ctx: LayerContext) -> LayerOutcome:
     kind = config.type
     kernel = config.sizes("kernel_size")
@@ -227,6 +234,7 @@ def _size(draw: Draw, spatial: int, low: int, high: int) -> Any:
     "Conv1d",
     Conv1dConfig,
     check=_check,
+    cost=_cost,
     examples=(
         Example(
             {"x": ["B", 8, "T + 4"]},
@@ -295,6 +303,7 @@ def conv1d(config: Conv1dConfig, ctx: LayerContext) -> LayerOutcome:
     "Conv2d",
     Conv2dConfig,
     check=_check,
+    cost=_cost,
     examples=(
         Example(
             {"x": ["B", 1, 32, "T + 2"]},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.shapes import format_shape
@@ -46,6 +47,7 @@ def _sample(draw: Draw) -> Sample:
     "torch",
     "Dropout",
     DropoutConfig,
+    cost=cost_rules.identity,
     check=_check,
     examples=(Example({"x": ["B", "T", 8]}, {"p": 0.2}, {"output": ["B", "T", 8]}, params=0),),
     failing=(Failing({"x": ["B", "T", 8]}, {"p": 1.5}, "LS108"),),
@@ -74,6 +76,7 @@ def _unchanged(ctx: LayerContext) -> LayerOutcome:
     "torch",
     "Dropout1d",
     Dropout1dConfig,
+    cost=cost_rules.identity,
     check=_check,
     examples=(
         Example({"x": ["B", 8, "T"]}, {"p": 0.2}, {"output": ["B", 8, "T"]}, params=0),
@@ -104,6 +107,7 @@ def dropout_1d(config: Dropout1dConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "Dropout2d",
     Dropout2dConfig,
+    cost=cost_rules.identity,
     check=_check,
     examples=(
         Example({"x": ["B", 32, 41, "T"]}, {"p": 0.2}, {"output": ["B", 32, 41, "T"]}, params=0),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer, check_non_negative
 
@@ -56,6 +57,7 @@ def _sample(draw: Draw) -> Sample:
     "torch",
     "Embedding",
     EmbeddingConfig,
+    cost=cost_rules.copy,
     check=_check,
     examples=(
         Example(

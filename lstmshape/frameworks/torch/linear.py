@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks.cost_rules import dense
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer, check_non_negative
 from lstmshape.shapes import dims_conflict, format_shape, size_hint
@@ -22,6 +24,10 @@ class LinearConfig(TorchLayer):
 def _check(config: LinearConfig, ctx: LayerContext) -> bool:
     sizes = {"in_features": config.in_features, "out_features": config.out_features}
     return check_non_negative(ctx, sizes)
+
+
+def _cost(config: LinearConfig, shapes: CostShapes) -> Costs:
+    return dense(shapes, config.in_features, config.out_features, bias=config.bias)
 
 
 def _sample(draw: Draw) -> Sample:
@@ -43,6 +49,7 @@ def _sample(draw: Draw) -> Sample:
     "Linear",
     LinearConfig,
     check=_check,
+    cost=_cost,
     examples=(
         Example(
             {"x": ["B", 64]},

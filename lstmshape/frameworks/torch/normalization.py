@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.activation import same_shape
@@ -119,10 +120,17 @@ def _sample_batch_norm(draw: Draw) -> Sample:
     return Sample(args, draw.features, mistake)
 
 
+def _batch_norm_cost(config: BatchNormConfig, shapes: CostShapes) -> Costs:
+    """At inference, with running statistics: a scale and a shift an element (the
+    affine weights fold into them)."""
+    return Costs(normalization=numel(shapes.output) * 2)
+
+
 @layer_type(
     "torch",
     "BatchNorm1d",
     BatchNorm1dConfig,
+    cost=_batch_norm_cost,
     check=_check_batch_norm,
     examples=(
         Example({"x": ["B", 16]}, {"num_features": 16}, {"output": ["B", 16]}, params=32),
@@ -156,6 +164,7 @@ def _sample_batch_norm_2d(draw: Draw) -> Sample:
     "torch",
     "BatchNorm2d",
     BatchNorm2dConfig,
+    cost=_batch_norm_cost,
     check=_check_batch_norm,
     examples=(
         Example(
@@ -221,10 +230,18 @@ def _sample_layer_norm(draw: Draw) -> Sample:
     return Sample(args, draw.features, mistake)
 
 
+def _layer_norm_cost(config: LayerNormConfig, shapes: CostShapes) -> Costs:
+    """Mean (1), variance (2), subtract and divide (2) an element; the affine weight and
+    bias one more each."""
+    affine = (1 + config.bias) if config.elementwise_affine else 0
+    return Costs(normalization=numel(shapes.output) * (5 + affine))
+
+
 @layer_type(
     "torch",
     "LayerNorm",
     LayerNormConfig,
+    cost=_layer_norm_cost,
     check=_check_layer_norm,
     examples=(
         Example(

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.frameworks.torch.conv import One, Pair
@@ -82,6 +83,11 @@ class AvgPool2dConfig(PoolConfig):
     ceil_mode: bool = False
     count_include_pad: bool = True
     divisor_override: int | None = None
+
+
+_window_cost = cost_rules.windows(lambda config: config.sizes("kernel_size"))
+"""Each output element compares or sums its window; an adaptive pooling's windows
+cover each input element about once, so it costs one operation an input element."""
 
 
 def _check(config: PoolConfig, ctx: LayerContext) -> bool:
@@ -249,6 +255,7 @@ _INDICES = "`output`, and `indices` with return_indices"
     "torch",
     "MaxPool1d",
     MaxPool1dConfig,
+    cost=_window_cost,
     check=_check,
     tensors=_names,
     tensors_doc=_INDICES,
@@ -294,6 +301,7 @@ def max_pool1d(config: MaxPool1dConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "MaxPool2d",
     MaxPool2dConfig,
+    cost=_window_cost,
     check=_check,
     tensors=_names,
     tensors_doc=_INDICES,
@@ -329,6 +337,7 @@ def max_pool2d(config: MaxPool2dConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "AvgPool1d",
     AvgPool1dConfig,
+    cost=_window_cost,
     check=_check,
     examples=(
         Example(
@@ -354,6 +363,7 @@ def avg_pool1d(config: AvgPool1dConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "AvgPool2d",
     AvgPool2dConfig,
+    cost=_window_cost,
     check=_check,
     examples=(
         Example(
@@ -379,6 +389,7 @@ def avg_pool2d(config: AvgPool2dConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "AdaptiveAvgPool1d",
     AdaptiveAvgPool1dConfig,
+    cost=cost_rules.reduction,
     check=_check_adaptive,
     examples=(
         Example({"x": ["B", 8, "T"]}, {"output_size": 4}, {"output": ["B", 8, 4]}, params=0),
@@ -399,6 +410,7 @@ def adaptive_avg_pool1d(config: AdaptiveAvgPool1dConfig, ctx: LayerContext) -> L
     "torch",
     "AdaptiveAvgPool2d",
     AdaptiveAvgPool2dConfig,
+    cost=cost_rules.reduction,
     check=_check_adaptive,
     examples=(
         Example(
@@ -424,6 +436,7 @@ def adaptive_avg_pool2d(config: AdaptiveAvgPool2dConfig, ctx: LayerContext) -> L
     "torch",
     "AdaptiveMaxPool1d",
     AdaptiveMaxPool1dConfig,
+    cost=cost_rules.reduction,
     check=_check_adaptive,
     tensors=_names,
     tensors_doc=_INDICES,
@@ -451,6 +464,7 @@ def adaptive_max_pool1d(config: AdaptiveMaxPool1dConfig, ctx: LayerContext) -> L
     "torch",
     "AdaptiveMaxPool2d",
     AdaptiveMaxPool2dConfig,
+    cost=cost_rules.reduction,
     check=_check_adaptive,
     tensors=_names,
     tensors_doc=_INDICES,

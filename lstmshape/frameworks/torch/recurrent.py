@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from lstmshape.costs import Costs, CostShapes, rows
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
+from lstmshape.frameworks.cost_rules import added, recurrent_step, scaled
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -435,6 +437,28 @@ def _sampler(kind: str) -> Sampler:
     return Sampler("recurrent", draw)
 
 
+def costs(config: RNNBaseConfig, shapes: CostShapes) -> Costs:
+    """Every step of every layer and direction: (L, N, H_in) runs N*L steps, (L, H_in) L."""
+    directions = 2 if config.bidirectional else 1
+    proj = _proj_size(config)
+    h_out = proj or config.hidden_size
+    bias_vectors = 2 if config.bias else 0  # torch adds b_ih and b_hh
+
+    def layer(features: int) -> Costs:
+        one = recurrent_step(
+            config.type,
+            config.hidden_size,
+            features,
+            h_out,
+            bias_vectors=bias_vectors,
+            projection=proj,
+        )
+        return scaled(one, directions)
+
+    later = scaled(layer(directions * h_out), config.num_layers - 1)
+    return scaled(added(layer(config.input_size), later), rows(shapes.input))
+
+
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
@@ -443,6 +467,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     "LSTM",
     LSTMConfig,
     check=check_arguments,
+    cost=costs,
     tensors=tensor_names,
     tensors_doc="`output`, `h_n`, `c_n`",
     lint_invalid=_lint_invalid(LSTMConfig),
@@ -497,6 +522,7 @@ def lstm(config: LSTMConfig, ctx: LayerContext) -> LayerOutcome:
     "GRU",
     GRUConfig,
     check=check_arguments,
+    cost=costs,
     tensors=tensor_names,
     tensors_doc="`output`, `h_n`",
     lint_invalid=_lint_invalid(GRUConfig),
@@ -539,6 +565,7 @@ def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
     "RNN",
     RNNConfig,
     check=check_arguments,
+    cost=costs,
     tensors=tensor_names,
     tensors_doc="`output`, `h_n`",
     note="(`nonlinearity` is `tanh` or `relu`)",

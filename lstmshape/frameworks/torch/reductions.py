@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -97,6 +98,7 @@ _REDUCE_FAILING = (
     "torch",
     "sum",
     SumConfig,
+    cost=cost_rules.reduction,
     prefixes=FUNCTION,
     note="(`dim` an int, a list, or null for every dim)",
     examples=_REDUCE_EXAMPLES,
@@ -112,6 +114,7 @@ def sum_(config: SumConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "mean",
     MeanConfig,
+    cost=cost_rules.reduction,
     prefixes=FUNCTION,
     note="(as `sum`)",
     examples=_REDUCE_EXAMPLES,
@@ -152,6 +155,7 @@ _SOFTMAX_NOTE = "(`dim` is required: `F.softmax` without it is deprecated)"
     "torch",
     "softmax",
     SoftmaxConfig,
+    cost=cost_rules.softmax,
     prefixes=FUNCTIONAL,
     note=_SOFTMAX_NOTE,
     examples=(Example(_SEQ, {"dim": -1}, {"output": ["B", "T", 8]}, params=0),),
@@ -167,6 +171,7 @@ def softmax(config: SoftmaxConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "log_softmax",
     LogSoftmaxConfig,
+    cost=cost_rules.softmax,
     prefixes=FUNCTIONAL,
     note=_SOFTMAX_NOTE,
     examples=(Example(_SEQ, {"dim": 1}, {"output": ["B", "T", 8]}, params=0),),
@@ -207,6 +212,7 @@ _NO_ARGUMENT = (Failing(_SEQ, {"dim": 1}, "LS101"),)
     "torch",
     "relu",
     ReluConfig,
+    cost=cost_rules.nonlinearity,
     prefixes=FUNCTIONAL,
     examples=_SAME,
     failing=_NO_ARGUMENT,
@@ -221,6 +227,7 @@ def relu(config: ReluConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "tanh",
     TanhConfig,
+    cost=cost_rules.nonlinearity,
     prefixes=FUNCTIONAL,
     examples=_SAME,
     failing=_NO_ARGUMENT,
@@ -235,6 +242,7 @@ def tanh(config: TanhConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "sigmoid",
     SigmoidConfig,
+    cost=cost_rules.nonlinearity,
     prefixes=FUNCTIONAL,
     examples=_SAME,
     failing=_NO_ARGUMENT,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.activation import same_shape
 from lstmshape.frameworks.torch.base import TorchLayer
@@ -32,6 +33,7 @@ class IdentityConfig(TorchLayer):
     "torch",
     "Identity",
     IdentityConfig,
+    cost=cost_rules.view,
     examples=(Example({"x": ["B", "T", 8]}, {}, {"output": ["B", "T", 8]}, params=0),),
     failing=(Failing({"x": ["B", "T", 8]}, {"input": "y"}, "LS202"),),
     sample=Sampler("sequence", lambda draw: Sample({}, draw.features)),
@@ -77,6 +79,7 @@ def _sample_flatten(draw: Draw) -> Sample:
     "torch",
     "Flatten",
     FlattenConfig,
+    cost=cost_rules.view,
     examples=(
         Example({"x": ["B", 32, 4, 5]}, {}, {"output": ["B", 640]}, params=0),
         Example(
@@ -156,6 +159,7 @@ def _sample_unflatten(draw: Draw) -> Sample:
     "torch",
     "Unflatten",
     UnflattenConfig,
+    cost=cost_rules.view,
     check=_check_unflatten,
     examples=(
         Example(

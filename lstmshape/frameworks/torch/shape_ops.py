@@ -14,6 +14,7 @@ from itertools import product
 from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.frameworks.torch.op_dims import wrap_dim
@@ -86,6 +87,7 @@ def _sample_transpose(draw: Draw) -> Sample:
     "torch",
     "permute",
     PermuteConfig,
+    cost=cost_rules.view,
     prefixes=FUNCTION,
     note="(`x.permute(dims)`, `torch.permute(input, dims)`)",
     examples=(Example(_SEQ, {"dims": [1, 0, 2]}, {"output": ["T", "B", 8]}, params=0),),
@@ -134,6 +136,7 @@ def permute(config: PermuteConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "transpose",
     TransposeConfig,
+    cost=cost_rules.view,
     prefixes=FUNCTION,
     note="(`x.transpose(dim0, dim1)`)",
     examples=(Example(_SEQ, {"dim0": 1, "dim1": 2}, {"output": ["B", 8, "T"]}, params=0),),
@@ -166,6 +169,7 @@ class TConfig(TorchLayer):
     TConfig,
     prefixes=FUNCTION,
     note="(`x.t()`)",
+    cost=cost_rules.view,
     examples=(
         Example({"x": ["B", "T"]}, {}, {"output": ["T", "B"]}, params=0),
         Example({"x": [8]}, {}, {"output": [8]}, params=0),
@@ -296,6 +300,7 @@ _RESHAPE_FAILING = (
     "torch",
     "reshape",
     ReshapeConfig,
+    cost=cost_rules.view,
     prefixes=FUNCTION,
     note="(`x.reshape(shape)`)",
     examples=_RESHAPE_EXAMPLES,
@@ -317,6 +322,7 @@ def reshape(config: ReshapeConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "view",
     ViewConfig,
+    cost=cost_rules.view,
     prefixes=METHOD,
     note="(`x.view(shape)`, a Tensor method: written `view` alone)",
     examples=_RESHAPE_EXAMPLES,
@@ -347,6 +353,7 @@ def _sample_flatten(draw: Draw) -> Sample:
     "torch",
     "flatten",
     FlattenConfig,
+    cost=cost_rules.view,
     prefixes=FUNCTION,
     note="(`torch.flatten`; `nn.Flatten` is a module with start_dim=1)",
     examples=(
@@ -402,6 +409,7 @@ def _sample_unsqueeze(draw: Draw) -> Sample:
     "torch",
     "squeeze",
     SqueezeConfig,
+    cost=cost_rules.view,
     prefixes=FUNCTION,
     note="(`dim` an int or a list; none: every dim of size 1)",
     examples=(
@@ -441,6 +449,7 @@ def squeeze(config: SqueezeConfig, ctx: LayerContext) -> LayerOutcome:
     "torch",
     "unsqueeze",
     UnsqueezeConfig,
+    cost=cost_rules.view,
     prefixes=FUNCTION,
     examples=(Example({"x": ["B", 8]}, {"dim": 1}, {"output": ["B", 1, 8]}, params=0),),
     failing=(Failing({"x": ["B", 8]}, {"dim": 3}, "LS108"),),
@@ -476,6 +485,7 @@ def _sample_same(draw: Draw) -> Sample:
     "torch",
     "contiguous",
     ContiguousConfig,
+    cost=cost_rules.copy,
     prefixes=METHOD,
     note="(`x.contiguous()`, a Tensor method: written `contiguous` alone)",
     examples=(Example(_SEQ, {}, {"output": ["B", "T", 8]}, params=0),),

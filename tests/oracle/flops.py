@@ -1,0 +1,39 @@
+"""lstmshape's FLOPs against torch's FlopCounterMode, layer by layer, on a generated case.
+
+A case torch runs to the end at every set of values is run again on the meta device with each
+layer's forward pass under FlopCounterMode (at the first run's values of the
+symbols).  Every layer lstmshape reports no error on must have FLOPs, and
+they must be what FlopCounterMode counted: lstmshape's ``flops`` is that
+convention, and what it does not count is in ``extra_flops``, never here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lstmshape.shapes import evaluate_dim
+from tests.oracle.cases import Case, Execute, first_failure
+
+
+def flop_disagreements(case: Case, report: dict[str, Any], count: Execute) -> list[str]:
+    if first_failure(case.runs) is not None:
+        return []  # some values of the symbols make torch raise: lstmshape reports an error
+    run = case.runs[0]
+    counted = count(case.spec, run.values)
+    if counted.error is not None:
+        return [f"torch ran the case but not on the meta device: {counted.error}"]
+    failing = {d["layer"] for d in report["diagnostics"] if d["severity"] == "error"}
+    found = []
+    for layer, real in zip(report["layers"], counted.layers, strict=True):
+        if layer["name"] in failing:
+            continue
+        if layer["flops"] is None:
+            found.append(f"{layer['name']}: lstmshape has no FLOPs; torch counts {real.flops:,}")
+            continue
+        flops = evaluate_dim(layer["flops"], run.values)
+        if flops != real.flops:
+            found.append(
+                f"{layer['name']}: lstmshape counts {layer['flops']} FLOPs = {flops:,} at "
+                f"{run.values}; FlopCounterMode {real.flops:,}"
+            )
+    return found
