@@ -222,7 +222,8 @@ def _stack(b: _Builder, sequences: bool) -> _Rnn:
         b.add(layer)
         rnn = new
         if not last and b.chance(0.12):
-            b.add(_one_direction(_between(b, units=new.units), new, b))
+            between = _between(b, units=new.units, sequence=new.sequences)
+            b.add(_one_direction(between, new, b))
     assert rnn is not None
     return rnn
 
@@ -247,11 +248,18 @@ def _one_direction(layer: dict[str, Any], rnn: _Rnn, b: _Builder) -> dict[str, A
     return layer
 
 
-def _between(b: _Builder, units: int, wrapper: str | None = None) -> dict[str, Any]:
-    """A layer that keeps the layout, between recurrent layers or inside a wrapper."""
+def _between(
+    b: _Builder, units: int, wrapper: str | None = None, sequence: bool = True
+) -> dict[str, Any]:
+    """A layer that keeps the layout, between recurrent layers or inside a wrapper.
+
+    Its axes are drawn over the rank it reads: 3 for a sequence, 2 for one
+    vector a sample (a recurrent layer's last step, or one step inside
+    TimeDistributed), where axis -2 is the batch.
+    """
     declared = b.pick("sequence", wrapper)
     given = {"runs": b.runs, "symbolic_time": b.symbolic_time}
-    rank = 2 if wrapper == "TimeDistributed" else 3  # the wrapped layer sees one step
+    rank = 3 if sequence and wrapper != "TimeDistributed" else 2
     draw = Draw(b.rng, units, rank=rank, given=given)
     return b.args(declared, b.sample(declared, draw))
 
@@ -269,7 +277,7 @@ def _time_distributed(b: _Builder, layer: dict[str, Any]) -> dict[str, Any]:
 
 def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
     if b.chance(0.15):
-        b.add(_one_direction(_between(b, rnn.units), rnn, b))
+        b.add(_one_direction(_between(b, rnn.units, sequence=rnn.sequences), rnn, b))
     head: dict[str, Any]
     if (tagger and b.chance(0.6)) or (not rnn.sequences and b.chance(0.05)):
         head = _time_distributed(b, _dense(b, wrapper="TimeDistributed"))
