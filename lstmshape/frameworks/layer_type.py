@@ -185,7 +185,9 @@ class LayerType(Generic[C]):
         "nests",
         "note",
         "passes_mask",
+        "positional",
         "prefixes",
+        "returns",
         "sample",
         "tensor_args",
         "tensors",
@@ -218,6 +220,8 @@ class LayerType(Generic[C]):
         lint_invalid: LintInvalid | None = None,
         sample: Sampler | None = None,
         prefixes: tuple[str, ...] | None = None,
+        returns: str | None = None,
+        positional: tuple[str, ...] = (),
     ) -> None:
         self.framework = framework
         self.name = name
@@ -262,6 +266,13 @@ class LayerType(Generic[C]):
         self.prefixes = prefixes
         """The prefixes ``type:`` may take, where the framework has the name
         (``torch.`` and ``F.`` for ``softmax``); None for the framework's own."""
+        self.returns = returns
+        """What a call returns, as the tensor names in a Python target where it differs
+        from the names in order (``output, (h_n, c_n)`` for torch's LSTM); a name the
+        pattern leaves out is its first tensor (a cell's ``output`` is ``h_1``)."""
+        self.positional = positional
+        """Config fields the framework takes by position, not by their name (``view``'s
+        ``shape``: ``Tensor.view`` has no keyword of that name)."""
 
     @property
     def doc(self) -> str:
@@ -299,6 +310,8 @@ def layer_type(
     lint_invalid: LintInvalid | None = None,
     sample: Sampler | None = None,
     prefixes: tuple[str, ...] | None = None,
+    returns: str | None = None,
+    positional: tuple[str, ...] = (),
 ) -> Callable[[Infer[C]], Infer[C]]:
     """Declare the layer type ``name`` of ``framework``, whose rule is the decorated function."""
 
@@ -328,6 +341,8 @@ def layer_type(
             lint_invalid=lint_invalid,
             sample=sample,
             prefixes=prefixes,
+            returns=returns,
+            positional=positional,
         )
         return infer
 

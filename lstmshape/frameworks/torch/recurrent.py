@@ -465,6 +465,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     LSTMConfig,
     check=check_arguments,
     tensors=tensor_names,
+    returns="output, (h_n, c_n)",
     tensors_doc="`output`, `h_n`, `c_n`",
     lint_invalid=_lint_invalid(LSTMConfig),
     examples=(

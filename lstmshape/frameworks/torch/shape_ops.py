@@ -271,6 +271,7 @@ def reshape(config: ReshapeConfig, ctx: LayerContext) -> LayerOutcome:
     "view",
     ViewConfig,
     prefixes=METHOD,
+    positional=("shape",),
     note="(`x.view(shape)`, a Tensor method: written `view` alone)",
     examples=_RESHAPE_EXAMPLES,
     failing=_RESHAPE_FAILING,
