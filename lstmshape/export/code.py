@@ -121,6 +121,10 @@ def statement(before: str, expr: Expr | None, indent: str, comment: str = "") ->
     lines = expr.split(indent)
     if lines is None:
         return [*above, indent + flat]
+    if len(indent + before + lines[0]) > WIDTH and before:
+        # the target leaves no room for the call's head: ruff parenthesizes the value
+        inner = _laid_out(expr, indent + INDENT, "")
+        return [*above, indent + before + "(", *inner, indent + ")"]
     return [*above, indent + before + lines[0], *lines[1:]]
 
 

@@ -12,7 +12,9 @@ no later layer reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.export.code import (
@@ -101,7 +103,14 @@ def export_keras(spec: ParsedSpec, report: ModelReport, source_name: str) -> Ker
         if params:
             comment += f"; {params:,} parameters"
         constructor = _constructor(declared, config, layer.name)
-        body += _assignment(targets, constructor, first, keywords, comment, variables.names)
+        body += _assignment(
+            targets,
+            constructor,
+            first,
+            keywords,
+            comment,
+            partial(variables.names.claim, f"{layer.name}_layer"),
+        )
         previous = layer.name
     read = read_by_later_layers(spec)
     outputs = [
@@ -243,7 +252,7 @@ def _assignment(
     first: Expr,
     keywords: dict[str, Expr],
     comment: str,
-    names: Names,
+    layer_variable: Callable[[], str],
 ) -> list[str]:
     """``x = layers.T(...)(input)``; the layer built on a line of its own when that does
     not fit (ruff splits a call of a call at the last call's brackets)."""
@@ -252,8 +261,8 @@ def _assignment(
     code = [line for line in whole if not line.lstrip().startswith("#")]
     if len(code) == 1:
         return whole
-    layer_variable = names.claim(f"{targets[0]}_layer")
+    variable = layer_variable()
     return [
-        *statement(f"{layer_variable} = ", constructor, INDENT),
-        *statement(f"{target} = ", call(layer_variable, first, **keywords), INDENT, comment),
+        *statement(f"{variable} = ", constructor, INDENT),
+        *statement(f"{target} = ", call(variable, first, **keywords), INDENT, comment),
     ]

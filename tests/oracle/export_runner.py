@@ -224,14 +224,21 @@ def run_keras_export(exported: KerasExport, spec: dict[str, Any], values: dict[s
         probe = keras.Model(model.inputs, list(tensors.values()))
         tokens = token_input_names(spec)
         shapes = _input_shapes(exported, spec, values)
-        if all(None not in shape for shape in shapes):
-            arrays = [
-                np.zeros(shape, dtype="int32" if _input_name(exported, i) in tokens else "float32")
-                for i, shape in enumerate(shapes)
-            ]
-            results = probe(arrays if len(arrays) > 1 else arrays[0])
-        else:
-            results = probe([keras.Input(batch_shape=shape) for shape in shapes])
+        try:
+            if all(None not in shape for shape in shapes):
+                arrays = [
+                    np.zeros(
+                        shape, dtype="int32" if _input_name(exported, i) in tokens else "float32"
+                    )
+                    for i, shape in enumerate(shapes)
+                ]
+                results = probe(arrays if len(arrays) > 1 else arrays[0])
+            else:
+                results = probe([keras.Input(batch_shape=shape) for shape in shapes])
+        except Exception as error:  # the model is built, but does not run: the first layer's
+            run.layers.append(LayerRun({}, None))
+            run.failed_at, run.error = 0, f"running: {type(error).__name__}: {error}"[:500]
+            return run
         results = results if isinstance(results, list | tuple) else [results]
     by_key = {key: tuple(result.shape) for key, result in zip(tensors, results, strict=True)}
     for name in names:
