@@ -92,7 +92,7 @@ def export_file(path: Path, to: str, settings: Settings, errors: TextIO) -> str:
         count = sum(diagnostic.is_error for diagnostic in report.diagnostics)
         raise ExportFailed(
             f"{path}: not exported: the spec has {count} error{'s' if count != 1 else ''}; "
-            "fix them, and the model it describes can be written"
+            f"fix {'it' if count == 1 else 'them'} and export again"
         )
     if len(reports) > 1:
         errors.write(
@@ -102,7 +102,15 @@ def export_file(path: Path, to: str, settings: Settings, errors: TextIO) -> str:
     document = load_yaml(path.read_bytes().decode("utf-8-sig")).documents[0]
     spec, _ = parse_spec(document.data, path.stem)
     assert spec is not None  # it checked clean
-    return export_spec(spec, report, path.name)
+    try:
+        return export_spec(spec, report, path.name)
+    except ExportError:
+        raise
+    except Exception as error:  # a bug in lstmshape: said as such, never a traceback
+        raise ExportFailed(
+            f"{path}: lstmshape failed to export this spec: {type(error).__name__}: {error}; "
+            "this is a bug in lstmshape, not in your spec: please report it with the spec"
+        ) from error
 
 
 def export_spec(spec: ParsedSpec, report: ModelReport, source_name: str) -> str:

@@ -123,3 +123,47 @@ def test_an_unwritable_output_exits_2(tmp_path: Path) -> None:
     code, _, err = export(str(TUTORIAL), "--to", "torch", "-o", str(tmp_path / "no" / "m.py"))
     assert code == 2
     assert "cannot write the module" in err
+
+
+NAMES_PYTHON_HAS = """\
+framework: torch
+inputs:
+  self: [B, T, 8]
+  torch: [B, 4]
+layers:
+  - {name: type, type: LSTM, input_size: 8, hidden_size: 4, batch_first: true, input: self}
+  - {name: class, type: add, input: 'type.h_n[-1]', other: torch}
+  - {name: type_h_n, type: Linear, in_features: 4, out_features: 2}
+  - {name: again, reuse: type_h_n, input: class}
+"""
+
+
+def test_names_python_or_nn_module_has_are_renamed_and_the_code_runs(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    import yaml
+
+    from tests.export.running import export_disagreements
+
+    spec = tmp_path / "names.yaml"
+    spec.write_text(NAMES_PYTHON_HAS)
+    code, out, _ = export(str(spec), "--to", "torch")
+    assert code == 0
+    assert "self.type_ = nn.LSTM(" in out  # nn.Module.type would hide the module
+    assert "class_ = torch.add(type_h_n[-1], other=torch_)" in out
+    assert "type_h_n_ = self.type_h_n(class_)" in out  # not type.h_n's variable
+    assert "again = self.type_h_n(class_)" in out
+    assert export_disagreements(yaml.safe_load(NAMES_PYTHON_HAS)) == []
+
+
+def test_a_bug_in_the_export_is_said_as_such_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lstmshape.export import torch_code
+
+    def broken(*args: object) -> None:
+        raise KeyError("x")
+
+    monkeypatch.setattr(torch_code, "export_torch", broken)
+    code, out, err = export(str(TUTORIAL), "--to", "torch")
+    assert (code, out) == (1, "")
+    assert "lstmshape failed to export this spec: KeyError: 'x'; this is a bug in lstmshape" in err
