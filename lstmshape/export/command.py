@@ -45,6 +45,8 @@ def run_export(
     out = out if out is not None else sys.stdout
     errors = errors if errors is not None else sys.stderr
     try:
+        if output is not None and _same_file(output, path):
+            raise ExportError(f"{output}: is the spec itself; write the module to another file")
         code = export_file(path, to, settings or Settings(), errors)
     except ExportError as error:
         errors.write(f"lstmshape: {error}\n")
@@ -61,6 +63,13 @@ def run_export(
         errors.write(f"lstmshape: {output}: cannot write the module: {error.strerror or error}\n")
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _same_file(output: Path, path: Path) -> bool:
+    try:
+        return output.exists() and path.exists() and output.samefile(path)
+    except OSError:
+        return False
 
 
 def export_file(path: Path, to: str, settings: Settings, errors: TextIO) -> str:

@@ -167,3 +167,12 @@ def test_a_bug_in_the_export_is_said_as_such_not_a_traceback(
     code, out, err = export(str(TUTORIAL), "--to", "torch")
     assert (code, out) == (1, "")
     assert "lstmshape failed to export this spec: KeyError: 'x'; this is a bug in lstmshape" in err
+
+
+def test_the_spec_itself_is_never_the_output(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_bytes(TUTORIAL.read_bytes())
+    code, out, err = export(str(spec), "--to", "torch", "-o", str(spec))
+    assert (code, out) == (2, "")
+    assert "is the spec itself" in err
+    assert spec.read_bytes() == TUTORIAL.read_bytes()
