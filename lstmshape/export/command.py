@@ -124,7 +124,7 @@ def export_file(path: Path, to: str, settings: Settings, errors: TextIO) -> str:
 
 def export_spec(spec: ParsedSpec, report: ModelReport, source_name: str) -> str:
     """The module of a spec that checked clean, for its framework."""
-    from lstmshape.export.wiring import ExportUnsupported, unsupported_types
+    from lstmshape.export.wiring import unsupported_types
 
     missing = unsupported_types(spec)
     if missing:
@@ -134,13 +134,10 @@ def export_spec(spec: ParsedSpec, report: ModelReport, source_name: str) -> str:
             "checked, but no code is written for "
             f"{'them' if len(missing) > 1 else 'it'}"
         )
-    try:
-        if spec.framework.key == "torch":
-            from lstmshape.export.torch_code import export_torch
+    if spec.framework.key == "torch":
+        from lstmshape.export.torch_code import export_torch
 
-            return export_torch(spec, report, source_name).code
-        from lstmshape.export.keras_code import export_keras
+        return export_torch(spec, report, source_name).code
+    from lstmshape.export.keras_code import export_keras
 
-        return export_keras(spec, report, source_name).code
-    except ExportUnsupported as error:
-        raise ExportError(f"{report.path}: {error}") from None
+    return export_keras(spec, report, source_name).code

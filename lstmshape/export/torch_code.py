@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from lstmshape.export.code import (
     INDENT,
+    WIDTH,
     Atom,
     Expr,
     Names,
@@ -41,6 +42,7 @@ from lstmshape.export.wiring import (
     shapes_comment,
     tensor_targets,
 )
+from lstmshape.shapes import format_shape
 
 if TYPE_CHECKING:
     from lstmshape.frameworks.layer_type import LayerType
@@ -172,11 +174,11 @@ def export_torch(spec: ParsedSpec, report: ModelReport, source_name: str) -> Tor
         )
         forward += statement(f"{target_text} = ", call_expr, INDENT * 2, comment)
         previous = layer.name
-    returned = _returned(spec, report, variables)
+    returned = _returned(spec, variables)
     class_name = class_name_for(spec.name)
-    lines = _module_header(spec, report, source_name)
+    lines = _module_header(spec, source_name)
     lines += ["", "", f"class {class_name}(nn.Module):"]
-    lines += docstring(_class_doc(spec, report), INDENT)
+    lines += docstring([f"{spec.name}: {report.params:,} parameters."], INDENT)
     lines += ["", f"{INDENT}def __init__(self) -> None:", f"{INDENT * 2}super().__init__()"]
     lines += init
     lines += ["", *_signature(inputs, len(returned))]
@@ -286,7 +288,7 @@ def _target_text(target: ast.expr, layer: str, variables: Variables, names: tupl
     return text(target, True)
 
 
-def _returned(spec: ParsedSpec, report: ModelReport, variables: Variables) -> list[str]:
+def _returned(spec: ParsedSpec, variables: Variables) -> list[str]:
     """The output of every layer no later layer reads: the model's results."""
     read = read_by_later_layers(spec)
     return [
@@ -319,7 +321,7 @@ def _signature(inputs: list[str], results: int) -> list[str]:
     returns = "torch.Tensor" if results == 1 else f"tuple[{', '.join(['torch.Tensor'] * results)}]"
     parameters = [f"{name}: torch.Tensor" for name in inputs]
     flat = f"{INDENT}def forward(self, {', '.join(parameters)}) -> {returns}:"
-    if len(flat) <= 88:
+    if len(flat) <= WIDTH:
         return [flat]
     return [
         f"{INDENT}def forward(",
@@ -338,7 +340,7 @@ def class_name_for(spec_name: str) -> str:
     return name
 
 
-def _module_header(spec: ParsedSpec, report: ModelReport, source_name: str) -> list[str]:
+def _module_header(spec: ParsedSpec, source_name: str) -> list[str]:
     lines = docstring(
         [
             f"{spec.name}: the model of {source_name}, exported by lstmshape.",
@@ -350,13 +352,7 @@ def _module_header(spec: ParsedSpec, report: ModelReport, source_name: str) -> l
     return [*lines, "", "import torch", "from torch import nn"]
 
 
-def _class_doc(spec: ParsedSpec, report: ModelReport) -> list[str]:
-    return [f"{spec.name}: {report.params:,} parameters."]
-
-
 def _forward_doc(spec: ParsedSpec, inputs: list[str]) -> list[str]:
-    from lstmshape.shapes import format_shape
-
     shapes = [
         f"{variable}: {format_shape(shape)}"
         for variable, shape in zip(inputs, spec.inputs.values(), strict=True)

@@ -29,10 +29,6 @@ what it is checked against, and what its call reads (``input_shape`` declares a 
 model's input, which the export writes as the framework's own input)."""
 
 
-class ExportUnsupported(Exception):
-    """The spec uses something the export cannot write yet; the message names it."""
-
-
 def call_fields(declared: LayerType[Any]) -> frozenset[str]:
     """The config fields a call takes: what the layer reads, by the declaration."""
     return _CALL_FIELDS | {declared.input_field, *declared.tensor_args}
