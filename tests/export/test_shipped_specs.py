@@ -54,3 +54,32 @@ def test_the_readme_shows_the_tutorial_as_export_prints_it() -> None:
     shown = readme.split("`lstmshape export specs/torch-tutorial.yaml --to torch` prints:")[1]
     code = shown.split("```python\n", 1)[1].split("```\n", 1)[0]
     assert code == printed(ROOT / "specs" / "torch-tutorial.yaml")
+
+
+def _readme_commands() -> list[str]:
+    from tests.export.shipped import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Exporting the model as code")
+    section = text[start : text.index("\n## ", start)]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("#")[0].strip() for line in block.strip().splitlines()]
+
+
+@pytest.mark.parametrize("line", _readme_commands())
+def test_the_readme_commands_run(
+    line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+
+    from tests.export.shipped import ROOT
+
+    (tmp_path / "specs").symlink_to(ROOT / "specs")
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(line)
+    assert args[:2] == ["lstmshape", "export"]
+    result = CliRunner().invoke(cli, args[1:], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    written = [path for path in tmp_path.iterdir() if path.name != "specs"]
+    assert all(path.read_text(encoding="utf-8").startswith('"""') for path in written)
+    assert result.stdout.startswith('"""') or written
