@@ -124,7 +124,7 @@ def export_file(path: Path, to: str, settings: Settings, errors: TextIO) -> str:
 
 def export_spec(spec: ParsedSpec, report: ModelReport, source_name: str) -> str:
     """The module of a spec that checked clean, for its framework."""
-    from lstmshape.export.wiring import unsupported_types
+    from lstmshape.export.wiring import refusals, unsupported_types
 
     missing = unsupported_types(spec)
     if missing:
@@ -133,6 +133,12 @@ def export_spec(spec: ParsedSpec, report: ModelReport, source_name: str) -> str:
             f"{', '.join(missing)} yet: the layer type{'s are' if len(missing) > 1 else ' is'} "
             "checked, but no code is written for "
             f"{'them' if len(missing) > 1 else 'it'}"
+        )
+    reasons = refusals(spec)
+    if reasons:
+        raise ExportError(
+            f"{report.path}: not exported: {'; '.join(reasons)} (lstmshape checks the model "
+            f"as {spec.framework.key} runs it layer by layer)"
         )
     if spec.framework.key == "torch":
         from lstmshape.export.torch_code import export_torch

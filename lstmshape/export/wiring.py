@@ -156,6 +156,18 @@ NOT_EXPORTED: dict[str, frozenset[str]] = {"torch": frozenset(), "keras": frozen
 tests/export/test_contract.py exports every other type's examples and runs them)."""
 
 
+def refusals(spec: ParsedSpec) -> list[str]:
+    """Why the framework's code for some of the spec's layers would not run as checked."""
+    found = []
+    for layer in spec.layers:
+        declared = layer.layer_type
+        if declared is not None and declared.export_refusal is not None and layer.config:
+            reason = declared.export_refusal(layer.config)
+            if reason is not None:
+                found.append(f"{layer.name} is {reason}")
+    return found
+
+
 def unsupported_types(spec: ParsedSpec) -> list[str]:
     """The spec's layer types that the export cannot write, each named once."""
     refused = NOT_EXPORTED[spec.framework.key]

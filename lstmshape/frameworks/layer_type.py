@@ -50,6 +50,7 @@ Check = Callable[[C, "LayerContext"], bool]
 """The checks the framework makes when it constructs the layer, before it sees an
 input; False when it would raise (then the layer's tensors are unknown)."""
 TensorNames = Callable[[C], tuple[str, ...]]
+ExportRefusal = Callable[[C], "str | None"]
 LintInvalid = Callable[[dict[str, Any], "LayerContext"], None]
 Shapes = dict[str, list[Dim]]
 """Named shapes, as a spec writes them: a spec's inputs, a layer's tensors."""
@@ -174,6 +175,7 @@ class LayerType(Generic[C]):
         "check",
         "config",
         "examples",
+        "export_refusal",
         "failing",
         "foreign_keys",
         "foreign_types",
@@ -222,6 +224,7 @@ class LayerType(Generic[C]):
         prefixes: tuple[str, ...] | None = None,
         returns: str | None = None,
         positional: tuple[str, ...] = (),
+        export_refusal: ExportRefusal[C] | None = None,
     ) -> None:
         self.framework = framework
         self.name = name
@@ -271,6 +274,9 @@ class LayerType(Generic[C]):
         from the names in order (``output, (h_n, c_n)`` for torch's LSTM); a name the
         pattern leaves out is its first tensor (a cell's ``output`` is ``h_1``)."""
         self.positional = positional
+        self.export_refusal = export_refusal
+        """Why the framework's own code for a config would not run as lstmshape checks it
+        (so ``export`` refuses it), or None when it would."""
         """Config fields the framework takes by position, not by their name (``view``'s
         ``shape``: ``Tensor.view`` has no keyword of that name)."""
 
@@ -312,6 +318,7 @@ def layer_type(
     prefixes: tuple[str, ...] | None = None,
     returns: str | None = None,
     positional: tuple[str, ...] = (),
+    export_refusal: ExportRefusal[C] | None = None,
 ) -> Callable[[Infer[C]], Infer[C]]:
     """Declare the layer type ``name`` of ``framework``, whose rule is the decorated function."""
 
@@ -343,6 +350,7 @@ def layer_type(
             prefixes=prefixes,
             returns=returns,
             positional=positional,
+            export_refusal=export_refusal,
         )
         return infer
 

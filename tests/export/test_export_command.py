@@ -176,3 +176,27 @@ def test_the_spec_itself_is_never_the_output(tmp_path: Path) -> None:
     assert (code, out) == (2, "")
     assert "is the spec itself" in err
     assert spec.read_bytes() == TUTORIAL.read_bytes()
+
+
+BACKWARD_OF_OTHER_UNITS = """\
+framework: keras
+inputs:
+  x: [B, 2, 3]
+layers:
+  - name: bi1
+    type: Bidirectional
+    layer: {type: GRU, units: 2}
+    backward_layer: {type: GRU, units: 3, go_backwards: true}
+  - {type: Dense, units: 5}
+"""
+
+
+def test_a_model_keras_builds_but_cannot_run_functionally_is_refused_saying_why(
+    tmp_path: Path,
+) -> None:
+    # Oracle seed 466: the functional model sizes the Dense for 4 features, gets 5 and raises.
+    spec = tmp_path / "bi.yaml"
+    spec.write_text(BACKWARD_OF_OTHER_UNITS)
+    code, out, err = export(str(spec), "--to", "keras")
+    assert (code, out) == (2, "")
+    assert "bi1 is a Bidirectional whose backward_layer has 3 units and layer 2" in err

@@ -73,5 +73,6 @@ def test_every_example_exports_format_clean(tmp_path: Path) -> None:
 
 def test_no_layer_is_named_after_what_nn_module_defines() -> None:
     torch = pytest.importorskip("torch")
-    defined = {name for name in dir(torch.nn.Module) if not name.startswith("_")}
+    module = torch.nn.Module()  # an instance: training is set in __init__
+    defined = {name for name in dir(module) if not name.startswith("_")}
     assert defined == MODULE_ATTRIBUTES

@@ -63,8 +63,8 @@ def run_export_oracle(oracle: Oracle, export: Export, run: RunExport) -> str:
     elapsed = time.perf_counter() - started
     summary = (
         f"{oracle.key} export: {count} cases from seed {first}, {exported} exported and run "
-        f"(the others have errors, which export refuses) in {elapsed:.1f}s: "
-        f"{len(failing)} disagree"
+        "(export refuses the others: they have errors, or code that cannot run as checked) "
+        f"in {elapsed:.1f}s: {len(failing)} disagree"
     )
     print(summary)
     assert not failing, summary + "\n" + "\n".join(text for text in failing if text)

@@ -19,7 +19,7 @@ import yaml
 from lstmshape.export.command import ExportError
 from lstmshape.export.keras_code import KerasExport, export_keras
 from lstmshape.export.torch_code import TorchExport, export_torch
-from lstmshape.export.wiring import unsupported_types
+from lstmshape.export.wiring import refusals, unsupported_types
 from lstmshape.loader import load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.report import ModelReport
@@ -46,6 +46,8 @@ def export_torch_spec(spec: dict[str, Any]) -> tuple[ModelReport, TorchExport | 
         return report, None
     if unsupported_types(parsed):
         raise ExportError(f"not exported yet: {unsupported_types(parsed)}")
+    if refusals(parsed):  # export refuses it, saying why: nothing to run
+        return report, None
     return report, export_torch(parsed, report, "oracle.yaml")
 
 
@@ -185,6 +187,8 @@ def export_keras_spec(spec: dict[str, Any]) -> tuple[ModelReport, KerasExport | 
         return report, None
     if unsupported_types(parsed):
         raise ExportError(f"not exported yet: {unsupported_types(parsed)}")
+    if refusals(parsed):  # export refuses it, saying why: nothing to run
+        return report, None
     return report, export_keras(parsed, report, "oracle.yaml")
 
 
