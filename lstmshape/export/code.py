@@ -119,13 +119,32 @@ def statement(before: str, expr: Expr | None, indent: str, comment: str = "") ->
     if len(indent + flat) <= WIDTH or expr is None:
         return [*above, indent + flat]
     lines = expr.split(indent)
+    head_fits = lines is not None and len(indent + before + lines[0]) <= WIDTH
+    targets = _top_level_items(before.removesuffix(" = ")) if before.endswith(" = ") else []
+    if len(targets) > 1 and not head_fits:
+        # no room for the call's head after the targets: they go one a line, with the
+        # magic trailing comma, which keeps the split under any longer line length
+        split = [indent + "(", *(f"{indent}{INDENT}{target}," for target in targets)]
+        return [*above, *split, *statement(") = ", expr, indent)]
     if lines is None:
         return [*above, indent + flat]
-    if len(indent + before + lines[0]) > WIDTH and before:
-        # the target leaves no room for the call's head: ruff parenthesizes the value
+    if not head_fits and before:
+        # one target leaves no room for the call's head: ruff parenthesizes the value
         inner = _laid_out(expr, indent + INDENT, "")
         return [*above, indent + before + "(", *inner, indent + ")"]
     return [*above, indent + before + lines[0], *lines[1:]]
+
+
+def _top_level_items(text: str) -> list[str]:
+    """``a, (b, c)`` as ``a`` and ``(b, c)``: split at the commas outside brackets."""
+    items, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char in "([") - (char in ")]")
+        if char == "," and depth == 0:
+            items.append(text[start:index].strip())
+            start = index + 1
+    items.append(text[start:].strip())
+    return items
 
 
 def literal(value: object) -> str:

@@ -47,15 +47,24 @@ def export_disagreements(spec: dict[str, Any], device: str = "meta") -> list[str
     return disagreements(Case(0, spec, runs), report_to_json(report), framework_warnings=())
 
 
-def ruff_format_check(directory: Path) -> subprocess.CompletedProcess[str]:
-    """``ruff format --check`` with ruff's defaults, as a user without settings runs it."""
+def ruff_format_check(directory: Path, width: int = 88) -> subprocess.CompletedProcess[str]:
+    """``ruff format --check`` with ruff's defaults (or a longer line), as a user without
+    settings runs it."""
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         import pytest
 
         pytest.skip("ruff is not installed")
     return subprocess.run(
-        [ruff, "format", "--isolated", "--check", "--diff", str(directory)],
+        [
+            ruff,
+            "format",
+            "--isolated",
+            f"--line-length={width}",
+            "--check",
+            "--diff",
+            str(directory),
+        ],
         capture_output=True,
         text=True,
         check=False,

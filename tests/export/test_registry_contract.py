@@ -76,3 +76,24 @@ def test_no_layer_is_named_after_what_nn_module_defines() -> None:
     module = torch.nn.Module()  # an instance: training is set in __init__
     defined = {name for name in dir(module) if not name.startswith("_")}
     assert defined == MODULE_ATTRIBUTES
+
+
+def test_generated_models_export_format_clean_at_any_longer_line_length(tmp_path: Path) -> None:
+    import random
+
+    from tests.oracle.export_runner import export_keras_spec, export_torch_spec
+    from tests.oracle.keras_gen import keras_spec
+    from tests.oracle.torch_gen import torch_spec
+
+    pytest.importorskip("torch")
+    for seed in range(100):  # seed 15's Keras model has targets too long for the call's head
+        for key, generate, export in (
+            ("torch", torch_spec, export_torch_spec),
+            ("keras", keras_spec, export_keras_spec),
+        ):
+            _, exported = export(generate(random.Random(seed)))
+            if exported is not None:
+                (tmp_path / f"{key}_{seed}.py").write_text(exported.code, encoding="utf-8")
+    for width in (88, 120):
+        done = ruff_format_check(tmp_path, width)
+        assert done.returncode == 0, done.stdout + done.stderr
