@@ -244,6 +244,48 @@ def graph(
 
 
 @cli.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "framework",
+    type=click.Choice(("torch", "keras")),
+    required=True,
+    help="The framework to write: the spec's own (torch: an nn.Module; keras: a function "
+    "that builds a functional keras.Model).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the module to FILE instead of standard output.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    spec: Path,
+    framework: str,
+    output: Path | None,
+    config_path: Path | None,
+) -> None:
+    """Write the model of a spec file as Python code for its framework, each tensor's
+    shape as a comment. A spec with errors is not written."""
+    from lstmshape.config import ConfigError, load_settings
+    from lstmshape.export.command import run_export
+
+    try:
+        settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
+    except ConfigError as error:
+        _fail(str(error))
+    ctx.exit(run_export(spec, to=framework, settings=settings, output=output))
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editors and validators)."""
     import json

@@ -57,6 +57,7 @@ CostRule = Callable[[C, "CostShapes"], "Costs"]
 config and the shapes the layer reads and returns (see :mod:`lstmshape.costs`); it
 raises :class:`~lstmshape.costs.UnknownCost` where a dimension it needs is unknown."""
 TensorNames = Callable[[C], tuple[str, ...]]
+ExportRefusal = Callable[[C], "str | None"]
 LintInvalid = Callable[[dict[str, Any], "LayerContext"], None]
 Shapes = dict[str, list[Dim]]
 """Named shapes, as a spec writes them: a spec's inputs, a layer's tensors."""
@@ -183,6 +184,7 @@ class LayerType(Generic[C]):
         "config",
         "cost",
         "examples",
+        "export_refusal",
         "failing",
         "foreign_keys",
         "foreign_types",
@@ -194,7 +196,9 @@ class LayerType(Generic[C]):
         "nests",
         "note",
         "passes_mask",
+        "positional",
         "prefixes",
+        "returns",
         "sample",
         "tensor_args",
         "tensors",
@@ -229,6 +233,9 @@ class LayerType(Generic[C]):
         sample: Sampler | None = None,
         prefixes: tuple[str, ...] | None = None,
         cost: CostRule[C] | None = None,
+        returns: str | None = None,
+        positional: tuple[str, ...] = (),
+        export_refusal: ExportRefusal[C] | None = None,
     ) -> None:
         self.framework = framework
         self.name = name
@@ -278,6 +285,16 @@ class LayerType(Generic[C]):
         self.prefixes = prefixes
         """The prefixes ``type:`` may take, where the framework has the name
         (``torch.`` and ``F.`` for ``softmax``); None for the framework's own."""
+        self.returns = returns
+        """What a call returns, as the tensor names in a Python target where it differs
+        from the names in order (``output, (h_n, c_n)`` for torch's LSTM); a name the
+        pattern leaves out is its first tensor (a cell's ``output`` is ``h_1``)."""
+        self.positional = positional
+        self.export_refusal = export_refusal
+        """Why the framework's own code for a config would not run as lstmshape checks it
+        (so ``export`` refuses it), or None when it would."""
+        """Config fields the framework takes by position, not by their name (``view``'s
+        ``shape``: ``Tensor.view`` has no keyword of that name)."""
 
     @property
     def doc(self) -> str:
@@ -317,6 +334,9 @@ def layer_type(
     sample: Sampler | None = None,
     prefixes: tuple[str, ...] | None = None,
     cost: CostRule[C] | None = None,
+    returns: str | None = None,
+    positional: tuple[str, ...] = (),
+    export_refusal: ExportRefusal[C] | None = None,
 ) -> Callable[[Infer[C]], Infer[C]]:
     """Declare the layer type ``name`` of ``framework``, whose rule is the decorated function."""
 
@@ -348,6 +368,9 @@ def layer_type(
             sample=sample,
             prefixes=prefixes,
             cost=cost,
+            returns=returns,
+            positional=positional,
+            export_refusal=export_refusal,
         )
         return infer
 

@@ -20,7 +20,8 @@ SHOWN = ROOT / "specs" / "torch-encoder-decoder.yaml"
 
 def _section() -> str:
     text = README.read_text(encoding="utf-8")
-    return text[text.index("## Drawing the model") : text.index("## Explaining a diagnostic")]
+    start = text.index("## Drawing the model")
+    return text[start : text.index("\n## ", start)]
 
 
 def test_the_readme_mermaid_block_is_what_the_command_prints() -> None:

@@ -104,7 +104,7 @@ def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
     )
 
 
-def _token_inputs(spec: dict[str, Any]) -> set[str]:
+def token_input_names(spec: dict[str, Any]) -> set[str]:
     return token_inputs(spec, layer_type)
 
 
@@ -153,7 +153,7 @@ def _names(kind: str, layer: dict[str, Any], count: int) -> list[str]:
 class _Graph:
     def __init__(self, spec: dict[str, Any], values: dict[str, int], eager: bool) -> None:
         self.eager = eager
-        tokens = _token_inputs(spec)
+        tokens = token_input_names(spec)
         masks = {layer["mask"] for layer in spec["layers"] if isinstance(layer.get("mask"), str)}
         self.nodes: dict[str, dict[str, Any]] = {}
         for name, dims in (spec.get("inputs") or {}).items():

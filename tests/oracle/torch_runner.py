@@ -76,7 +76,7 @@ def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
     return classify_warnings(caught, run, WARNING_CODES, IGNORED_WARNINGS)
 
 
-def _token_inputs(spec: dict[str, Any]) -> set[str]:
+def token_input_names(spec: dict[str, Any]) -> set[str]:
     return token_inputs(spec, lambda layer: _kind(spec, layer))
 
 
@@ -115,7 +115,7 @@ def _concrete(dims: list[Any], values: dict[str, int]) -> list[int]:
 
 class _Graph:
     def __init__(self, spec: dict[str, Any], values: dict[str, int]) -> None:
-        tokens = _token_inputs(spec)
+        tokens = token_input_names(spec)
         self.nodes: dict[str, dict[str, torch.Tensor]] = {}
         for name, dims in spec.get("inputs", {}).items():
             dtype = torch.int64 if name in tokens else torch.float32

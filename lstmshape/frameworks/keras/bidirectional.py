@@ -319,6 +319,20 @@ def _bidirectional_cost(config: BidirectionalConfig, shapes: CostShapes) -> Cost
     return cost_rules.added(both, Costs(elementwise=numel(shapes.output)))
 
 
+def _not_functional(config: BidirectionalConfig) -> str | None:
+    """A backward_layer of other units runs in a Sequential model, but a functional one
+    sizes the layers after it for twice the forward layer's units and fails when it runs."""
+    backward = config.backward_layer
+    if backward is None or backward.units == config.layer.units:
+        return None
+    return (
+        f"a Bidirectional whose backward_layer has {backward.units} units and layer "
+        f"{config.layer.units}: Keras's functional model gives its output the forward "
+        "layer's size for both directions, builds the layers after it for that size, and "
+        "fails when it runs; give both the same units"
+    )
+
+
 @layer_type(
     "keras",
     "Bidirectional",
@@ -327,6 +341,7 @@ def _bidirectional_cost(config: BidirectionalConfig, shapes: CostShapes) -> Cost
     check=check_bidirectional,
     tensors=bidirectional_names,
     tensor_args=("mask",),
+    export_refusal=_not_functional,
     tensors_doc="`output` (concat: twice the features; sum, mul, ave: the same); with "
     "`merge_mode: null` `forward_output` and `backward_output`; with `return_state` on the "
     "wrapped layer `forward_h`, `forward_c`, `backward_h`, `backward_c` (LSTM) or `forward_h`, "

@@ -205,6 +205,7 @@ def _cost(config: MultiheadAttentionConfig, shapes: CostShapes) -> Costs:
     tensors=tensor_names,
     tensor_args=("key", "value", *MASKS),
     call_args=("need_weights", "average_attn_weights", "is_causal"),
+    returns="output, attn_output_weights",  # (attn_output, None) with need_weights: false
     cost=_cost,
     tensors_doc="`output`, `attn_output_weights` (none with `need_weights: false`)",
     note="(`input:` is the query; `key`, `value` and the masks are references; "

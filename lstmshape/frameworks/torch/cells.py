@@ -198,6 +198,7 @@ _STEP_WITH_STATES: Shapes = {"x": ["B", 8], "h": ["B", 16], "c": ["B", 16]}
     check=check_arguments,
     cost=costs,
     tensors=tensor_names,
+    returns="h_1, c_1",
     tensors_doc="`output` (= `h_1`), `h_1`, `c_1`",
     note="(`initial_state: [h_0, c_0]`)",
     examples=(
@@ -244,6 +245,7 @@ def lstm_cell(config: LSTMCellConfig, ctx: LayerContext) -> LayerOutcome:
     check=check_arguments,
     cost=costs,
     tensors=tensor_names,
+    returns="h_1",
     tensors_doc="`output` (= `h_1`), `h_1`",
     note="(`initial_state: h_0`)",
     examples=(
@@ -275,6 +277,7 @@ def gru_cell(config: GRUCellConfig, ctx: LayerContext) -> LayerOutcome:
     check=check_arguments,
     cost=costs,
     tensors=tensor_names,
+    returns="h_1",
     tensors_doc="`output` (= `h_1`), `h_1`",
     note="(`initial_state: h_0`; `nonlinearity` is `tanh` or `relu`)",
     examples=(

@@ -469,6 +469,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     check=check_arguments,
     cost=costs,
     tensors=tensor_names,
+    returns="output, (h_n, c_n)",
     tensors_doc="`output`, `h_n`, `c_n`",
     lint_invalid=_lint_invalid(LSTMConfig),
     examples=(

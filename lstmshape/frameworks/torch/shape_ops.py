@@ -287,7 +287,7 @@ _RESHAPE_EXAMPLES = (
     Example(_SEQ, {"shape": [-1, 8]}, {"output": ["B*T", 8]}, params=0),
     Example({"x": ["B", 6, 4]}, {"shape": [-1, 2, 12]}, {"output": ["B", 2, 12]}, params=0),
     Example({"x": ["T", "B", 6]}, {"shape": ["T*B", 6]}, {"output": ["B*T", 6]}, params=0),
-    Example({"x": ["B*T", 6]}, {"shape": ["T", "B", -1]}, {"output": ["T", "B", 6]}, params=0),
+    Example({"x": ["T", "B", 6]}, {"shape": ["B", -1]}, {"output": ["B", "6*T"]}, params=0),
 )
 _RESHAPE_FAILING = (
     Failing({"x": [5, 8]}, {"shape": [-1, 3]}, "LS312"),
@@ -324,6 +324,7 @@ def reshape(config: ReshapeConfig, ctx: LayerContext) -> LayerOutcome:
     ViewConfig,
     cost=cost_rules.view,
     prefixes=METHOD,
+    positional=("shape",),
     note="(`x.view(shape)`, a Tensor method: written `view` alone)",
     examples=_RESHAPE_EXAMPLES,
     failing=_RESHAPE_FAILING,

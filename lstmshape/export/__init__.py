@@ -1,0 +1,1 @@
+"""``lstmshape export``: a checked spec written as the framework's own Python code."""

@@ -1,0 +1,202 @@
+"""`lstmshape export`: what it writes, what it refuses, and its exit codes."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lstmshape.cli import cli
+from lstmshape.export import wiring
+from tests.export.shipped import ROOT
+
+TUTORIAL = ROOT / "specs" / "torch-tutorial.yaml"
+SEQ2SEQ = ROOT / "specs" / "keras-seq2seq.yaml"
+BROKEN = ROOT / "tests" / "examples" / "negative" / "several-mistakes.yaml"
+
+
+def export(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["export", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_clean_torch_spec_is_written_as_a_module_on_stdout() -> None:
+    code, out, err = export(str(TUTORIAL), "--to", "torch")
+    assert (code, err) == (0, "")
+    assert "class LstmTutorial(nn.Module):" in out
+    assert "        self.lstm = nn.LSTM(input_size=8, hidden_size=64, batch_first=True)" in out
+    assert "lstm, (lstm_h_n, lstm_c_n) = self.lstm(x)" in out
+    assert "        head = self.head(lstm[:, -1, :])  # [32, 1]\n" in out
+
+
+def test_a_clean_keras_spec_is_written_as_a_function_building_a_model() -> None:
+    code, out, err = export(str(SEQ2SEQ), "--to", "keras")
+    assert (code, err) == (0, "")
+    assert "def build_model() -> keras.Model:" in out
+    assert "initial_state=[encoder_state_h, encoder_state_c]," in out
+
+
+@pytest.mark.parametrize(("spec", "framework"), [(TUTORIAL, "torch"), (SEQ2SEQ, "keras")])
+def test_the_module_imports_only_the_framework(spec: Path, framework: str) -> None:
+    code, out, _ = export(str(spec), "--to", framework)
+    assert code == 0
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(out)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").split(".")[0])
+    assert imported == {framework}
+
+
+def test_output_goes_to_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "model.py"
+    code, out, err = export(str(TUTORIAL), "--to", "torch", "-o", str(target))
+    assert (code, out, err) == (0, "", "")
+    assert target.read_text(encoding="utf-8") == export(str(TUTORIAL), "--to", "torch")[1]
+
+
+def test_a_spec_with_errors_is_refused_with_its_diagnostics_and_exit_1(tmp_path: Path) -> None:
+    target = tmp_path / "model.py"
+    code, out, err = export(str(BROKEN), "--to", "torch", "-o", str(target))
+    assert (code, out) == (1, "")
+    assert f"{BROKEN}:11:17: LS301 error: enc.input_size is 10" in err
+    assert "not exported: the spec has" in err
+    assert not target.exists()
+
+
+def test_a_warning_does_not_stop_the_export(tmp_path: Path) -> None:
+    spec = tmp_path / "warned.yaml"
+    spec.write_text(
+        "framework: torch\ninputs: {x: [B, T, 8]}\nlayers:\n"
+        "  - {type: LSTM, input_size: 8, hidden_size: 4, dropout: 0.5}\n"
+    )
+    code, out, err = export(str(spec), "--to", "torch")
+    assert code == 0
+    assert "LS401 warning" in err
+    assert "nn.LSTM(input_size=8, hidden_size=4, dropout=0.5)" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.yaml", "--to", "torch"], "missing.yaml: no such file or directory"),
+        ([".", "--to", "torch"], ".: is a directory; export writes one spec file"),
+        (
+            [str(TUTORIAL), "--to", "keras"],
+            "the spec's framework is torch; export --to keras writes keras specs only",
+        ),
+    ],
+)
+def test_what_cannot_run_as_asked_exits_2(args: list[str], message: str) -> None:
+    code, out, err = export(*args)
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+def test_the_framework_is_required() -> None:
+    code, _, err = export(str(TUTORIAL))
+    assert code == 2
+    assert "--to" in err
+
+
+def test_a_file_without_a_model_exits_1(tmp_path: Path) -> None:
+    spec = tmp_path / "empty.yaml"
+    spec.write_text("# nothing\n")
+    code, out, err = export(str(spec), "--to", "torch")
+    assert (code, out) == (1, "")
+    assert "nothing to export" in err
+
+
+def test_a_type_the_export_cannot_write_is_named_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(wiring.NOT_EXPORTED, "torch", frozenset({"Linear"}))
+    code, out, err = export(str(TUTORIAL), "--to", "torch")
+    assert (code, out) == (2, "")
+    assert "export cannot write torch's Linear yet" in err
+
+
+def test_an_unwritable_output_exits_2(tmp_path: Path) -> None:
+    code, _, err = export(str(TUTORIAL), "--to", "torch", "-o", str(tmp_path / "no" / "m.py"))
+    assert code == 2
+    assert "cannot write the module" in err
+
+
+NAMES_PYTHON_HAS = """\
+framework: torch
+inputs:
+  self: [B, T, 8]
+  torch: [B, 4]
+layers:
+  - {name: type, type: LSTM, input_size: 8, hidden_size: 4, batch_first: true, input: self}
+  - {name: class, type: add, input: 'type.h_n[-1]', other: torch}
+  - {name: type_h_n, type: Linear, in_features: 4, out_features: 2}
+  - {name: again, reuse: type_h_n, input: class}
+"""
+
+
+def test_names_python_or_nn_module_has_are_renamed_and_the_code_runs(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    import yaml
+
+    from tests.export.running import export_disagreements
+
+    spec = tmp_path / "names.yaml"
+    spec.write_text(NAMES_PYTHON_HAS)
+    code, out, _ = export(str(spec), "--to", "torch")
+    assert code == 0
+    assert "self.type_ = nn.LSTM(" in out  # nn.Module.type would hide the module
+    assert "class_ = torch.add(type_h_n[-1], other=torch_)" in out
+    assert "type_h_n_ = self.type_h_n(class_)" in out  # not type.h_n's variable
+    assert "again = self.type_h_n(class_)" in out
+    assert export_disagreements(yaml.safe_load(NAMES_PYTHON_HAS)) == []
+
+
+def test_a_bug_in_the_export_is_said_as_such_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lstmshape.export import torch_code
+
+    def broken(*args: object) -> None:
+        raise KeyError("x")
+
+    monkeypatch.setattr(torch_code, "export_torch", broken)
+    code, out, err = export(str(TUTORIAL), "--to", "torch")
+    assert (code, out) == (1, "")
+    assert "lstmshape failed to export this spec: KeyError: 'x'; this is a bug in lstmshape" in err
+
+
+def test_the_spec_itself_is_never_the_output(tmp_path: Path) -> None:
+    spec = tmp_path / "model.yaml"
+    spec.write_bytes(TUTORIAL.read_bytes())
+    code, out, err = export(str(spec), "--to", "torch", "-o", str(spec))
+    assert (code, out) == (2, "")
+    assert "is the spec itself" in err
+    assert spec.read_bytes() == TUTORIAL.read_bytes()
+
+
+BACKWARD_OF_OTHER_UNITS = """\
+framework: keras
+inputs:
+  x: [B, 2, 3]
+layers:
+  - name: bi1
+    type: Bidirectional
+    layer: {type: GRU, units: 2}
+    backward_layer: {type: GRU, units: 3, go_backwards: true}
+  - {type: Dense, units: 5}
+"""
+
+
+def test_a_model_keras_builds_but_cannot_run_functionally_is_refused_saying_why(
+    tmp_path: Path,
+) -> None:
+    # Oracle seed 466: the functional model sizes the Dense for 4 features, gets 5 and raises.
+    spec = tmp_path / "bi.yaml"
+    spec.write_text(BACKWARD_OF_OTHER_UNITS)
+    code, out, err = export(str(spec), "--to", "keras")
+    assert (code, out) == (2, "")
+    assert "bi1 is a Bidirectional whose backward_layer has 3 units and layer 2" in err

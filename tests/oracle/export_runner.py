@@ -1,0 +1,307 @@
+"""Export a spec with lstmshape, run the exported code with the framework, as a :class:`Run`.
+
+The comparison is then the differential oracle's own (:func:`compare.disagreements`):
+every tensor the exported code makes, read from its variables, and every layer's
+parameters, against lstmshape's report.  torch runs on the meta device where its
+operators have meta kernels (shapes without data); otherwise on zeros on the CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from types import FrameType
+from typing import Any
+
+import yaml
+
+from lstmshape.export.command import ExportError
+from lstmshape.export.keras_code import KerasExport, export_keras
+from lstmshape.export.torch_code import TorchExport, export_torch
+from lstmshape.export.wiring import refusals, unsupported_types
+from lstmshape.loader import load_yaml
+from lstmshape.models.spec import parse_spec
+from lstmshape.report import ModelReport
+from lstmshape.runner import check_text
+from lstmshape.shapes import evaluate_dim
+from tests.oracle.outcome import LayerRun, Run
+
+DEVICES: dict[str, int] = {"meta": 0, "cpu": 0}
+"""How many runs used each device, for the oracle's summary."""
+
+
+def checked(spec: dict[str, Any]) -> tuple[ModelReport, Any]:
+    """lstmshape's report of the spec, and the spec as lstmshape parsed it."""
+    text = yaml.safe_dump(spec, sort_keys=False)
+    (report,) = check_text(text, "oracle.yaml")
+    parsed, _ = parse_spec(load_yaml(text).documents[0].data, "oracle")
+    return report, parsed
+
+
+def export_torch_spec(spec: dict[str, Any]) -> tuple[ModelReport, TorchExport | None]:
+    """The report and the export; no export for a spec with errors (export refuses it)."""
+    report, parsed = checked(spec)
+    if any(d.is_error for d in report.diagnostics):
+        return report, None
+    if unsupported_types(parsed):
+        raise ExportError(f"not exported yet: {unsupported_types(parsed)}")
+    if refusals(parsed):  # export refuses it, saying why: nothing to run
+        return report, None
+    return report, export_torch(parsed, report, "oracle.yaml")
+
+
+def run_torch_export(
+    exported: TorchExport, spec: dict[str, Any], values: dict[str, int], device: str = ""
+) -> Run:
+    """Run the exported module on zeros of the inputs' sizes.
+
+    On the meta device (shapes without data) by default where torch has meta
+    kernels, else on the CPU.  The oracle's generated models are tiny, and on them
+    the CPU is faster: torch's meta kernels of the recurrent layers step through
+    time in Python (``LSTMSHAPE_EXPORT_DEVICE`` chooses).
+    """
+    device = device or os.environ.get("LSTMSHAPE_EXPORT_DEVICE", "meta")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's warnings are the framework oracle's to compare
+        if device == "meta":
+            try:
+                return _run_on("meta", exported, spec, values)
+            except NotImplementedError:  # an operator without a meta kernel
+                pass
+        return _run_on("cpu", exported, spec, values)
+
+
+def _run_on(
+    device: str, exported: TorchExport, spec: dict[str, Any], values: dict[str, int]
+) -> Run:
+    import torch
+
+    from tests.oracle.torch_runner import token_input_names
+
+    namespace: dict[str, Any] = {}
+    exec(compile(exported.code, f"<exported {spec.get('name', 'spec')}>", "exec"), namespace)
+    module_class = namespace[exported.class_name]
+    tokens = token_input_names(spec)
+    layers = spec["layers"]
+    run = Run(values, [])
+    with torch.device(device):
+        try:
+            model = module_class()
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            at = _failed_construction(error, module_class, exported)
+            run.layers += [LayerRun({}, None) for _ in range(at + 1)]
+            run.failed_at, run.error = at, f"{type(error).__name__}: {error}"
+            return run
+        inputs = [
+            torch.zeros(
+                *[evaluate_dim(d, values) if isinstance(d, str) else d for d in dims],
+                dtype=torch.int64 if name in tokens else torch.float32,
+            )
+            for name, dims in (spec.get("inputs") or {}).items()
+        ]
+        local_names = _forward_locals(model, inputs)
+    DEVICES[device] += 1
+    found, error = local_names
+    names = list(exported.attributes)
+    for index, layer in enumerate(layers):
+        name = names[index]
+        tensors = {
+            tensor: tuple(found[variable].shape)
+            for (owner, tensor), variable in exported.variables.items()
+            if owner == name and variable in found
+        }
+        params = _params(model, exported, name, layer)
+        if not tensors and error is not None:
+            run.layers.append(LayerRun({}, params))
+            run.failed_at, run.error = index, error
+            return run
+        run.layers.append(LayerRun(tensors, params))
+    if error is not None:
+        run.error = error
+    return run
+
+
+def _failed_construction(error: Exception, module_class: Any, exported: TorchExport) -> int:
+    """The layer whose module ``__init__`` was building when it raised."""
+    traceback = error.__traceback__
+    built: set[str] = set()
+    while traceback is not None:
+        if traceback.tb_frame.f_code is module_class.__init__.__code__:
+            built = set(traceback.tb_frame.f_locals["self"]._modules)
+        traceback = traceback.tb_next
+    for index, (name, attribute) in enumerate(exported.attributes.items()):
+        owner = attribute is not None and attribute not in built
+        if owner and name == _owner_of(exported, attribute):
+            return index
+    return 0
+
+
+def _owner_of(exported: TorchExport, attribute: str) -> str:
+    return next(name for name, held in exported.attributes.items() if held == attribute)
+
+
+def _params(model: Any, exported: TorchExport, name: str, layer: dict[str, Any]) -> int:
+    attribute = exported.attributes[name]
+    if attribute is None or "reuse" in layer:
+        return 0
+    return sum(p.numel() for p in getattr(model, attribute).parameters())
+
+
+def _forward_locals(model: Any, inputs: list[Any]) -> tuple[dict[str, Any], str | None]:
+    """The variables of ``forward`` when it returns or raises, and its error if any."""
+    import torch
+
+    code = type(model).forward.__code__
+    found: dict[str, Any] = {}
+
+    def on_return(frame: FrameType, event: str, arg: object) -> Any:
+        if event == "return":
+            found.update(frame.f_locals)
+        return on_return
+
+    def on_call(frame: FrameType, event: str, arg: object) -> Any:
+        # only forward's own frame is traced line by line: torch's calls cost nothing more
+        return on_return if frame.f_code is code else None
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        with torch.no_grad():
+            model(*inputs)
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        return found, f"{type(error).__name__}: {error}"
+    finally:
+        sys.settrace(previous)
+    return found, None
+
+
+def export_keras_spec(spec: dict[str, Any]) -> tuple[ModelReport, KerasExport | None]:
+    """The report and the export; no export for a spec with errors (export refuses it)."""
+    report, parsed = checked(spec)
+    if any(d.is_error for d in report.diagnostics):
+        return report, None
+    if unsupported_types(parsed):
+        raise ExportError(f"not exported yet: {unsupported_types(parsed)}")
+    if refusals(parsed):  # export refuses it, saying why: nothing to run
+        return report, None
+    return report, export_keras(parsed, report, "oracle.yaml")
+
+
+def run_keras_export(exported: KerasExport, spec: dict[str, Any], values: dict[str, int]) -> Run:
+    """Build the exported model, then run every tensor it makes with the run's sizes.
+
+    The sizes the spec gives as symbols are the run's values: on zeros where every
+    size is known, else on ``keras.Input`` of those sizes, where a ``null`` stays open
+    as lstmshape leaves it.
+    """
+    import keras
+    import numpy as np
+
+    from tests.oracle.keras_runner import token_input_names
+
+    namespace: dict[str, Any] = {}
+    exec(compile(exported.code, "<exported keras>", "exec"), namespace)
+    run = Run(values, [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sizes = {parameter: values[symbol] for symbol, parameter in exported.symbols.items()}
+        found, error = _build_locals(namespace["build_model"], sizes)
+        names = [name for name in _layer_names(exported, spec)]
+        if error is not None:
+            at = next(
+                (i for i, n in enumerate(names) if (n, "output") not in _bound(exported, found)), 0
+            )
+            run.layers += [LayerRun({}, None) for _ in range(at + 1)]
+            run.failed_at, run.error = at, error
+            return run
+        model = found["__model__"]
+        tensors = {
+            key: found[variable]
+            for key, variable in exported.variables.items()
+            if key[0] in names and variable in found
+        }
+        probe = keras.Model(model.inputs, list(tensors.values()))
+        tokens = token_input_names(spec)
+        shapes = _input_shapes(exported, spec, values)
+        try:
+            if all(None not in shape for shape in shapes):
+                arrays = [
+                    np.zeros(
+                        shape, dtype="int32" if _input_name(exported, i) in tokens else "float32"
+                    )
+                    for i, shape in enumerate(shapes)
+                ]
+                results = probe(arrays if len(arrays) > 1 else arrays[0])
+            else:
+                results = probe([keras.Input(batch_shape=shape) for shape in shapes])
+        except Exception as error:  # the model is built, but does not run: the first layer's
+            run.layers.append(LayerRun({}, None))
+            run.failed_at, run.error = 0, f"running: {type(error).__name__}: {error}"[:500]
+            return run
+        results = results if isinstance(results, list | tuple) else [results]
+    by_key = {key: tuple(result.shape) for key, result in zip(tensors, results, strict=True)}
+    for name in names:
+        layer_tensors = {
+            tensor: shape for (owner, tensor), shape in by_key.items() if owner == name
+        }
+        run.layers.append(LayerRun(layer_tensors, model.get_layer(name).count_params()))
+    return run
+
+
+def _bound(exported: KerasExport, found: dict[str, Any]) -> set[tuple[str, str]]:
+    return {key for key, variable in exported.variables.items() if variable in found}
+
+
+def _layer_names(exported: KerasExport, spec: dict[str, Any]) -> list[str]:
+    inputs = set(spec.get("inputs") or {})
+    return list(dict.fromkeys(owner for owner, _ in exported.variables if owner not in inputs))
+
+
+def _input_name(exported: KerasExport, index: int) -> str:
+    variable = exported.input_variables[index]
+    return next((owner for (owner, _), v in exported.variables.items() if v == variable), "")
+
+
+def _input_shapes(
+    exported: KerasExport, spec: dict[str, Any], values: dict[str, int]
+) -> list[tuple[int | None, ...]]:
+    """Each model input's sizes for the run: the spec's inputs, or the first layer's
+    ``input_shape`` (its batch the run's B)."""
+    declared = spec.get("inputs") or {}
+    if declared:
+        return [
+            tuple(evaluate_dim(d, values) if isinstance(d, str) else d for d in dims)
+            for dims in declared.values()
+        ]
+    input_shape = spec["layers"][0]["input_shape"]
+    return [(None, *(evaluate_dim(d, values) if isinstance(d, str) else d for d in input_shape))]
+
+
+def _build_locals(build: Any, sizes: dict[str, int]) -> tuple[dict[str, Any], str | None]:
+    """The variables of ``build_model`` when it returns or raises (the model itself under
+    ``__model__``), and its error if any."""
+    code = build.__code__
+    found: dict[str, Any] = {}
+
+    def on_return(frame: FrameType, event: str, arg: object) -> Any:
+        if event == "return":
+            found.update(frame.f_locals)
+        return on_return
+
+    def on_call(frame: FrameType, event: str, arg: object) -> Any:
+        return on_return if frame.f_code is code else None
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        found["__model__"] = build(**sizes)
+    except Exception as error:
+        return found, f"{type(error).__name__}: {error}"
+    finally:
+        sys.settrace(previous)
+    return found, None
