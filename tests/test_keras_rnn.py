@@ -39,7 +39,7 @@ def _lstmshape(spec: dict[str, Any]) -> tuple[list[str], dict[str, dict[str, Any
     codes = [d.code for d in report.diagnostics]
     tensors = {
         layer.name: {
-            name: tuple(VALUES.get(d, d) for d in shape) if shape is not None else None  # type: ignore[misc]
+            name: tuple(VALUES.get(d, d) for d in shape) if shape is not None else None
             for name, shape in layer.tensors.items()
         }
         for layer in report.layers
