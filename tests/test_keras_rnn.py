@@ -238,3 +238,12 @@ def test_rnn_is_keras_rnn_in_keras_specs_and_torch_rnn_in_torch_specs() -> None:
     torch_spec = "framework: torch\ninputs:\n  x: [T, B, 8]\nlayers:\n  - type: RNN\n"
     torch_spec += "    input_size: 8\n    hidden_size: 4\n"
     assert check(torch_spec).diagnostics == []
+
+
+def test_a_list_of_one_lstm_cell_over_a_mask_of_one_timestep_runs() -> None:
+    """Found by the oracle (seed 4865): Keras's masked loop fails from the second step on."""
+    layers = [
+        {"name": "m", "type": "Masking"},
+        {"name": "r", "type": "RNN", "cell": [{"type": "LSTMCell", "units": 4}]},
+    ]
+    _agree(_spec(layers, {"x": ["B", 1, 8]}))
