@@ -556,21 +556,31 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 _WRAPPERS = ("Bidirectional", "TimeDistributed")
 
 
-def step_costs(config: RecurrentArgs, features: Expr) -> Costs:
+_STEP_KINDS = {"SimpleRNN": "RNN", "LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "RNN"}
+
+
+def step_costs(config: Step, features: int | Expr) -> Costs:
     """One step of one direction (Keras's GRU adds two biases with reset_after)."""
     bias_vectors = 0
     if config.use_bias:
-        bias_vectors = 2 if isinstance(config, GRUArgs) and config.reset_after else 1
-    kind = "RNN" if config.type == "SimpleRNN" else config.type
+        reset_after = isinstance(config, GRUArgs | GRUCellArgs) and config.reset_after
+        bias_vectors = 2 if reset_after else 1
+    kind = _STEP_KINDS.get(config.type, config.type)
     return cost_rules.recurrent_step(
         kind, config.units, features, config.units, bias_vectors=bias_vectors
     )
 
 
-def costs(config: RecurrentArgs, shapes: CostShapes) -> Costs:
-    """Every step of (batch, timesteps, features): batch*timesteps steps."""
+def costs(config: Recurrent, shapes: CostShapes) -> Costs:
+    """Every step of (batch, timesteps, features): batch*timesteps steps; an RNN's
+    cells each once a step, each reading the units of the one below."""
     shape = shapes.input
-    return cost_rules.scaled(step_costs(config, size(shape[-1])), rows(shape))
+    features: int | Expr = size(shape[-1])
+    step = Costs()
+    for cell in steps(config):
+        step = cost_rules.added(step, step_costs(cell, features))
+        features = cell.units
+    return cost_rules.scaled(step, rows(shape))
 
 
 @layer_type(

@@ -31,6 +31,7 @@ from lstmshape.frameworks.keras.recurrent import (
     Recurrent,
     check_arguments,
     check_state_sizes,
+    costs,
     propagate,
     state_suffixes,
     tensor_names,
@@ -185,6 +186,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     "keras",
     "RNN",
     RNNConfig,
+    cost=costs,
     check=check_arguments,
     tensors=tensor_names,
     tensors_doc="`output`; with `return_state: true` also `state_h` (and `state_c` for an "
