@@ -246,6 +246,12 @@ _RULES = (
         "An attention's key and value differ in steps or batch, its query and key in batch, or "
         "a mask does not fit them; torch raises when it runs.",
     ),
+    Rule(
+        "LS335",
+        "one-lstm-cell-mask",
+        Severity.ERROR,
+        "Keras's RNN over a list of one LSTMCell is given a mask; it fails when it runs.",
+    ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
         "LS401",

@@ -580,6 +580,16 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _TOKENS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
         "  - type: GlobalAveragePooling1D\n",
     ),
+    "LS335": Explanation(
+        "Keras's RNN with cell: a list holding one LSTMCell (not the LSTMCell itself) "
+        "keeps that cell's states [h, c] nested in a list of their own, and its loop over a "
+        "masked input (an Embedding with mask_zero, a Masking layer, a mask: argument) "
+        "hands the cell one state instead of two: Keras builds the model and fails when it "
+        "runs (IndexError: list index out of range). Give the cell itself, not a list of "
+        "one, or unroll: true.",
+        _TOKENS + "  - type: RNN\n    cell: [{type: LSTMCell, units: 16}]\n",
+        _TOKENS + "  - type: RNN\n    cell: {type: LSTMCell, units: 16}\n",
+    ),
     "LS406": Explanation(
         "Keras uses input_shape only on the first layer of a Sequential model; on any other "
         "layer it is ignored (with a warning), so the shape written there checks nothing. "

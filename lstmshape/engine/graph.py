@@ -209,10 +209,20 @@ def _inputs(
     return [resolver.default(spec, previous)]
 
 
-def _sources(written: str | list[str], key: str, resolver: Resolver) -> list[Source]:
+def _sources(written: str | list[str | list[str]], key: str, resolver: Resolver) -> list[Source]:
+    """The tensors of a reference or a list of them; a list nested in it (the
+    states of one of Keras's stacked cells) is read in order, flat."""
     if isinstance(written, str):
         return [resolver.resolve(written, (key,))]
-    return [resolver.resolve(text, (key, index)) for index, text in enumerate(written)]
+    found = []
+    for index, item in enumerate(written):
+        if isinstance(item, str):
+            found.append(resolver.resolve(item, (key, index)))
+        else:
+            found += [
+                resolver.resolve(text, (key, index, inner)) for inner, text in enumerate(item)
+            ]
+    return found
 
 
 def _states(config: LayerBase, resolver: Resolver) -> list[Source] | None:

@@ -101,7 +101,7 @@ class LayerContext:
         at = source.at or ("layers", self.index)
         self.problems.append(Problem(code, message, at, hint=hint, layer=self.name))
 
-    def wrapping(self, *keys: str, inputs: list[Source] | None = None) -> LayerContext:
+    def wrapping(self, *keys: str | int, inputs: list[Source] | None = None) -> LayerContext:
         """The context of the layer held in the field ``keys`` of this one."""
         return LayerContext(
             self.index,

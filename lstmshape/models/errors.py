@@ -21,6 +21,7 @@ _EXPECTED_BY_TYPE = {
     "dict_type": "a mapping",
     "model_type": "a mapping",
     "none_required": "null",
+    "union_tag_not_found": "a mapping with a type",
 }
 
 
@@ -142,7 +143,7 @@ def problems_from_validation(
             problems.append(_bad_dimension(item, at, where, layer))
         else:
             found = describe(item["input"])
-            if kind == "too_short" and not item["input"]:
+            if isinstance(item["input"], list) and not item["input"]:
                 found = "an empty list"
             problems.append(
                 Problem(
@@ -186,10 +187,28 @@ def _bad_dimension(item: Any, at: NodePath, where: str, layer: str | None) -> Pr
 
 
 def _without_tag(loc: NodePath, nested: tuple[str, ...]) -> tuple[NodePath, str | None]:
-    """``("layer", "LSTM", "units")`` is ``("layer", "units")`` about a wrapped LSTM."""
-    if len(loc) > 1 and loc[0] in nested and isinstance(loc[1], str):
-        return (loc[0], *loc[2:]), loc[1]
-    return loc, None
+    """``("layer", "LSTM", "units")`` is ``("layer", "units")`` about a wrapped LSTM.
+
+    Layers nest in layers (a Bidirectional's RNN's list of cells:
+    ``("layer", "RNN", "cell", 0, "GRUCell", "units")``): every tag goes, and
+    the innermost names what the error is about.
+    """
+    kept: list[str | int] = []
+    wrapped = None
+    at = 0
+    while at < len(loc):
+        part = loc[at]
+        kept.append(part)
+        at += 1
+        if part not in nested or not isinstance(part, str):
+            continue
+        if at < len(loc) - 1 and isinstance(loc[at], int):  # a list of nested layers
+            kept.append(loc[at])
+            at += 1
+        if at < len(loc) - 1 and isinstance(loc[at], str):  # never the last: a key follows
+            wrapped = str(loc[at])
+            at += 1
+    return tuple(kept), wrapped
 
 
 def _bad_wrapped(item: Any, at: NodePath, where: str, layer: str | None) -> Problem:

@@ -9,6 +9,7 @@ import pytest
 
 from lstmshape.diagnostics import RULES
 from lstmshape.frameworks import FRAMEWORKS
+from lstmshape.frameworks.keras.cells import RNNArgs
 from lstmshape.frameworks.keras.recurrent import RecurrentArgs
 from lstmshape.frameworks.keras.time_distributed import TimeDistributedConfig
 from lstmshape.frameworks.layer_type import LAYER_TYPES, LayerType
@@ -78,7 +79,7 @@ def test_every_wrapper_named_exists_and_holds_layers(declared: LayerType[Any]) -
         assert set(declared.wrapped_config.model_fields) <= set(declared.config.model_fields)
     if "Bidirectional" in declared.wrappers:
         assert declared.wrapped_config is not None
-        assert issubclass(declared.wrapped_config, RecurrentArgs)
+        assert issubclass(declared.wrapped_config, RecurrentArgs | RNNArgs)
 
 
 def test_the_other_frameworks_names_are_its_types_and_hinted_once() -> None:
@@ -92,9 +93,10 @@ def test_the_other_frameworks_names_are_its_types_and_hinted_once() -> None:
 
 def test_nested_and_wrapped_fields_come_from_the_types() -> None:
     keras = FRAMEWORKS["keras"]
-    assert keras.nested_fields == ("layer", "backward_layer")
+    assert keras.nested_fields == ("layer", "backward_layer", "cell")
     assert set(keras.wrapped_fields) == {
-        *("LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Conv1D", "Conv2D", "SeparableConv1D"),
+        *("LSTM", "GRU", "SimpleRNN", "RNN", "LSTMCell", "GRUCell", "SimpleRNNCell"),
+        *("Dense", "Dropout", "Conv1D", "Conv2D", "SeparableConv1D"),
         *("GlobalAveragePooling1D", "GlobalMaxPooling1D"),
         *("BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU"),
         *("PReLU", "ELU", "Softmax", "GaussianNoise", "GaussianDropout"),

@@ -16,7 +16,6 @@ from typing import Any
 
 import yaml
 
-from lstmshape.export.command import ExportError
 from lstmshape.export.keras_code import KerasExport, export_keras
 from lstmshape.export.torch_code import TorchExport, export_torch
 from lstmshape.export.wiring import refusals, unsupported_types
@@ -44,8 +43,8 @@ def export_torch_spec(spec: dict[str, Any]) -> tuple[ModelReport, TorchExport | 
     report, parsed = checked(spec)
     if any(d.is_error for d in report.diagnostics):
         return report, None
-    if unsupported_types(parsed):
-        raise ExportError(f"not exported yet: {unsupported_types(parsed)}")
+    if unsupported_types(parsed):  # refused by name (NOT_EXPORTED): nothing to run
+        return report, None
     if refusals(parsed):  # export refuses it, saying why: nothing to run
         return report, None
     return report, export_torch(parsed, report, "oracle.yaml")
@@ -185,8 +184,8 @@ def export_keras_spec(spec: dict[str, Any]) -> tuple[ModelReport, KerasExport | 
     report, parsed = checked(spec)
     if any(d.is_error for d in report.diagnostics):
         return report, None
-    if unsupported_types(parsed):
-        raise ExportError(f"not exported yet: {unsupported_types(parsed)}")
+    if unsupported_types(parsed):  # refused by name (NOT_EXPORTED): nothing to run
+        return report, None
     if refusals(parsed):  # export refuses it, saying why: nothing to run
         return report, None
     return report, export_keras(parsed, report, "oracle.yaml")

@@ -40,7 +40,7 @@ from typing import Any
 
 from lstmshape.frameworks import FRAMEWORKS
 from lstmshape.frameworks.layer_type import Draw, LayerType, Sample
-from tests.oracle.keras_runner import needs_run
+from tests.oracle.keras_runner import needs_run, state_suffixes
 
 PREFIXES = ("", "", "", "", "keras.layers.", "layers.", "tf.keras.layers.")
 
@@ -61,6 +61,10 @@ def _type_named(name: str) -> LayerType[Any]:
 
 
 RECURRENT = tuple(declared.name for declared in of_role("recurrent"))
+STATE_WIRED = tuple(kind for kind in RECURRENT if kind != "RNN")
+"""The kinds the encoder-decoder wires by states (an RNN's cells take theirs nested
+per cell, which its own examples and tests cover), and the only ones in a spec that
+is not run: Keras's RNN builds on an input of any rank and fails only when run."""
 
 
 @dataclass
@@ -74,6 +78,8 @@ class _Rnn:
     merge_mode: str | None
     sequences: bool
     state: bool
+    states: tuple[str, ...] = ("h",)
+    """Its states' suffixes: h and c, or an RNN's per cell (0_h, 0_c, 1_h)."""
 
 
 @dataclass
@@ -193,20 +199,22 @@ def _recurrent(
     units: int | None = None,
     bidirectional: bool | None = None,
 ) -> tuple[dict[str, Any], _Rnn]:
-    kind = kind or b.rng.choice(RECURRENT)
+    kind = kind or b.rng.choice(RECURRENT if b.runs else STATE_WIRED)
     units = units or b.rng.randint(1, 8)
     if bidirectional is None:
         bidirectional = b.chance(0.35)
     inner = _recurrent_args(b, kind, units, sequences, state)
+    suffixes = tuple(state_suffixes({**inner, "type": kind}))
     if not bidirectional:
         layer = {"name": b.name(kind.lower()), **inner}
-        return layer, _Rnn(layer["name"], kind, units, False, "concat", sequences, state)
+        rnn = _Rnn(layer["name"], kind, units, False, "concat", sequences, state, suffixes)
+        return layer, rnn
     wrapper = _type_named("Bidirectional")
     given = {"layer": inner, "kind": kind, "runs": b.runs}
     sample = b.sample(wrapper, Draw(b.rng, given=given))
     layer = {"name": b.name("bi"), **b.args(wrapper, sample)}
     mode = sample.args.get("merge_mode", "concat")
-    return layer, _Rnn(layer["name"], kind, units, True, mode, sequences, state)
+    return layer, _Rnn(layer["name"], kind, units, True, mode, sequences, state, suffixes)
 
 
 def _stack(b: _Builder, sequences: bool) -> _Rnn:
@@ -290,7 +298,8 @@ def _head(b: _Builder, rnn: _Rnn, tagger: bool) -> None:
     elif b.chance(0.15):
         head["input"] = rnn.name
     if rnn.state and "input" not in head and b.chance(0.5):
-        head["input"] = f"{rnn.name}.{'forward_h' if rnn.bidirectional else 'state_h'}"
+        side = "forward" if rnn.bidirectional else "state"
+        head["input"] = f"{rnn.name}.{side}_{rnn.states[0]}"
     b.add(head)
     if b.chance(0.25):
         b.add(_dense(b))
@@ -333,7 +342,9 @@ def _state_names(rnn: _Rnn) -> list[str]:
 def _seq2seq(b: _Builder, inputs: dict[str, list[Any]], batch: Any) -> None:
     """An encoder with return_state whose final states start a decoder."""
     rng = b.rng
-    layer, encoder = _recurrent(b, sequences=b.chance(0.2), state=True)
+    layer, encoder = _recurrent(
+        b, sequences=b.chance(0.2), state=True, kind=rng.choice(STATE_WIRED)
+    )
     layer["input"] = "x"
     b.add(layer)
     inputs["y"] = [batch, b.dim("S", 1, 6), rng.randint(1, 8)]
@@ -343,7 +354,7 @@ def _seq2seq(b: _Builder, inputs: dict[str, list[Any]], batch: Any) -> None:
     decoder_bidirectional = encoder.bidirectional and b.chance(0.4)
     if encoder.bidirectional and not decoder_bidirectional:
         states, units = _join_states(b, encoder), 2 * encoder.units
-    kind = encoder.kind if b.chance(0.8) else rng.choice(RECURRENT)
+    kind = encoder.kind if b.chance(0.8) else rng.choice(STATE_WIRED)
     if b.chance(0.15):
         units += rng.choice((-1, 1)) if units > 1 else 1
     if b.chance(0.1):

@@ -53,7 +53,8 @@ L = keras.layers
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "mask", "expect", "input_shape")
 _PREFIXES = ("tensorflow.keras.layers.", "tf.keras.layers.", "keras.layers.", "layers.")
 _STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
-_WRAPPED = ("layer", "backward_layer")
+_CELL_STATES = {"LSTMCell": ("h", "c"), "GRUCell": ("h",), "SimpleRNNCell": ("h",)}
+_WRAPPED = ("layer", "backward_layer", "cell")
 
 DEPRECATED_INPUT_LENGTH = "Argument `input_length` is deprecated"
 MASK_DROPPED = "does not support masking and will therefore destroy the mask"
@@ -92,7 +93,8 @@ def _checked_when_run(layer: Any) -> bool:
     if not isinstance(layer, dict):
         return False
     kind = layer_type(layer)
-    return kind in ("Softmax", "LayerNormalization") and "axis" in layer
+    # Keras's RNN has no input spec: it builds on an input of any rank and fails when run.
+    return kind == "RNN" or (kind in ("Softmax", "LayerNormalization") and "axis" in layer)
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
@@ -128,24 +130,44 @@ def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
 def _construct(kind: str, layer: dict[str, Any]) -> Any:
     arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
     for key in _WRAPPED:
-        if key in arguments:
-            inner = arguments[key]
+        inner = arguments.get(key)
+        if isinstance(inner, list):  # RNN's stacked cells
+            arguments[key] = [_construct(layer_type(cell), cell) for cell in inner]
+        elif inner is not None:
             arguments[key] = _construct(layer_type(inner), inner)
     return getattr(L, kind)(**arguments)
 
 
+def state_suffixes(layer: dict[str, Any]) -> list[str]:
+    """A recurrent layer's states: h, c; an RNN's per cell 0_h, 0_c, 1_h for a list."""
+    kind = layer_type(layer)
+    if kind != "RNN":
+        return list(_STATES[kind])
+    cell = layer["cell"]
+    if isinstance(cell, dict):
+        return list(_CELL_STATES[layer_type(cell)])
+    return [f"{i}_{s}" for i, one in enumerate(cell) for s in _CELL_STATES[layer_type(one)]]
+
+
+def _flat(result: Any) -> list[Any]:
+    """Keras returns an RNN's states per cell, nested; the spec names them in order."""
+    if not isinstance(result, list | tuple):
+        return [result]
+    return [tensor for item in result for tensor in _flat(item)]
+
+
 def _names(kind: str, layer: dict[str, Any], count: int) -> list[str]:
     """The names of the ``count`` tensors a layer returned, by position."""
-    if kind in _STATES:
-        return ["output", *(f"state_{s}" for s in _STATES[kind])][:count]
+    if kind in _STATES or kind == "RNN":
+        return ["output", *(f"state_{s}" for s in state_suffixes(layer))][:count]
     if kind == "Bidirectional":
-        forward = layer_type(layer["layer"])
-        backward = layer_type(layer.get("backward_layer") or layer["layer"])
+        forward = layer["layer"]
+        backward = layer.get("backward_layer") or layer["layer"]
         outputs = ["output"] if layer.get("merge_mode", "concat") is not None else []
         if not outputs:
             outputs = ["forward_output", "backward_output"]
-        states = [f"forward_{s}" for s in _STATES[forward]]
-        states += [f"backward_{s}" for s in _STATES[backward]]
+        states = [f"forward_{s}" for s in state_suffixes(forward)]
+        states += [f"backward_{s}" for s in state_suffixes(backward)]
         return [*outputs, *states][:count]
     return ["output"][:count]
 
@@ -193,8 +215,12 @@ def _call(kind: str, module: Any, layer: dict[str, Any], graph: _Graph) -> dict[
     elif isinstance(states, str):
         result = module(x, initial_state=graph.read(states), **keywords)
     else:
-        result = module(x, initial_state=[graph.read(text) for text in states], **keywords)
-    flat = list(result) if isinstance(result, list | tuple) else [result]
+        read = [
+            graph.read(item) if isinstance(item, str) else [graph.read(text) for text in item]
+            for item in states
+        ]
+        result = module(x, initial_state=read, **keywords)
+    flat = _flat(result)
     names = _names(kind, layer, len(flat))
     if len(names) != len(flat):
         raise AssertionError(f"{kind} returned {len(flat)} tensors, the runner names {names}")

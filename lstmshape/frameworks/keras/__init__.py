@@ -25,6 +25,7 @@ LAYER_MODULES = (
     "activation",
     "noise",
     "masking",
+    "rnn",
 )
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
@@ -34,6 +35,7 @@ for _module in LAYER_MODULES:
 
 from lstmshape.frameworks import Framework  # noqa: E402  (after the types it collects)
 from lstmshape.frameworks.keras.base import KERAS_PREFIXES  # noqa: E402
+from lstmshape.frameworks.keras.cells import CELL_TYPES  # noqa: E402
 from lstmshape.frameworks.keras.sequential import declared_input  # noqa: E402
 
 _STACK_HINT = "stack layers instead, with return_sequences: true on every one but the last"
@@ -101,4 +103,10 @@ FRAMEWORK = Framework(
         "input_length": "only Embedding still accepts input_length, as deprecated; give the "
         "timesteps in input_shape: instead (Keras 3 raises: Unrecognized keyword arguments)",
     },
+)
+
+# RNN's cells are nested like wrapped layers but are no layer types of their own:
+# their keys, for the hints about a key a cell does not take.
+FRAMEWORK.wrapped_fields.update(
+    {name: tuple(cell.model_fields) for name, cell in CELL_TYPES.items()}
 )

@@ -65,7 +65,7 @@ class StatefulLayer(KerasLayer):
     """The call's ``mask=``: a (batch, timesteps) tensor, used instead of the input's mask."""
 
 
-def _nested_type(value: Any) -> str | None:
+def nested_type(value: Any) -> str | None:
     written = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
     normalized = normalize_type(written)
     return normalized if isinstance(normalized, str) else None
@@ -95,4 +95,4 @@ class WrappedBy:
             for (framework, name), declared in LAYER_TYPES.items()
             if framework == "keras" and self.wrapper in declared.wrappers
         )
-        return handler.generate_schema(Annotated[Union[members], Discriminator(_nested_type)])  # noqa: UP007
+        return handler.generate_schema(Annotated[Union[members], Discriminator(nested_type)])  # noqa: UP007

@@ -17,14 +17,18 @@ from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
 from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import StatefulLayer, WrappedBy
+from lstmshape.frameworks.keras.cells import RNNArgs
 from lstmshape.frameworks.keras.recurrent import (
     STATES,
+    Recurrent,
     RecurrentArgs,
     Run,
     check_arguments,
     check_masked_unroll,
+    check_one_lstm_cell_mask,
     check_state_sizes,
     run,
+    state_suffixes,
     with_call_mask,
 )
 from lstmshape.frameworks.keras.recurrent import costs as recurrent_costs
@@ -41,13 +45,14 @@ from lstmshape.frameworks.layer_type import (
 from lstmshape.shapes import Dim
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+RECURRENT = (RecurrentArgs, RNNArgs)
 
 
 class BidirectionalConfig(StatefulLayer):
     type: Literal["Bidirectional"]
-    layer: Annotated[RecurrentArgs, WrappedBy("Bidirectional")]
+    layer: Annotated[Recurrent, WrappedBy("Bidirectional")]
     merge_mode: str | None = "concat"
-    backward_layer: Annotated[RecurrentArgs, WrappedBy("Bidirectional")] | None = None
+    backward_layer: Annotated[Recurrent, WrappedBy("Bidirectional")] | None = None
 
 
 def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
@@ -56,13 +61,13 @@ def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
     outputs = (
         ("output",) if config.merge_mode is not None else ("forward_output", "backward_output")
     )
-    recurrent = isinstance(forward, RecurrentArgs) and isinstance(backward, RecurrentArgs)
+    recurrent = isinstance(forward, RECURRENT) and isinstance(backward, RECURRENT)
     if not (recurrent and forward.return_state):  # not recurrent: LS104 from the check
         return outputs
     return (
         *outputs,
-        *(f"forward_{state}" for state in STATES[forward.type]),
-        *(f"backward_{state}" for state in STATES[backward.type]),
+        *(f"forward_{state}" for state in state_suffixes(forward)),
+        *(f"backward_{state}" for state in state_suffixes(backward)),
     )
 
 
@@ -71,7 +76,7 @@ def check_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> bool:
     forward = config.layer
     for key in ("layer", "backward_layer"):
         wrapped = getattr(config, key)
-        if wrapped is not None and not isinstance(wrapped, RecurrentArgs):
+        if wrapped is not None and not isinstance(wrapped, RECURRENT):
             ctx.report(
                 "LS104",
                 f"{ctx.label(key)} is {wrapped.type}, but Bidirectional wraps only a recurrent "
@@ -138,6 +143,9 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
         return unknown
     source = masked
     check_masked_unroll(forward, forward_ctx, source, forward.go_backwards)
+    check_one_lstm_cell_mask(forward, forward_ctx, source)
+    if config.backward_layer is not None:
+        check_one_lstm_cell_mask(config.backward_layer, backward_ctx, source)
     if config.backward_layer is None:  # the copy goes backwards (else LS108 above)
         check_masked_unroll(forward, forward_ctx, source, True)
     else:
@@ -231,17 +239,34 @@ def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, 
     states = ctx.states or []
     forward = config.layer
     backward = config.backward_layer or forward
-    forward_labels = [f"forward_{state}" for state in STATES[forward.type]]
-    backward_labels = [f"backward_{state}" for state in STATES[backward.type]]
+    forward_labels = [f"forward_{state}" for state in state_suffixes(forward)]
+    backward_labels = [f"backward_{state}" for state in state_suffixes(backward)]
     half = len(states) // 2
     owner = f"{ctx.name} (Bidirectional {forward.type})"
+    nested = [
+        layer
+        for layer in (forward, backward)
+        if isinstance(layer, RNNArgs)
+        and layer.stacked
+        and any(len(STATES[cell.type]) > 1 for cell in layer.cells)
+    ]
+    if nested:
+        ctx.report(
+            "LS304",
+            f"{owner} runs a list of cells with an LSTMCell, which takes its states as a list "
+            "[h, c] of its own; Bidirectional's initial_state is a flat list, so Keras builds "
+            "the model and fails when it runs (IndexError: list index out of range)",
+            "initial_state",
+            hint="start the two directions with separate RNN layers (one with go_backwards: "
+            "true), each given its nested initial_state",
+        )
+        return
     wanted = forward_labels + backward_labels
     if len(states) != len(wanted):
         halves = ((forward, half, forward_labels), (backward, len(states) - half, backward_labels))
         short = any(given < len(labels) for _, given, labels in halves)
         extra_simple = any(
-            layer.type == "SimpleRNN" and not layer.unroll and given > len(labels)
-            for layer, given, labels in halves
+            _fails_on_extra(layer) and given > len(labels) for layer, given, labels in halves
         )
         if short or extra_simple:
             error = (
@@ -268,6 +293,23 @@ def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, 
     check_state_sizes(ctx, states[half:], backward, backward_labels, batch, offset=half)
 
 
+def _fails_on_extra(layer: Recurrent) -> bool:
+    """Whether extra initial states fail when the model runs, rather than being ignored.
+
+    Keras's RNN fails on any extra state (measured); its LSTM and GRU layers
+    ignore them, and a SimpleRNN that is not unrolled fails.
+    """
+    return isinstance(layer, RNNArgs) or (layer.type == "SimpleRNN" and not layer.unroll)
+
+
+def _units(layer: dict[str, Any]) -> int:
+    """A drawn layer's output features: its units, or its (last) cell's."""
+    if "cell" not in layer:
+        return int(layer["units"])
+    cell = layer["cell"]
+    return int((cell[-1] if isinstance(cell, list) else cell)["units"])
+
+
 def _backward(draw: Draw, kind: str, forward: dict[str, Any]) -> dict[str, Any]:
     """A backward_layer for ``forward``, right or (at times) not matching it."""
     recurrent = [
@@ -276,9 +318,11 @@ def _backward(draw: Draw, kind: str, forward: dict[str, Any]) -> dict[str, Any]:
         if framework == "keras" and "Bidirectional" in declared.wrappers
     ]
     other = kind if draw.chance(0.7) else draw.rng.choice(recurrent)
-    layer: dict[str, Any] = {"type": other, "units": forward["units"], "go_backwards": True}
-    if draw.chance(0.3):
-        layer["units"] += 1
+    units = _units(forward) + (1 if draw.chance(0.3) else 0)
+    layer: dict[str, Any] = {"type": other, "units": units, "go_backwards": True}
+    if other == "RNN":  # its units are its cell's
+        cell = draw.rng.choice(("LSTMCell", "GRUCell", "SimpleRNNCell"))
+        layer = {"type": other, "cell": {"type": cell, "units": units}, "go_backwards": True}
     for key in ("return_sequences", "return_state"):
         if key in forward:
             layer[key] = forward[key]
@@ -300,7 +344,7 @@ def _sample(draw: Draw) -> Sample:
     mistake = {"merge_mode": draw.rng.choice(("max", "Concat"))} if draw.chance(0.02) else {}
     if draw.given.get("runs") and draw.chance(0.25):
         args["backward_layer"] = _backward(draw, draw.given["kind"], forward)
-    units = forward["units"]
+    units = _units(forward)
     return Sample(args, 2 * units if mode == "concat" else units, mistake)
 
 

@@ -31,6 +31,7 @@ into their ``layer:``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -39,6 +40,7 @@ from lstmshape.dims import Expr
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Source, Tensor
 from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer
+from lstmshape.frameworks.keras.cells import CellArgs, GRUCellArgs, RNNArgs
 from lstmshape.frameworks.keras.checks import (
     batch_in_input_shape,
     check_activation,
@@ -122,24 +124,73 @@ class SimpleRNNConfig(StatefulLayer, SimpleRNNArgs):
     type: Literal["SimpleRNN"]
 
 
-GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
-STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1, "LSTMCell": 4, "GRUCell": 3, "SimpleRNNCell": 1}
+STATES = {
+    "LSTM": ("h", "c"),
+    "GRU": ("h",),
+    "SimpleRNN": ("h",),
+    "LSTMCell": ("h", "c"),
+    "GRUCell": ("h",),
+    "SimpleRNNCell": ("h",),
+}
+
+Recurrent = RecurrentArgs | RNNArgs
+"""A recurrent layer: LSTM, GRU, SimpleRNN, or RNN running cells."""
+Step = RecurrentArgs | CellArgs
+"""What runs one step, with its own units and weights: a layer or an RNN's cell."""
 
 
-def tensor_names(config: RecurrentArgs) -> tuple[str, ...]:
-    states = tuple(f"state_{state}" for state in STATES[config.type])
+def steps(config: Recurrent) -> tuple[Step, ...]:
+    """The cells a layer runs, one after the other at each step (an LSTM is its own)."""
+    return config.cells if isinstance(config, RNNArgs) else (config,)
+
+
+def state_suffixes(config: Recurrent) -> tuple[str, ...]:
+    """``h``, ``c``: the layer's states; ``0_h``, ``0_c``, ``1_h`` for cells in a list."""
+    if isinstance(config, RNNArgs) and config.stacked:
+        return tuple(
+            f"{index}_{state}"
+            for index, cell in enumerate(config.cells)
+            for state in STATES[cell.type]
+        )
+    return STATES[steps(config)[0].type]
+
+
+def state_units(config: Recurrent) -> list[int]:
+    """The units of each state, in the order of :func:`state_suffixes`."""
+    return [cell.units for cell in steps(config) for _ in STATES[cell.type]]
+
+
+def tensor_names(config: Recurrent) -> tuple[str, ...]:
+    states = tuple(f"state_{state}" for state in state_suffixes(config))
     return ("output", *states) if config.return_state else ("output",)
 
 
-def parameter_count(config: RecurrentArgs, features: int) -> int:
+def parameter_count(config: Step, features: int) -> int:
     bias_rows = 0
     if config.use_bias:
-        bias_rows = 2 if isinstance(config, GRUArgs) and config.reset_after else 1
+        reset_after = isinstance(config, GRUArgs | GRUCellArgs) and config.reset_after
+        bias_rows = 2 if reset_after else 1
     return GATES[config.type] * config.units * (features + config.units + bias_rows)
 
 
-def check_arguments(config: RecurrentArgs, ctx: LayerContext) -> bool:
+def check_arguments(config: Recurrent, ctx: LayerContext) -> bool:
     """The checks of Keras's constructor; False when Keras would raise."""
+    if isinstance(config, RNNArgs):
+        return check_cells(config, ctx)
+    return check_step(config, ctx)
+
+
+def check_cells(config: RNNArgs, ctx: LayerContext) -> bool:
+    """Each cell's constructor checks, reported inside ``cell:``."""
+    valid = True
+    for index, cell in enumerate(config.cells):
+        within = ctx.wrapping("cell", index) if config.stacked else ctx.wrapping("cell")
+        valid = check_step(cell, within) and valid
+    return valid
+
+
+def check_step(config: Step, ctx: LayerContext) -> bool:
     valid = check_positive(
         ctx,
         "units",
@@ -164,7 +215,7 @@ class Run:
     params: int | None
 
 
-def run(config: RecurrentArgs, ctx: LayerContext, source: Source) -> Run | None:
+def run(config: Recurrent, ctx: LayerContext, source: Source) -> Run | None:
     """The shapes ``config`` makes from ``source``; None (reported) if Keras would raise."""
     shape = source.tensor.shape
     if shape is None:
@@ -187,13 +238,18 @@ def run(config: RecurrentArgs, ctx: LayerContext, source: Source) -> Run | None:
         )
         return None
     output = (batch, time, config.units) if config.return_sequences else (batch, config.units)
-    states: list[Shape] = [(batch, config.units) for _ in STATES[config.type]]
-    params = parameter_count(config, features) if isinstance(features, int) else None
+    states: list[Shape] = [(batch, units) for units in state_units(config)]
+    params = None
+    if isinstance(features, int):
+        params = 0
+        for step in steps(config):  # each cell reads the one before it
+            params += parameter_count(step, features)
+            features = step.units
     return Run(output, states, batch, params)
 
 
 def check_masked_unroll(
-    config: RecurrentArgs, ctx: LayerContext, source: Source, backwards: bool
+    config: Recurrent, ctx: LayerContext, source: Source, backwards: bool
 ) -> None:
     """Report a direction that runs backwards, unrolled, over a masked input."""
     mask = source.tensor.mask
@@ -216,6 +272,34 @@ def check_masked_unroll(
         "unroll",
         hint="remove unroll: true (Keras cannot reverse a mask in an unrolled loop), or "
         f"{mask.remedy}",
+    )
+
+
+def check_one_lstm_cell_mask(config: Recurrent, ctx: LayerContext, source: Source) -> None:
+    """A list of one LSTMCell, looped (not unrolled) over a mask, fails when it runs.
+
+    Measured (Keras 3.15.1, torch backend): the masked loop hands the cell one
+    state of its nested [h, c] from the second step on (IndexError), with or
+    without initial_state, in either direction; one timestep, the cell
+    itself, longer lists and unroll run.
+    """
+    if not isinstance(config, RNNArgs) or not config.stacked or config.unroll:
+        return
+    shape = source.tensor.shape
+    if shape is not None and len(shape) > 1 and shape[1] == 1:
+        return
+    if len(config.cells) != 1 or config.cells[0].type != "LSTMCell":
+        return
+    mask = source.tensor.mask
+    if not (mask and (mask.explicit or ctx.states is None)):
+        return
+    ctx.report(
+        "LS335",
+        f"{ctx.label('cell')} is a list of one LSTMCell and {ctx.name} reads a mask (from "
+        f"{mask.layer}): Keras builds the model and fails when it runs (IndexError: list index out "
+        "of range, in LSTMCell.call)",
+        "cell",
+        hint="write the cell itself, cell: {type: LSTMCell, ...}, not a list of one",
     )
 
 
@@ -261,15 +345,15 @@ def _call_mask_problem(mask: Shape, sequence: Shape) -> str | None:
     trailing_one = len(mask) == 3 and mask[2] == 1
     if len(mask) != 2 and not trailing_one:
         return f"it is {len(mask)}-D"
-    steps = subtract_dims(sequence[1], mask[1])
-    if isinstance(steps, int) and steps > 0:
+    missing = subtract_dims(sequence[1], mask[1])
+    if isinstance(missing, int) and missing > 0:
         return f"it has {mask[1]} timesteps (IndexError: list index out of range)"
     if 1 not in (mask[0], sequence[0]) and dims_always_differ(mask[0], sequence[0]):
         return f"its batch is {mask[0]} (RuntimeError: the size of tensor a must match)"
     return None
 
 
-def _wrong_rank(config: RecurrentArgs, ctx: LayerContext, source: Source, shape: Shape) -> None:
+def _wrong_rank(config: Recurrent, ctx: LayerContext, source: Source, shape: Shape) -> None:
     hint = None
     origin = source.tensor.origin
     if len(shape) == 2 and origin is not None and origin.framework == "keras":
@@ -281,31 +365,39 @@ def _wrong_rank(config: RecurrentArgs, ctx: LayerContext, source: Source, shape:
         hint = "a recurrent layer reads (batch, timesteps, features)"
     else:
         hint = batch_in_input_shape(source, shape, 3)
+    keras = f"Keras raises ValueError: expected ndim=3, found ndim={len(shape)}"
+    if isinstance(config, RNNArgs):  # no input spec: it builds, and fails when run
+        error = "IndexError" if len(shape) < 3 else "RuntimeError"
+        keras = f"Keras builds the model and fails when it runs: {error}"
     ctx.report_on(
         source,
         "LS302",
         f"{config.type} takes a 3-D input (batch, timesteps, features); {ctx.name}'s input "
-        f"{source.describe()} is {len(shape)}-D (Keras raises ValueError: expected ndim=3, "
-        f"found ndim={len(shape)})",
+        f"{source.describe()} is {len(shape)}-D ({keras})",
         hint=hint,
     )
 
 
-def propagate(config: RecurrentArgs, ctx: LayerContext) -> LayerOutcome:
-    """Shapes, states and parameters of a config ``check_arguments`` accepted."""
+def propagate(
+    config: Recurrent, ctx: LayerContext, check_states: StatesCheck | None = None
+) -> LayerOutcome:
+    """Shapes, states and parameters of a config ``check_arguments`` accepted.
+
+    ``check_states`` checks the initial states given (RNN's differ from the
+    layers'); by default as LSTM, GRU and SimpleRNN take them.
+    """
     names = tensor_names(config)
     unknown = {name: Tensor(None) for name in names}
     result = run(config, ctx, ctx.inputs[0])
     if result is None:
         return LayerOutcome(unknown, None)
     if ctx.states is not None:
-        labels = [f"state_{state}" for state in STATES[config.type]]
-        _check_count(ctx, ctx.states, config, labels, f"{ctx.name} ({config.type})")
-        check_state_sizes(ctx, ctx.states, config, labels, result.batch)
+        (check_states or _check_layer_states)(config, ctx, ctx.states, result.batch)
     source = with_call_mask(ctx, ctx.inputs[0])
     if source is None:
         return LayerOutcome(unknown, result.params)
     check_masked_unroll(config, ctx, source, config.go_backwards)
+    check_one_lstm_cell_mask(config, ctx, source)
     time_axis = 1 if config.return_sequences else None
     origin = Origin(ctx.name, "output", False, time_axis, "keras")
     mask = source.tensor.mask if config.return_sequences else None
@@ -315,10 +407,21 @@ def propagate(config: RecurrentArgs, ctx: LayerContext) -> LayerOutcome:
     return LayerOutcome(tensors, result.params)
 
 
+StatesCheck = Callable[[Recurrent, LayerContext, list[Source], Dim], None]
+
+
+def _check_layer_states(
+    config: Recurrent, ctx: LayerContext, states: list[Source], batch: Dim
+) -> None:
+    labels = [f"state_{state}" for state in state_suffixes(config)]
+    _check_count(ctx, states, config, labels, f"{ctx.name} ({config.type})")
+    check_state_sizes(ctx, states, config, labels, batch)
+
+
 def _check_count(
     ctx: LayerContext,
     states: list[Source],
-    config: RecurrentArgs,
+    config: Recurrent,
     labels: list[str],
     owner: str,
 ) -> bool:
@@ -366,24 +469,27 @@ def _check_count(
 def check_state_sizes(
     ctx: LayerContext,
     states: list[Source],
-    config: RecurrentArgs,
+    config: Recurrent,
     labels: list[str],
     batch: Dim,
     offset: int = 0,
 ) -> None:
-    want = (batch, config.units)
-    for index, (label, state) in enumerate(zip(labels, states, strict=False)):
+    owners = [step.type for step in steps(config) for _ in STATES[step.type]]
+    sized = zip(labels, states, state_units(config), owners, strict=False)
+    for index, (label, state, units, owner) in enumerate(sized):
+        want = (batch, units)
         shape = state.tensor.shape
         if shape is None or not shapes_conflict(want, shape):
             continue
+        what = config.type if owner == config.type else f"{config.type} {owner}"
         ctx.report_on(
             state,
             "LS303",
-            f"initial state {label} of {ctx.name} ({config.type}, units: {config.units}) must "
+            f"initial state {label} of {ctx.name} ({what}, units: {units}) must "
             f"be {format_shape(want)} = (batch, units), but initial_state[{offset + index}] "
             f"{state.text} is {format_shape(shape)}: Keras builds the model and fails when it "
             "runs (mat1 and mat2 shapes cannot be multiplied)",
-            hint=f"a state of {config.type}(units={config.units}) is (batch, {config.units}); "
+            hint=f"a state of {owner}(units={units}) is (batch, {units}); "
             "make the two layers' units equal",
         )
 
@@ -450,21 +556,31 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 _WRAPPERS = ("Bidirectional", "TimeDistributed")
 
 
-def step_costs(config: RecurrentArgs, features: Expr) -> Costs:
+_STEP_KINDS = {"SimpleRNN": "RNN", "LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "RNN"}
+
+
+def step_costs(config: Step, features: int | Expr) -> Costs:
     """One step of one direction (Keras's GRU adds two biases with reset_after)."""
     bias_vectors = 0
     if config.use_bias:
-        bias_vectors = 2 if isinstance(config, GRUArgs) and config.reset_after else 1
-    kind = "RNN" if config.type == "SimpleRNN" else config.type
+        reset_after = isinstance(config, GRUArgs | GRUCellArgs) and config.reset_after
+        bias_vectors = 2 if reset_after else 1
+    kind = _STEP_KINDS.get(config.type, config.type)
     return cost_rules.recurrent_step(
         kind, config.units, features, config.units, bias_vectors=bias_vectors
     )
 
 
-def costs(config: RecurrentArgs, shapes: CostShapes) -> Costs:
-    """Every step of (batch, timesteps, features): batch*timesteps steps."""
+def costs(config: Recurrent, shapes: CostShapes) -> Costs:
+    """Every step of (batch, timesteps, features): batch*timesteps steps; an RNN's
+    cells each once a step, each reading the units of the one below."""
     shape = shapes.input
-    return cost_rules.scaled(step_costs(config, size(shape[-1])), rows(shape))
+    features: int | Expr = size(shape[-1])
+    step = Costs()
+    for cell in steps(config):
+        step = cost_rules.added(step, step_costs(cell, features))
+        features = cell.units
+    return cost_rules.scaled(step, rows(shape))
 
 
 @layer_type(
@@ -560,9 +676,6 @@ def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
         ),
     ),
     failing=(Failing(_SEQUENCE, {"units": 16, "dropout": 1.5}, "LS407"),),
-    foreign_types={
-        "RNN": "RNN is torch's name; Keras's plain recurrent layer is SimpleRNN (units)"
-    },
     sample=_sampler("SimpleRNN"),
 )
 def simple_rnn(config: SimpleRNNConfig, ctx: LayerContext) -> LayerOutcome:

@@ -149,3 +149,20 @@ def test_an_unknown_batch_leaves_keras_costs_unknown() -> None:
     (report,) = check_text(text, "spec.yaml")
     assert report.layers[0].costs is None
     assert report.costs is None
+
+
+def test_an_rnn_of_one_cell_costs_its_layer_and_a_list_of_cells_each_cell() -> None:
+    layer = costs_of("keras", "[B, T, 8]", "{type: GRU, units: 16, return_sequences: true}")
+    cell = costs_of(
+        "keras",
+        "[B, T, 8]",
+        "{type: RNN, cell: {type: GRUCell, units: 16}, return_sequences: true}",
+    )
+    assert (cell.macs, cell.extra) == (layer.macs, layer.extra)
+    stacked = costs_of(
+        "keras",
+        "[B, T, 8]",
+        "{type: RNN, cell: [{type: LSTMCell, units: 16}, {type: SimpleRNNCell, units: 4}]}",
+    )
+    # the LSTMCell on 8 features, the SimpleRNNCell on the LSTMCell's 16 units
+    assert str(stacked.macs) == f"{4 * 16 * (8 + 16) + 4 * (16 + 4)}*B*T"

@@ -1,0 +1,96 @@
+"""The cells keras.layers.RNN runs: LSTMCell, GRUCell and SimpleRNNCell, as arguments.
+
+A cell is one step of LSTM, GRU or SimpleRNN: the same arguments without the
+layer's (return_sequences, go_backwards, ...), and the same weights.  It is
+not a layer type of its own: a spec writes it only inside an ``RNN``'s
+``cell:``, a mapping, or a list of them for Keras's stacked cells.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Discriminator, Field, Tag
+
+from lstmshape.frameworks.keras.base import KerasArgs, nested_type
+
+
+class CellArgs(KerasArgs):
+    units: int
+    activation: str | None = "tanh"
+    use_bias: bool = True
+    dropout: float = 0.0
+    recurrent_dropout: float = 0.0
+    kernel_initializer: str = "glorot_uniform"
+    recurrent_initializer: str = "orthogonal"
+    bias_initializer: str = "zeros"
+    kernel_regularizer: str | None = None
+    recurrent_regularizer: str | None = None
+    bias_regularizer: str | None = None
+    kernel_constraint: str | None = None
+    recurrent_constraint: str | None = None
+    bias_constraint: str | None = None
+    seed: int | None = None
+
+
+class LSTMCellArgs(CellArgs):
+    type: Literal["LSTMCell"]
+    recurrent_activation: str | None = "sigmoid"
+    unit_forget_bias: bool = True
+
+
+class GRUCellArgs(CellArgs):
+    type: Literal["GRUCell"]
+    recurrent_activation: str | None = "sigmoid"
+    reset_after: bool = True
+
+
+class SimpleRNNCellArgs(CellArgs):
+    type: Literal["SimpleRNNCell"]
+
+
+CELL_TYPES: dict[str, type[CellArgs]] = {
+    "LSTMCell": LSTMCellArgs,
+    "GRUCell": GRUCellArgs,
+    "SimpleRNNCell": SimpleRNNCellArgs,
+}
+"""The cells an RNN takes, by the name a spec writes in the cell's ``type:``."""
+
+AnyCell = Annotated[
+    Union[  # noqa: UP007  (a tagged union needs the Union form)
+        Annotated[LSTMCellArgs, Tag("LSTMCell")],
+        Annotated[GRUCellArgs, Tag("GRUCell")],
+        Annotated[SimpleRNNCellArgs, Tag("SimpleRNNCell")],
+    ],
+    Discriminator(nested_type),
+]
+"""One cell, told apart by its ``type`` (``keras.layers.LSTMCell`` is ``LSTMCell``)."""
+
+
+class RNNArgs(KerasArgs):
+    """keras.layers.RNN's arguments: a cell, or a list of cells run as one stack."""
+
+    type: Literal["RNN"]
+    cell: AnyCell | Annotated[list[AnyCell], Field(min_length=1)]
+    return_sequences: bool = False
+    return_state: bool = False
+    go_backwards: bool = False
+    stateful: bool = False
+    unroll: bool = False
+    zero_output_for_mask: bool = False
+    trainable: bool = True
+    dtype: str | None = None
+
+    @property
+    def stacked(self) -> bool:
+        """A list of cells (even of one): Keras's StackedRNNCells, with states per cell."""
+        return isinstance(self.cell, list)
+
+    @property
+    def cells(self) -> tuple[CellArgs, ...]:
+        return tuple(self.cell) if isinstance(self.cell, list) else (self.cell,)
+
+    @property
+    def units(self) -> int:
+        """The output's features: the last cell's units."""
+        return self.cells[-1].units

@@ -1,0 +1,249 @@
+"""keras.layers.RNN with a cell or a list of cells: lstmshape against Keras 3 itself.
+
+Each spec is checked by lstmshape and built (or, where Keras checks only when
+the model runs, run on zeros) by the oracle's Keras runner; the two must
+agree on every tensor, every parameter count and the layer that fails.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from tests.keras_support import check, spec_text
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+VALUES = {"B": 2, "T": 5}
+CELLS_LG = [{"type": "LSTMCell", "units": 16}, {"type": "GRUCell", "units": 4}]
+STATE_INPUTS = {"x": ["B", "T", 8], "h": ["B", 16], "c": ["B", 16], "g": ["B", 4]}
+
+
+def _keras(spec: dict[str, Any]) -> Any:
+    pytest.importorskip("keras")
+    from tests.oracle.keras_runner import run_keras
+
+    return run_keras(spec, VALUES)
+
+
+def _spec(layers: list[dict[str, Any]], inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"framework": "keras", "inputs": inputs or {"x": ["B", "T", 8]}, "layers": layers}
+
+
+def _lstmshape(spec: dict[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]], list[Any]]:
+    import yaml
+
+    report = check(yaml.safe_dump(spec, sort_keys=False))
+    codes = [d.code for d in report.diagnostics]
+    tensors = {
+        layer.name: {
+            name: tuple(VALUES.get(d, d) for d in shape) if shape is not None else None
+            for name, shape in layer.tensors.items()
+        }
+        for layer in report.layers
+    }
+    return codes, tensors, [layer.params for layer in report.layers]
+
+
+def _agree(spec: dict[str, Any]) -> list[str]:
+    """Assert lstmshape and Keras agree on a spec that Keras runs; lstmshape's codes."""
+    codes, tensors, params = _lstmshape(spec)
+    run = _keras(spec)
+    assert run.error is None, run.error
+    errors = [code for code in codes if code not in ("LS409",)]
+    assert not errors, codes
+    for layer, ran, counted in zip(spec["layers"], run.layers, params, strict=True):
+        assert tensors[layer["name"]] == ran.tensors
+        assert counted == ran.params
+    return codes
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        {"type": "RNN", "cell": {"type": "LSTMCell", "units": 16}, "return_state": True},
+        {"type": "RNN", "cell": {"type": "GRUCell", "units": 3, "reset_after": False}},
+        {"type": "RNN", "cell": {"type": "SimpleRNNCell", "units": 3}, "return_state": True},
+        {"type": "RNN", "cell": [*CELLS_LG, {"type": "SimpleRNNCell", "units": 2}]},
+        {
+            "type": "keras.layers.RNN",
+            "cell": [{"type": "GRUCell", "units": 3}, {"type": "LSTMCell", "units": 5}],
+            "return_sequences": True,
+            "return_state": True,
+            "go_backwards": True,
+        },
+        {"type": "RNN", "cell": [{"type": "LSTMCell", "units": 4}], "return_state": True},
+        {
+            "type": "Bidirectional",
+            "layer": {"type": "RNN", "cell": CELLS_LG, "return_state": True},
+        },
+        {
+            "type": "Bidirectional",
+            "layer": {"type": "RNN", "cell": {"type": "LSTMCell", "units": 4}},
+            "backward_layer": {
+                "type": "RNN",
+                "cell": {"type": "GRUCell", "units": 4},
+                "go_backwards": True,
+            },
+            "merge_mode": "sum",
+        },
+    ],
+)
+def test_tensors_and_parameters_match_keras(layer: dict[str, Any]) -> None:
+    _agree(_spec([{"name": "r", **layer}]))
+
+
+def test_time_distributed_runs_the_rnn_on_every_step() -> None:
+    layer = {"type": "TimeDistributed", "layer": {"type": "RNN", "cell": CELLS_LG}}
+    _agree(_spec([{"name": "td", **layer}], {"x": ["B", 3, "T", 8]}))
+
+
+def test_nested_initial_states_per_cell_run() -> None:
+    layer = {"type": "RNN", "cell": CELLS_LG, "input": "x", "initial_state": [["h", "c"], "g"]}
+    _agree(_spec([{"name": "r", **layer}], STATE_INPUTS))
+
+
+def test_single_cell_states_run_flat() -> None:
+    layer = {
+        "type": "RNN",
+        "cell": {"type": "LSTMCell", "units": 16},
+        "input": "x",
+        "initial_state": ["h", "c"],
+    }
+    _agree(_spec([{"name": "r", **layer}], STATE_INPUTS))
+
+
+@pytest.mark.parametrize(
+    ("cell", "states"),
+    [
+        (CELLS_LG, ["h", "c", "g"]),  # flat: the LSTMCell gets one state
+        (CELLS_LG, [["h", "c"], "g", "g"]),  # an entry more than cells
+        (CELLS_LG, [["h"], "g"]),  # the LSTMCell's list too short
+        ({"type": "LSTMCell", "units": 16}, ["h", "c", "c"]),  # the LSTM layer ignores these
+        ({"type": "SimpleRNNCell", "units": 4}, ["g", "g"]),
+    ],
+)
+def test_initial_states_keras_fails_on_when_it_runs_are_ls304(cell: Any, states: Any) -> None:
+    spec = _spec(
+        [{"name": "r", "type": "RNN", "cell": cell, "input": "x", "initial_state": states}],
+        STATE_INPUTS,
+    )
+    assert _lstmshape(spec)[0] == ["LS304"]
+    assert _keras(spec).failed_at == 0
+
+
+def test_fewer_entries_than_cells_are_ls304_although_keras_runs_the_first_cells() -> None:
+    spec = _spec(
+        [
+            {
+                "name": "r",
+                "type": "RNN",
+                "cell": CELLS_LG,
+                "input": "x",
+                "initial_state": [["h", "c"]],
+            }
+        ],
+        STATE_INPUTS,
+    )
+    assert _lstmshape(spec)[0] == ["LS304"]
+    run = _keras(spec)
+    assert run.error is None
+    assert run.layers[0].tensors["output"] == (2, 16)  # the GRUCell(4) never ran
+
+
+def test_a_wrong_state_size_is_ls303_at_the_nested_reference() -> None:
+    layer = {"type": "RNN", "cell": CELLS_LG, "input": "x", "initial_state": [["h", "g"], "g"]}
+    spec = _spec([{"name": "r", **layer}], STATE_INPUTS)
+    report = check(spec_text(spec["layers"], spec["inputs"]))
+    # initial_state[0][1], the second line of the nested list
+    assert [(d.code, d.line) for d in report.diagnostics] == [("LS303", 27)]
+    assert "state_0_c" in report.diagnostics[0].message
+    assert _keras(spec).failed_at == 0
+
+
+@pytest.mark.parametrize("unroll", [False, True])
+def test_a_list_of_one_lstm_cell_over_a_mask_fails_unless_unrolled(unroll: bool) -> None:
+    layers = [
+        {"name": "m", "type": "Masking"},
+        {"name": "r", "type": "RNN", "cell": [{"type": "LSTMCell", "units": 4}], "unroll": unroll},
+    ]
+    spec = _spec(layers)
+    run = _keras(spec)
+    if unroll:
+        _agree(spec)
+    else:
+        assert _lstmshape(spec)[0] == ["LS335"]
+        assert run.failed_at == 1
+
+
+def test_the_cell_itself_over_a_mask_runs() -> None:
+    layers = [
+        {"name": "m", "type": "Masking"},
+        {"name": "r", "type": "RNN", "cell": {"type": "LSTMCell", "units": 4}},
+    ]
+    _agree(_spec(layers))
+
+
+def test_a_two_d_input_is_ls302_and_keras_fails_when_it_runs() -> None:
+    spec = _spec([{"name": "r", "type": "RNN", "cell": {"type": "GRUCell", "units": 4}}])
+    spec["inputs"] = {"x": ["B", 8]}
+    codes, _, _ = _lstmshape(spec)
+    assert codes == ["LS302"]
+    assert _keras(spec).failed_at == 0
+
+
+def test_mistakes_in_cells_point_into_the_cell() -> None:
+    text = """\
+framework: keras
+inputs:
+  x: [B, T, 8]
+layers:
+  - name: a
+    type: RNN
+    cell: {type: LSTMCell, units: 0}
+  - name: b
+    type: RNN
+    cell: [{type: LSTM, units: 3}]
+  - name: c
+    type: RNN
+    units: 4
+  - name: d
+    type: Bidirectional
+    layer: {type: RNN, cell: [{type: GRUCell, units: 3, foo: 1}]}
+  - name: e
+    type: RNN
+    cell: []
+"""
+    found = [(d.code, d.line, d.column) for d in check(text).diagnostics]
+    assert found == [
+        ("LS108", 7, 35),
+        ("LS104", 10, 19),
+        ("LS102", 11, 5),
+        ("LS101", 13, 5),
+        ("LS101", 16, 57),
+        ("LS103", 19, 11),
+    ]
+    messages = {d.code + str(d.line): d for d in check(text).diagnostics}
+    assert "GRUCell" in messages["LS10116"].message
+    assert "reset_after" in (messages["LS10116"].hint or "")
+    assert "SimpleRNN" in (messages["LS10113"].hint or "")
+
+
+def test_rnn_is_keras_rnn_in_keras_specs_and_torch_rnn_in_torch_specs() -> None:
+    keras_spec = "framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - type: RNN\n"
+    keras_spec += "    cell: {type: SimpleRNNCell, units: 4}\n"
+    assert check(keras_spec).diagnostics == []
+    torch_spec = "framework: torch\ninputs:\n  x: [T, B, 8]\nlayers:\n  - type: RNN\n"
+    torch_spec += "    input_size: 8\n    hidden_size: 4\n"
+    assert check(torch_spec).diagnostics == []
+
+
+def test_a_list_of_one_lstm_cell_over_a_mask_of_one_timestep_runs() -> None:
+    """Found by the oracle (seed 4865): Keras's masked loop fails from the second step on."""
+    layers = [
+        {"name": "m", "type": "Masking"},
+        {"name": "r", "type": "RNN", "cell": [{"type": "LSTMCell", "units": 4}]},
+    ]
+    _agree(_spec(layers, {"x": ["B", 1, 8]}))
