@@ -79,6 +79,9 @@ def _check(options: _Check) -> int:
     """``check`` as the full command line runs it, with its messages, but without click."""
     from pathlib import Path
 
+    from lstmshape.models import light
+
+    light.enable()  # before the models are defined: see lstmshape.models.light
     from lstmshape.check_command import UsageError, check
     from lstmshape.exit_codes import EXIT_USAGE
 

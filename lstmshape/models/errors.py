@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 from lstmshape.diagnostics import NodePath, Problem
 

@@ -13,13 +13,21 @@ YAML node::
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import Discriminator, GetCoreSchemaHandler, Tag, field_validator
-from pydantic_core import CoreSchema
+from typing import TYPE_CHECKING, Any
 
 from lstmshape.frameworks import strip_prefix
-from lstmshape.models.common import LayerBase, LayerName, Reference, ShapeField, StrictModel
+from lstmshape.models.common import (
+    LayerBase,
+    LayerName,
+    Reference,
+    ShapeField,
+    StrictModel,
+    field_validator,
+)
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 KERAS_PREFIXES = (
     "tensorflow.keras.layers.",
@@ -87,6 +95,8 @@ class WrappedBy:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         from typing import Annotated, Union
+
+        from pydantic import Discriminator, Tag  # only pydantic's models call this
 
         from lstmshape.frameworks.layer_type import LAYER_TYPES
 
