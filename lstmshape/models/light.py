@@ -63,7 +63,10 @@ def _current() -> bool:
 
 def sources_fingerprint() -> str:
     """A hash of every source file that defines a model, the stored schemas excepted."""
-    from hashlib import blake2b
+    try:  # the built-in module: hashlib would load OpenSSL too, for nothing
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
 
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     digest = blake2b(digest_size=16)
