@@ -169,7 +169,8 @@ _RULES = (
         "LS308",
         "unknown-feature-dim",
         Severity.ERROR,
-        "A Keras layer's weights are sized by a dimension of its input that is unknown or a symbol.",
+        "A Keras layer's weights are sized by a dimension of its input that is unknown or a "
+        "symbol.",
     ),
     Rule(
         "LS309",
