@@ -9,23 +9,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic_core import PydanticCustomError, SchemaValidator
-
 from lstmshape.dim_parser import parse
 from lstmshape.dim_proofs import never_positive
 from lstmshape.dims import DimLimitError, DimSyntaxError
 from lstmshape.models import light
 from lstmshape.shapes import from_expr
 
-# Field and field_validator are re-exported (as X): the models import them from here.
+# Field, field_validator and ValidationError are re-exported (as X): the models and
+# the spec import them from here.
 if TYPE_CHECKING or not light.active():
     from pydantic import BaseModel, BeforeValidator, ConfigDict
     from pydantic import Field as Field  # noqa: PLC0414
     from pydantic import field_validator as field_validator  # noqa: PLC0414
+    from pydantic_core import PydanticCustomError, SchemaValidator
+    from pydantic_core import ValidationError as ValidationError  # noqa: PLC0414
 else:
     from lstmshape.models.light import BaseModel, BeforeValidator, ConfigDict
     from lstmshape.models.light import Field as Field  # noqa: PLC0414
     from lstmshape.models.light import field_validator as field_validator  # noqa: PLC0414
+
+    PydanticCustomError = light.compiled().PydanticCustomError
+    SchemaValidator = light.compiled().SchemaValidator
+    ValidationError = light.compiled().ValidationError
 
 SYMBOL_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 

@@ -49,16 +49,58 @@ def active() -> bool:
 
 
 def _current() -> bool:
-    import pydantic_core
-
     try:
         from lstmshape.models import schemas
     except ImportError:  # never generated: a checkout in the middle of a change
         return False
+    compiled = _compiled()
     return (
-        pydantic_core.__version__ == schemas.PYDANTIC_CORE
+        compiled is not None
+        and compiled.__version__ == schemas.PYDANTIC_CORE
         and sources_fingerprint() == schemas.SOURCES
     )
+
+
+COMPILED = "pydantic_core._pydantic_core"
+"""pydantic-core's compiled module: the validators, their errors, everything validation uses."""
+
+
+def _compiled() -> Any:
+    """The compiled module, loaded without running its package's ``__init__``, or None.
+
+    That ``__init__`` imports the typed descriptions of core schemas and
+    typing_extensions: three times Python's own start-up, for nothing validation
+    uses.  The module is registered under the name the package imports it by, so
+    the package finds it there if anything imports the package later.
+    """
+    import sys
+    from importlib.machinery import PathFinder
+    from importlib.util import module_from_spec
+
+    loaded = sys.modules.get(COMPILED)
+    if loaded is not None:
+        return loaded
+    package = PathFinder.find_spec("pydantic_core")
+    if package is None or not package.submodule_search_locations:
+        return None  # not installed as a plain directory: the package's own import will do
+    spec = PathFinder.find_spec(COMPILED, package.submodule_search_locations)
+    if spec is None or spec.loader is None:
+        return None
+    module = module_from_spec(spec)
+    sys.modules[COMPILED] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[COMPILED]
+        raise
+    return module
+
+
+def compiled() -> Any:
+    """The compiled module of pydantic-core, for the models while :func:`active`."""
+    import sys
+
+    return sys.modules[COMPILED]
 
 
 def sources_fingerprint() -> str:
@@ -118,12 +160,11 @@ def _revived(stored: Any) -> Any:
 
 def validator(name: str) -> SchemaValidator:
     """The validator pydantic builds for the model or type stored under ``name``."""
-    from pydantic_core import SchemaValidator
-
     from lstmshape.models import schemas
 
     schema, config = json.loads(schemas.SCHEMAS[name])
-    return SchemaValidator(_revived(schema), config)
+    validator: SchemaValidator = compiled().SchemaValidator(_revived(schema), config)
+    return validator
 
 
 class _FieldNames:

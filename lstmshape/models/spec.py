@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic_core import ValidationError
-
 from lstmshape.diagnostics import NodePath, Problem
 from lstmshape.frameworks import FRAMEWORKS, Framework
 from lstmshape.models.common import (
@@ -24,6 +22,7 @@ from lstmshape.models.common import (
     LayerName,
     ShapeField,
     StrictModel,
+    ValidationError,
     dim_validator,
 )
 from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
