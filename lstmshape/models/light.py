@@ -53,7 +53,10 @@ def _current() -> bool:
         from lstmshape.models import schemas
     except ImportError:  # never generated: a checkout in the middle of a change
         return False
-    compiled = _compiled()
+    try:
+        compiled = _compiled()
+    except Exception:  # an install unlike any seen: pydantic's own import will do
+        compiled = None
     return (
         compiled is not None
         and compiled.__version__ == schemas.PYDANTIC_CORE
