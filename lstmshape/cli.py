@@ -13,7 +13,7 @@ import click
 from lstmshape import __version__
 from lstmshape.exit_codes import EXIT_USAGE
 from lstmshape.output import discard_stdout
-from lstmshape.reporters import AUTO, FORMAT_CHOICES
+from lstmshape.reporters import FORMAT_CHOICES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,58 +111,30 @@ def check(
     cache_dir: str | None,
 ) -> None:
     """Check spec files, and the *.yaml/*.yml files below directories; `-` reads standard input."""
-    from lstmshape import cache
-    from lstmshape.config import ConfigError, read_settings_files, settings_from
-    from lstmshape.discovery import STDIN
-    from lstmshape.runner import CannotRun, run_check
+    from lstmshape.check_command import UsageError
+    from lstmshape.check_command import check as run
 
-    if stdin_filename is not None and STDIN not in paths:
-        _fail("--stdin-filename names the spec read from `-`, which is not given")
     values = _dim_values(dims)
-
-    files = read_settings_files(config_path, Path.cwd())
     try:
-        settings = settings_from(files, config_path, FORMAT_CHOICES)
-    except ConfigError as error:
-        for problem in error.problems[:-1]:
-            click.echo(f"lstmshape: {problem}", err=True)
-        _fail(error.problems[-1])
-
-    results = None
-    directory = cache.directory(cache_dir, no_cache, os.environ)
-    fingerprint = cache.settings_fingerprint(
-        None if config_path is None else str(config_path), files
-    )
-    if directory is not None and fingerprint is not None:
-        key = cache.run_key(
-            fingerprint,
+        code = run(
+            paths,
             output_format=output_format,
             strict=strict,
             no_color=no_color,
             quiet=quiet,
-            skip_non_specs=skip_non_specs,
-            environ=os.environ,
-            costs=costs,
-            dims=tuple(values.items()),
-        )
-        results = cache.ResultCache(cache.Store(directory), key)
-    try:
-        code = run_check(
-            paths,
-            output_format=output_format or settings.format or AUTO,
-            strict=strict,
-            color=False if no_color else None,
-            quiet=quiet,
-            settings=settings,
             output=output,
-            stdin_name=stdin_filename or STDIN,
             skip_non_specs=skip_non_specs,
-            cache=results,
-            costs=costs or settings.costs,
+            config_path=config_path,
+            stdin_filename=stdin_filename,
+            no_cache=no_cache,
+            cache_dir=cache_dir,
+            costs=costs,
             dims=values,
         )
-    except CannotRun as error:
-        _fail(str(error))
+    except UsageError as error:
+        for message in error.messages[:-1]:
+            click.echo(f"lstmshape: {message}", err=True)
+        _fail(error.messages[-1])
     ctx.exit(code)
 
 

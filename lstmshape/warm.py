@@ -46,16 +46,71 @@ COMPLETION_VARIABLE = "_LSTMSHAPE_COMPLETE"
 
 
 def entry() -> None:
-    """Run ``lstmshape``: from the cache if it can answer, else the full command line."""
+    """Run ``lstmshape``: from the cache if it can answer, else check without click if the
+    command is a plain ``check``, else the full command line."""
+    argv = sys.argv[1:]
     try:
-        code = answer(sys.argv[1:])
+        code = answer(argv)
     except Exception:  # a bug here must not cost the answer: the full command line gives it
         code = None
     if code is None:
-        from lstmshape.cli import entry as full_entry
+        options = parse(argv)
+        if options is not None and _plain(options):
+            code = _check(options)
+        else:
+            from lstmshape.cli import entry as full_entry
 
-        full_entry()
+            full_entry()
     sys.exit(code)
+
+
+def _plain(options: _Check) -> bool:
+    """Whether click would take the options as :func:`parse` read them, with nothing to say.
+
+    Click rejects a directory given to ``--config``, and answers a shell's request for
+    completions; both stay its job.
+    """
+    if COMPLETION_VARIABLE in os.environ:
+        return False
+    return options.config is None or not os.path.isdir(options.config)
+
+
+def _check(options: _Check) -> int:
+    """``check`` as the full command line runs it, with its messages, but without click."""
+    from pathlib import Path
+
+    from lstmshape.models import light
+
+    light.enable()  # before the models are defined: see lstmshape.models.light
+    from lstmshape.check_command import UsageError, check
+    from lstmshape.exit_codes import EXIT_USAGE
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as lstmshape.cli.entry
+    try:
+        code = check(
+            tuple(options.paths),
+            output_format=options.output_format,
+            strict=options.strict,
+            no_color=options.no_color,
+            quiet=options.quiet,
+            output=None,
+            skip_non_specs=options.skip_non_specs,
+            config_path=None if options.config is None else Path(options.config),
+            stdin_filename=options.stdin_filename,
+            no_cache=options.no_cache,
+            cache_dir=options.cache_dir,
+        )
+    except UsageError as error:
+        sys.stderr.writelines(f"lstmshape: {message}\n" for message in error.messages)
+        code = EXIT_USAGE
+    except (EOFError, KeyboardInterrupt):  # as click words it
+        sys.stderr.write("\nAborted!\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+    except OSError:
+        output.discard_stdout()
+    return code
 
 
 class _Check:

@@ -198,7 +198,56 @@ def test_a_warm_check_imports_nothing_but_the_warm_path(
     )
     code, loaded = _warm_modules(argv, tmp_path)
     assert code == 0
+    for heavy in ("yaml", "pydantic", "pydantic_core", "click", "rich"):
+        assert not _loaded(loaded, heavy), heavy
     ours = {name for name in loaded if name.split(".")[0] == "lstmshape"}
     light = ("warm", "cache", "discovery", "output", "pyproject")
     assert ours <= {"lstmshape", *(f"lstmshape.{name}" for name in light)}
     assert loaded - ours <= LIGHT
+
+
+ENTRY_SCRIPT = """\
+import json, sys
+sys.argv = ["lstmshape", *{argv!r}]
+from lstmshape.warm import entry
+try:
+    entry()
+finally:
+    with open({record!r}, "w") as record:
+        json.dump(sorted(sys.modules), record)
+"""
+
+
+def _entry_modules(argv: list[str], cwd: Path) -> set[str]:
+    """The modules loaded by the console script's entry running ``lstmshape *argv``."""
+    record = cwd / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", ENTRY_SCRIPT.format(argv=argv, record=str(record))],
+        capture_output=True,
+        check=False,
+        cwd=cwd,
+        env=_cached(cwd),
+    )
+    return set(json.loads(record.read_text()))
+
+
+KERAS_SPEC = "framework: keras\ninputs:\n  x: [32, 10, 8]\nlayers:\n  - type: LSTM\n    units: 4\n"
+
+
+@pytest.mark.parametrize("spec", [SPEC, KERAS_SPEC], ids=["torch", "keras"])
+def test_a_cold_check_imports_neither_click_nor_pydantic(tmp_path: Path, spec: str) -> None:
+    """A plain check not in the cache validates with the stored schemas, without click."""
+    (tmp_path / "model.yaml").write_text(spec)
+    modules = _entry_modules(["check", "--format", "json", "model.yaml"], tmp_path)
+    assert "lstmshape.engine.graph" in modules  # the spec really was checked
+    assert "pydantic_core._pydantic_core" in modules  # and validated, by the compiled module
+    assert "pydantic_core" not in modules  # alone: its package's __init__ is most of its cost
+    for heavy in ("pydantic", "click", "rich"):
+        assert not _loaded(modules, heavy), heavy
+
+
+def test_other_commands_go_through_click(tmp_path: Path) -> None:
+    (tmp_path / "model.yaml").write_text(SPEC)
+    modules = _entry_modules(["check", "-o", "report.json", "model.yaml"], tmp_path)
+    assert "click" in modules
+    assert "pydantic" in modules  # the full command line keeps pydantic's models

@@ -1,16 +1,36 @@
-"""Pydantic building blocks shared by both frameworks' layer configs."""
+"""Pydantic building blocks shared by both frameworks' layer configs.
+
+Models import ``Field`` and ``field_validator`` from here, not from pydantic:
+on a cold check they are :mod:`lstmshape.models.light`'s, which validates with
+the schemas pydantic made of these very models, without importing pydantic.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from typing import TYPE_CHECKING, Annotated, Any
 
 from lstmshape.dim_parser import parse
 from lstmshape.dim_proofs import never_positive
 from lstmshape.dims import DimLimitError, DimSyntaxError
+from lstmshape.models import light
 from lstmshape.shapes import from_expr
+
+# Field, field_validator and ValidationError are re-exported (as X): the models and
+# the spec import them from here.
+if TYPE_CHECKING or not light.active():
+    from pydantic import BaseModel, BeforeValidator, ConfigDict
+    from pydantic import Field as Field  # noqa: PLC0414
+    from pydantic import field_validator as field_validator  # noqa: PLC0414
+    from pydantic_core import PydanticCustomError, SchemaValidator
+    from pydantic_core import ValidationError as ValidationError  # noqa: PLC0414
+else:
+    from lstmshape.models.light import BaseModel, BeforeValidator, ConfigDict
+    from lstmshape.models.light import Field as Field  # noqa: PLC0414
+    from lstmshape.models.light import field_validator as field_validator  # noqa: PLC0414
+
+    PydanticCustomError = light.compiled().PydanticCustomError
+    SchemaValidator = light.compiled().SchemaValidator
+    ValidationError = light.compiled().ValidationError
 
 SYMBOL_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -103,6 +123,20 @@ SizeField = Annotated[
     BeforeValidator(_check_size),
 ]
 """A size a layer is given as the model computes it at run time (``view(T*b, h)``)."""
+DIM_CONFIG = ConfigDict(strict=True)
+DIM_FIELD = f"{__name__}:DimField"
+"""The name :mod:`lstmshape.models.schemas` stores a lone dimension's schema under."""
+
+
+def dim_validator() -> SchemaValidator:
+    """What validates one dimension, outside any model."""
+    if light.active():
+        return light.validator(DIM_FIELD)
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(DimField, config=DIM_CONFIG).validator  # type: ignore[return-value]
+
+
 MAX_RANK = 64
 """Most dimensions a shape may have, declared or made by indexing with None."""
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from lstmshape.diagnostics import NodePath, Problem
+
+if TYPE_CHECKING:
+    from pydantic_core import ValidationError
 
 _EXPECTED_BY_TYPE = {
     "int_type": "an integer",

@@ -14,19 +14,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
-
 from lstmshape.diagnostics import NodePath, Problem
 from lstmshape.frameworks import FRAMEWORKS, Framework
 from lstmshape.models.common import (
     MAX_DIM_VALUE,
-    DimField,
+    Field,
     LayerBase,
     LayerName,
     ShapeField,
     StrictModel,
     SymbolName,
     SymbolValue,
+    ValidationError,
+    dim_validator,
 )
 from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
 from lstmshape.shapes import Dim, Shape, to_expr
@@ -56,7 +56,7 @@ class SpecHeader(StrictModel):
 
 
 _HEADER_KEYS = list(SpecHeader.model_fields)
-_DIM_ADAPTER: TypeAdapter[Any] = TypeAdapter(DimField, config={"strict": True})
+_DIM_VALIDATOR = dim_validator()
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ def _valid_inputs(raw: Any) -> dict[str, Shape | None]:
 def _valid_dim(dim: Any) -> Dim:
     """The dimension in canonical form, or None (unknown) when it is invalid."""
     try:
-        valid: Dim = _DIM_ADAPTER.validate_python(dim)
+        valid: Dim = _DIM_VALIDATOR.validate_python(dim)
     except ValidationError:
         return None
     return valid

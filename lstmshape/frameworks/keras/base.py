@@ -13,13 +13,22 @@ YAML node::
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import Discriminator, GetCoreSchemaHandler, Tag, field_validator
-from pydantic_core import CoreSchema
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from lstmshape.frameworks import strip_prefix
-from lstmshape.models.common import LayerBase, LayerName, Reference, ShapeField, StrictModel
+from lstmshape.models.common import (
+    LayerBase,
+    LayerName,
+    Reference,
+    ShapeField,
+    StrictModel,
+    field_validator,
+)
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 KERAS_PREFIXES = (
     "tensorflow.keras.layers.",
@@ -71,6 +80,28 @@ def nested_type(value: Any) -> str | None:
     return normalized if isinstance(normalized, str) else None
 
 
+class Tagged:
+    """The type of a field that holds one of ``members``, told apart by its ``type``.
+
+    Written ``cell: Annotated[CellArgs, Tagged(CELL_TYPES)]``: the tagged union
+    is made when pydantic builds the validator, so a cold check that validates
+    with stored schemas never imports pydantic for it.
+    """
+
+    def __init__(self, members: Mapping[str, type[Any]]) -> None:
+        self.members = members
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        from typing import Annotated, Union
+
+        from pydantic import Discriminator, Tag  # only pydantic's models call this
+
+        members = tuple(Annotated[model, Tag(name)] for name, model in self.members.items())
+        return handler.generate_schema(Annotated[Union[members], Discriminator(nested_type)])  # noqa: UP007
+
+
 class WrappedBy:
     """The type of a field that holds a layer for the wrapper ``wrapper``.
 
@@ -87,6 +118,8 @@ class WrappedBy:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         from typing import Annotated, Union
+
+        from pydantic import Discriminator, Tag  # only pydantic's models call this
 
         from lstmshape.frameworks.layer_type import LAYER_TYPES
 

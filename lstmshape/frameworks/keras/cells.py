@@ -8,11 +8,10 @@ not a layer type of its own: a spec writes it only inside an ``RNN``'s
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag
-
-from lstmshape.frameworks.keras.base import KerasArgs, nested_type
+from lstmshape.frameworks.keras.base import KerasArgs, Tagged
+from lstmshape.models.common import Field
 
 
 class CellArgs(KerasArgs):
@@ -56,14 +55,7 @@ CELL_TYPES: dict[str, type[CellArgs]] = {
 }
 """The cells an RNN takes, by the name a spec writes in the cell's ``type:``."""
 
-AnyCell = Annotated[
-    Union[  # noqa: UP007  (a tagged union needs the Union form)
-        Annotated[LSTMCellArgs, Tag("LSTMCell")],
-        Annotated[GRUCellArgs, Tag("GRUCell")],
-        Annotated[SimpleRNNCellArgs, Tag("SimpleRNNCell")],
-    ],
-    Discriminator(nested_type),
-]
+AnyCell = Annotated[CellArgs, Tagged(CELL_TYPES)]
 """One cell, told apart by its ``type`` (``keras.layers.LSTMCell`` is ``LSTMCell``)."""
 
 

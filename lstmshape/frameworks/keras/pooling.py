@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import field_validator
-
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
@@ -29,6 +27,7 @@ from lstmshape.frameworks.keras.windows import (
     spatial,
 )
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
+from lstmshape.models.common import field_validator
 from lstmshape.shapes import Dim
 
 DataFormat = Literal["channels_last", "channels_first"] | None

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import field_validator
-
 from lstmshape.engine.tensors import LayerContext, Source
 from lstmshape.frameworks.keras.base import KerasArgs
+from lstmshape.models.common import field_validator
 from lstmshape.shapes import Dim, Shape, add_dims, ceil_divide_dim, floor_divide_dim
 
 CHANNELS_FIRST = "channels_first"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from math import prod
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
-
 from lstmshape.costs import Costs, CostShapes
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks.cost_rules import convolution
@@ -19,6 +17,7 @@ from lstmshape.frameworks.torch.windows import (
     window_length,
     written,
 )
+from lstmshape.models.common import Field
 from lstmshape.shapes import Dim, dims_conflict, format_shape, size_hint
 
 One = Annotated[list[int], Field(min_length=1, max_length=1)]

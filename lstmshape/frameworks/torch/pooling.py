@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
-
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
@@ -18,6 +16,7 @@ from lstmshape.frameworks.torch.windows import (
     window_length,
     written,
 )
+from lstmshape.models.common import Field
 from lstmshape.shapes import Dim, Shape
 
 OptionalPair = Annotated[list[int | None], Field(min_length=2, max_length=2)]
