@@ -9,6 +9,11 @@ with a lower-case letter is a tensor function, called in forward:
 Tensor method (``x.view(shape)``); ``tensors``, ``other`` and ``mat2`` are
 references (``other`` may be a number).  MultiheadAttention is called as
 ``module(query, key, value, ...)`` with the call's arguments as written.
+``pack_padded_sequence`` and ``pad_packed_sequence`` are torch.nn.utils.rnn's;
+a packed sequence's shape is its data's.  Lengths a spec leaves to the
+runner (an input read as ``lengths:``, or none written) are the batch's
+sequences padded to the longest: ``T, T - 1, ...`` (at least 1), which is
+what lstmshape assumes of them.
 Anything that raises while a layer is built, while its inputs are read or
 while it runs is that layer's error.
 """
@@ -21,6 +26,8 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.utils import rnn
+from torch.nn.utils.rnn import PackedSequence
 from torch.utils.flop_counter import FlopCounterMode
 
 from tests.oracle.outcome import LayerRun, Run
@@ -31,8 +38,12 @@ from tests.oracle.spec_reading import (
     token_inputs,
 )
 
-_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
-_PREFIXES = ("torch.nn.functional.", "torch.nn.", "nn.", "torch.", "F.")
+_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors", "lengths")
+_PREFIXES = (
+    *("torch.nn.utils.rnn.", "nn.utils.rnn.", "torch.nn.functional.", "torch.nn.", "nn."),
+    *("torch.", "F."),
+)
+_PACKING = ("pack_padded_sequence", "pad_packed_sequence")
 _TENSOR_ARGUMENTS = ("other", "mat2")
 _CELLS = ("LSTMCell", "GRUCell", "RNNCell")
 _ATTENTION_CALL = (
@@ -126,6 +137,12 @@ class _Graph:
             self.previous = next(iter(self.nodes.values()))["output"]
 
     def read(self, text: str) -> torch.Tensor:
+        source, dot, rest = text.partition(".")
+        if dot and rest.startswith("data") and "data" not in self.nodes.get(source, {}):
+            # LAYER.data: the data of a packed output, as torch's attribute
+            return read_reference(
+                {"_": {"output": self.nodes[source]["output"].data}}, "_" + rest[4:]
+            )
         return read_reference(self.nodes, text)
 
     def input(self, layer: dict[str, Any]) -> torch.Tensor:
@@ -148,7 +165,9 @@ def _build(kind: str, layer: dict[str, Any]) -> nn.Module | None:
 
 def _forward(
     kind: str, module: nn.Module | None, layer: dict[str, Any], graph: _Graph
-) -> dict[str, torch.Tensor]:
+) -> dict[str, Any]:
+    if kind in _PACKING:
+        return _packing(kind, layer, graph)
     if kind[0].islower():
         return {"output": _function(kind, layer, graph)}
     assert module is not None
@@ -195,6 +214,29 @@ def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
     return getattr(x, kind)(**arguments)  # type: ignore[no-any-return]
 
 
+def _packing(kind: str, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
+    arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
+    x = graph.input(layer)
+    if kind == "pad_packed_sequence":
+        padded, lengths = rnn.pad_packed_sequence(x, **arguments)
+        return {"output": padded, "lengths": lengths}
+    batch_first = bool(arguments.get("batch_first", False))
+    lengths = layer.get("lengths")
+    if isinstance(lengths, str):
+        lengths = graph.read(lengths)
+        batch = x.shape[0 if batch_first else 1] if x.dim() >= 2 else -1
+        if lengths.dim() == 1 and lengths.shape[0] == batch:
+            lengths = _padded_to_longest(x, batch_first)
+    elif lengths is None:
+        lengths = _padded_to_longest(x, batch_first)
+    return {"output": rnn.pack_padded_sequence(x, lengths, **arguments)}
+
+
+def _padded_to_longest(x: torch.Tensor, batch_first: bool) -> list[int]:
+    batch, time = (x.shape[0], x.shape[1]) if batch_first else (x.shape[1], x.shape[0])
+    return [max(1, time - index) for index in range(batch)]
+
+
 def _step(
     kind: str, module: nn.Module, x: torch.Tensor, layer: dict[str, Any], graph: _Graph
 ) -> dict[str, torch.Tensor]:
@@ -228,6 +270,11 @@ def _attend(
     if weights is not None:
         tensors["attn_output_weights"] = weights
     return tensors
+
+
+def _shape(tensor: torch.Tensor | PackedSequence) -> tuple[int, ...]:
+    """A tensor's shape; a packed sequence's is its data's, as lstmshape reports it."""
+    return tuple((tensor.data if isinstance(tensor, PackedSequence) else tensor).shape)
 
 
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
@@ -271,9 +318,10 @@ def _run(spec: dict[str, Any], values: dict[str, int], *, count_flops: bool) -> 
                 run.layers.append(LayerRun({}, params, _classify(caught, run)))
                 run.failed_at, run.error = index, f"{type(error).__name__}: {error}"
                 return run
-        shapes = {name: tuple(tensor.shape) for name, tensor in outputs.items()}
+        shapes = {name: _shape(tensor) for name, tensor in outputs.items()}
         flops = counter.get_total_flops() if isinstance(counter, FlopCounterMode) else None
-        run.layers.append(LayerRun(shapes, params, _classify(caught, run), flops))
+        packed = {name for name, tensor in outputs.items() if isinstance(tensor, PackedSequence)}
+        run.layers.append(LayerRun(shapes, params, _classify(caught, run), flops, packed))
         if "name" in layer:
             graph.nodes[layer["name"]] = outputs
         graph.previous = outputs["output"]
