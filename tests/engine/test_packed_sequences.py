@@ -201,3 +201,21 @@ class TestTorch:
         with pytest.raises(TypeError):
             sequence[:, -1]  # type: ignore[call-overload]
         assert sequence[2] is None
+
+    def test_torch_lstm_skips_its_input_check_on_a_packed_sequence(self) -> None:
+        # GRU and RNN check input_size on a packed sequence; LSTM's kernel raises only for
+        # several sequences, so lstmshape reports the mismatch for one sequence too
+        import torch
+        from torch.nn.utils.rnn import pack_padded_sequence
+
+        one = pack_padded_sequence(torch.zeros(3, 1, 7), [3])
+        torch.nn.LSTM(8, 5)(one)
+        with pytest.raises(RuntimeError, match="input_size"):
+            torch.nn.GRU(8, 5)(one)
+        several = pack_padded_sequence(torch.zeros(3, 2, 7), [3, 2])
+        with pytest.raises(RuntimeError):
+            torch.nn.LSTM(8, 5)(several)
+        lstm = LSTM | {"input_size": 8, "batch_first": False}
+        assert codes(check_spec({"x": [3, 1, 7]}, packed((3,), batch_first=False), lstm)) == [
+            "LS301"
+        ]

@@ -178,15 +178,18 @@ def _forward(
         return _attend(module, x, layer, graph)
     if kind not in _OUTPUTS:
         result = module(x)
-        if isinstance(result, tuple):  # pooling with return_indices
+        if isinstance(result, tuple) and not isinstance(result, PackedSequence):
+            # pooling with return_indices (a PackedSequence, through Identity, is a tuple too)
             return {"output": result[0], "indices": result[1]}
         return {"output": result}
     states = layer.get("initial_state")
     if states is None:
+        _check_packed_lstm(kind, module, x, None)
         output, hx = module(x)
     else:
         refs = [states] if isinstance(states, str) else states
         read = [graph.read(text) for text in refs]
+        _check_packed_lstm(kind, module, x, read)
         if kind == "LSTM" or len(read) != 1:
             output, hx = module(x, tuple(read))
         else:
@@ -194,6 +197,21 @@ def _forward(
     if kind == "LSTM":
         return {"output": output, "h_n": hx[0], "c_n": hx[1]}
     return {"output": output, "h_n": hx}
+
+
+def _check_packed_lstm(
+    kind: str, module: nn.Module, x: Any, states: list[torch.Tensor] | None
+) -> None:
+    """torch's own checks of an LSTM's input and states, which torch 2.13's LSTM skips for
+    a packed sequence (GRU and RNN make them there, and LSTM on a tensor): its kernel then
+    raises for a batch of several sequences and runs one sequence of the wrong size without
+    a word.  lstmshape reports the mismatch either way, so the oracle runs the check."""
+    if kind != "LSTM" or not isinstance(x, PackedSequence):
+        return
+    if states is None or len(states) != 2:
+        module.check_input(x.data, x.batch_sizes)  # type: ignore[operator]
+    else:
+        module.check_forward_args(x.data, tuple(states), x.batch_sizes)  # type: ignore[operator]
 
 
 def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
