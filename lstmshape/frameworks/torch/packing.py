@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Packed, Padded, Tensor
+from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.models.common import Reference
@@ -164,6 +165,7 @@ def _sample_pack(draw: Draw) -> Sample:
     "pack_padded_sequence",
     PackPaddedSequenceConfig,
     prefixes=RNN_UTILS,
+    cost=cost_rules.copy,
     tensor_args=("lengths",),
     tensors_doc="`output` (packed: its data's shape)",
     note="(`torch.nn.utils.rnn.pack_padded_sequence(input, lengths)`; `lengths`: numbers, a "
@@ -176,9 +178,9 @@ def _sample_pack(draw: Draw) -> Sample:
             params=0,
         ),
         Example(
-            {"x": ["T", "B", 8], "n": ["B"]},
+            {"x": ["T", 1, 8], "n": [1]},
             {"input": "x", "lengths": "n"},
-            {"output": [None, 8]},
+            {"output": ["T", 8]},
             params=0,
         ),
     ),
@@ -251,6 +253,7 @@ def _sample_pad(draw: Draw) -> Sample:
     "pad_packed_sequence",
     PadPackedSequenceConfig,
     prefixes=RNN_UTILS,
+    cost=cost_rules.copy,
     reads_packed=True,
     tensors=lambda _config: ("output", "lengths"),
     tensors_doc="`output`, `lengths`",
@@ -264,9 +267,9 @@ def _sample_pad(draw: Draw) -> Sample:
             before=({"type": "pack_padded_sequence", "lengths": [4, 3, 2], "batch_first": True},),
         ),
         Example(
-            {"x": ["T", "B", 8], "n": ["B"]},
+            {"x": ["T", 1, 8], "n": [1]},
             {"total_length": 20},
-            {"output": [20, "B", 8], "lengths": ["B"]},
+            {"output": [20, 1, 8], "lengths": [1]},
             params=0,
             before=({"type": "pack_padded_sequence", "input": "x", "lengths": "n"},),
         ),
