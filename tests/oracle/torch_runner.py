@@ -236,6 +236,10 @@ def _packing(kind: str, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
     arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
     x = graph.input(layer)
     if kind == "pad_packed_sequence":
+        if isinstance(x, PackedSequence) and x.data.is_meta and x.unsorted_indices is not None:
+            # torch reorders the lengths by indices the meta device holds no values of; the
+            # order of the sequences changes no shape, and padding counts no FLOPs
+            x = PackedSequence(x.data, x.batch_sizes)
         padded, lengths = rnn.pad_packed_sequence(x, **arguments)
         return {"output": padded, "lengths": lengths}
     batch_first = bool(arguments.get("batch_first", False))
