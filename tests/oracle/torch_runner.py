@@ -91,6 +91,24 @@ def token_input_names(spec: dict[str, Any]) -> set[str]:
     return token_inputs(spec, lambda layer: _kind(spec, layer))
 
 
+def padded_lengths(spec: dict[str, Any], values: dict[str, int]) -> dict[str, int]:
+    """The spec's inputs a pack_padded_sequence reads as its lengths, each with the length of
+    the batch it packs (an input too): where every sequence is as long as the batch."""
+    inputs = spec.get("inputs") or {}
+    found = {}
+    for layer in spec["layers"]:
+        lengths, padded = layer.get("lengths"), layer.get("input")
+        if _kind(spec, layer) != "pack_padded_sequence" or not isinstance(lengths, str):
+            continue  # lengths as numbers, or none
+        if lengths not in inputs:
+            continue
+        dims = inputs.get(padded) if isinstance(padded, str) else None
+        if dims is not None and len(dims) >= 2:
+            time = dims[1] if layer.get("batch_first") else dims[0]
+            found[lengths] = _concrete([time], values)[0]
+    return found
+
+
 def _kind(spec: dict[str, Any], layer: dict[str, Any]) -> str:
     """The layer's type; a ``reuse:`` layer's is its owner's (the first layer so named)."""
     seen: set[str] = set()

@@ -172,7 +172,7 @@ def _sample_pack(draw: Draw) -> Sample:
     "1-D reference, or left out)",
     examples=(
         Example(
-            {"x": [3, "T", 8]},
+            {"x": [3, 6, 8]},
             {"lengths": [5, 3, 2], "batch_first": True},
             {"output": [10, 8]},
             params=0,
