@@ -203,6 +203,31 @@ _RULES = (
         "Tensors combined elementwise or as batches of matrices have sizes that do not broadcast.",
     ),
     Rule(
+        "LS314",
+        "packed-index",
+        Severity.ERROR,
+        "A packed sequence is indexed as a tensor (torch raises); its data is [0] or .data.",
+    ),
+    Rule(
+        "LS315",
+        "packed-input",
+        Severity.ERROR,
+        "A layer that takes a tensor reads a packed sequence (torch raises TypeError).",
+    ),
+    Rule(
+        "LS316",
+        "not-packed",
+        Severity.ERROR,
+        "pad_packed_sequence reads a tensor that is not a packed sequence (torch raises).",
+    ),
+    Rule(
+        "LS317",
+        "packed-lengths",
+        Severity.ERROR,
+        "pack_padded_sequence's lengths or pad_packed_sequence's total_length do not fit the "
+        "batch.",
+    ),
+    Rule(
         "LS318",
         "mask-mismatch",
         Severity.ERROR,
@@ -319,6 +344,18 @@ _RULES = (
         "unused-suppression",
         Severity.WARNING,
         "With --strict: a suppression comment, or a code in it, suppresses nothing on its line.",
+    ),
+    Rule(
+        "LS412",
+        "padded-last-step",
+        Severity.WARNING,
+        "The last step of a padded batch is padding for every sequence shorter than the longest.",
+    ),
+    Rule(
+        "LS413",
+        "first-layers-state",
+        Severity.WARNING,
+        "An initial state sliced h_n[:k] takes the encoder's first layers' states, not its last.",
     ),
 )
 

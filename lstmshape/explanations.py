@@ -627,10 +627,94 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
     ),
 }
 
+_PADDED = "framework: torch\ninputs:\n  x: [3, T, 8]\nlayers:\n"
+_PACK = (
+    "  - name: packed\n    type: pack_padded_sequence\n    lengths: [5, 3, 2]\n"
+    "    batch_first: true\n"
+)
+_PACKED_ENCODER = (
+    "  - name: enc\n    type: LSTM\n    input_size: 8\n    hidden_size: 16\n    batch_first: true\n"
+)
+_PAD = "  - name: pad\n    type: pad_packed_sequence\n    input: enc\n    batch_first: true\n"
+_STACKED = (
+    _HEAD + "  - name: enc\n    type: GRU\n    input_size: 8\n    hidden_size: 16\n"
+    "    num_layers: 2\n    bidirectional: true\n    batch_first: true\n"
+    "  - name: dec\n    type: GRU\n    input: x\n    input_size: 8\n    hidden_size: 16\n"
+    "    num_layers: 2\n    batch_first: true\n"
+)
+
+PACKED_EXPLANATIONS: dict[str, Explanation] = {
+    "LS314": Explanation(
+        "pack_padded_sequence returns a PackedSequence, and so does a recurrent layer that "
+        "reads one: a named tuple (data, batch_sizes, sorted_indices, unsorted_indices), not a "
+        "tensor. An index such as [:, -1] raises TypeError in torch. Its data, (sum of the "
+        "lengths, features), is [0] (or LAYER.data); to index steps, pad it back with "
+        "pad_packed_sequence. sorted_indices and unsorted_indices ([2], [3]) are None with "
+        "enforce_sorted: true.",
+        _PADDED + _PACK + _PACKED_ENCODER + "  - type: Linear\n    input: 'enc.output[:, -1]'\n"
+        "    in_features: 16\n    out_features: 2\n",
+        _PADDED + _PACK + _PACKED_ENCODER + "  - type: Linear\n    input: 'enc.output[0]'\n"
+        "    in_features: 16\n    out_features: 2\n",
+    ),
+    "LS315": Explanation(
+        "Only a recurrent layer (LSTM, GRU, RNN), pad_packed_sequence and Identity take a "
+        "packed sequence; any other layer raises TypeError in torch (must be Tensor, not "
+        "PackedSequence), and so does a packed sequence given as an initial state or as a "
+        "function's other tensor. Pad it back with pad_packed_sequence first, or read its data "
+        "with [0].",
+        _PADDED + _PACK + "  - type: Linear\n    in_features: 8\n    out_features: 2\n",
+        _PADDED + _PACK + "  - type: Linear\n    input: packed.data\n    in_features: 8\n"
+        "    out_features: 2\n",
+    ),
+    "LS316": Explanation(
+        "pad_packed_sequence reads a packed sequence (what pack_padded_sequence, or a recurrent "
+        "layer that read one, returns); given a tensor, torch raises AttributeError: 'Tensor' "
+        "object has no attribute 'batch_sizes'.",
+        _PADDED + _PACKED_ENCODER + _PAD,
+        _PADDED + _PACK + _PACKED_ENCODER + _PAD,
+    ),
+    "LS317": Explanation(
+        "pack_padded_sequence takes one length per sequence of the batch (a list of numbers, "
+        "or a 1-D tensor), each from 1 to the padded length, in decreasing order unless "
+        "enforce_sorted is false; torch raises otherwise, except for a length past the padded "
+        "batch, which it packs without a word and the layer reading the packed sequence then "
+        "fails on. lengths written as numbers need the batch as a number: a symbol stands for "
+        "any size. pad_packed_sequence's total_length must be at least the longest sequence.",
+        _PADDED + _PACK.replace("[5, 3, 2]", "[2, 5, 3]") + _PACKED_ENCODER,
+        _PADDED
+        + _PACK.replace("[5, 3, 2]", "[2, 5, 3]").replace(
+            "    batch_first", "    enforce_sorted: false\n    batch_first"
+        )
+        + _PACKED_ENCODER,
+    ),
+    "LS412": Explanation(
+        "A padded batch is as long as its longest sequence: every shorter sequence ends in "
+        "padding. So the last step of pad_packed_sequence's output is padding (zeros) for "
+        "those sequences, not their last output, and the last step of a recurrent layer that "
+        "ran over a padded batch is its state after reading the padding. A recurrent layer "
+        "run on the packed sequence stops at each sequence's own length: its h_n[-1] is each "
+        "sequence's last state (for a bidirectional layer, join h_n[-2] and h_n[-1]).",
+        _PADDED + _PACK + _PACKED_ENCODER + _PAD + "  - type: Linear\n"
+        "    input: 'pad.output[:, -1]'\n    in_features: 16\n    out_features: 2\n",
+        _PADDED + _PACK + _PACKED_ENCODER + _PAD + "  - type: Linear\n"
+        "    input: 'enc.h_n[-1]'\n    in_features: 16\n    out_features: 2\n",
+    ),
+    "LS413": Explanation(
+        "h_n stacks num_layers * num_directions states, the first layer's first (and, for a "
+        "bidirectional layer, each layer's forward state before its backward one). A decoder "
+        "started from h_n[:k] or h_n[0:k] therefore gets the encoder's first layers, nearest "
+        "the input, not its last ones, which have read the whole stack (the pattern "
+        "encoder_hidden[:decoder.n_layers] of the PyTorch chatbot tutorial). Take the last "
+        "layers' states with h_n[-k:].",
+        _STACKED + "    initial_state: 'enc.h_n[:2]'\n",
+        _STACKED + "    initial_state: 'enc.h_n[-2:]'\n",
+    ),
+}
+
 # In the registry's order, so that listings and SARIF rules follow the codes.
 EXPLANATIONS = {
     code: explanation
     for code in RULES
-    for explanation in [{**EXPLANATIONS, **KERAS_EXPLANATIONS}.get(code)]
+    for explanation in [{**EXPLANATIONS, **KERAS_EXPLANATIONS, **PACKED_EXPLANATIONS}.get(code)]
     if explanation is not None
 }

@@ -28,6 +28,8 @@ LAYER_CODES |= {
     "LS320",
     "LS322",
     "LS323",
+    "LS316",
+    "LS317",
     "LS325",
     "LS326",
     "LS335",
@@ -52,7 +54,7 @@ ONLY = {
         "LS407",
     }
     | {"LS409"},
-    "torch": {"LS322", "LS323", "LS326", "LS401", "LS404", "LS405"},
+    "torch": {"LS316", "LS317", "LS322", "LS323", "LS326", "LS401", "LS404", "LS405"},
 }
 WRAPPER_GUARD = {"LS104"}
 """A wrapper that holds a layer it cannot wrap reports it itself (LS104), never an identity."""

@@ -17,8 +17,13 @@ from typing import Any
 from lstmshape.costs import LayerCosts, model_costs
 from lstmshape.diagnostics import NodePath, Problem, Severity
 from lstmshape.engine.costing import pricer
-from lstmshape.engine.indexing import IndexProblem, apply_subscript
-from lstmshape.engine.lints import reference_lints
+from lstmshape.engine.indexing import (
+    IndexProblem,
+    PackedIndexProblem,
+    apply_subscript,
+    packed_field,
+)
+from lstmshape.engine.lints import reference_lints, state_lints
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
 from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
@@ -126,10 +131,11 @@ def _run_layer(
     tensor_args = {
         key: _sources(written, key, resolver)
         for key in declared.tensor_args
-        if isinstance(written := _field(config, key), str | list)  # not torch's number `other`
+        if _is_reference(written := _field(config, key))  # not `other: 2`, `lengths: [5, 3]`
     }
     read = [source for sources in tensor_args.values() for source in sources]
     resolver.problems.extend(reference_lints([*inputs, *read], layer.name))
+    resolver.problems.extend(state_lints(states or [], layer.name))
     ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems, tensor_args)
     names = declared.tensors(config)
     # A reused module was built, and its arguments judged, where it is first written.
@@ -137,6 +143,10 @@ def _run_layer(
     rejected = declared.check is not None and not declared.check(config, checked_ctx)
     if rejected:
         outcome = LayerOutcome({name: Tensor(None) for name in names}, None)
+    elif _reads_packed_wrongly(config.type, declared.reads_packed, ctx, read):
+        # torch builds the module and raises when it is called: its weights exist
+        built = declared.infer(config, dataclasses.replace(ctx, problems=[]))
+        outcome = LayerOutcome({name: Tensor(None) for name in names}, built.params)
     else:
         outcome = declared.infer(config, ctx)
         if declared.passes_mask:
@@ -166,6 +176,37 @@ def _run_layer(
         LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked, pricing),
         _Node(config.type, outcome.tensors),
     )
+
+
+def _is_reference(written: Any) -> bool:
+    return isinstance(written, str) or (
+        isinstance(written, list) and all(isinstance(item, str) for item in written)
+    )
+
+
+def _reads_packed_wrongly(
+    kind: str, reads_packed: bool, ctx: LayerContext, read: list[Source]
+) -> bool:
+    """A packed sequence where the layer takes a tensor: torch raises TypeError (LS315).
+
+    Only the input of a layer that takes one (a recurrent layer,
+    pad_packed_sequence, Identity) may be packed; states and other tensors never.
+    """
+    packed = [
+        source
+        for source in [*([] if reads_packed else ctx.inputs), *(ctx.states or ()), *read]
+        if source.tensor.packed is not None
+    ]
+    for source in packed:
+        ctx.report_on(
+            source,
+            "LS315",
+            f"{ctx.name} ({kind}) reads {source.text}, a packed sequence of data "
+            f"{format_shape(source.tensor.shape)}, where it takes a tensor (torch raises "
+            "TypeError: ... must be Tensor, not PackedSequence)",
+            hint=f"pad it back with pad_packed_sequence, or read its data: {source.text}[0]",
+        )
+    return bool(packed)
 
 
 def _pass_mask(outcome: LayerOutcome, inputs: list[Source]) -> LayerOutcome:
@@ -344,15 +385,25 @@ class Resolver:
         if tensor is None:
             return Source(text, Tensor(None), at, reference)
         origin = tensor.origin
-        shape = tensor.shape
         for subscript in reference.subscripts:
+            shape = tensor.shape
             if shape is None:
                 break
             try:
-                shape = apply_subscript(shape, subscript)
+                if tensor.packed is not None:
+                    tensor = packed_field(tensor, tensor.packed, subscript)
+                else:
+                    tensor = Tensor(apply_subscript(shape, subscript))
+            except PackedIndexProblem as error:
+                return self._report(
+                    "LS314",
+                    f"{reference.text}: {error}",
+                    at,
+                    hint=f"read the data with {_unindexed(reference)}[0] (or pad it back "
+                    "with pad_packed_sequence) and index that",
+                )
             except IndexProblem as error:
                 return self._report("LS203", f"{reference.text}: {error}", at)
-            tensor = Tensor(shape)
         return Source(reference.text, tensor, at, reference, origin)
 
     def _unknown_source(self, reference: Reference, at: NodePath) -> Source:
@@ -380,6 +431,9 @@ class Resolver:
         name = reference.tensor or PRIMARY
         if name in node.tensors:
             return node.tensors[name]
+        primary = node.tensors.get(PRIMARY)
+        if name == "data" and primary is not None and primary.packed is not None:
+            return Tensor(primary.shape)  # LAYER.data: a packed output's data, as LAYER[0]
         if node.kind == "input":
             self._report(
                 "LS202",
@@ -400,6 +454,11 @@ class Resolver:
             hint=hint,
         )
         return None
+
+
+def _unindexed(reference: Reference) -> str:
+    """``enc.output`` of ``enc.output[:, -1]``."""
+    return reference.source + (f".{reference.tensor}" if reference.tensor else "")
 
 
 def _keras_state_hint(source: str, wanted: str, tensors: list[str]) -> str:

@@ -1,7 +1,9 @@
-"""Shapes of indexed tensors, as torch and NumPy index them."""
+"""Shapes of indexed tensors, as torch and NumPy index them, and of a packed
+sequence's fields, as Python indexes the named tuple torch's PackedSequence is."""
 
 from __future__ import annotations
 
+from lstmshape.engine.tensors import Packed, Tensor
 from lstmshape.models.common import MAX_RANK
 from lstmshape.references import Subscript
 from lstmshape.shapes import Dim, Shape
@@ -9,6 +11,53 @@ from lstmshape.shapes import Dim, Shape
 
 class IndexProblem(ValueError):
     """The index cannot apply to the shape; torch raises here too."""
+
+
+class PackedIndexProblem(ValueError):
+    """A packed sequence indexed as a tensor, or a field it does not hold; torch raises."""
+
+
+PACKED_FIELDS = ("data", "batch_sizes", "sorted_indices", "unsorted_indices")
+
+
+def packed_field(tensor: Tensor, packed: Packed, items: Subscript) -> Tensor:
+    """``packed[0]``: the field of a PackedSequence (data, batch_sizes, sorted_indices,
+    unsorted_indices) that one integer index takes."""
+    if len(items) != 1 or not isinstance(items[0], int):
+        written = "[" + ", ".join(_item_text(item) for item in items) + "]"
+        if len(items) == 1 and isinstance(items[0], slice):
+            raise PackedIndexProblem(
+                f"{written} of a packed sequence is a tuple of its fields, not a tensor"
+            )
+        raise PackedIndexProblem(
+            f"{written} indexes a packed sequence as a tensor, but a PackedSequence is a "
+            "tuple (data, batch_sizes, sorted_indices, unsorted_indices): torch raises "
+            "TypeError: tuple indices must be integers or slices"
+        )
+    index = items[0]
+    if not -len(PACKED_FIELDS) <= index < len(PACKED_FIELDS):
+        raise PackedIndexProblem(
+            f"[{index}] is out of range: a packed sequence has 4 fields, "
+            f"{', '.join(PACKED_FIELDS)} (torch raises IndexError)"
+        )
+    field = PACKED_FIELDS[index]
+    if field == "data":
+        return Tensor(tensor.shape)
+    if field == "batch_sizes":
+        return Tensor((packed.longest,))
+    if packed.enforce_sorted:
+        raise PackedIndexProblem(
+            f"[{index}] is {field}, which is None with enforce_sorted: true (the batch was "
+            "sorted already), not a tensor"
+        )
+    return Tensor((packed.batch,))
+
+
+def _item_text(item: object) -> str:
+    if isinstance(item, slice):
+        parts = ["" if part is None else str(part) for part in (item.start, item.stop)]
+        return ":".join(parts) + ("" if item.step is None else f":{item.step}")
+    return "..." if item is Ellipsis else str(item)
 
 
 def apply_subscript(shape: Shape, items: Subscript) -> Shape:

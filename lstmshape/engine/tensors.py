@@ -6,7 +6,21 @@ from dataclasses import dataclass, field
 
 from lstmshape.diagnostics import NodePath, Problem
 from lstmshape.references import Reference
-from lstmshape.shapes import Shape, format_shape
+from lstmshape.shapes import Dim, Shape, format_shape
+
+
+@dataclass(frozen=True, slots=True)
+class Padded:
+    """A batch padded back from a packed sequence: its last steps are padding for every
+    sequence shorter than the longest (the lint LS412 says so where they are read)."""
+
+    by: str
+    """The pad_packed_sequence layer, or the recurrent layer that ran over its padding."""
+    recurrent: str | None
+    """The recurrent layer whose h_n holds each sequence's own last state, if any."""
+    bidirectional: bool = False
+    ran_over_padding: bool = False
+    """The recurrent layer ``by`` read the padded batch itself: its states include the padding."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +33,37 @@ class Origin:
     time_axis: int | None = None
     """Where time runs in a recurrent layer's sequence output."""
     framework: str = "torch"
+    stack: Dim = None
+    """The first dimension of a recurrent layer's h_n and c_n: num_layers * directions."""
+    padded: Padded | None = None
+    """Set on a sequence whose last steps are padding (see :class:`Padded`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A torch PackedSequence: the tensor's shape is its data's, (sum of lengths, *features).
+
+    Only a recurrent layer, pad_packed_sequence and Identity take one; its data
+    is ``[0]`` (or ``.data``), its batch_sizes ``[1]``.
+    """
+
+    batch: Dim
+    """The number of sequences."""
+    time: Dim
+    """The length of the padded batch it was packed from."""
+    lengths: tuple[int, ...] | None
+    """The sequences' lengths when the spec gives them as numbers."""
+    enforce_sorted: bool = True
+    """Whether sorted_indices and unsorted_indices are None (torch's enforce_sorted)."""
+    recurrent: str | None = None
+    """The recurrent layer that ran on it, whose h_n holds each sequence's last state."""
+    bidirectional: bool = False
+
+    @property
+    def longest(self) -> Dim:
+        """The longest sequence: max(lengths), or, with lengths unknown, the padded length
+        (a batch is padded to its longest sequence, as pad_sequence does)."""
+        return max(self.lengths) if self.lengths else self.time
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +91,8 @@ class Tensor:
     mask: Mask | None = None
     """The mask Keras attaches to the tensor (an Embedding's with ``mask_zero``,
     a Masking layer's); kept by the layers Keras passes masks through."""
+    packed: Packed | None = None
+    """Set when the tensor is a torch PackedSequence (``shape`` is then its data's)."""
 
 
 @dataclass(frozen=True, slots=True)

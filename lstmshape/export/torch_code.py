@@ -284,7 +284,7 @@ def _call(
 ) -> Expr:
     first = _input(spec, declared, config, variables, previous)
     tensors = {
-        key: variables.references(value) if isinstance(value, str | list) else literal_expr(value)
+        key: variables.references(value) if _is_reference(value) else literal_expr(value)
         for key in declared.tensor_args
         if (value := getattr(config, key)) is not None
     }
@@ -312,6 +312,13 @@ def _call(
     if kind == "method":
         return call(f"{first.flat()}.{declared.name}", *positional, **keywords, **tensors)
     return call(_function_path(spec, declared), first, *positional, **keywords, **tensors)
+
+
+def _is_reference(value: Any) -> bool:
+    """A reference or a list of them; not a number (``other: 2``) or numbers (``lengths``)."""
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    )
 
 
 def _input(

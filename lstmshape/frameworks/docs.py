@@ -88,8 +88,9 @@ def example_spec(declared: LayerType[Any], example: Example | Failing) -> str:
     layer: dict[str, Any] = {"type": declared.name, **example.layer}
     if isinstance(example, Example):
         layer["expect"] = example.tensors
+    layers = [*example.before, layer]
     text = yaml.dump(
-        {"framework": declared.framework, "inputs": example.inputs, "layers": [layer]},
+        {"framework": declared.framework, "inputs": example.inputs, "layers": layers},
         Dumper=_Dumper,
         sort_keys=False,
         width=100,

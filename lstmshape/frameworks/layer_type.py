@@ -74,10 +74,12 @@ class Example:
     concrete values when they compare with the framework); ``layer`` is the
     layer's arguments without its type; ``tensors`` and ``params`` are derived
     by hand, from the framework's documentation, and checked twice: by
-    lstmshape and by the framework itself.
+    lstmshape and by the framework itself.  ``before`` are layers that make
+    what the type reads when no spec input can be it (a packed sequence);
+    the example's layer reads the last of them.
     """
 
-    __slots__ = ("inputs", "layer", "params", "tensors")
+    __slots__ = ("before", "inputs", "layer", "params", "tensors")
 
     def __init__(
         self,
@@ -86,22 +88,33 @@ class Example:
         tensors: Shapes,
         *,
         params: int,
+        before: tuple[dict[str, Any], ...] = (),
     ) -> None:
         self.inputs = inputs
         self.layer = layer
         self.tensors = tensors
         self.params = params
+        self.before = before
 
 
 class Failing:
-    """A one-layer spec with a mistake, and the code lstmshape reports for it."""
+    """A one-layer spec with a mistake, and the code lstmshape reports for it (after the
+    layers ``before``, as in :class:`Example`)."""
 
-    __slots__ = ("code", "inputs", "layer")
+    __slots__ = ("before", "code", "inputs", "layer")
 
-    def __init__(self, inputs: Shapes, layer: dict[str, Any], code: str) -> None:
+    def __init__(
+        self,
+        inputs: Shapes,
+        layer: dict[str, Any],
+        code: str,
+        *,
+        before: tuple[dict[str, Any], ...] = (),
+    ) -> None:
         self.inputs = inputs
         self.layer = layer
         self.code = code
+        self.before = before
 
 
 class Draw:
@@ -198,6 +211,7 @@ class LayerType(Generic[C]):
         "passes_mask",
         "positional",
         "prefixes",
+        "reads_packed",
         "returns",
         "sample",
         "tensor_args",
@@ -236,6 +250,7 @@ class LayerType(Generic[C]):
         returns: str | None = None,
         positional: tuple[str, ...] = (),
         export_refusal: ExportRefusal[C] | None = None,
+        reads_packed: bool = False,
     ) -> None:
         self.framework = framework
         self.name = name
@@ -295,6 +310,9 @@ class LayerType(Generic[C]):
         (so ``export`` refuses it), or None when it would."""
         """Config fields the framework takes by position, not by their name (``view``'s
         ``shape``: ``Tensor.view`` has no keyword of that name)."""
+        self.reads_packed = reads_packed
+        """Whether the layer's input may be a torch PackedSequence (LSTM,
+        pad_packed_sequence, Identity); any other layer reading one is an error."""
 
     @property
     def doc(self) -> str:
@@ -337,6 +355,7 @@ def layer_type(
     returns: str | None = None,
     positional: tuple[str, ...] = (),
     export_refusal: ExportRefusal[C] | None = None,
+    reads_packed: bool = False,
 ) -> Callable[[Infer[C]], Infer[C]]:
     """Declare the layer type ``name`` of ``framework``, whose rule is the decorated function."""
 
@@ -371,6 +390,7 @@ def layer_type(
             returns=returns,
             positional=positional,
             export_refusal=export_refusal,
+            reads_packed=reads_packed,
         )
         return infer
 

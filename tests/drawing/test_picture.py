@@ -6,16 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from lstmshape.config import Settings
 from lstmshape.drawing.labels import shown
 from lstmshape.drawing.picture import Picture, build_picture
 from lstmshape.loader import load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.runner import check_text
+from lstmshape.suppression import apply_settings
 from tests.drawing.specs import ROOT, SHIPPED, layer_names, reference_count
 
 
 def picture_of(text: str) -> Picture:
+    """The picture ``lstmshape graph`` draws: the report with the spec's suppressions applied."""
     (report,) = check_text(text, "spec.yaml")
+    report = apply_settings(report, Settings())
     document = load_yaml(text).documents[0]
     spec, _ = parse_spec(document.data, "spec")
     assert spec is not None

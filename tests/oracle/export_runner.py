@@ -76,12 +76,13 @@ def _run_on(
 ) -> Run:
     import torch
 
-    from tests.oracle.torch_runner import token_input_names
+    from tests.oracle.torch_runner import padded_lengths, token_input_names
 
     namespace: dict[str, Any] = {}
     exec(compile(exported.code, f"<exported {spec.get('name', 'spec')}>", "exec"), namespace)
     module_class = namespace[exported.class_name]
     tokens = token_input_names(spec)
+    lengths = padded_lengths(spec, values)
     layers = spec["layers"]
     run = Run(values, [])
     with torch.device(device):
@@ -101,6 +102,12 @@ def _run_on(
             )
             for name, dims in (spec.get("inputs") or {}).items()
         ]
+        for index, name in enumerate(spec.get("inputs") or {}):
+            if name in lengths and inputs[index].dim() == 1:
+                # torch reads lengths' values, on the CPU: every sequence the batch's length
+                inputs[index] = torch.full(
+                    tuple(inputs[index].shape), lengths[name], dtype=torch.int64, device="cpu"
+                )
         local_names = _forward_locals(model, inputs)
     DEVICES[device] += 1
     found, error = local_names
@@ -108,7 +115,7 @@ def _run_on(
     for index, layer in enumerate(layers):
         name = names[index]
         tensors = {
-            tensor: tuple(found[variable].shape)
+            tensor: _shape(found[variable])
             for (owner, tensor), variable in exported.variables.items()
             if owner == name and variable in found
         }
@@ -121,6 +128,11 @@ def _run_on(
     if error is not None:
         run.error = error
     return run
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    """A tensor's shape; a packed sequence's is its data's, as lstmshape reports it."""
+    return tuple(getattr(value, "data", value).shape)
 
 
 def _failed_construction(error: Exception, module_class: Any, exported: TorchExport) -> int:

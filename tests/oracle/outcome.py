@@ -24,6 +24,8 @@ class LayerRun:
     """lstmshape codes of the framework's warnings about this layer (e.g. LS401)."""
     flops: int | None = None
     """What torch's FlopCounterMode counted in the layer's forward pass, when asked."""
+    packed: set[str] = field(default_factory=set)
+    """The tensors that are torch PackedSequences (their shape is their data's)."""
 
 
 @dataclass

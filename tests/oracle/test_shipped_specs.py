@@ -24,8 +24,10 @@ from typing import Any
 import pytest
 import yaml
 
+from lstmshape.config import Settings
 from lstmshape.reporters.json import report_to_json
 from lstmshape.runner import check_text
+from lstmshape.suppression import apply_settings
 from tests.oracle.cases import Case, Oracle
 from tests.oracle.compare import disagreements
 
@@ -42,9 +44,10 @@ convolutions and pooling that read it."""
 
 
 def _report(text: str, path: Path) -> dict[str, Any]:
+    """The file's report as ``lstmshape check --strict`` gives it (its suppressions applied)."""
     reports = check_text(text, str(path))
     assert len(reports) == 1
-    return report_to_json(reports[0])
+    return report_to_json(apply_settings(reports[0], Settings(), strict=True))
 
 
 def _oracle(framework: str) -> Oracle:

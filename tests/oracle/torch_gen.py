@@ -97,12 +97,16 @@ WINDOW_SHARE = 0.2
 """The share of specs that are a convolution and pooling stack (:func:`_window_spec`)."""
 ATTENTION_SHARE = 0.25
 """The share of recurrent specs with a MultiheadAttention over the encoder (:func:`_multihead`)."""
+PACKED_SHARE = 0.1
+"""The share of specs that pack a padded batch for their recurrent layers (:func:`_packed_spec`)."""
 
 
 def torch_spec(rng: random.Random) -> dict[str, Any]:
     b = _Builder(rng)
     if b.chance(WINDOW_SHARE):
         return _window_spec(b)
+    if b.chance(PACKED_SHARE):
+        return _packed_spec(b)
     layout = rng.choice(("batch_first", "batch_first", "seq_first", "unbatched"))
     # Symbols or numbers, not a mix: a symbol may be any number, so ``T`` where
     # torch needs 1 is something lstmshape rightly cannot call an error.
@@ -502,3 +506,65 @@ def _window_spec(b: _Builder) -> dict[str, Any]:
         b.add(b.layer("fc", head, b.sample(head, Draw(rng, width))))
     _drop_unused_names(b)
     return {"framework": "torch", "inputs": {"x": shape}, "layers": b.layers}
+
+
+def _packed_spec(b: _Builder) -> dict[str, Any]:
+    """A padded batch packed (role ``pack``), recurrent layers on the packed sequence, at
+    times padded back (role ``pad``), and a head on the padded batch, on h_n or on the
+    packed data.  Lengths are numbers (with a known batch and length), an input the
+    runner fills (the batch padded to its longest sequence), or left out.  Mistakes: what
+    the samplers make, a tensor index or a Linear on a packed sequence, a padded batch
+    padded again."""
+    rng = b.rng
+    batch_first = b.chance(0.5)
+    literal = b.chance(0.5)
+    symbolic = not literal and b.chance(0.7)
+    batch: Any = "B" if symbolic else rng.randint(1, 4)
+    time: Any = "T" if symbolic else rng.randint(1, 6)
+    features = rng.randint(1, 8)
+    inputs: dict[str, list[Any]] = {
+        "x": [batch, time, features] if batch_first else [time, batch, features]
+    }
+    given: dict[str, Any] = {"batch_first": batch_first}
+    if literal:
+        given |= {"batch": batch, "time": time}
+    elif b.chance(0.7):
+        inputs["n"] = [batch] if b.chance(0.95) else [batch, 1]
+        given["lengths"] = "n"
+    pack = b.pick("pack")
+    sample = b.sample(pack, Draw(rng, features, rank=3, given=given))
+    packed = b.add({**b.layer("pack", pack, sample), "input": "x"})
+    lengths = sample.written.get("lengths")
+    longest = max(lengths) if isinstance(lengths, list) and lengths else time
+    source, seq = packed["name"], None
+    for _ in range(rng.choice((1, 1, 2))):
+        if b.chance(0.05):
+            between = FRAMEWORKS["torch"].types["Identity"]
+            source = b.add(b.layer("same", between, Sample({}, features)) | {"input": source})[
+                "name"
+            ]
+        kind = rng.choice(RECURRENT)
+        layer, seq = _recurrent(b, kind, _next_input_size(b, features, seq), b.chance(0.5))
+        source = b.add(layer | {"input": source})["name"]
+        features = seq.features
+    assert seq is not None
+    if b.chance(0.7):
+        pad = b.pick("pad")
+        pad_given = {"batch_first": batch_first, "time": time, "longest": longest}
+        padded = b.sample(pad, Draw(rng, features, rank=3, given=pad_given))
+        reads = seq.name if b.chance(0.95) else "x"  # a tensor, not a packed sequence
+        name = b.add(b.layer("pad", pad, padded) | {"input": reads})["name"]
+        step = f"{name}.output[:, -1]" if batch_first else f"{name}.output[-1]"
+        ref = rng.choice((step, f"{seq.name}.h_n[-1]", name))
+        width = seq.h_out if ".h_n" in ref else features
+    else:
+        ref, width = f"{seq.name}.h_n[-1]", seq.h_out
+        if literal and b.chance(0.5):
+            ref, width = rng.choice((f"{seq.name}.output[0]", f"{seq.name}.data")), features
+        elif b.chance(0.1):
+            ref, width = rng.choice((f"{seq.name}.output[:, -1]", seq.name)), features
+    if b.chance(0.8):
+        head = b.pick("head")
+        b.add({**b.layer("fc", head, b.sample(head, Draw(rng, width))), "input": ref})
+    _drop_unused_names(b)
+    return {"framework": "torch", "inputs": inputs, "layers": b.layers}

@@ -9,6 +9,11 @@ with a lower-case letter is a tensor function, called in forward:
 Tensor method (``x.view(shape)``); ``tensors``, ``other`` and ``mat2`` are
 references (``other`` may be a number).  MultiheadAttention is called as
 ``module(query, key, value, ...)`` with the call's arguments as written.
+``pack_padded_sequence`` and ``pad_packed_sequence`` are torch.nn.utils.rnn's;
+a packed sequence's shape is its data's.  Lengths a spec leaves to the
+runner (an input read as ``lengths:``, or none written) are the batch's
+sequences padded to the longest: ``T, T - 1, ...`` (at least 1), which is
+what lstmshape assumes of them.
 Anything that raises while a layer is built, while its inputs are read or
 while it runs is that layer's error.
 """
@@ -21,6 +26,8 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.utils import rnn
+from torch.nn.utils.rnn import PackedSequence
 from torch.utils.flop_counter import FlopCounterMode
 
 from tests.oracle.outcome import LayerRun, Run
@@ -31,8 +38,12 @@ from tests.oracle.spec_reading import (
     token_inputs,
 )
 
-_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors")
-_PREFIXES = ("torch.nn.functional.", "torch.nn.", "nn.", "torch.", "F.")
+_NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "expect", "tensors", "lengths")
+_PREFIXES = (
+    *("torch.nn.utils.rnn.", "nn.utils.rnn.", "torch.nn.functional.", "torch.nn.", "nn."),
+    *("torch.", "F."),
+)
+_PACKING = ("pack_padded_sequence", "pad_packed_sequence")
 _TENSOR_ARGUMENTS = ("other", "mat2")
 _CELLS = ("LSTMCell", "GRUCell", "RNNCell")
 _ATTENTION_CALL = (
@@ -78,6 +89,24 @@ def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
 
 def token_input_names(spec: dict[str, Any]) -> set[str]:
     return token_inputs(spec, lambda layer: _kind(spec, layer))
+
+
+def padded_lengths(spec: dict[str, Any], values: dict[str, int]) -> dict[str, int]:
+    """The spec's inputs a pack_padded_sequence reads as its lengths, each with the length of
+    the batch it packs (an input too): where every sequence is as long as the batch."""
+    inputs = spec.get("inputs") or {}
+    found = {}
+    for layer in spec["layers"]:
+        lengths, padded = layer.get("lengths"), layer.get("input")
+        if _kind(spec, layer) != "pack_padded_sequence" or not isinstance(lengths, str):
+            continue  # lengths as numbers, or none
+        if lengths not in inputs:
+            continue
+        dims = inputs.get(padded) if isinstance(padded, str) else None
+        if dims is not None and len(dims) >= 2:
+            time = dims[1] if layer.get("batch_first") else dims[0]
+            found[lengths] = _concrete([time], values)[0]
+    return found
 
 
 def _kind(spec: dict[str, Any], layer: dict[str, Any]) -> str:
@@ -126,6 +155,12 @@ class _Graph:
             self.previous = next(iter(self.nodes.values()))["output"]
 
     def read(self, text: str) -> torch.Tensor:
+        source, dot, rest = text.partition(".")
+        if dot and rest.startswith("data") and "data" not in self.nodes.get(source, {}):
+            # LAYER.data: the data of a packed output, as torch's attribute
+            return read_reference(
+                {"_": {"output": self.nodes[source]["output"].data}}, "_" + rest[4:]
+            )
         return read_reference(self.nodes, text)
 
     def input(self, layer: dict[str, Any]) -> torch.Tensor:
@@ -148,7 +183,9 @@ def _build(kind: str, layer: dict[str, Any]) -> nn.Module | None:
 
 def _forward(
     kind: str, module: nn.Module | None, layer: dict[str, Any], graph: _Graph
-) -> dict[str, torch.Tensor]:
+) -> dict[str, Any]:
+    if kind in _PACKING:
+        return _packing(kind, layer, graph)
     if kind[0].islower():
         return {"output": _function(kind, layer, graph)}
     assert module is not None
@@ -159,15 +196,18 @@ def _forward(
         return _attend(module, x, layer, graph)
     if kind not in _OUTPUTS:
         result = module(x)
-        if isinstance(result, tuple):  # pooling with return_indices
+        if isinstance(result, tuple) and not isinstance(result, PackedSequence):
+            # pooling with return_indices (a PackedSequence, through Identity, is a tuple too)
             return {"output": result[0], "indices": result[1]}
         return {"output": result}
     states = layer.get("initial_state")
     if states is None:
+        _check_packed_lstm(kind, module, x, None)
         output, hx = module(x)
     else:
         refs = [states] if isinstance(states, str) else states
         read = [graph.read(text) for text in refs]
+        _check_packed_lstm(kind, module, x, read)
         if kind == "LSTM" or len(read) != 1:
             output, hx = module(x, tuple(read))
         else:
@@ -175,6 +215,21 @@ def _forward(
     if kind == "LSTM":
         return {"output": output, "h_n": hx[0], "c_n": hx[1]}
     return {"output": output, "h_n": hx}
+
+
+def _check_packed_lstm(
+    kind: str, module: nn.Module, x: Any, states: list[torch.Tensor] | None
+) -> None:
+    """torch's own checks of an LSTM's input and states, which torch 2.13's LSTM skips for
+    a packed sequence (GRU and RNN make them there, and LSTM on a tensor): its kernel then
+    raises for a batch of several sequences and runs one sequence of the wrong size without
+    a word.  lstmshape reports the mismatch either way, so the oracle runs the check."""
+    if kind != "LSTM" or not isinstance(x, PackedSequence):
+        return
+    if states is None or len(states) != 2:
+        module.check_input(x.data, x.batch_sizes)  # type: ignore[operator]
+    else:
+        module.check_forward_args(x.data, tuple(states), x.batch_sizes)  # type: ignore[operator]
 
 
 def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
@@ -193,6 +248,33 @@ def _function(kind: str, layer: dict[str, Any], graph: _Graph) -> torch.Tensor:
     if kind == "view":  # Tensor.view(*shape): its keyword is size, the docs' name shape
         return x.view(arguments["shape"])
     return getattr(x, kind)(**arguments)  # type: ignore[no-any-return]
+
+
+def _packing(kind: str, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
+    arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
+    x = graph.input(layer)
+    if kind == "pad_packed_sequence":
+        if isinstance(x, PackedSequence) and x.data.is_meta and x.unsorted_indices is not None:
+            # torch reorders the lengths by indices the meta device holds no values of; the
+            # order of the sequences changes no shape, and padding counts no FLOPs
+            x = PackedSequence(x.data, x.batch_sizes)
+        padded, lengths = rnn.pad_packed_sequence(x, **arguments)
+        return {"output": padded, "lengths": lengths}
+    batch_first = bool(arguments.get("batch_first", False))
+    lengths = layer.get("lengths")
+    if isinstance(lengths, str):
+        lengths = graph.read(lengths)
+        batch = x.shape[0 if batch_first else 1] if x.dim() >= 2 else -1
+        if lengths.dim() == 1 and lengths.shape[0] == batch:
+            lengths = _padded_to_longest(x, batch_first)
+    elif lengths is None:
+        lengths = _padded_to_longest(x, batch_first)
+    return {"output": rnn.pack_padded_sequence(x, lengths, **arguments)}
+
+
+def _padded_to_longest(x: torch.Tensor, batch_first: bool) -> list[int]:
+    batch, time = (x.shape[0], x.shape[1]) if batch_first else (x.shape[1], x.shape[0])
+    return [max(1, time - index) for index in range(batch)]
 
 
 def _step(
@@ -228,6 +310,11 @@ def _attend(
     if weights is not None:
         tensors["attn_output_weights"] = weights
     return tensors
+
+
+def _shape(tensor: torch.Tensor | PackedSequence) -> tuple[int, ...]:
+    """A tensor's shape; a packed sequence's is its data's, as lstmshape reports it."""
+    return tuple((tensor.data if isinstance(tensor, PackedSequence) else tensor).shape)
 
 
 def run_torch(spec: dict[str, Any], values: dict[str, int]) -> Run:
@@ -271,9 +358,10 @@ def _run(spec: dict[str, Any], values: dict[str, int], *, count_flops: bool) -> 
                 run.layers.append(LayerRun({}, params, _classify(caught, run)))
                 run.failed_at, run.error = index, f"{type(error).__name__}: {error}"
                 return run
-        shapes = {name: tuple(tensor.shape) for name, tensor in outputs.items()}
+        shapes = {name: _shape(tensor) for name, tensor in outputs.items()}
         flops = counter.get_total_flops() if isinstance(counter, FlopCounterMode) else None
-        run.layers.append(LayerRun(shapes, params, _classify(caught, run), flops))
+        packed = {name for name, tensor in outputs.items() if isinstance(tensor, PackedSequence)}
+        run.layers.append(LayerRun(shapes, params, _classify(caught, run), flops, packed))
         if "name" in layer:
             graph.nodes[layer["name"]] = outputs
         graph.previous = outputs["output"]

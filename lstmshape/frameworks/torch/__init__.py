@@ -26,6 +26,7 @@ LAYER_MODULES = (
     "reductions",
     "cells",
     "attention",
+    "packing",
 )
 """The modules that declare torch's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""

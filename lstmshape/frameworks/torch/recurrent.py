@@ -19,7 +19,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from lstmshape.costs import Costs, CostShapes, rows
-from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
+from lstmshape.engine.tensors import (
+    LayerContext,
+    LayerOutcome,
+    Origin,
+    Packed,
+    Padded,
+    Source,
+    Tensor,
+)
 from lstmshape.frameworks.cost_rules import added, recurrent_step, scaled
 from lstmshape.frameworks.layer_type import (
     Draw,
@@ -195,6 +203,9 @@ def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
     shape = source.tensor.shape
     if shape is None:
         return LayerOutcome(_unknown(config, ctx, names), params)
+    packed = source.tensor.packed
+    if packed is not None:
+        return _run_packed(config, ctx, source, packed, shape, params)
     if len(shape) not in (2, 3):
         ctx.report_on(
             source,
@@ -230,16 +241,66 @@ def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
     else:
         output = (time, batch, features)
     time_axis = (1 if config.batch_first else 0) if batched else 0
+    origin = Origin(
+        ctx.name, "output", config.bidirectional, time_axis, padded=_over_padding(ctx, source)
+    )
     tensors = {
-        "output": Tensor(
-            output,
-            Origin(ctx.name, "output", config.bidirectional, time_axis),
-            batch_first=config.batch_first if batched else None,
-        )
+        "output": Tensor(output, origin, batch_first=config.batch_first if batched else None)
     }
-    for name, state in zip(names[1:], expected, strict=True):
-        tensors[name] = Tensor(state, Origin(ctx.name, name, config.bidirectional))
-    return LayerOutcome(tensors, params)
+    return LayerOutcome({**tensors, **_states(config, ctx, expected)}, params)
+
+
+def _states(config: RNNBaseConfig, ctx: LayerContext, shapes: list[Shape]) -> dict[str, Tensor]:
+    stack = (2 if config.bidirectional else 1) * config.num_layers
+    return {
+        name: Tensor(state, Origin(ctx.name, name, config.bidirectional, stack=stack))
+        for name, state in zip(tensor_names(config)[1:], shapes, strict=True)
+    }
+
+
+def _over_padding(ctx: LayerContext, source: Source) -> Padded | None:
+    """Set when the layer reads a padded batch (pad_packed_sequence's output, or a
+    recurrent layer's over one), whose padding it then runs over."""
+    origin = source.tensor.origin
+    if origin is None or origin.padded is None:
+        return None
+    return Padded(ctx.name, None, ran_over_padding=True)
+
+
+def _run_packed(
+    config: RNNBaseConfig,
+    ctx: LayerContext,
+    source: Source,
+    packed: Packed,
+    shape: Shape,
+    params: int,
+) -> LayerOutcome:
+    """A packed input: its data is (sum of lengths, input_size), whatever batch_first says,
+    and the output is packed as it; the states have the batch of packed.batch sequences."""
+    if len(shape) != 2:
+        ctx.report_on(
+            source,
+            "LS302",
+            f"{config.type} takes a packed sequence of 2-D data (sum of lengths, input_size), "
+            f"packed from a 3-D batch; {ctx.name}'s input {source.text} has data "
+            f"{format_shape(shape)}",
+        )
+        return LayerOutcome(_unknown(config, ctx, tensor_names(config)), params)
+    _check_features(config, ctx, source, shape)
+    expected = _state_shapes(config, packed.batch, True)
+    _check_initial_states(config, ctx, expected, True)
+    features = (2 if config.bidirectional else 1) * (_proj_size(config) or config.hidden_size)
+    ran = Packed(
+        packed.batch,
+        packed.time,
+        packed.lengths,
+        packed.enforce_sorted,
+        recurrent=ctx.name,
+        bidirectional=config.bidirectional,
+    )
+    origin = Origin(ctx.name, "output", config.bidirectional)
+    output = Tensor((shape[0], features), origin, packed=ran)
+    return LayerOutcome({"output": output, **_states(config, ctx, expected)}, params)
 
 
 def _unknown(config: RNNBaseConfig, ctx: LayerContext, names: tuple[str, ...]) -> dict[str, Tensor]:
@@ -470,6 +531,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     cost=costs,
     tensors=tensor_names,
     returns="output, (h_n, c_n)",
+    reads_packed=True,
     tensors_doc="`output`, `h_n`, `c_n`",
     lint_invalid=_lint_invalid(LSTMConfig),
     examples=(
@@ -525,6 +587,7 @@ def lstm(config: LSTMConfig, ctx: LayerContext) -> LayerOutcome:
     check=check_arguments,
     cost=costs,
     tensors=tensor_names,
+    reads_packed=True,
     tensors_doc="`output`, `h_n`",
     lint_invalid=_lint_invalid(GRUConfig),
     examples=(
@@ -568,6 +631,7 @@ def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
     check=check_arguments,
     cost=costs,
     tensors=tensor_names,
+    reads_packed=True,
     tensors_doc="`output`, `h_n`",
     note="(`nonlinearity` is `tanh` or `relu`)",
     lint_invalid=_lint_invalid(RNNConfig),

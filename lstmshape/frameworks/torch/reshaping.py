@@ -37,12 +37,17 @@ class IdentityConfig(TorchLayer):
     examples=(Example({"x": ["B", "T", 8]}, {}, {"output": ["B", "T", 8]}, params=0),),
     failing=(Failing({"x": ["B", "T", 8]}, {"input": "y"}, "LS202"),),
     sample=Sampler("sequence", lambda draw: Sample({}, draw.features)),
+    reads_packed=True,
 )
 def identity(config: IdentityConfig, ctx: LayerContext) -> LayerOutcome:
     """Returns its input: any shape, unchanged; no parameters.
 
-    torch's Identity ignores any argument; lstmshape takes none (LS101).
+    torch's Identity ignores any argument; lstmshape takes none (LS101).  A
+    packed sequence goes through as it is.
     """
+    tensor = ctx.inputs[0].tensor
+    if tensor.packed is not None:
+        return LayerOutcome({"output": Tensor(tensor.shape, packed=tensor.packed)}, 0)
     return same_shape(ctx)
 
 
