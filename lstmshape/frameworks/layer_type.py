@@ -305,11 +305,11 @@ class LayerType(Generic[C]):
         from the names in order (``output, (h_n, c_n)`` for torch's LSTM); a name the
         pattern leaves out is its first tensor (a cell's ``output`` is ``h_1``)."""
         self.positional = positional
+        """Config fields the framework takes by position, not by their name (``view``'s
+        ``shape``: ``Tensor.view`` has no keyword of that name)."""
         self.export_refusal = export_refusal
         """Why the framework's own code for a config would not run as lstmshape checks it
         (so ``export`` refuses it), or None when it would."""
-        """Config fields the framework takes by position, not by their name (``view``'s
-        ``shape``: ``Tensor.view`` has no keyword of that name)."""
         self.reads_packed = reads_packed
         """Whether the layer's input may be a torch PackedSequence (LSTM,
         pad_packed_sequence, Identity); any other layer reading one is an error."""
