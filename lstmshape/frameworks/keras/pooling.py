@@ -161,7 +161,7 @@ _FOREIGN_KEYS = {
 }
 _LAYOUT = {
     1: ("(batch, steps, channels) -> (batch, new_steps, channels)", "steps"),
-    2: ("(batch, rows, cols, channels) -> (batch, new_rows, new_cols, channels)", "rows, cols"),
+    2: ("(batch, rows, cols, channels) -> (batch, new_rows, new_cols, channels)", "rows and cols"),
 }
 
 
