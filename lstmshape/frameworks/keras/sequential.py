@@ -67,6 +67,16 @@ def _declared(resolver: Resolver, spec: ParsedSpec, input_shape: Shape) -> Sourc
     source = resolver.default(spec, None)
     shape = source.tensor.shape
     if shape is not None and shapes_conflict((None, *input_shape), shape):
+        hint = (
+            "declare the input once: keep inputs: (which can give the batch "
+            "size) and remove input_shape, or the other way round"
+        )
+        if input_shape[:1] == (None,) and not shapes_conflict(input_shape, shape):
+            rest = ", ".join("null" if dim is None else str(dim) for dim in input_shape[1:])
+            hint = (
+                f"input_shape excludes the batch (Keras adds it): write input_shape: [{rest}], "
+                "or remove it, since inputs: declares the input"
+            )
         resolver.problems.append(
             Problem(
                 "LS307",
@@ -74,8 +84,7 @@ def _declared(resolver: Resolver, spec: ParsedSpec, input_shape: Shape) -> Sourc
                 f"excluded) but the layer reads {source.describe()}, which is "
                 f"{format_shape(shape[1:]) if shape else '0-D'} without its batch",
                 at,
-                hint="declare the input once: keep inputs: (which can give the batch "
-                "size) and remove input_shape, or the other way round",
+                hint=hint,
                 layer=layer.name,
             )
         )
