@@ -55,16 +55,23 @@ class Case:
         return yaml.safe_dump(self.spec, sort_keys=False, default_flow_style=None, width=100)
 
 
-def symbol_values(rng: random.Random) -> list[dict[str, int]]:
-    """Two assignments; every symbol differs between them and within each.
+GROWTH = {"B": 30, "T": 13, "S": 17}
+"""How much each symbol grows from the first run to the second.
 
-    The second is ``2*v + 5`` of the first, not a shift: a shift keeps the symbols'
-    differences, so a size ``T + 1`` would follow ``S`` in both runs whenever S is T + 1
-    in the first, and the expected shapes would call it S.  Under ``2*v + 5`` no sum of a
-    symbol and a constant, and no multiple of one, follows another symbol in both runs.
-    """
+A dimension the two runs agree on is named by that symbol (or number) in
+``expect:``, so no size the stories make may grow like another symbol, or not
+at all.  Not a common shift, which keeps the symbols' differences (``T + 1``
+would follow ``S`` whenever S is T + 1 in the first run), nor ``2*v + 5``,
+under which two poolings by 3 of T = 2 and of 9 are both 1: ``T + c``,
+``2*T`` and ``3*T`` grow by 13, 26 and 39, ``ceil(T / s)`` for strides 2 to 9
+by 1 to 7 and its doubles and triples by 2 to 21, never by 0, 17 or 30; and
+an even T becomes odd, so ``2*ceil(T / 2)`` is not T in both runs."""
+
+
+def symbol_values(rng: random.Random) -> list[dict[str, int]]:
+    """Two assignments; every symbol differs between them and within each."""
     first = rng.sample(range(2, 7), len(SYMBOLS))
-    second = [2 * value + 5 for value in first]
+    second = [value + GROWTH[symbol] for value, symbol in zip(first, SYMBOLS, strict=True)]
     return [dict(zip(SYMBOLS, first, strict=True)), dict(zip(SYMBOLS, second, strict=True))]
 
 

@@ -48,3 +48,23 @@ def test_the_stories_draw_every_type_with_a_sampler(framework: str) -> None:
         drawn |= _types(generate(random.Random(seed)))
     sampled = {name for name, t in FRAMEWORKS[framework].types.items() if t.sample is not None}
     assert sampled <= drawn, f"no story places {sorted(sampled - drawn)}"
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_runs_tell_an_expression_from_a_symbol_or_a_number(seed: int) -> None:
+    """``expect:`` names a dim by the symbol, or the number, it equals in both runs.
+
+    ``T + 1`` must not equal ``B`` in both (a padded length taken for the batch),
+    nor ``(T + 8) // 9`` be 1 in both (two poolings by 3 taken for a constant).
+    """
+    from tests.oracle.cases import SYMBOLS, symbol_values
+
+    runs = symbol_values(random.Random(seed))
+    for length in ("T", "S"):
+        pooled = [-(-values[length] // 9) for values in runs]
+        assert pooled[0] != pooled[1]
+    for first in SYMBOLS:
+        for second in SYMBOLS:
+            if first != second:
+                offsets = {values[first] - values[second] for values in runs}
+                assert len(offsets) == 2, (first, second, runs)
