@@ -50,21 +50,33 @@ def test_the_stories_draw_every_type_with_a_sampler(framework: str) -> None:
     assert sampled <= drawn, f"no story places {sorted(sampled - drawn)}"
 
 
+def _lengths(steps: int) -> dict[str, int]:
+    """The lengths the Keras stories make from a number of steps (padding, upsampling,
+    strided windows, and reshapes of their products)."""
+    made = {f"T + {c}": steps + c for c in range(-3, 4) if c}
+    made |= {f"{k}*T": k * steps for k in (2, 3)}
+    for stride in range(2, 10):
+        pooled = -(-steps // stride)
+        made |= {f"ceil(T / {stride})": pooled, f"2*ceil(T / {stride})": 2 * pooled}
+        made[f"3*ceil(T / {stride})"] = 3 * pooled
+    return made
+
+
 @pytest.mark.parametrize("seed", range(200))
-def test_the_runs_tell_an_expression_from_a_symbol_or_a_number(seed: int) -> None:
+def test_the_runs_tell_a_length_from_a_symbol_or_a_number(seed: int) -> None:
     """``expect:`` names a dim by the symbol, or the number, it equals in both runs.
 
-    ``T + 1`` must not equal ``B`` in both (a padded length taken for the batch),
-    nor ``(T + 8) // 9`` be 1 in both (two poolings by 3 taken for a constant).
+    So no length made from T or S may equal another symbol, itself or a number
+    in both runs: ``T + 1`` taken for ``B``, ``(T + 8) // 9`` for 1 or
+    ``2*((T + 1) // 2)`` for ``T`` (all seen with every symbol grown by 5).
     """
     from tests.oracle.cases import SYMBOLS, symbol_values
 
     runs = symbol_values(random.Random(seed))
     for length in ("T", "S"):
-        pooled = [-(-values[length] // 9) for values in runs]
-        assert pooled[0] != pooled[1]
-    for first in SYMBOLS:
-        for second in SYMBOLS:
-            if first != second:
-                offsets = {values[first] - values[second] for values in runs}
-                assert len(offsets) == 2, (first, second, runs)
+        made = [_lengths(values[length]) for values in runs]
+        for text in made[0]:
+            first, second = made[0][text], made[1][text]
+            assert first != second, (text, runs)
+            for symbol in SYMBOLS:
+                assert (first, second) != (runs[0][symbol], runs[1][symbol]), (text, symbol)
