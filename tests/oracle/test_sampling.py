@@ -73,6 +73,7 @@ def test_the_runs_tell_a_length_from_a_symbol_or_a_number(seed: int) -> None:
     from tests.oracle.cases import SYMBOLS, symbol_values
 
     runs = symbol_values(random.Random(seed))
+    assert all(len(set(values.values())) == len(SYMBOLS) for values in runs)
     for length in ("T", "S"):
         made = [_lengths(values[length]) for values in runs]
         for text in made[0]:
