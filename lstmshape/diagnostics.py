@@ -277,6 +277,20 @@ _RULES = (
         Severity.ERROR,
         "Keras's RNN over a list of one LSTMCell is given a mask; it fails when it runs.",
     ),
+    Rule(
+        "LS330",
+        "merge-input-count",
+        Severity.ERROR,
+        "A Keras merge layer is given one tensor instead of a list, or Subtract or Dot not "
+        "exactly two.",
+    ),
+    Rule(
+        "LS331",
+        "input-as-layer",
+        Severity.ERROR,
+        "A Keras Input or InputLayer written as a layer; a spec declares its inputs under "
+        "inputs: or input_shape.",
+    ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
         "LS401",

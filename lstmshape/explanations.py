@@ -580,6 +580,25 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _TOKENS + "  - type: LSTM\n    units: 16\n    return_sequences: true\n"
         "  - type: GlobalAveragePooling1D\n",
     ),
+    "LS330": Explanation(
+        "Keras's merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum, Dot) are "
+        "called on a list of tensors: write input: [a, b]. Keras raises on one tensor ('A "
+        "merge layer should be called on a list of inputs'), and Subtract and Dot take "
+        "exactly two.",
+        _KERAS + "  - type: Dense\n    units: 8\n  - type: Add\n",
+        _KERAS + "  - name: dense\n    type: Dense\n    units: 8\n"
+        "  - type: Add\n    input: [x, dense]\n",
+    ),
+    "LS331": Explanation(
+        "keras.Input(shape=(10, 8)) declares a Keras model's input; a spec declares it under "
+        "inputs:, with the batch first (x: [B, 10, 8], or a number for a fixed batch size), or, "
+        "Sequential style, with the first layer's input_shape: [10, 8], which excludes the "
+        "batch. Input and InputLayer are not layers of a spec: lstmshape reports them rather "
+        "than guess which layers read them.",
+        "framework: keras\nlayers:\n  - type: Input\n    shape: [10, 8]\n"
+        "  - type: LSTM\n    units: 16\n",
+        _KERAS + "  - type: LSTM\n    units: 16\n",
+    ),
     "LS335": Explanation(
         "Keras's RNN with cell: a list holding one LSTMCell (not the LSTMCell itself) "
         "keeps that cell's states [h, c] nested in a list of their own, and its loop over a "

@@ -17,12 +17,13 @@ operand makes an unknown result):
   ``from_expr((to_expr(t) + 2*p - d*(k - 1) - 1) // s + 1)``;
 * :func:`add_dims`, :func:`subtract_dims`, :func:`multiply_dims` (the number of
   elements of a shape), :func:`floor_divide_dim`, :func:`ceil_divide_dim`,
-  :func:`divide_dims_exactly` (``view(-1, H)``: None unless provably whole).
+  :func:`divide_dims_exactly` (``view(-1, H)``: None unless provably whole),
+  :func:`reshape_dims` (a target shape with one -1, for an element count).
   An expression too large to hold (:class:`~lstmshape.dims.DimLimitError`)
   becomes unknown;
 * :func:`dims_equal` (provably equal), :func:`dims_conflict` (the comparison
-  rule, below), :func:`differing_values`, :func:`dims_always_differ`,
-  :func:`shapes_conflict`;
+  rule, below), :func:`broadcast_dim` (two operands of an elementwise op),
+  :func:`differing_values`, :func:`dims_always_differ`, :func:`shapes_conflict`;
 * :func:`evaluate_dim` (``--dim B=32``), :func:`substitute_dim`;
 * :func:`format_dim`, :func:`format_shape`, :func:`mismatch_hint`, :func:`size_hint`.
 
@@ -40,7 +41,8 @@ The comparison rule
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import product
 
 from lstmshape.dim_parser import parse
 from lstmshape.dim_proofs import always_differ, divide_exactly, find_difference
@@ -169,6 +171,48 @@ def divide_dims_exactly(numerator: Dim, divisor: Dim) -> Dim:
         return None
 
 
+def reshape_dims(total: Dim, target: Sequence[int | str]) -> tuple[Shape | None, str]:
+    """``target`` (sizes, at most one -1) filled in for ``total`` elements.
+
+    The -1 is ``total`` divided by the product of the other sizes, where that
+    division is whole for every value of the symbols.  Returns the shape, or
+    None and what the target needs (``"12 elements"``, ``"a multiple of 3
+    elements, which it is not when T = 1"``) when it cannot hold ``total``.
+    An unknown ``total`` leaves a -1 unknown and checks nothing.
+    """
+    rows = multiply_dims([size for size in target if size != -1])
+    if -1 not in target:
+        if dims_conflict(total, rows):
+            return None, f"{format_dim(rows)} elements"
+        return tuple(target), ""
+    values = _values_not_divisible(total, rows)
+    if rows == 0 or values or (isinstance(total, int) and isinstance(rows, int) and total % rows):
+        when = ", ".join(f"{k} = {v}" for k, v in (values or {}).items())
+        return None, f"a multiple of {format_dim(rows)} elements" + (
+            f", which it is not when {when}" if when else ""
+        )
+    output: list[Dim] = list(target)
+    output[target.index(-1)] = divide_dims_exactly(total, rows)
+    return tuple(output), ""
+
+
+def _symbols(dim: int | str) -> set[str]:
+    return set(to_expr(dim).symbols) if isinstance(dim, str) else set()
+
+
+def _values_not_divisible(total: Dim, rows: Dim) -> dict[str, int] | None:
+    """Small values of the symbols for which ``total`` is not a multiple of ``rows``."""
+    if total is None or rows is None:
+        return None
+    symbols = sorted({*_symbols(total), *_symbols(rows)})[:4]
+    for values in product(range(1, 5), repeat=len(symbols)):
+        named = dict(zip(symbols, values, strict=True))
+        size, divisor = evaluate_dim(total, named), evaluate_dim(rows, named)
+        if size is not None and divisor is not None and (divisor == 0 or size % divisor):
+            return named
+    return None
+
+
 def evaluate_dim(dim: Dim, values: Mapping[str, int]) -> int | None:
     """The size for these values of the symbols; None if unknown or a symbol has no value."""
     if dim is None or isinstance(dim, int):
@@ -217,6 +261,22 @@ def dims_conflict(first: Dim, second: Dim) -> bool:
     if _is_symbol_or_int(first) and _is_symbol_or_int(second):
         return True  # B against 4 or T: B = 5 or 1 tells them apart
     return differing_values(first, second) is not None
+
+
+def broadcast_dim(first: Dim, second: Dim) -> tuple[bool, Dim]:
+    """Whether two sizes broadcast (equal, or one of them 1), and the size they give.
+
+    An unknown size could be 1 or the other one, so it broadcasts with any.
+    """
+    if first == 1:
+        return True, second
+    if second == 1:
+        return True, first
+    if first is None or second is None:
+        return True, None
+    if first == second or dims_equal(first, second):
+        return True, first
+    return not dims_conflict(first, second), first
 
 
 def _is_symbol_or_int(dim: int | str) -> bool:

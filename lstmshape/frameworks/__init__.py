@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.frameworks.layer_type import LAYER_TYPES, LayerType
 
 if TYPE_CHECKING:
+    from lstmshape.diagnostics import NodePath, Problem
     from lstmshape.engine.graph import Resolver
     from lstmshape.engine.tensors import Source
     from lstmshape.models.common import LayerBase
@@ -31,6 +32,10 @@ DeclaredInput = Callable[
 """A framework's own way of declaring a model's input on a layer (Keras's
 ``input_shape``): given the layer's config, its ``input:`` as written, the
 previous layer's name, the resolver and the spec, the declared input or None."""
+NotALayer = Callable[[str, dict[str, Any], "NodePath"], "Problem | None"]
+"""A framework's own reason why a type it has is not a layer of a spec (Keras's
+``Input``): given the type as written, the layer's mapping and where its type
+is, the problem to report, or None for any other type."""
 
 
 def strip_prefix(written: Any, prefixes: tuple[str, ...]) -> Any:
@@ -55,6 +60,7 @@ class Framework:
         shape_neutral: tuple[str, ...] = (),
         no_inputs_hint: str | None = None,
         declared_input: DeclaredInput | None = None,
+        not_a_layer: NotALayer | None = None,
         shared_modules: bool = False,
     ) -> None:
         self.key = key
@@ -68,6 +74,7 @@ class Framework:
         self.no_inputs_hint = no_inputs_hint
         """What to do when the first layer has nothing to read and the spec no inputs."""
         self.declared_input = declared_input
+        self.not_a_layer = not_a_layer
         self.shared_modules = shared_modules
         """Whether a layer may call an earlier layer's module again (``reuse: LAYER``)."""
         self.types: dict[str, LayerType[Any]] = {

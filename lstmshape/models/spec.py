@@ -474,6 +474,10 @@ def _layer_type(
     type_name = framework.normalize_type(written)
     if type_name in framework.types:
         return type_name
+    misplaced = None if framework.not_a_layer is None else framework.not_a_layer(written, raw, at)
+    if misplaced is not None:
+        problems.append(misplaced)
+        return None
     hint = framework.foreign_types.get(type_name) or framework.spelling_hint(written)
     if hint is None:
         close = did_you_mean(type_name, framework.types)

@@ -98,6 +98,7 @@ def test_nested_and_wrapped_fields_come_from_the_types() -> None:
         *("LSTM", "GRU", "SimpleRNN", "RNN", "LSTMCell", "GRUCell", "SimpleRNNCell"),
         *("Dense", "Dropout", "Conv1D", "Conv2D", "SeparableConv1D"),
         *("GlobalAveragePooling1D", "GlobalMaxPooling1D"),
+        *("GlobalAveragePooling2D", "GlobalMaxPooling2D"),
         *("BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU"),
         *("PReLU", "ELU", "Softmax", "GaussianNoise", "GaussianDropout"),
     }

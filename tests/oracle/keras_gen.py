@@ -13,7 +13,14 @@ sometimes token ids read by an Embedding), then one of
 * an autoencoder: encoder, RepeatVector, decoder, TimeDistributed(Dense);
 * an encoder-decoder: an encoder with ``return_state`` whose states start a
   decoder through ``initial_state`` (a Bidirectional encoder's states joined
-  by Concatenate, or handed to a Bidirectional decoder).
+  by Concatenate, or handed to a Bidirectional decoder);
+* an image-like input (batch, steps, rows, channels), pooled in 2-D, then
+  reduced to a vector, flattened, or reshaped into a sequence for a stack
+  (a CRNN, as in captcha OCR or speech models).
+
+A classifier or tagger may end in two branches joined by a merge layer
+(the directions of an unmerged Bidirectional, or an output and a Dense
+over it) before its head.
 
 Mistakes users make are mixed in at a low rate: a stacked layer without
 ``return_sequences``, RepeatVector after a sequence, TimeDistributed on a
@@ -28,7 +35,8 @@ stricter types are documented.
 The story is told here; the layer types and their arguments come from the
 registry: each place in the story takes the types whose sampler has the
 role that fits (``recurrent``, ``sequence``, ``head``, ``tokens``,
-``join``, ``repeat``, ``reduce``), a wrapper holds the types that name it in their
+``join``, ``repeat``, ``reduce``, ``merge``, ``image``, ``image_reduce``,
+``flatten``), a wrapper holds the types that name it in their
 ``wrappers``, and the sampler draws the arguments, right or with a mistake.
 """
 
@@ -127,8 +135,10 @@ class _Builder:
 
 
 def keras_spec(rng: random.Random) -> dict[str, Any]:
-    shape = rng.choice(("classifier", "classifier", "tagger", "autoencoder", "seq2seq"))
+    shape = rng.choice(("classifier", "classifier", "tagger", "autoencoder", "seq2seq", "image"))
     b = _Builder(rng, runs=shape == "seq2seq" or rng.random() < 0.15)
+    if shape == "image":
+        return _image_spec(b)
     inputs: dict[str, list[Any]] = {}
     sequential = not b.runs and shape != "seq2seq" and b.chance(0.3)
     batch = b.dim("B", 1, 4)
@@ -158,6 +168,8 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
         if reduced:  # GlobalMaxPooling1D over the steps of the last recurrent layer
             _reduce(b)
             last = replace(last, sequences=False)
+        if b.chance(0.15):
+            _merged(b, last)
         _head(b, last, shape == "tagger")
     if sequential:
         b.layers[0]["input_shape"] = first_shape
@@ -400,3 +412,61 @@ def _drop_unused_names(b: _Builder) -> None:
         uses = text.count(f"'{name}'") + text.count(f"'{name}.")
         if uses == 1 and b.chance(0.3):
             del layer["name"]
+
+
+def _merged(b: _Builder, rnn: _Rnn) -> None:
+    """Two branches of the last recurrent layer joined by a merge layer.
+
+    The branches are the two directions of an unmerged Bidirectional, or the
+    layer's output and a Dense of its size over it (at times of another
+    size: a mistake).  The head after it reads the merged tensor.
+    """
+    if rnn.bidirectional and rnn.merge_mode is None:
+        inputs = [f"{rnn.name}.forward_output", f"{rnn.name}.backward_output"]
+    else:
+        units = rnn.units * (2 if rnn.bidirectional and rnn.merge_mode == "concat" else 1)
+        if b.chance(0.05):
+            units += 1
+        branch = {"name": b.name("branch"), "input": rnn.name, **_dense(b, units=units)}
+        b.add(branch)
+        inputs = [rnn.name, branch["name"]]
+    declared = b.pick("merge")
+    given = {"inputs": inputs, "symbolic_time": b.symbolic_time}
+    draw = Draw(b.rng, rnn.units, rank=3 if rnn.sequences else 2, given=given)
+    b.add({"name": b.name("merge"), **b.args(declared, b.sample(declared, draw))})
+
+
+def _image_spec(b: _Builder) -> dict[str, Any]:
+    """(batch, steps, rows, channels), pooled, then a vector or a sequence for a stack."""
+    rng = b.rng
+    time = b.dim("T", 1, 6)
+    b.symbolic_time = isinstance(time, str)
+    rows, channels = rng.randint(1, 6), rng.randint(1, 4)
+    shape = [b.dim("B", 1, 4), time, rows, channels]
+    sequential = not b.runs and b.chance(0.3)
+    for _ in range(rng.choice((1, 1, 2))):
+        declared = b.pick("image")
+        given = {"runs": b.runs, "symbolic_time": b.symbolic_time}
+        b.add(b.args(declared, b.sample(declared, Draw(rng, channels, rank=4, given=given))))
+    if b.chance(0.3):
+        declared = b.pick("image_reduce")
+        b.add(b.args(declared, b.sample(declared, Draw(rng, channels, rank=4))))
+        b.add({"name": b.name("dense"), **_dense(b)})
+    elif not b.symbolic_time and b.chance(0.3):  # a symbol of steps sizes no Dense exactly
+        declared = b.pick("flatten")
+        b.add(b.args(declared, b.sample(declared, Draw(rng, channels, rank=4))))
+        b.add({"name": b.name("dense"), **_dense(b)})
+    else:  # the steps, each row's channels side by side: (batch, steps * rows', channels)
+        reshape = _type_named("Reshape")
+        given = {"features_exact": True}
+        b.add(b.args(reshape, b.sample(reshape, Draw(rng, channels, rank=4, given=given))))
+        tagger = b.chance(0.4)
+        _head(b, _stack(b, sequences=tagger), tagger)
+    if sequential:
+        b.layers[0]["input_shape"] = shape[1:]
+    _drop_unused_names(b)
+    spec: dict[str, Any] = {"framework": "keras"}
+    if not sequential:
+        spec["inputs"] = {"x": shape}
+    spec["layers"] = b.layers
+    return spec

@@ -15,7 +15,7 @@ The spec's meaning is written out here independently of lstmshape:
   ``forward_c``, ``backward_h``, ``backward_c``;
 * ``initial_state`` is the call's ``initial_state`` argument, one tensor or a
   list as written; ``mask`` the call's ``mask`` argument, an input of booleans;
-  Concatenate is called on its list of references.
+  Concatenate and the merge layers (Add, Dot, ...) are called on their list of references.
 
 Most specs are built symbolically on ``keras.Input``, which gives every shape
 and ``count_params()`` fast.  Keras builds a wrong ``initial_state``, a
@@ -76,7 +76,8 @@ def needs_run(spec: dict[str, Any]) -> bool:
 
     Besides states and masks (an Embedding's, a Masking layer's): a Softmax's
     axis, which Keras checks only when it runs (an axis past the rank builds),
-    and a LayerNormalization's, which the torch backend checks only then.
+    a LayerNormalization's, which the torch backend checks only then, and a
+    Dot's axes that may be the batch's (0, or from the end past -1).
     """
     return any(
         "initial_state" in layer
@@ -93,6 +94,10 @@ def _checked_when_run(layer: Any) -> bool:
     if not isinstance(layer, dict):
         return False
     kind = layer_type(layer)
+    if kind == "Dot":  # an axis that may be the batch's: batch_dot refuses it only when run
+        axes = layer.get("axes")
+        written = axes if isinstance(axes, list) else [axes]
+        return any(isinstance(a, int) and (a == 0 or a < -1) for a in written)
     # Keras's RNN has no input spec: it builds on an input of any rank and fails when run.
     return kind == "RNN" or (kind in ("Softmax", "LayerNormalization") and "axis" in layer)
 

@@ -26,6 +26,9 @@ LAYER_MODULES = (
     "noise",
     "masking",
     "rnn",
+    "merge",
+    "reshaping",
+    "steps",
 )
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
@@ -36,7 +39,7 @@ for _module in LAYER_MODULES:
 from lstmshape.frameworks import Framework  # noqa: E402  (after the types it collects)
 from lstmshape.frameworks.keras.base import KERAS_PREFIXES  # noqa: E402
 from lstmshape.frameworks.keras.cells import CELL_TYPES  # noqa: E402
-from lstmshape.frameworks.keras.sequential import declared_input  # noqa: E402
+from lstmshape.frameworks.keras.sequential import declared_input, input_layer  # noqa: E402
 
 _STACK_HINT = "stack layers instead, with return_sequences: true on every one but the last"
 
@@ -72,6 +75,7 @@ FRAMEWORK = Framework(
     no_inputs_hint="give the first layer input_shape: [timesteps, features], or declare the "
     "tensor under inputs: (e.g. x: [32, 10, 8])",
     declared_input=declared_input,
+    not_a_layer=input_layer,
     foreign_keys={
         "reuse": "reuse: (a second call of a module) is for torch specs; lstmshape does not "
         "model a Keras layer called twice",

@@ -26,7 +26,15 @@ from lstmshape.frameworks.keras.windows import (
     rank_error,
     spatial,
 )
-from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
+from lstmshape.frameworks.layer_type import (
+    Draw,
+    Example,
+    Failing,
+    Sample,
+    Sampler,
+    Shapes,
+    layer_type,
+)
 from lstmshape.models.common import field_validator
 from lstmshape.shapes import Dim
 
@@ -151,52 +159,75 @@ _FOREIGN_KEYS = {
     "stride": "stride is torch's name; Keras calls it strides",
     "ceil_mode": "Keras's pooling has no ceil_mode; padding: same keeps ceil(steps / strides)",
 }
+_LAYOUT = {
+    1: ("(batch, steps, channels) -> (batch, new_steps, channels)", "steps"),
+    2: ("(batch, rows, cols, channels) -> (batch, new_rows, new_cols, channels)", "rows and cols"),
+}
 
 
-_window_cost = cost_rules.windows(lambda config: cost_rules.sizes(config.pool_size, 1))
+_window_cost = cost_rules.windows(
+    lambda config: cost_rules.sizes(config.pool_size, _rank(config.type))
+)
 """Each output element compares or sums its window of pool_size."""
 
 
-@layer_type(
-    "keras",
+def _windowed(
+    name: str,
+    config: type[Any],  # the type's own config, which its infer and _check read
+    statistic: str,
+    examples: tuple[Example, ...],
+    failing: Failing,
+) -> None:
+    """Declares a windowed pooling type: only its statistic, examples and mistake differ."""
+    rank = _rank(name)
+    shapes, dims = _LAYOUT[rank]
+
+    def infer(config: Any, ctx: LayerContext) -> LayerOutcome:
+        return _pool(config, ctx)
+
+    infer.__doc__ = (
+        f"The {statistic} of each window: {shapes}.\n\n"
+        f"Each of {dims} becomes `(n - pool_size) // strides + 1` with padding `valid`, and\n"
+        "`ceil(n / strides)` with `same`; strides defaults to pool_size (one integer, or one\n"
+        f"per spatial dimension).  No parameters.  With data_format channels_first the\n"
+        f"channels come right after the batch.  Drops a mask, with Keras's warning (LS325)."
+    )
+    role = "sequence" if rank == 1 else "image"
+    layer_type(
+        "keras",
+        name,
+        config,
+        cost=_window_cost,
+        check=_check,
+        examples=examples,
+        failing=(failing, Failing({"x": ["B", 8]}, {"pool_size": 2}, "LS302")),
+        foreign_keys=_FOREIGN_KEYS,
+        sample=Sampler(role, _sample),
+    )(infer)
+
+
+_SEQUENCE: Shapes = {"x": ["B", "T", 8]}
+_IMAGE: Shapes = {"x": ["B", "T", 10, 3]}
+_windowed(
     "MaxPooling1D",
     MaxPooling1DConfig,
-    cost=_window_cost,
-    check=_check,
-    examples=(
-        Example({"x": ["B", "T", 8]}, {}, {"output": ["B", "T // 2", 8]}, params=0),
+    "maximum",
+    (
+        Example(_SEQUENCE, {}, {"output": ["B", "T // 2", 8]}, params=0),
         Example(
-            {"x": ["B", "T", 8]},
+            _SEQUENCE,
             {"pool_size": 3, "strides": 2, "padding": "same"},
             {"output": ["B", "(T + 1) // 2", 8]},
             params=0,
         ),
     ),
-    failing=(
-        Failing({"x": ["B", 4, 8]}, {"pool_size": 5}, "LS320"),
-        Failing({"x": ["B", 8]}, {}, "LS302"),
-    ),
-    foreign_keys=_FOREIGN_KEYS,
-    sample=Sampler("sequence", _sample),
+    Failing({"x": ["B", 4, 8]}, {"pool_size": 5}, "LS320"),
 )
-def max_pooling1d(config: MaxPooling1DArgs, ctx: LayerContext) -> LayerOutcome:
-    """The maximum of each window: (batch, steps, channels) -> (batch, new_steps, channels).
-
-    new_steps is `(steps - pool_size) // strides + 1` with padding `valid`, and
-    `ceil(steps / strides)` with `same`; strides defaults to pool_size.  No
-    parameters.  With data_format channels_first the input is (batch, channels,
-    steps).  Drops a mask, with Keras's warning (LS325).
-    """
-    return _pool(config, ctx)
-
-
-@layer_type(
-    "keras",
+_windowed(
     "AveragePooling1D",
     AveragePooling1DConfig,
-    cost=_window_cost,
-    check=_check,
-    examples=(
+    "mean",
+    (
         Example(
             {"x": ["B", 8, 20]},
             {"pool_size": 4, "strides": 3, "data_format": "channels_first"},
@@ -204,19 +235,37 @@ def max_pooling1d(config: MaxPooling1DArgs, ctx: LayerContext) -> LayerOutcome:
             params=0,
         ),
     ),
-    failing=(Failing({"x": ["B", 10, 8]}, {"pool_size": 2, "strides": 0}, "LS108"),),
-    foreign_keys=_FOREIGN_KEYS,
-    sample=Sampler("sequence", _sample),
+    Failing({"x": ["B", 10, 8]}, {"pool_size": 2, "strides": 0}, "LS108"),
 )
-def average_pooling1d(config: AveragePooling1DArgs, ctx: LayerContext) -> LayerOutcome:
-    """The mean of each window: (batch, steps, channels) -> (batch, new_steps, channels).
-
-    new_steps is `(steps - pool_size) // strides + 1` with padding `valid`, and
-    `ceil(steps / strides)` with `same`; strides defaults to pool_size.  No
-    parameters.  With data_format channels_first the input is (batch, channels,
-    steps).  Drops a mask, with Keras's warning (LS325).
-    """
-    return _pool(config, ctx)
+_windowed(
+    "MaxPooling2D",
+    MaxPooling2DConfig,
+    "maximum",
+    (
+        Example(_IMAGE, {}, {"output": ["B", "T // 2", 5, 3]}, params=0),
+        Example(
+            _IMAGE,
+            {"pool_size": [2, 3], "strides": [1, 2], "padding": "same"},
+            {"output": ["B", "T", 5, 3]},
+            params=0,
+        ),
+    ),
+    Failing({"x": ["B", 4, 3, 2]}, {"pool_size": [2, 4]}, "LS320"),
+)
+_windowed(
+    "AveragePooling2D",
+    AveragePooling2DConfig,
+    "mean",
+    (
+        Example(
+            {"x": ["B", 3, "T", 10]},
+            {"pool_size": 2, "strides": [1, 3], "data_format": "channels_first"},
+            {"output": ["B", 3, "T - 1", 3]},
+            params=0,
+        ),
+    ),
+    Failing({"x": ["B", 10, 8, 3]}, {"pool_size": [2, 2, 2]}, "LS108"),
+)
 
 
 class _GlobalArgs(_FormatArgs):
@@ -254,35 +303,6 @@ class GlobalAveragePooling1DConfig(KerasLayer, GlobalAveragePooling1DArgs):
     type: Literal["GlobalAveragePooling1D"]
 
 
-@layer_type(
-    "keras",
-    "GlobalAveragePooling1D",
-    GlobalAveragePooling1DConfig,
-    cost=cost_rules.reduction,
-    wrapped_config=GlobalAveragePooling1DArgs,
-    wrappers=_WRAPPERS,
-    examples=(
-        Example({"x": ["B", "T", 8]}, {}, {"output": ["B", 8]}, params=0),
-        Example(
-            {"x": ["B", 8, "T"]},
-            {"data_format": "channels_first", "keepdims": True},
-            {"output": ["B", 8, 1]},
-            params=0,
-        ),
-    ),
-    failing=(Failing({"x": ["B", 8]}, {}, "LS302"),),
-    sample=Sampler("reduce", _sample_global),
-)
-def global_average_pooling1d(config: GlobalAveragePooling1DArgs, ctx: LayerContext) -> LayerOutcome:
-    """The mean over the steps: (batch, steps, channels) -> (batch, channels).
-
-    With keepdims (batch, 1, channels); with data_format channels_first the input
-    is (batch, channels, steps).  No parameters.  Averages over the unmasked steps
-    only, and returns no mask.
-    """
-    return _reduce(config, "GlobalAveragePooling1D", ctx)
-
-
 class GlobalMaxPooling1DArgs(_GlobalArgs):
     type: Literal["GlobalMaxPooling1D"]
 
@@ -291,30 +311,68 @@ class GlobalMaxPooling1DConfig(KerasLayer, GlobalMaxPooling1DArgs):
     type: Literal["GlobalMaxPooling1D"]
 
 
-@layer_type(
-    "keras",
-    "GlobalMaxPooling1D",
-    GlobalMaxPooling1DConfig,
-    cost=cost_rules.reduction,
-    wrapped_config=GlobalMaxPooling1DArgs,
-    wrappers=_WRAPPERS,
-    examples=(
-        Example({"x": ["B", "T", 8]}, {}, {"output": ["B", 8]}, params=0),
-        Example(
-            {"x": ["B", 8, "T"]},
-            {"data_format": "channels_first", "keepdims": True},
-            {"output": ["B", 8, 1]},
-            params=0,
-        ),
-    ),
-    failing=(Failing({"x": ["B", 8]}, {}, "LS302"),),
-    sample=Sampler("reduce", _sample_global),
-)
-def global_max_pooling1d(config: GlobalMaxPooling1DArgs, ctx: LayerContext) -> LayerOutcome:
-    """The maximum over the steps: (batch, steps, channels) -> (batch, channels).
+class GlobalAveragePooling2DArgs(_GlobalArgs):
+    type: Literal["GlobalAveragePooling2D"]
 
-    With keepdims (batch, 1, channels); with data_format channels_first the input
-    is (batch, channels, steps).  No parameters.  Drops a mask, with Keras's
-    warning (LS325).
-    """
-    return _reduce(config, "GlobalMaxPooling1D", ctx)
+
+class GlobalAveragePooling2DConfig(KerasLayer, GlobalAveragePooling2DArgs):
+    type: Literal["GlobalAveragePooling2D"]
+
+
+class GlobalMaxPooling2DArgs(_GlobalArgs):
+    type: Literal["GlobalMaxPooling2D"]
+
+
+class GlobalMaxPooling2DConfig(KerasLayer, GlobalMaxPooling2DArgs):
+    type: Literal["GlobalMaxPooling2D"]
+
+
+_MASKS = {
+    "GlobalAveragePooling1D": "Averages over the unmasked steps only, and returns no mask.",
+    "GlobalMaxPooling1D": "Drops a mask, with Keras's warning (LS325).",
+}
+
+
+def _global(
+    name: str, config: type[KerasLayer], wrapped: type[_GlobalArgs], statistic: str
+) -> None:
+    """Declares a global pooling type: only its statistic and rank differ."""
+    rank = _rank(name)
+    shapes, dims = _LAYOUT[rank]
+    data: list[Dim] = ["B", "T", 8] if rank == 1 else ["B", "T", 10, 8]
+    first: list[Dim] = ["B", 8, "T"] if rank == 1 else ["B", 8, "T", 10]
+
+    def infer(config: Any, ctx: LayerContext) -> LayerOutcome:  # the type's own config
+        return _reduce(config, name, ctx)
+
+    infer.__doc__ = (
+        f"The {statistic} over the {dims}: {shapes.split(' -> ')[0]} -> (batch, channels).\n\n"
+        f"With keepdims each of {dims} is kept as 1; with data_format channels_first the\n"
+        "channels come right after the batch.  No parameters.  "
+        + _MASKS.get(name, "Drops a mask, with Keras's warning (LS325).")
+    )
+    layer_type(
+        "keras",
+        name,
+        config,
+        cost=cost_rules.reduction,
+        wrapped_config=wrapped,
+        wrappers=_WRAPPERS,
+        examples=(
+            Example({"x": data}, {}, {"output": ["B", 8]}, params=0),
+            Example(
+                {"x": first},
+                {"data_format": "channels_first", "keepdims": True},
+                {"output": ["B", 8, *([1] * rank)]},
+                params=0,
+            ),
+        ),
+        failing=(Failing({"x": ["B", 8]}, {}, "LS302"),),
+        sample=Sampler("reduce" if rank == 1 else "image_reduce", _sample_global),
+    )(infer)
+
+
+_global("GlobalAveragePooling1D", GlobalAveragePooling1DConfig, GlobalAveragePooling1DArgs, "mean")
+_global("GlobalMaxPooling1D", GlobalMaxPooling1DConfig, GlobalMaxPooling1DArgs, "maximum")
+_global("GlobalAveragePooling2D", GlobalAveragePooling2DConfig, GlobalAveragePooling2DArgs, "mean")
+_global("GlobalMaxPooling2D", GlobalMaxPooling2DConfig, GlobalMaxPooling2DArgs, "maximum")

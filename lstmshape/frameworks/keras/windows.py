@@ -16,6 +16,7 @@ from typing import Any
 
 from lstmshape.engine.tensors import LayerContext, Source
 from lstmshape.frameworks.keras.base import KerasArgs
+from lstmshape.frameworks.keras.checks import batch_in_input_shape
 from lstmshape.models.common import field_validator
 from lstmshape.shapes import Dim, Shape, add_dims, ceil_divide_dim, floor_divide_dim
 
@@ -76,14 +77,18 @@ def check_rank(
     """Whether the input has ``rank`` dimensions; ``keras`` is Keras's error for this case."""
     if len(shape) == rank:
         return True
-    layout_text = "(batch, steps, channels)" if rank == 3 else "(batch, rows, cols, channels)"
+    layout_text = _LAYOUTS.get(rank, "")
     ctx.report_on(
         source,
         "LS302",
-        f"{kind} takes a {rank}-D input {layout_text}; {ctx.name}'s input {source.describe()} "
+        f"{kind} takes a {rank}-D input{layout_text}; {ctx.name}'s input {source.describe()} "
         f"is {len(shape)}-D (Keras raises ValueError: {keras})",
+        hint=batch_in_input_shape(source, shape, rank),
     )
     return False
+
+
+_LAYOUTS = {3: " (batch, steps, channels)", 4: " (batch, rows, cols, channels)"}
 
 
 def rank_error(rank: int, found: int, weights: bool) -> str:

@@ -12,7 +12,7 @@ they differ and neither is 1.  ``T`` against 1 is ``T``.
 from __future__ import annotations
 
 from lstmshape.engine.tensors import LayerContext, Source
-from lstmshape.shapes import Dim, Shape, dims_conflict, dims_equal, format_shape
+from lstmshape.shapes import Dim, Shape, broadcast_dim, format_shape
 
 
 def wrap_dim(ctx: LayerContext, dim: int, rank: int, *keys: str | int) -> int | None:
@@ -27,19 +27,6 @@ def wrap_dim(ctx: LayerContext, dim: int, rank: int, *keys: str | int) -> int | 
         *keys,
     )
     return None
-
-
-def broadcast_dim(first: Dim, second: Dim) -> tuple[bool, Dim]:
-    """Whether two sizes broadcast, and the size they give."""
-    if first == 1:
-        return True, second
-    if second == 1:
-        return True, first
-    if first is None or second is None:
-        return True, None  # an unknown size could be 1 or the other one
-    if first == second or dims_equal(first, second):
-        return True, first
-    return not dims_conflict(first, second), first
 
 
 def broadcast(ctx: LayerContext, first: Source, second: Source | Shape, key: str) -> Shape | None:

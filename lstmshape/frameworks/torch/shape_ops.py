@@ -10,7 +10,6 @@ depends on strides, which lstmshape does not follow.
 
 from __future__ import annotations
 
-from itertools import product
 from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
@@ -19,17 +18,7 @@ from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Samp
 from lstmshape.frameworks.torch.base import TorchLayer
 from lstmshape.frameworks.torch.op_dims import wrap_dim
 from lstmshape.models.common import SizeField
-from lstmshape.shapes import (
-    Dim,
-    Shape,
-    dims_conflict,
-    divide_dims_exactly,
-    evaluate_dim,
-    format_dim,
-    format_shape,
-    multiply_dims,
-    to_expr,
-)
+from lstmshape.shapes import Shape, format_shape, multiply_dims, reshape_dims
 
 FUNCTION = ("torch.",)
 """Where torch has these names: ``torch.permute``, never ``nn.permute``."""
@@ -213,23 +202,6 @@ def _sample_rows(draw: Draw) -> Sample:
     return Sample({"shape": [-1, draw.features]}, draw.features, mistake)
 
 
-def _symbols(dim: int | str) -> set[str]:
-    return set(to_expr(dim).symbols) if isinstance(dim, str) else set()
-
-
-def _values_not_divisible(total: Dim, rows: Dim) -> dict[str, int] | None:
-    """Small values of the symbols for which ``total`` is not a multiple of ``rows``."""
-    if total is None or rows is None:
-        return None
-    symbols = sorted({*_symbols(total), *_symbols(rows)})[:4]
-    for values in product(range(1, 5), repeat=len(symbols)):
-        named = dict(zip(symbols, values, strict=True))
-        size, divisor = evaluate_dim(total, named), evaluate_dim(rows, named)
-        if size is not None and divisor is not None and (divisor == 0 or size % divisor):
-            return named
-    return None
-
-
 def _reshape(shape: list[int | str], ctx: LayerContext) -> LayerOutcome:
     source = ctx.inputs[0]
     given = source.tensor.shape
@@ -253,25 +225,10 @@ def _reshape(shape: list[int | str], ctx: LayerContext) -> LayerOutcome:
         return UNKNOWN
     if given is None:
         return UNKNOWN
-    total = multiply_dims(given)
-    rows = multiply_dims([size for size in shape if size != -1])
-    wanted = f"shape {format_shape(tuple(shape))}"
-    if not inferred:
-        if dims_conflict(total, rows):
-            _count_mismatch(ctx, source.describe(), wanted, f"{format_dim(rows)} elements")
-            return UNKNOWN
-        return _result(tuple(shape))
-    values = _values_not_divisible(total, rows)
-    if rows == 0 or values or (isinstance(total, int) and isinstance(rows, int) and total % rows):
-        when = ", ".join(f"{k} = {v}" for k, v in (values or {}).items())
-        found = f"a multiple of {format_dim(rows)} elements" + (
-            f", which it is not when {when}" if when else ""
-        )
-        _count_mismatch(ctx, source.describe(), wanted, found)
-        return UNKNOWN
-    output: list[Dim] = list(shape)
-    output[inferred[0]] = divide_dims_exactly(total, rows)
-    return _result(tuple(output))
+    output, needs = reshape_dims(multiply_dims(given), shape)
+    if output is None:
+        _count_mismatch(ctx, source.describe(), f"shape {format_shape(tuple(shape))}", needs)
+    return _result(output)
 
 
 def _count_mismatch(ctx: LayerContext, described: str, wanted: str, needs: str) -> None:
