@@ -24,7 +24,7 @@ from lstmshape.frameworks.layer_type import (
     Shapes,
     layer_type,
 )
-from lstmshape.shapes import Dim, Shape, format_shape, multiply_dims
+from lstmshape.shapes import Dim, Shape, dims_conflict, format_shape, multiply_dims
 
 
 class BatchNormalizationArgs(KerasArgs):
@@ -235,6 +235,8 @@ def batch_normalization(config: BatchNormalizationArgs, ctx: LayerContext) -> La
             {"output": ["B", 5, 8]},
             params=40,
         ),
+        # torch's layer_norm accepts axis 1 here: its size equals the last one's.
+        Example({"x": ["B", 8, 8]}, {"axis": 1}, {"output": ["B", 8, 8]}, params=16),
     ),
     failing=(
         Failing({"x": ["B", "T", None]}, {}, "LS308"),
@@ -262,23 +264,31 @@ def layer_normalization(config: LayerNormalizationArgs, ctx: LayerContext) -> La
     outcome = _normalized(ctx, axes, "LayerNormalization", config.center + config.scale)
     shape = outcome.tensors["output"].shape
     if shape is not None:  # the axes are valid
-        _warn_torch_backend(ctx, sorted(axis % len(shape) for axis in axes), len(shape))
+        _warn_torch_backend(ctx, sorted(axis % len(shape) for axis in axes), shape)
     return outcome
 
 
-def _warn_torch_backend(ctx: LayerContext, axes: list[int], rank: int) -> None:
+def _warn_torch_backend(ctx: LayerContext, axes: list[int], shape: Shape) -> None:
     """LS319: consecutive axes that stop short of the last one fail on torch.
 
-    Keras's torch backend sends consecutive axes to torch's layer_norm,
-    which normalizes the trailing dimensions only; other axes take the
+    Keras's torch backend sends consecutive axes to torch's layer_norm as
+    ``normalized_shape``; torch checks those sizes against the input's
+    trailing dimensions, so the call fails only when they can differ
+    ([1, 4, 4] normalized over axis 1 runs).  Other axes take the
     backend-neutral path, which is right everywhere.
     """
+    rank = len(shape)
     consecutive = axes == list(range(axes[0], axes[0] + len(axes)))
-    if consecutive and axes[-1] != rank - 1:
+    trailing = shape[rank - len(axes) :]
+    sizes_differ = any(
+        dims_conflict(shape[axis], last) for axis, last in zip(axes, trailing, strict=True)
+    )
+    if consecutive and axes[-1] != rank - 1 and sizes_differ:
         ctx.report(
             "LS319",
-            f"{ctx.name} normalizes axis {axes if len(axes) > 1 else axes[0]} of a {rank}-D "
-            "input, which does not end at the last axis: Keras's torch backend fails when "
+            f"{ctx.name} normalizes axis {axes if len(axes) > 1 else axes[0]} of "
+            f"{format_shape(shape)}, which does not end at the last axis and differs in size "
+            "from the last dimensions: Keras's torch backend fails when "
             "it runs (RuntimeError: Given normalized_shape=..., expected input with shape "
             "[*, ...]); TensorFlow and JAX run it",
             "axis",
