@@ -273,9 +273,9 @@ _RULES = (
     ),
     Rule(
         "LS335",
-        "one-lstm-cell-mask",
+        "one-lstm-cell-list",
         Severity.ERROR,
-        "Keras's RNN over a list of one LSTMCell is given a mask; it fails when it runs.",
+        "Keras's RNN over a list of one LSTMCell loops in a way that fails when it runs.",
     ),
     Rule(
         "LS330",

@@ -601,11 +601,12 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
     ),
     "LS335": Explanation(
         "Keras's RNN with cell: a list holding one LSTMCell (not the LSTMCell itself) "
-        "keeps that cell's states [h, c] nested in a list of their own, and its loop over a "
-        "masked input (an Embedding with mask_zero, a Masking layer, a mask: argument) "
-        "hands the cell one state instead of two: Keras builds the model and fails when it "
-        "runs (IndexError: list index out of range). Give the cell itself, not a list of "
-        "one, or unroll: true.",
+        "keeps that cell's states [h, c] nested in a list of their own, and two of its loops "
+        "hand the cell one state instead of two: the loop over a mask (an Embedding with "
+        "mask_zero, a Masking layer, a mask: argument), and the unrolled loop (unroll: true) "
+        "without one. Keras builds the model and fails when it runs (IndexError: list index "
+        "out of range). A mask from an earlier layer is ignored when initial_state is given. "
+        "Give the cell itself, not a list of one.",
         _TOKENS + "  - type: RNN\n    cell: [{type: LSTMCell, units: 16}]\n",
         _TOKENS + "  - type: RNN\n    cell: {type: LSTMCell, units: 16}\n",
     ),

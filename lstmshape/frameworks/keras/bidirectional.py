@@ -25,7 +25,7 @@ from lstmshape.frameworks.keras.recurrent import (
     Run,
     check_arguments,
     check_masked_unroll,
-    check_one_lstm_cell_mask,
+    check_one_lstm_cell_list,
     check_state_sizes,
     run,
     state_suffixes,
@@ -143,9 +143,9 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
         return unknown
     source = masked
     check_masked_unroll(forward, forward_ctx, source, forward.go_backwards)
-    check_one_lstm_cell_mask(forward, forward_ctx, source)
+    check_one_lstm_cell_list(forward, forward_ctx, source)
     if config.backward_layer is not None:
-        check_one_lstm_cell_mask(config.backward_layer, backward_ctx, source)
+        check_one_lstm_cell_list(config.backward_layer, backward_ctx, source)
     if config.backward_layer is None:  # the copy goes backwards (else LS108 above)
         check_masked_unroll(forward, forward_ctx, source, True)
     else:

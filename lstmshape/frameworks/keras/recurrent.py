@@ -275,31 +275,44 @@ def check_masked_unroll(
     )
 
 
-def check_one_lstm_cell_mask(config: Recurrent, ctx: LayerContext, source: Source) -> None:
-    """A list of one LSTMCell, looped (not unrolled) over a mask, fails when it runs.
+def check_one_lstm_cell_list(config: Recurrent, ctx: LayerContext, source: Source) -> None:
+    """A list of one LSTMCell fails when it runs in two of Keras's loops.
 
-    Measured (Keras 3.15.1, torch backend): the masked loop hands the cell one
-    state of its nested [h, c] from the second step on (IndexError), with or
-    without initial_state, in either direction; one timestep, the cell
-    itself, longer lists and unroll run.
+    Keras keeps that cell's states [h, c] nested in a list of their own, and
+    two loops hand the cell one state from the second step on (IndexError in
+    LSTMCell.call).  Measured (Keras 3.15.1, torch backend), with the mask
+    Keras uses (a mask: argument always; a mask from an earlier layer only
+    without initial_state): the loop that is not unrolled fails over a mask,
+    and the unrolled one fails without one, in either direction.  One
+    timestep, the cell itself and longer lists run.  Unrolled backwards over
+    a mask fails otherwise (LS311, check_masked_unroll).
     """
-    if not isinstance(config, RNNArgs) or not config.stacked or config.unroll:
+    if not isinstance(config, RNNArgs) or not config.stacked:
+        return
+    if len(config.cells) != 1 or config.cells[0].type != "LSTMCell":
         return
     shape = source.tensor.shape
     if shape is not None and len(shape) > 1 and shape[1] == 1:
         return
-    if len(config.cells) != 1 or config.cells[0].type != "LSTMCell":
-        return
     mask = source.tensor.mask
-    if not (mask and (mask.explicit or ctx.states is None)):
+    used_mask = mask if mask and (mask.explicit or ctx.states is None) else None
+    if config.unroll and used_mask is None:
+        why = "has unroll: true and no mask to loop over"
+        if mask:
+            why = f"has unroll: true and initial_state, so Keras ignores the mask of {mask.layer}"
+        hint = "write the cell itself, cell: {type: LSTMCell, ...}, or remove unroll: true"
+    elif not config.unroll and used_mask is not None:
+        why = f"reads a mask (from {used_mask.layer})"
+        hint = "write the cell itself, cell: {type: LSTMCell, ...}, not a list of one"
+    else:
         return
     ctx.report(
         "LS335",
-        f"{ctx.label('cell')} is a list of one LSTMCell and {ctx.name} reads a mask (from "
-        f"{mask.layer}): Keras builds the model and fails when it runs (IndexError: list index out "
-        "of range, in LSTMCell.call)",
+        f"{ctx.label('cell')} is a list of one LSTMCell and {ctx.name} {why}: Keras builds "
+        "the model and fails when it runs (IndexError: list index out of range, in "
+        "LSTMCell.call)",
         "cell",
-        hint="write the cell itself, cell: {type: LSTMCell, ...}, not a list of one",
+        hint=hint,
     )
 
 
@@ -397,7 +410,7 @@ def propagate(
     if source is None:
         return LayerOutcome(unknown, result.params)
     check_masked_unroll(config, ctx, source, config.go_backwards)
-    check_one_lstm_cell_mask(config, ctx, source)
+    check_one_lstm_cell_list(config, ctx, source)
     time_axis = 1 if config.return_sequences else None
     origin = Origin(ctx.name, "output", False, time_axis, "keras")
     mask = source.tensor.mask if config.return_sequences else None

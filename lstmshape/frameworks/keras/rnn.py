@@ -219,6 +219,12 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
             },
             params=1864,
         ),
+        Example(  # unrolled, only a list of one LSTMCell fails (LS335)
+            _SEQUENCE,
+            {"cell": [{"type": "GRUCell", "units": 4}], "unroll": True},
+            {"output": ["B", 4]},
+            params=168,
+        ),
         Example(
             {"x": ["B", "T", 8], "h": ["B", 16], "g": ["B", 4]},
             {
@@ -241,6 +247,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
             },
             "LS304",
         ),
+        Failing(_SEQUENCE, {"cell": [{"type": "LSTMCell", "units": 16}], "unroll": True}, "LS335"),
     ),
     foreign_keys={
         "units": "Keras's RNN takes its units in its cell (cell: {type: SimpleRNNCell, "
