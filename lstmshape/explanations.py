@@ -562,8 +562,9 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         "Keras 3's torch backend hands a LayerNormalization whose axes are consecutive to "
         "torch's layer_norm, which normalizes only the last dimensions and checks their sizes. "
         "When those axes do not end at the last dimension and their sizes differ from the last "
-        "dimensions' (axis: 1 of a (32, 10, 8) input; (32, 8, 8) passes), the model builds and then fails when it runs (RuntimeError: Given normalized_shape="
-        "..., expected input with shape [*, ...]). TensorFlow and JAX run it. Normalize axes "
+        "dimensions' (axis: 1 of a (32, 10, 8) input; (32, 8, 8) passes), the model builds "
+        "and then fails when it runs (RuntimeError: Given normalized_shape=..., expected "
+        "input with shape [*, ...]). TensorFlow and JAX run it. Normalize axes "
         "that end at the last one (axis: -1, or [1, 2]), or set KERAS_BACKEND to another "
         "backend.",
         _KERAS + "  - type: LayerNormalization\n    axis: 1\n",

@@ -6,7 +6,7 @@ lstmshape.models.light.
 
 # fmt: off
 PYDANTIC_CORE = '2.50.5'
-SOURCES = '057cd74ba6c021fd2c808f6b270e06c6'
+SOURCES = '3ae5fc356267439f791197fe445c018e'
 FIELDS = {
     'lstmshape.frameworks.keras.activation:ActivationArgs': '["name","type","activation","trainable","dtype"]',
     'lstmshape.frameworks.keras.activation:ActivationConfig': '["name","type","activation","trainable","dtype","expect","input","input_shape"]',

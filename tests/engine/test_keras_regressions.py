@@ -406,3 +406,31 @@ def test_weights_sized_by_a_symbol_are_ls308() -> None:
     report = _report(NORMALIZED_OVER_A_SYMBOL)
     assert _errors(report) == [("td", "LS308"), ("bn", "LS308")]
     assert report["layers"][2]["params"] == 16
+
+
+# Oracle seed 616163.  Dot over the last axis of two [B, T, 1] sequences is
+# [B, T, T]; a Dense after it sizes its kernel by T.  Keras, which has no
+# symbols, builds that Dense for one length only (the oracle's T) and raises
+# for an open one; lstmshape left the parameters unknown without a word.
+DENSE_OVER_A_SYMBOL = """
+framework: keras
+inputs: {x: [B, T, 7]}
+layers:
+- {name: gru, type: GRU, units: 1, return_sequences: true}
+- {name: scores, type: Dot, input: [gru, gru], axes: -1}
+- {name: dense, type: Dense, units: 4}
+- {name: lstm, type: LSTM, units: 4, input: scores}
+- {name: conv, type: Conv1D, filters: 2, kernel_size: 1, input: scores}
+- {name: prelu, type: PReLU, input: gru}
+- {name: shared, type: PReLU, shared_axes: [1], input: gru}
+"""
+
+
+def test_a_kernel_sized_by_a_symbol_is_ls308() -> None:
+    report = _report(DENSE_OVER_A_SYMBOL)
+    assert _errors(report) == [
+        ("dense", "LS308"),
+        ("lstm", "LS308"),
+        ("conv", "LS308"),
+        ("prelu", "LS308"),
+    ]

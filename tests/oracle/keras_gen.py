@@ -168,7 +168,9 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
         if reduced:  # GlobalMaxPooling1D over the steps of the last recurrent layer
             _reduce(b)
             last = replace(last, sequences=False)
-        if b.chance(0.15):
+        # A merge reads the recurrent layer by name, so not after its reduction: the
+        # head would read the merged steps as one vector a sample (seed 606956).
+        if not reduced and b.chance(0.15):
             _merged(b, last)
         _head(b, last, shape == "tagger")
     if sequential:

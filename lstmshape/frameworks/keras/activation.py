@@ -308,13 +308,13 @@ def _slopes(config: PReLUArgs, ctx: LayerContext, source: Source) -> list[Dim] |
             )
             return None
         slopes[axis - 1] = 1
-    if None in slopes:
+    if not all(isinstance(size, int) for size in slopes):  # a symbol is an open size too
         ctx.report_on(
             source,
             "LS308",
             f"{ctx.name} (PReLU) cannot size its weights: alpha has one slope per element of "
             f"{format_shape(tuple(slopes))} (the input {source.text} "
-            f"{format_shape(shape)} without the batch), and a dimension is unknown (Keras "
+            f"{format_shape(shape)} without the batch), and a dimension is not one number (Keras "
             "raises ValueError: Shapes used to initialize variables must be fully-defined)",
             hint="give that dimension a size, or share the slopes along it with shared_axes: "
             "(e.g. shared_axes: [1] for the timesteps)",

@@ -76,19 +76,21 @@ def check_clipped(ctx: LayerContext, key: str, value: float) -> None:
 
 
 def features_known(ctx: LayerContext, source: Source, shape: Shape, what: str) -> bool:
-    """Whether the last dimension, which a Keras layer sizes its kernel from, is known.
+    """Whether the last dimension, which a Keras layer sizes its kernel from, is a number.
 
-    A symbol is known (it only leaves the count of parameters open); ``None``
-    is an error, because Keras cannot build the kernel.
+    Keras has no symbols: a symbol is a size ``keras.Input`` leaves open
+    (None), like an unknown one, and Keras cannot build a kernel from it.
     """
-    if shape[-1] is None:
-        ctx.report_on(
-            source,
-            "LS308",
-            f"{what} cannot size its weights: the last dimension of its input "
-            f"{source.text} {format_shape(shape)} is unknown (Keras raises ValueError: Shapes "
-            "used to initialize variables must be fully-defined)",
-            hint="give the feature dimension a size in inputs: or input_shape:",
-        )
-        return False
-    return True
+    features = shape[-1]
+    if isinstance(features, int):
+        return True
+    known = "unknown" if features is None else f"{features}, not one number"
+    ctx.report_on(
+        source,
+        "LS308",
+        f"{what} cannot size its weights: the last dimension of its input "
+        f"{source.text} {format_shape(shape)} is {known} (Keras raises ValueError: Shapes "
+        "used to initialize variables must be fully-defined)",
+        hint="give the feature dimension a number in inputs: or input_shape:",
+    )
+    return False

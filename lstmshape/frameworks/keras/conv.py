@@ -159,14 +159,15 @@ def _convolve(config: AnyConv, ctx: LayerContext) -> LayerOutcome:
     if not check_rank(ctx, source, shape, rank, config.type, keras):
         return unknown
     steps, channels = layout(shape, config.data_format)
-    if channels is None:
+    if not isinstance(channels, int):  # Keras has no symbols: a symbol is an open size
+        known = "unknown" if channels is None else f"{channels}, not one number"
         ctx.report_on(
             source,
             "LS308",
             f"{ctx.name} ({config.type}) cannot size its kernel: the channels of its input "
-            f"{source.text} {format_shape(shape)} are unknown (Keras raises TypeError when "
+            f"{source.text} {format_shape(shape)} are {known} (Keras raises TypeError when "
             "it builds the kernel)",
-            hint="give the channel dimension a size in inputs: or input_shape:",
+            hint="give the channel dimension a number in inputs: or input_shape:",
         )
         return unknown
     groups = getattr(config, "groups", 1)
