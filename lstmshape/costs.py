@@ -153,6 +153,9 @@ class LayerCosts:
     param_bytes: Expr | None
     """None when the dtype's width is not known."""
     activation_bytes: Expr | None
+    padded: bool = False
+    """An upper bound: a packed sequence whose lengths the spec does not give is
+    priced as the padded batch it was packed from, every step of every sequence."""
 
     @property
     def flops(self) -> Expr:
@@ -164,6 +167,7 @@ class LayerCosts:
             tuple(a + b for a, b in zip(self.extra, other.extra, strict=True)),
             _add(self.param_bytes, other.param_bytes),
             _add(self.activation_bytes, other.activation_bytes),
+            self.padded or other.padded,
         )
 
 
@@ -258,6 +262,7 @@ def cost_fields(
             "extra_flops": None,
             "param_bytes": None,
             "activation_bytes": None,
+            "bound": None,
         }
     return {
         "macs": cost_value(costs.macs, values),
@@ -268,4 +273,5 @@ def cost_fields(
         },
         "param_bytes": cost_value(costs.param_bytes, values),
         "activation_bytes": cost_value(costs.activation_bytes, values),
+        "bound": "padded" if costs.padded else None,
     }

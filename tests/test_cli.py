@@ -86,7 +86,7 @@ def test_directories_are_searched_recursively(tmp_path: Path) -> None:
     assert code == 1
 
 
-COST_FIELDS = ("macs", "flops", "extra_flops", "param_bytes", "activation_bytes")
+COST_FIELDS = ("macs", "flops", "extra_flops", "param_bytes", "activation_bytes", "bound")
 
 
 def test_json_document_shape() -> None:
@@ -123,6 +123,7 @@ def test_json_document_shape() -> None:
         },
         "param_bytes": 4 * 18944,
         "activation_bytes": 4 * (32 * 10 * 64 + 2 * 32 * 64),
+        "bound": None,
         "status": "ok",
     }
     assert good["layers"][1]["tensors"] == {"output": [32, 1]}

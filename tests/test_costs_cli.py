@@ -124,3 +124,56 @@ def test_a_costs_setting_that_is_no_boolean_is_a_usage_error(
     code, _, err = run(capsys, path)
     assert code == 2
     assert "costs should be true or false, found the string 'yes'" in err
+
+
+PACKED = """\
+framework: torch
+inputs:
+  x: [B, T, 8]
+  n: [B]
+layers:
+  - name: pack
+    type: pack_padded_sequence
+    input: x
+    lengths: {lengths}
+    batch_first: true
+  - name: lstm
+    type: LSTM
+    input_size: 8
+    hidden_size: 16
+  - name: pad
+    type: pad_packed_sequence
+    input: lstm.output
+    batch_first: true
+"""
+
+LSTM_STEP_MACS = 4 * 16 * (8 + 16)
+"""One step of an LSTM(8, 16): four gates, each a (16, 8) and a (16, 16) product."""
+
+
+def test_packed_sequences_of_unknown_lengths_are_priced_padded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    report = json_of(capsys, write(tmp_path, PACKED.format(lengths="n")))
+    lstm = report["layers"][1]
+    assert lstm["macs"] == f"{LSTM_STEP_MACS}*B*T"
+    assert lstm["bound"] == "padded"
+    assert report["layers"][0]["bound"] == "padded"  # what pack writes: B*T rows at most
+    assert report["bound"] == "padded"  # a total with a bound in it is a bound
+    code, out, _ = run(capsys, "--costs", write(tmp_path, PACKED.format(lengths="n")))
+    assert code == 0
+    assert "<=0" in out  # pack's MACs: the cells of a bound start with <=
+    assert (
+        "costs at most (packed sequences of unknown lengths priced padded): "
+        f"{LSTM_STEP_MACS:,}*B*T MACs"
+    ) in out
+
+
+def test_packed_sequences_of_given_lengths_count_their_steps(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = PACKED.format(lengths="[5, 3, 2]").replace("[B, T, 8]", "[3, 5, 8]")
+    report = json_of(capsys, write(tmp_path, text.replace("  n: [B]\n", "")))
+    assert report["layers"][1]["macs"] == LSTM_STEP_MACS * (5 + 3 + 2)
+    assert report["layers"][1]["bound"] is None
+    assert report["bound"] is None

@@ -2,7 +2,9 @@
 
 A type without a cost rule, or a size the rule needs that is unknown, or a
 formula too large to hold, leaves the layer's costs unknown: never an error,
-since the shapes were checked all the same.
+since the shapes were checked all the same.  A packed sequence whose lengths
+are not given (a reference) has an unknown number of steps; its layers are
+priced at the padded batch it was packed from, an upper bound labelled so.
 """
 
 from __future__ import annotations
@@ -22,17 +24,17 @@ from lstmshape.costs import (
     total,
 )
 from lstmshape.dims import DimLimitError, Expr
-from lstmshape.engine.tensors import LayerContext
+from lstmshape.engine.tensors import LayerContext, Tensor
 from lstmshape.frameworks.layer_type import LayerType
 from lstmshape.models.common import LayerBase
-from lstmshape.shapes import Shape
+from lstmshape.shapes import Shape, multiply_dims
 
 
 def pricer(
     declared: LayerType[Any],
     config: LayerBase,
     ctx: LayerContext,
-    outputs: dict[str, Shape | None],
+    outputs: dict[str, Tensor],
     params: int | None,
 ) -> Callable[[], LayerCosts | None] | None:
     """What computes the layer's costs when a report asks for them; None if it has none.
@@ -42,19 +44,36 @@ def pricer(
     """
     if declared.cost is None or params is None:
         return None
+    padded: list[bool] = []
     shapes = CostShapes(
-        tuple(source.tensor.shape for source in ctx.inputs),
-        outputs,
+        tuple(_priced(source.tensor, padded) for source in ctx.inputs),
+        {name: _priced(tensor, padded) for name, tensor in outputs.items()},
         {
-            key: tuple(source.tensor.shape for source in sources)
+            key: tuple(_priced(source.tensor, padded) for source in sources)
             for key, sources in ctx.tensor_args.items()
         },
     )
-    return partial(layer_costs, declared, config, shapes, params)
+    return partial(layer_costs, declared, config, shapes, params, any(padded))
+
+
+def _priced(tensor: Tensor, padded: list[bool]) -> Shape | None:
+    """The tensor's shape; a packed one of unknown total steps as its padded batch's."""
+    shape, packed = tensor.shape, tensor.packed
+    if packed is None or shape is None or not shape or shape[0] is not None:
+        return shape
+    steps = multiply_dims([packed.batch, packed.time])
+    if steps is None:
+        return shape
+    padded.append(True)
+    return (steps, *shape[1:])
 
 
 def layer_costs(
-    declared: LayerType[Any], config: LayerBase, shapes: CostShapes, params: int
+    declared: LayerType[Any],
+    config: LayerBase,
+    shapes: CostShapes,
+    params: int,
+    padded: bool = False,
 ) -> LayerCosts | None:
     assert declared.cost is not None
     try:
@@ -62,16 +81,19 @@ def layer_costs(
         activations = costs.activations
         if activations is None:
             activations = total(numel(shape) for shape in shapes.outputs.values())
-        return _with_bytes(costs, activations, params, vars(config).get("dtype"))
+        return _with_bytes(costs, activations, params, vars(config).get("dtype"), padded)
     except (UnknownCost, DimLimitError):
         return None
 
 
-def _with_bytes(costs: Costs, activations: Expr, params: int, dtype: Any) -> LayerCosts:
+def _with_bytes(
+    costs: Costs, activations: Expr, params: int, dtype: Any, padded: bool
+) -> LayerCosts:
     param_width, activation_width = dtype_widths(dtype if isinstance(dtype, str) else None)
     return LayerCosts(
         costs.macs,
         costs.extra,
         None if param_width is None else Expr.constant(params * param_width),
         None if activation_width is None else scale(activations, activation_width),
+        padded,
     )

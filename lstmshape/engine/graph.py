@@ -171,7 +171,8 @@ def _run_layer(
     pricing = None
     failed = any(p.severity is Severity.ERROR for p in resolver.problems[found_before:])
     if read_known and not rejected and not failed:  # costs of a layer that would raise: none
-        pricing = pricer(declared, config, ctx, shapes, outcome.params)
+        priced = {name: outcome.tensors[name] for name in names}
+        pricing = pricer(declared, config, ctx, priced, outcome.params)
     return (
         LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked, pricing),
         _Node(config.type, outcome.tensors),

@@ -5,7 +5,9 @@ writes; the model's totals follow the table in two lines, the second the
 FLOPs outside the MAC count by kind.  Formulas print in canonical form with
 their numbers grouped by thousands (``557,056*B*T``); a symbol with a value
 is replaced by it, and a shape's dimensions that the values decide print with
-them: ``[B=32, T=100, 64]``, ``[B=32, (T - 2)=98, 64]``.
+them: ``[B=32, T=100, 64]``, ``[B=32, (T - 2)=98, 64]``.  An upper bound (a
+packed sequence of unknown lengths priced as its padded batch) prints after
+``<=``, and the totals say why.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ def _dim_cell(dim: Dim, values: Mapping[str, int]) -> str:
 def cost_cells(costs: LayerCosts | None, values: Mapping[str, int]) -> list[str]:
     if costs is None:
         return ["?", "?"]
+    at_most = "<=" if costs.padded else ""
     return [
-        format_cost(cost_value(costs.macs, values)),
-        format_cost(cost_value(costs.activation_bytes, values)),
+        at_most + format_cost(cost_value(costs.macs, values)),
+        at_most + format_cost(cost_value(costs.activation_bytes, values)),
     ]
 
 
@@ -45,8 +48,9 @@ def cost_lines(costs: LayerCosts | None, values: Mapping[str, int]) -> list[str]
     """The model's totals, after its table."""
     if costs is None:
         return ["costs: unknown (a layer's costs are unknown: see its ? in the table)"]
+    bound = " at most (packed sequences of unknown lengths priced padded)" if costs.padded else ""
     first = (
-        f"costs: {format_cost(cost_value(costs.macs, values))} MACs · "
+        f"costs{bound}: {format_cost(cost_value(costs.macs, values))} MACs · "
         f"{format_cost(cost_value(costs.flops, values))} FLOPs · "
         f"params {format_cost(cost_value(costs.param_bytes, values))} bytes · "
         f"activations {format_cost(cost_value(costs.activation_bytes, values))} bytes"

@@ -26,7 +26,7 @@ layers:
 
 
 UNKNOWN_COSTS = dict.fromkeys(
-    ("macs", "flops", "extra_flops", "param_bytes", "activation_bytes"), None
+    ("macs", "flops", "extra_flops", "param_bytes", "activation_bytes", "bound"), None
 )
 
 
