@@ -277,6 +277,10 @@ def _padded_to_longest(x: torch.Tensor, batch_first: bool) -> list[int]:
     return [max(1, time - index) for index in range(batch)]
 
 
+class UnbatchedCellState(Exception):
+    """A case torch does not check and that may crash the process: not run."""
+
+
 def _step(
     kind: str, module: nn.Module, x: torch.Tensor, layer: dict[str, Any], graph: _Graph
 ) -> dict[str, torch.Tensor]:
@@ -285,6 +289,11 @@ def _step(
     states = layer.get("initial_state")
     refs = [] if states is None else [states] if isinstance(states, str) else states
     read = [graph.read(text) for text in refs]
+    if x.dim() == 1 and any(state.dim() != 1 for state in read):
+        # torch 2.13 checks only that such a state is 1-D or 2-D, then unsqueezes it
+        # to 3-D: GRUCell and LSTMCell crash the process (segfault, oracle seed 701749),
+        # or raise, or broadcast to (H, H); lstmshape holds the documented (hidden_size).
+        raise UnbatchedCellState(f"{kind} on an unbatched step, a state of {read[0].dim()} dims")
     if not read:
         result = module(x)
     elif kind == "LSTMCell" or len(read) != 1:
