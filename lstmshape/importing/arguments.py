@@ -193,7 +193,7 @@ def custom_object(value: dict[str, Any], owner: str, locate: Locate) -> ImportPr
 
 
 def _is_default(key: str, value: Any, default: Any) -> bool:
-    if value == default or (isinstance(value, str) and _ALIASES.get(value) == default):
+    if value == default or (isinstance(value, str) and _ALIASES.get(value, value) == default):
         return True
     if default is None and KERAS_DEFAULTS_AS_NONE.get(key) == value:
         return True

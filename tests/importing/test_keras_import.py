@@ -57,7 +57,7 @@ def agreement(model: Any, report: ModelReport) -> list[str]:
     """Where lstmshape's report of the imported spec differs from the Keras model itself."""
     found = []
     by_name = {layer.name: layer for layer in report.layers}
-    taken: set[str] = set(report.layers[0].tensors) if False else set()
+    taken: set[str] = set()
     names = {layer.name: spec_name(layer.name, taken) for layer in model.layers}
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer):
@@ -134,8 +134,23 @@ def _example_model(declared: LayerType[Any], example: Example) -> Any:
         return namespace["build_model"](**sizes)
 
 
+OPEN_SIZES_KERAS_LEAVES_UNCHECKED = {
+    "Dot-2": "y's open axis 2 is D2 and x's open axis 1 is T: Keras builds a Dot of two open "
+    "sizes and checks them only when the model runs; the spec must say they are equal",
+}
+"""Examples whose imported spec fails the check, as the check says it should: sizes Keras leaves open (None) that
+the model needs equal get different symbols (the README's import section says to rename)."""
+
+
 @pytest.mark.parametrize(("declared", "example"), examples("keras"))
 def test_every_keras_layer_type_round_trips(
-    declared: LayerType[Any], example: Example, tmp_path: Path
+    declared: LayerType[Any], example: Example, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    round_trip(_example_model(declared, example), tmp_path)
+    model = _example_model(declared, example)
+    reason = OPEN_SIZES_KERAS_LEAVES_UNCHECKED.get(request.node.callspec.id)
+    if reason is None:
+        round_trip(model, tmp_path)
+        return
+    path = saved(model, tmp_path)[0]
+    result = CliRunner().invoke(cli, ["import", str(path)], catch_exceptions=False)
+    assert (result.exit_code, " LS313 error: " in result.stderr) == (1, True), reason
