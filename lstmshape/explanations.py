@@ -734,17 +734,24 @@ PACKED_EXPLANATIONS: dict[str, Explanation] = {
     ),
 }
 
-from lstmshape.importing.explanations import IMPORT_EXPLANATIONS  # noqa: E402  (uses Explanation)
+
+def _import_explanations() -> dict[str, Explanation]:
+    from lstmshape.importing.explanations import IMPORT_EXPLANATIONS  # it uses Explanation
+
+    return IMPORT_EXPLANATIONS
+
 
 # In the registry's order, so that listings and SARIF rules follow the codes.
 EXPLANATIONS = {
     code: explanation
     for code in RULES
-    for explanation in [{
+    for explanation in [
+        {
             **EXPLANATIONS,
             **KERAS_EXPLANATIONS,
             **PACKED_EXPLANATIONS,
-            **IMPORT_EXPLANATIONS,
-        }.get(code)]
+            **_import_explanations(),
+        }.get(code)
+    ]
     if explanation is not None
 }

@@ -187,8 +187,7 @@ def custom_object(value: dict[str, Any], owner: str, locate: Locate) -> ImportPr
         + (f" from {module}" if module else "")
         + ": its code is not Keras's, and lstmshape does not load or run it",
         *locate(value),
-        hint="replace it by Keras's own class in the model, or write the layer in the spec by "
-        "hand",
+        hint="replace it by Keras's own class in the model, or write the layer in the spec by hand",
     )
 
 
@@ -202,7 +201,7 @@ def _is_default(key: str, value: Any, default: Any) -> bool:
 
 
 def _nothing(value: Any) -> bool:
-    return value is None or value is False or value == [] or value == {}
+    return value is None or value is False or value in ([], {})
 
 
 def _shown(value: Any) -> str:
@@ -213,6 +212,6 @@ def _shown(value: Any) -> str:
 
 
 def _type_name(model: type[StrictModel]) -> str:
-    annotation = model.model_fields["type"].annotation if "type" in model.model_fields else None
-    args = getattr(annotation, "__args__", ())
+    info = model.model_fields.get("type")
+    args: tuple[Any, ...] = getattr(info.annotation, "__args__", ()) if info else ()
     return str(args[0]) if args else model.__name__

@@ -39,9 +39,7 @@ def run_import(
         errors.write(problem.render(str(path)) + "\n")
     if text is None:
         count = sum(problem.is_error for problem in problems)
-        errors.write(
-            f"lstmshape: {path}: not imported: {count} error{'s' if count != 1 else ''}\n"
-        )
+        errors.write(f"lstmshape: {path}: not imported: {count} error{'s' if count != 1 else ''}\n")
         return EXIT_FAILED
     if output is None:
         out.write(text)
@@ -82,8 +80,8 @@ def _check(text: str, shown: str, settings: Settings | None, errors: TextIO) -> 
     from lstmshape.suppression import apply_settings
 
     failed = False
-    for report in check_text(text, shown):
-        report = apply_settings(report, settings or Settings())
+    for checked in check_text(text, shown):
+        report = apply_settings(checked, settings or Settings())
         for diagnostic in report.diagnostics:
             errors.write(
                 f"{shown}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "

@@ -22,11 +22,15 @@ _LSTM_SEQUENCES = (
 
 def _sequential(*layers: str) -> str:
     joined = ",\n  ".join((_INPUT, *layers))
-    return f'{{"class_name": "Sequential", "config": {{"name": "m", "layers": [\n  {joined}\n]}}}}\n'
+    return (
+        f'{{"class_name": "Sequential", "config": {{"name": "m", "layers": [\n  {joined}\n]}}}}\n'
+    )
 
 
 def _tensor(source: str) -> str:
-    return f'{{"class_name": "__keras_tensor__", "config": {{"keras_history": ["{source}", 0, 0]}}}}'
+    return (
+        f'{{"class_name": "__keras_tensor__", "config": {{"keras_history": ["{source}", 0, 0]}}}}'
+    )
 
 
 def _functional(*layers: str) -> str:
@@ -126,8 +130,7 @@ _WRITTEN: dict[str, Explanation] = {
         "is still written and checked). Arguments that never change a shape (initializers, "
         "regularizers, constraints, dtype, trainable) are left out silently.",
         _sequential(
-            '{"class_name": "LSTM", "config": {"name": "lstm", "units": 16, '
-            '"future_option": 3}}'
+            '{"class_name": "LSTM", "config": {"name": "lstm", "units": 16, "future_option": 3}}'
         ),
         _sequential(_LSTM),
     ),

@@ -153,9 +153,7 @@ def _classify(converter: _Converter, entry: dict[str, Any]) -> _Layer:
 def _convert_layer(converter: _Converter, layer: _Layer) -> None:
     declared = layer.declared
     assert declared is not None
-    arguments = convert_arguments(
-        declared.config, layer.config, layer.keras_name, converter.locate
-    )
+    arguments = convert_arguments(declared.config, layer.config, layer.keras_name, converter.locate)
     converter.problems += arguments.problems
     layer.written = arguments.written
     try:

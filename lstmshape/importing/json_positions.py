@@ -22,7 +22,7 @@ class LocatedJSON:
         self._starts: dict[int, int] = {}
         self._lines = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
         decoder = json.JSONDecoder()
-        parse_object = decoder.parse_object
+        parse_object = decoder.parse_object  # type: ignore[attr-defined]
 
         def located(
             s_and_end: tuple[str, int], strict: bool, scan_once: Callable[..., Any], *rest: Any
@@ -31,7 +31,7 @@ class LocatedJSON:
             self._starts[id(value)] = s_and_end[1] - 1  # the index after '{'
             return value, end
 
-        decoder.parse_object = located  # type: ignore[assignment]
+        decoder.parse_object = located  # type: ignore[attr-defined]
         decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
         self.value: Any = decoder.decode(text)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from lstmshape.importing.json_positions import LocatedJSON
 from lstmshape.importing.problems import ImportProblem, Refused
@@ -94,7 +95,7 @@ def _archive_config(path: Path) -> str:
     return _decoded(data, CONFIG_MEMBER)
 
 
-def _read_capped(stream: zipfile.ZipExtFile) -> bytes:
+def _read_capped(stream: IO[bytes]) -> bytes:
     """At most :data:`MAX_CONFIG_BYTES`, whatever the member's header says it holds."""
     chunks: list[bytes] = []
     total = 0

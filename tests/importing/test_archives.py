@@ -85,8 +85,11 @@ def test_a_keras_file_that_is_no_zip_is_refused(tmp_path: Path) -> None:
         ('{"class_name": "Sequential",\n  "config": {', "2:14: LS510 error: not valid JSON"),
         ("[1, 2]", "1:1: LS510 error: not a Keras model's architecture"),
         ("[" * 100_000, "LS510 error: "),
-        ('{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", '
-         '"config": {"units": 4}}]}}', "LS510 error: the Sequential model was saved before"),
+        (
+            '{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", '
+            '"config": {"units": 4}}]}}',
+            "LS510 error: the Sequential model was saved before",
+        ),
     ],
 )
 def test_invalid_json_is_a_diagnostic_with_its_place(tmp_path: Path, text: str, found: str) -> None:

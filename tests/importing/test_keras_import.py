@@ -121,7 +121,7 @@ def test_a_keras_model_round_trips(name: str, tmp_path: Path) -> None:
 
 def _example_model(declared: LayerType[Any], example: Example) -> Any:
     spec = spec_of(declared, example)
-    report, exported = export_keras_spec(spec)
+    _report, exported = export_keras_spec(spec)
     if exported is None:
         pytest.skip(f"{declared.name}'s example is not exported (the export says why)")
     namespace: dict[str, Any] = {}
@@ -138,8 +138,8 @@ OPEN_SIZES_KERAS_LEAVES_UNCHECKED = {
     "Dot-2": "y's open axis 2 is D2 and x's open axis 1 is T: Keras builds a Dot of two open "
     "sizes and checks them only when the model runs; the spec must say they are equal",
 }
-"""Examples whose imported spec fails the check, as the check says it should: sizes Keras leaves open (None) that
-the model needs equal get different symbols (the README's import section says to rename)."""
+"""Examples whose imported spec fails the check, as it should: sizes Keras leaves open (None)
+that the model needs equal get different symbols (the README's import section: rename one)."""
 
 
 @pytest.mark.parametrize(("declared", "example"), examples("keras"))
