@@ -179,15 +179,19 @@ def _value(value: Any, owner: str, locate: Locate, problems: list[ImportProblem]
 
 
 def custom_object(value: dict[str, Any], owner: str, locate: Locate) -> ImportProblem:
-    found = value.get("registered_name") or value.get("class_name")
     module = value.get("module")
+    if value.get("class_name") == "function":  # a Python function, serialized by its name
+        found = f"the function {value.get('config')}"
+    else:
+        found = f"the custom object {value.get('registered_name') or value.get('class_name')}"
     return ImportProblem(
         "LS513",
-        f"{owner} is the custom object {found}"
+        f"{owner} is {found}"
         + (f" from {module}" if module else "")
         + ": its code is not Keras's, and lstmshape does not load or run it",
         *locate(value),
-        hint="replace it by Keras's own class in the model, or write the layer in the spec by hand",
+        hint="use Keras's own class (or activation name) in the model, or write the layer in "
+        "the spec by hand",
     )
 
 

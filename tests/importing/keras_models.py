@@ -119,3 +119,56 @@ MODELS: dict[str, Callable[[], Any]] = {
         conv_forecaster,
     )
 }
+
+
+def lambda_last_step() -> Any:
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((10, 8), name="x")
+    x = layers.LSTM(16, return_sequences=True, name="lstm")(inputs)
+    return keras.Model(inputs, layers.Lambda(lambda t: t[:, -1], name="last")(x))
+
+
+def operation_last_step() -> Any:
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((10, 8), name="x")
+    x = layers.LSTM(16, return_sequences=True, name="lstm")(inputs)
+    return keras.Model(inputs, layers.Dense(2, name="head")(x[:, -1]))
+
+
+def custom_objects() -> Any:
+    import keras
+    from keras import layers
+
+    @keras.saving.register_keras_serializable(package="my_project")
+    class Scale(layers.Layer):  # a user's layer: its code lives in the user's project
+        def call(self, inputs: Any) -> Any:
+            return inputs * 2
+
+    def doubled(values: Any) -> Any:
+        return values * 2
+
+    inputs = keras.Input((10, 8), name="x")
+    x = Scale(name="scale")(inputs)
+    return keras.Model(inputs, layers.Dense(4, activation=doubled, name="head")(x))
+
+
+def shared_and_nested() -> Any:
+    import keras
+    from keras import layers
+
+    first = keras.Input((10, 8), name="first")
+    second = keras.Input((10, 8), name="second")
+    shared = layers.LSTM(16, name="shared")
+    inner = keras.Sequential([keras.Input((16,)), layers.Dense(2)], name="inner")
+    return keras.Model([first, second], [shared(first), inner(shared(second))])
+
+
+REFUSED: dict[str, Callable[[], Any]] = {
+    builder.__name__: builder
+    for builder in (lambda_last_step, operation_last_step, custom_objects, shared_and_nested)
+}
+"""Models the import refuses, each with a diagnostic (the fixtures record which)."""
