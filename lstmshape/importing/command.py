@@ -69,6 +69,16 @@ def import_file(path: Path) -> tuple[str | None, list[ImportProblem]]:
         spec = convert_model(read_model(path))
     except Refused as refused:
         return None, [refused.problem]
+    except OSError:
+        raise
+    except Exception as error:  # a bug in lstmshape: said as such, never a traceback
+        return None, [
+            ImportProblem(
+                "LS009",
+                f"lstmshape failed to import this file: {type(error).__name__}: {error}; this is "
+                "a bug in lstmshape, not in your model: please report it with the file",
+            )
+        ]
     problems = sorted(spec.problems, key=lambda problem: (problem.line, problem.column))
     if any(problem.is_error for problem in problems):
         return None, problems

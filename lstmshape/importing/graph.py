@@ -266,8 +266,8 @@ def _tensors_in(value: Any) -> list[dict[str, Any]]:
 def _history(tensor: dict[str, Any]) -> tuple[str, int]:
     config = tensor.get("config")
     history = config.get("keras_history") if isinstance(config, dict) else None
-    if isinstance(history, list) and len(history) == 3:
-        return str(history[0]), int(history[2])
+    if isinstance(history, list) and len(history) == 3 and isinstance(history[2], int):
+        return str(history[0]), history[2]
     return "", 0
 
 

@@ -14,6 +14,7 @@ from lstmshape.importing.graph import ImportedSpec
 
 
 def spec_yaml(spec: ImportedSpec, source: str) -> str:
+    source = "".join(char if char.isprintable() else "?" for char in source)
     lines = [
         f"# Imported by lstmshape from {source}: B is the batch, T the timesteps; see",
         "# the README's import section for the other symbols.",

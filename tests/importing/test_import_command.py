@@ -85,3 +85,28 @@ def test_a_file_beyond_the_size_limit_is_refused(
     exit_code, _, errors = invoke(str(path))
     assert exit_code == 1
     assert " LS510 error: the file is larger than " in errors
+
+
+def test_a_malformed_tensor_reference_is_a_diagnostic(tmp_path: Path) -> None:
+    model = (FIXTURES / "encoder_decoder.json").read_text(encoding="utf-8")
+    path = tmp_path / "m.json"
+    history = '"keras_history": [\n          "encoder_inputs",\n          0,\n          0'
+    assert history in model
+    path.write_text(model.replace(history, history[:-1] + '"x"', 1), encoding="utf-8")
+    exit_code, printed, errors = invoke(str(path))
+    assert (exit_code, printed) == (1, "")
+    assert " LS510 error: encoder reads ''" in errors
+
+
+def test_a_bug_in_the_import_is_said_as_such_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lstmshape.importing import graph
+
+    def broken(document: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(graph, "convert_model", broken)
+    exit_code, _, errors = invoke(str(FIXTURES / "encoder_decoder.json"))
+    assert exit_code == 1
+    assert " LS009 error: lstmshape failed to import this file: KeyError" in errors
