@@ -257,6 +257,43 @@ def export(
     ctx.exit(run_export(spec, to=framework, settings=settings, output=output))
 
 
+@cli.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the spec to FILE instead of standard output.",
+)
+@click.option(
+    "--no-check", is_flag=True, help="Write the spec without checking it (exit 0 once written)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+)
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    file: Path,
+    output: Path | None,
+    no_check: bool,
+    config_path: Path | None,
+) -> None:
+    """Write a Keras model's saved architecture (model.to_json(), or a .keras file) as a
+    spec, then check it. Nothing in the file is run, and Keras need not be installed."""
+    from lstmshape.config import ConfigError, load_settings
+    from lstmshape.importing.command import run_import
+
+    try:
+        settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
+    except ConfigError as error:
+        _fail(str(error))
+    ctx.exit(run_import(file, output=output, check=not no_check, settings=settings))
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editors and validators)."""

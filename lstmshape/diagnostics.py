@@ -371,6 +371,49 @@ _RULES = (
         Severity.WARNING,
         "An initial state sliced h_n[:k] takes the encoder's first layers' states, not its last.",
     ),
+    # LS51x: `lstmshape import`, reading a Keras model's saved architecture
+    Rule(
+        "LS510",
+        "not-a-keras-model",
+        Severity.ERROR,
+        "The file imported is not a Keras model's architecture (model.to_json(), a .keras file).",
+    ),
+    Rule(
+        "LS511",
+        "unsafe-archive",
+        Severity.ERROR,
+        "A .keras archive that is refused: too large, a member path outside it, not a zip.",
+    ),
+    Rule(
+        "LS512",
+        "lambda-layer",
+        Severity.ERROR,
+        "A Lambda layer: its Python code is neither read nor run, so its shapes are unknown.",
+    ),
+    Rule(
+        "LS513",
+        "custom-object",
+        Severity.ERROR,
+        "A custom layer or object (not Keras's own): its code is neither loaded nor run.",
+    ),
+    Rule(
+        "LS514",
+        "unsupported-import",
+        Severity.ERROR,
+        "A Keras layer type, operation or nested model that lstmshape does not model.",
+    ),
+    Rule(
+        "LS515",
+        "unsupported-call",
+        Severity.ERROR,
+        "A layer called more than once, or with a call argument lstmshape does not model.",
+    ),
+    Rule(
+        "LS516",
+        "dropped-argument",
+        Severity.WARNING,
+        "A Keras argument with no counterpart in lstmshape's layer type, left out of the spec.",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -25,6 +25,8 @@ class Explanation:
     """The same spec, corrected."""
     encoding: str = "utf-8"
     """How the failing example is saved (LS004 is about a file that is not UTF-8)."""
+    language: str = "yaml"
+    """What the examples are written in: a spec, or (the import's codes) Keras's JSON."""
 
     def help_text(self) -> str:
         parts = [self.text]
@@ -37,9 +39,9 @@ class Explanation:
         if self.failing is not None and self.fixed is not None:
             parts += [
                 "Fails:",
-                f"```yaml\n{self.failing.rstrip()}\n```",
+                f"```{self.language}\n{self.failing.rstrip()}\n```",
                 "Fixed:",
-                f"```yaml\n{self.fixed.rstrip()}\n```",
+                f"```{self.language}\n{self.fixed.rstrip()}\n```",
             ]
         return "\n\n".join(parts)
 
@@ -732,10 +734,24 @@ PACKED_EXPLANATIONS: dict[str, Explanation] = {
     ),
 }
 
+
+def _import_explanations() -> dict[str, Explanation]:
+    from lstmshape.importing.explanations import IMPORT_EXPLANATIONS  # it uses Explanation
+
+    return IMPORT_EXPLANATIONS
+
+
 # In the registry's order, so that listings and SARIF rules follow the codes.
 EXPLANATIONS = {
     code: explanation
     for code in RULES
-    for explanation in [{**EXPLANATIONS, **KERAS_EXPLANATIONS, **PACKED_EXPLANATIONS}.get(code)]
+    for explanation in [
+        {
+            **EXPLANATIONS,
+            **KERAS_EXPLANATIONS,
+            **PACKED_EXPLANATIONS,
+            **_import_explanations(),
+        }.get(code)
+    ]
     if explanation is not None
 }

@@ -18,7 +18,8 @@ from lstmshape.diagnostics import RULES
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lstmshape"
 RAISED = re.compile(
-    r"(?:report(?:_on)?|Problem|Diagnostic|failed)\(\s*(?:\w+,\s*)?\"(LS\d{3})\"", re.MULTILINE
+    r"(?:report(?:_on)?|Problem|Diagnostic|failed|refused)\(\s*(?:\w+,\s*)?\"(LS\d{3})\"",
+    re.MULTILINE,
 )
 
 LAYER_CODES = {"LS108", *(f"LS3{n:02}" for n in range(1, 14)), "LS401", "LS404", "LS405"}

@@ -59,7 +59,11 @@ def test_each_framework_lists_its_layer_types_and_their_arguments(key: str) -> N
         assert set(variant["required"]) == required
 
 
-@pytest.mark.parametrize("code", sorted(code for code, e in EXPLANATIONS.items() if e.fixed))
+@pytest.mark.parametrize(
+    "code",
+    # The import's codes are about Keras JSON, not specs: their examples are not specs.
+    sorted(code for code, e in EXPLANATIONS.items() if e.fixed and e.language == "yaml"),
+)
 def test_every_fixed_example_is_valid(code: str) -> None:
     fixed = EXPLANATIONS[code].fixed
     assert fixed is not None

@@ -90,8 +90,7 @@ def export_keras(spec: ParsedSpec, report: ModelReport, source_name: str) -> Ker
         keywords: dict[str, Expr] = {}
         states = getattr(config, "initial_state", None)
         if states is not None:
-            texts = [states] if isinstance(states, str) else states
-            keywords["initial_state"] = list_of(variables.reference(text) for text in texts)
+            keywords["initial_state"] = _states(variables, states)
         for key in declared.tensor_args:
             value = getattr(config, key)
             if value is not None:
@@ -104,7 +103,7 @@ def export_keras(spec: ParsedSpec, report: ModelReport, source_name: str) -> Ker
             comment += f"; {params:,} parameters"
         constructor = _constructor(declared, config, layer.name)
         body += _assignment(
-            targets,
+            _target(config, targets),
             constructor,
             first,
             keywords,
@@ -200,6 +199,16 @@ def _layer_input(
     return Atom(variables.by_tensor[(next(iter(spec.inputs)), PRIMARY)]), None
 
 
+def _states(variables: Variables, states: str | list[Any]) -> Expr:
+    """``initial_state``: a list of references, nested per cell for an RNN's list of cells."""
+    if isinstance(states, str):
+        return list_of([variables.reference(states)])
+    return list_of(
+        variables.reference(item) if isinstance(item, str) else _states(variables, item)
+        for item in states
+    )
+
+
 def _one_or_list(names: list[str]) -> Expr:
     return Atom(names[0]) if len(names) == 1 else list_of(Atom(name) for name in names)
 
@@ -232,22 +241,47 @@ def _constructor(declared: LayerType[Any], config: LayerBase, name: str | None) 
 
 
 def _argument(key: str, value: Any, declared: LayerType[Any]) -> Expr:
-    if key in declared.nests and isinstance(value, StrictModel):
-        wrapped = FRAMEWORKS["keras"].types[value.type]  # type: ignore[attr-defined]
+    """A constructor argument; a nested layer (a wrapper's ``layer``, an RNN's ``cell`` or
+    list of cells) is its own constructor, ``layers.LSTMCell(units=8)``."""
+    if isinstance(value, list) and value and all(_is_nested(item) for item in value):
+        return list_of(_argument(key, item, declared) for item in value)
+    if _is_nested(value):
+        name = str(value.type)
         fields = {
             k: getattr(value, k)
             for k in type(value).model_fields
             if k in value.model_fields_set and k != "type"
         }
-        return call(
-            f"layers.{wrapped.name}",
-            **{k: _argument(k, v, wrapped) for k, v in fields.items()},
-        )
+        wrapped = FRAMEWORKS["keras"].types.get(name)
+        inner = wrapped if wrapped is not None else declared
+        return call(f"layers.{name}", **{k: _argument(k, v, inner) for k, v in fields.items()})
     return literal_expr(value)
 
 
+def _is_nested(value: Any) -> bool:
+    """A layer held by another (Bidirectional's layer, an RNN's cell): a model with a type."""
+    return isinstance(value, StrictModel) and isinstance(getattr(value, "type", None), str)
+
+
+def _target(config: LayerBase, targets: list[str]) -> str:
+    """The tensors in the order Keras returns them: flat, but for an RNN's list of cells,
+    which returns each cell's states together (a list for an LSTMCell's h and c)."""
+    from lstmshape.frameworks.keras.cells import RNNArgs
+    from lstmshape.frameworks.keras.recurrent import STATES
+
+    if not (isinstance(config, RNNArgs) and config.stacked and config.return_state):
+        return ", ".join(targets)
+    parts, at = [targets[0]], 1
+    for cell in config.cells:
+        count = len(STATES[cell.type])
+        group = targets[at : at + count]
+        parts.append(f"[{', '.join(group)}]" if count > 1 else group[0])
+        at += count
+    return ", ".join(parts)
+
+
 def _assignment(
-    targets: list[str],
+    target: str,
     constructor: Expr,
     first: Expr,
     keywords: dict[str, Expr],
@@ -256,7 +290,6 @@ def _assignment(
 ) -> list[str]:
     """``x = layers.T(...)(input)``; the layer built on a line of its own when that does
     not fit (ruff splits a call of a call at the last call's brackets)."""
-    target = ", ".join(targets)
     whole = statement(f"{target} = ", call(constructor.flat(), first, **keywords), INDENT, comment)
     code = [line for line in whole if not line.lstrip().startswith("#")]
     if len(code) == 1:

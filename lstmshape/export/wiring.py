@@ -153,7 +153,7 @@ def _shape(shape: Shape | None) -> str:
 
 NOT_EXPORTED: dict[str, frozenset[str]] = {
     "torch": frozenset(),
-    "keras": frozenset({"RNN"}),  # its cell: mapping is a nested constructor, not written yet
+    "keras": frozenset(),
 }
 """Layer types the export cannot write yet, by framework (a set that only shrinks:
 tests/export/test_contract.py exports every other type's examples and runs them)."""
