@@ -127,7 +127,10 @@ def lambda_last_step() -> Any:
 
     inputs = keras.Input((10, 8), name="x")
     x = layers.LSTM(16, return_sequences=True, name="lstm")(inputs)
-    return keras.Model(inputs, layers.Lambda(lambda t: t[:, -1], name="last")(x))
+    # Keras saves the lambda's marshalled code, which holds the file it was compiled
+    # in: compiled here under a fixed name, the fixture is the same in every checkout.
+    last_step = eval(compile("lambda t: t[:, -1]", "<fixture>", "eval"))
+    return keras.Model(inputs, layers.Lambda(last_step, name="last")(x))
 
 
 def operation_last_step() -> Any:
