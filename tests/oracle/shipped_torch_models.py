@@ -258,7 +258,8 @@ class SequenceWise(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         t, n = x.size(0), x.size(1)
-        return self.module(x.view(t * n, -1)).view(t, n, -1)
+        rows: torch.Tensor = self.module(x.view(t * n, -1))
+        return rows.view(t, n, -1)
 
 
 class MaskConv(nn.Module):
@@ -335,7 +336,8 @@ class DeepSpeech(nn.Module):
         seq_len = input_length
         for m in self.conv.modules():
             if type(m) is nn.Conv2d:
-                padding, dilation = m.padding[1], m.dilation[1]  # type: ignore[index]
+                assert isinstance(m.padding, tuple)  # numbers, not 'same' or 'valid'
+                padding, dilation = m.padding[1], m.dilation[1]
                 kernel, stride = m.kernel_size[1], m.stride[1]
                 seq_len = (seq_len + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
         return seq_len.int()
