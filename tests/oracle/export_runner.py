@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
+from unittest import mock
 
 import yaml
 
@@ -75,17 +78,17 @@ def _run_on(
     device: str, exported: TorchExport, spec: dict[str, Any], values: dict[str, int]
 ) -> Run:
     import torch
+    from torch.nn.utils.rnn import PackedSequence
 
-    from tests.oracle.torch_runner import padded_lengths, token_input_names
+    from tests.oracle.torch_runner import token_input_names
 
     namespace: dict[str, Any] = {}
     exec(compile(exported.code, f"<exported {spec.get('name', 'spec')}>", "exec"), namespace)
     module_class = namespace[exported.class_name]
     tokens = token_input_names(spec)
-    lengths = padded_lengths(spec, values)
     layers = spec["layers"]
     run = Run(values, [])
-    with torch.device(device):
+    with torch.device(device), _runner_lengths():
         try:
             model = module_class()
         except NotImplementedError:
@@ -102,32 +105,48 @@ def _run_on(
             )
             for name, dims in (spec.get("inputs") or {}).items()
         ]
-        for index, name in enumerate(spec.get("inputs") or {}):
-            if name in lengths and inputs[index].dim() == 1:
-                # torch reads lengths' values, on the CPU: every sequence the batch's length
-                inputs[index] = torch.full(
-                    tuple(inputs[index].shape), lengths[name], dtype=torch.int64, device="cpu"
-                )
         local_names = _forward_locals(model, inputs)
     DEVICES[device] += 1
     found, error = local_names
     names = list(exported.attributes)
     for index, layer in enumerate(layers):
         name = names[index]
-        tensors = {
-            tensor: _shape(found[variable])
+        made = {
+            tensor: found[variable]
             for (owner, tensor), variable in exported.variables.items()
             if owner == name and variable in found
         }
+        tensors = {tensor: _shape(value) for tensor, value in made.items()}
         params = _params(model, exported, name, layer)
         if not tensors and error is not None:
             run.layers.append(LayerRun({}, params))
             run.failed_at, run.error = index, error
             return run
-        run.layers.append(LayerRun(tensors, params))
+        packed = {tensor for tensor, value in made.items() if isinstance(value, PackedSequence)}
+        run.layers.append(LayerRun(tensors, params, packed=packed))
     if error is not None:
         run.error = error
     return run
+
+
+@contextmanager
+def _runner_lengths() -> Iterator[None]:
+    """pack_padded_sequence as the torch oracle runs it: torch reads the values of lengths,
+    which a spec does not give (an input of zeros, or lengths computed from one, as
+    deepspeech.pytorch's get_seq_lens does), so it packs the batch padded to its longest
+    sequence (:func:`tests.oracle.torch_runner.runner_lengths`)."""
+    from torch.nn.utils import rnn
+
+    from tests.oracle.torch_runner import runner_lengths
+
+    pack = rnn.pack_padded_sequence
+
+    def packed(input: Any, lengths: Any, batch_first: bool = False, **arguments: Any) -> Any:
+        lengths = runner_lengths(input, lengths, batch_first)
+        return pack(input, lengths, batch_first=batch_first, **arguments)
+
+    with mock.patch.object(rnn, "pack_padded_sequence", packed):
+        yield
 
 
 def _shape(value: Any) -> tuple[int, ...]:

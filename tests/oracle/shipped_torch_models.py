@@ -9,6 +9,8 @@ layer) is found even where lstmshape and torch agree on the spec.  Each
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -243,5 +245,128 @@ class DecoderWithAttention(nn.Module):
                 "decode_step.h_1": h,
                 "decode_step.c_1": c,
                 "fc.output": self.fc(self.dropout(h)),
+            }
+        )
+
+
+class SequenceWise(nn.Module):
+    """deepspeech.pytorch, deepspeech_pytorch/model.py: a module applied to (T*N, H) rows."""
+
+    def __init__(self, module: nn.Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        t, n = x.size(0), x.size(1)
+        rows: torch.Tensor = self.module(x.view(t * n, -1))
+        return rows.view(t, n, -1)
+
+
+class MaskConv(nn.Module):
+    """The same file's: each module, then every frame past a sequence's length zeroed."""
+
+    def __init__(self, seq_module: nn.Sequential) -> None:
+        super().__init__()
+        self.seq_module = seq_module
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        for module in self.seq_module:
+            x = module(x)
+            mask = torch.BoolTensor(x.size()).fill_(0)
+            for i, length in enumerate(lengths):
+                if (mask[i].size(2) - int(length)) > 0:
+                    mask[i].narrow(2, int(length), mask[i].size(2) - int(length)).fill_(1)
+            x = x.masked_fill(mask, 0)
+        return x
+
+
+class BatchRNN(nn.Module):
+    """The same file's, with a bidirectional LSTM; it also returns the states it drops."""
+
+    def __init__(self, input_size: int, hidden_size: int, batch_norm: bool = True) -> None:
+        super().__init__()
+        self.batch_norm = SequenceWise(nn.BatchNorm1d(input_size)) if batch_norm else None
+        self.rnn = nn.LSTM(input_size, hidden_size, bidirectional=True, bias=True)
+
+    def forward(
+        self, x: torch.Tensor, output_lengths: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        if self.batch_norm is not None:
+            x = self.batch_norm(x)
+        packed = nn.utils.rnn.pack_padded_sequence(x, output_lengths)
+        packed, (h_n, c_n) = self.rnn(packed)
+        x, _ = nn.utils.rnn.pad_packed_sequence(packed)
+        x = x.view(x.size(0), x.size(1), 2, -1).sum(2).view(x.size(0), x.size(1), -1)
+        return x, h_n, c_n
+
+
+class DeepSpeech(nn.Module):
+    """The same file's DeepSpeech with BiDirectionalConfig and SpectConfig's defaults (an LSTM
+    of 1,024 units, 5 layers; 16 kHz in 20 ms windows) and the 29 labels of labels.json."""
+
+    def __init__(self, hidden_size: int = 1024, hidden_layers: int = 5, labels: int = 29) -> None:
+        super().__init__()
+        self.conv = MaskConv(
+            nn.Sequential(
+                nn.Conv2d(1, 32, kernel_size=(41, 11), stride=(2, 2), padding=(20, 5)),
+                nn.BatchNorm2d(32),
+                nn.Hardtanh(0, 20, inplace=True),
+                nn.Conv2d(32, 32, kernel_size=(21, 11), stride=(2, 1), padding=(10, 5)),
+                nn.BatchNorm2d(32),
+                nn.Hardtanh(0, 20, inplace=True),
+            )
+        )
+        rnn_input_size = int(math.floor((16000 * 0.02) / 2) + 1)
+        rnn_input_size = int(math.floor(rnn_input_size + 2 * 20 - 41) / 2 + 1)
+        rnn_input_size = int(math.floor(rnn_input_size + 2 * 10 - 21) / 2 + 1)
+        rnn_input_size *= 32
+        self.rnns = nn.Sequential(
+            BatchRNN(rnn_input_size, hidden_size, batch_norm=False),
+            *(BatchRNN(hidden_size, hidden_size) for _ in range(hidden_layers - 1)),
+        )
+        self.fc = nn.Sequential(
+            SequenceWise(
+                nn.Sequential(
+                    nn.BatchNorm1d(hidden_size), nn.Linear(hidden_size, labels, bias=False)
+                )
+            )
+        )
+
+    def get_seq_lens(self, input_length: torch.Tensor) -> torch.Tensor:
+        seq_len = input_length
+        for m in self.conv.modules():
+            if type(m) is nn.Conv2d:
+                assert isinstance(m.padding, tuple)  # numbers, not 'same' or 'valid'
+                padding, dilation = m.padding[1], m.dilation[1]
+                kernel, stride = m.kernel_size[1], m.stride[1]
+                seq_len = (seq_len + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+        return seq_len.int()
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> Tensors:
+        output_lengths = self.get_seq_lens(lengths.cpu().int())
+        x = self.conv(x, output_lengths)
+        convolved = x
+        sizes = x.size()
+        x = x.view(sizes[0], sizes[1] * sizes[2], sizes[3])
+        x = x.transpose(1, 2).transpose(0, 1).contiguous()
+        features = x
+        states = []
+        for rnn in self.rnns:
+            x, h_n, c_n = rnn(x, output_lengths)
+            states.append((h_n, c_n))
+        recurrent = x
+        x = self.fc(x).transpose(0, 1)
+        output = F.softmax(x, dim=-1)  # InferenceBatchSoftmax in eval mode
+        return _shapes(
+            **{
+                "output_lengths.output": output_lengths,
+                "hardtanh5.output": convolved,
+                "features.output": features,
+                "rnn0.h_n": states[0][0],
+                "rnn0.c_n": states[0][1],
+                "rnn4.h_n": states[-1][0],
+                "rnn_output4.output": recurrent,
+                "batch_first.output": x,
+                "inference_softmax.output": output,
             }
         )

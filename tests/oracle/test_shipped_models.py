@@ -153,3 +153,113 @@ def test_keras_masked_classifier_mirrors_the_masking_example() -> None:
         return params, {key: tuple(tensor.shape) for key, tensor in tensors.items()}
 
     _assert_mirrors("keras-masked-classifier", build)
+
+
+def test_deepspeech_mirrors_deepspeech_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    from tests.oracle.shipped_torch_models import DeepSpeech
+
+    def inputs(v: dict[str, int]) -> list[Any]:
+        # a padded batch: the longest spectrogram is T frames, the others shorter, in
+        # decreasing order as pack_padded_sequence's enforce_sorted wants them
+        lengths = torch.tensor([max(1, v["T"] - 2 * index) for index in range(v["B"])])
+        return [torch.zeros(v["B"], 1, 161, v["T"]), lengths]
+
+    _torch_model("torch-deepspeech", DeepSpeech, inputs)
+
+
+def _keras_model(
+    name: str, build: Callable[[Any, dict[str, int]], tuple[Any, dict[str, Any]]]
+) -> None:
+    """A Keras model built on ``keras.Input`` with each run's sizes, and its named tensors."""
+    keras = _keras()
+
+    def built(values: dict[str, int]) -> Built:
+        model, tensors = build(keras, values)
+        symbolic = {key: tuple(tensor.shape) for key, tensor in tensors.items()}
+        return model.count_params(), symbolic
+
+    _assert_mirrors(name, built)
+
+
+def test_keras_captcha_ocr_mirrors_the_keras_io_example() -> None:
+    def build(keras: Any, values: dict[str, int]) -> tuple[Any, dict[str, Any]]:
+        """captcha_ocr.py's build_model() up to dense2, as its prediction_model."""
+        layers = keras.layers
+        img_width, img_height, characters = 200, 50, 19
+        image = (img_width, img_height, 1)
+        input_img = keras.Input(shape=image, batch_size=values["B"], name="image")
+        conv = {"activation": "relu", "kernel_initializer": "he_normal", "padding": "same"}
+        x = layers.Conv2D(32, (3, 3), name="Conv1", **conv)(input_img)
+        pool1 = x = layers.MaxPooling2D((2, 2), name="pool1")(x)
+        x = layers.Conv2D(64, (3, 3), name="Conv2", **conv)(x)
+        pool2 = x = layers.MaxPooling2D((2, 2), name="pool2")(x)
+        new_shape = ((img_width // 4), (img_height // 4) * 64)
+        reshape = x = layers.Reshape(target_shape=new_shape, name="reshape")(x)
+        x = layers.Dense(64, activation="relu", name="dense1")(x)
+        x = layers.Dropout(0.2)(x)
+        first = x = layers.Bidirectional(layers.LSTM(128, return_sequences=True, dropout=0.25))(x)
+        second = x = layers.Bidirectional(layers.LSTM(64, return_sequences=True, dropout=0.25))(x)
+        vocabulary = characters + 1  # StringLookup's "[UNK]" and the 19 characters
+        x = layers.Dense(vocabulary + 1, activation="softmax", name="dense2")(x)
+        tensors = {"pool1.output": pool1, "pool2.output": pool2, "reshape.output": reshape}
+        tensors |= {"bidirectional.output": first, "bidirectional_1.output": second}
+        return keras.Model(input_img, x), tensors | {"dense2.output": x}
+
+    _keras_model("keras-captcha-ocr", build)
+
+
+def test_keras_deepspeech2_mirrors_the_keras_io_example() -> None:
+    def build(keras: Any, values: dict[str, int]) -> tuple[Any, dict[str, Any]]:
+        """ctc_asr.py's build_model(input_dim=193, output_dim=31, rnn_units=512), on
+        spectrograms of T frames (the example's keras.Input((None, input_dim)) takes any)."""
+        layers = keras.layers
+        input_dim, output_dim, rnn_layers, rnn_units = 384 // 2 + 1, 31, 5, 512
+        frames, batch = values["T"], values["B"]
+        input_spectrogram = keras.Input((frames, input_dim), batch_size=batch, name="input")
+        x = layers.Reshape((-1, input_dim, 1), name="expand_dim")(input_spectrogram)
+        conv_1 = x = layers.Conv2D(
+            filters=32,
+            kernel_size=[11, 41],
+            strides=[2, 2],
+            padding="same",
+            use_bias=False,
+            name="conv_1",
+        )(x)
+        x = layers.BatchNormalization(name="conv_1_bn")(x)
+        x = layers.ReLU(name="conv_1_relu")(x)
+        x = layers.Conv2D(
+            filters=32,
+            kernel_size=[11, 21],
+            strides=[1, 2],
+            padding="same",
+            use_bias=False,
+            name="conv_2",
+        )(x)
+        x = layers.BatchNormalization(name="conv_2_bn")(x)
+        conv_2_relu = x = layers.ReLU(name="conv_2_relu")(x)
+        reshape = x = layers.Reshape((-1, x.shape[-2] * x.shape[-1]))(x)
+        for i in range(1, rnn_layers + 1):
+            recurrent = layers.GRU(
+                units=rnn_units,
+                activation="tanh",
+                recurrent_activation="sigmoid",
+                use_bias=True,
+                return_sequences=True,
+                reset_after=True,
+                name=f"gru_{i}",
+            )
+            x = layers.Bidirectional(recurrent, name=f"bidirectional_{i}", merge_mode="concat")(x)
+            if i < rnn_layers:
+                x = layers.Dropout(rate=0.5)(x)
+        recurrent_output = x
+        x = layers.Dense(units=rnn_units * 2, name="dense_1")(x)
+        x = layers.ReLU(name="dense_1_relu")(x)
+        x = layers.Dropout(rate=0.5)(x)
+        # unnamed in the example: "dense" is the name Keras gives it in a new session
+        output = layers.Dense(units=output_dim + 1, activation="softmax", name="dense")(x)
+        tensors = {"conv_1.output": conv_1, "conv_2_relu.output": conv_2_relu}
+        tensors |= {"reshape.output": reshape, "bidirectional_5.output": recurrent_output}
+        return keras.Model(input_spectrogram, output), tensors | {"dense.output": output}
+
+    _keras_model("keras-deepspeech2", build)

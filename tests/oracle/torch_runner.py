@@ -91,24 +91,6 @@ def token_input_names(spec: dict[str, Any]) -> set[str]:
     return token_inputs(spec, lambda layer: _kind(spec, layer))
 
 
-def padded_lengths(spec: dict[str, Any], values: dict[str, int]) -> dict[str, int]:
-    """The spec's inputs a pack_padded_sequence reads as its lengths, each with the length of
-    the batch it packs (an input too): where every sequence is as long as the batch."""
-    inputs = spec.get("inputs") or {}
-    found = {}
-    for layer in spec["layers"]:
-        lengths, padded = layer.get("lengths"), layer.get("input")
-        if _kind(spec, layer) != "pack_padded_sequence" or not isinstance(lengths, str):
-            continue  # lengths as numbers, or none
-        if lengths not in inputs:
-            continue
-        dims = inputs.get(padded) if isinstance(padded, str) else None
-        if dims is not None and len(dims) >= 2:
-            time = dims[1] if layer.get("batch_first") else dims[0]
-            found[lengths] = _concrete([time], values)[0]
-    return found
-
-
 def _kind(spec: dict[str, Any], layer: dict[str, Any]) -> str:
     """The layer's type; a ``reuse:`` layer's is its owner's (the first layer so named)."""
     seen: set[str] = set()
@@ -260,20 +242,26 @@ def _packing(kind: str, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
             x = PackedSequence(x.data, x.batch_sizes)
         padded, lengths = rnn.pad_packed_sequence(x, **arguments)
         return {"output": padded, "lengths": lengths}
-    batch_first = bool(arguments.get("batch_first", False))
     lengths = layer.get("lengths")
     if isinstance(lengths, str):
         lengths = graph.read(lengths)
-        batch = x.shape[0 if batch_first else 1] if x.dim() >= 2 else -1
-        if lengths.dim() == 1 and lengths.shape[0] == batch:
-            lengths = _padded_to_longest(x, batch_first)
-    elif lengths is None:
-        lengths = _padded_to_longest(x, batch_first)
-    return {"output": rnn.pack_padded_sequence(x, lengths, **arguments)}
+    batch_first = bool(arguments.get("batch_first", False))
+    return {
+        "output": rnn.pack_padded_sequence(x, runner_lengths(x, lengths, batch_first), **arguments)
+    }
 
 
-def _padded_to_longest(x: torch.Tensor, batch_first: bool) -> list[int]:
-    batch, time = (x.shape[0], x.shape[1]) if batch_first else (x.shape[1], x.shape[0])
+def runner_lengths(x: torch.Tensor, lengths: Any, batch_first: bool) -> Any:
+    """The lengths pack_padded_sequence runs with: the batch padded to its longest sequence
+    where the spec leaves them to the runner (none, or a 1-D tensor of one per sequence,
+    whose values the spec does not give); numbers, or a tensor of another shape, as written."""
+    batch = x.shape[0 if batch_first else 1] if x.dim() >= 2 else -1
+    given = isinstance(lengths, torch.Tensor) and not (
+        lengths.dim() == 1 and lengths.shape[0] == batch
+    )
+    if given or (lengths is not None and not isinstance(lengths, torch.Tensor)):
+        return lengths
+    time = x.shape[1] if batch_first else x.shape[0]
     return [max(1, time - index) for index in range(batch)]
 
 
