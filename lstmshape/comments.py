@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from lstmshape.diagnostics import RULES, Problem, closest_code
+from lstmshape.record import record
 
 Position = tuple[int, int]
 """1-based line and column, as every position lstmshape reports."""
@@ -37,7 +37,7 @@ _BLOCK_STYLES = ("|", ">")
 _QUOTED_STYLES = ("'", '"')
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Suppression:
     """One understood ``# lstmshape: ignore`` comment."""
 

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lstmshape.diagnostics import RULES, Severity, closest_code
 from lstmshape.models.errors import describe, did_you_mean
 from lstmshape.pyproject import Read, candidates, read_file
+from lstmshape.record import record
 
 TABLE = ("tool", "lstmshape")
 KEYS = ("ignore", "error", "strict", "format", "costs")
@@ -47,7 +47,7 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     ignore: frozenset[str] = frozenset()
     error: frozenset[str] = frozenset()

@@ -10,10 +10,10 @@ limits below and words every problem.  Both give the same values and the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from lstmshape.diagnostics import NodePath, Problem
+from lstmshape.record import field, record
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences; a spec needs fewer than ten."""
@@ -58,7 +58,7 @@ class Positions:
         return found if found is not None else self.of_value(path)
 
 
-@dataclass
+@record
 class Document:
     data: Any
     positions: Positions
@@ -66,7 +66,7 @@ class Document:
     """Problems the YAML itself has, such as duplicate keys."""
 
 
-@dataclass
+@record
 class LoadResult:
     documents: list[Document] = field(default_factory=list)
     problems: list[tuple[Problem, Position]] = field(default_factory=list)

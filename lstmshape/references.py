@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from types import EllipsisType
+
+from lstmshape.record import record
 
 IndexItem = int | slice | EllipsisType | None
 Subscript = tuple[IndexItem, ...]
@@ -22,7 +23,7 @@ class ReferenceSyntaxError(ValueError):
     """The text is not a reference; the message says what was found."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Reference:
     source: str
     tensor: str | None

@@ -9,7 +9,6 @@ cannot be written).
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import gc
 import os
 import stat
@@ -29,6 +28,7 @@ from lstmshape.exit_codes import EXIT_USAGE
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.progress import progress_bar
+from lstmshape.record import record, replace
 from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.spec_detection import (
@@ -143,7 +143,7 @@ def _with_comments(
     for problem, where in problems:
         found[owner(where[0])].append(placed(problem, where))
     return [
-        dataclasses.replace(
+        replace(
             report,
             diagnostics=_sorted([*report.diagnostics, *found[index]]),
             suppressions=tuple(owned[index]),
@@ -441,7 +441,7 @@ def _frame(output_format: str) -> tuple[str, str]:
     return frame(execution_successful=True)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class _Checking:
     """How every file of a run is checked."""
 

@@ -244,6 +244,19 @@ def test_a_cold_check_imports_neither_click_nor_pydantic(tmp_path: Path, spec: s
     assert "pydantic_core" not in modules  # alone: its package's __init__ is most of its cost
     for heavy in ("pydantic", "click", "rich"):
         assert not _loaded(modules, heavy), heavy
+    # PyYAML reads only what lstmshape.block_yaml leaves to it; the dataclasses
+    # module (which imports inspect, dis and tokenize) gives way to lstmshape.record
+    assert "lstmshape.block_yaml" in modules
+    for heavy in ("yaml", "dataclasses", "inspect", "tokenize"):
+        assert not _loaded(modules, heavy), heavy
+
+
+def test_a_cold_check_of_yaml_beyond_the_usual_imports_pyyaml(tmp_path: Path) -> None:
+    """The counterpart of the test above: an anchor is PyYAML's to read."""
+    (tmp_path / "model.yaml").write_text(SPEC.replace("input_size: 8", "input_size: &size 8"))
+    modules = _entry_modules(["check", "--format", "json", "model.yaml"], tmp_path)
+    assert "lstmshape.engine.graph" in modules
+    assert "yaml" in modules
 
 
 def test_other_commands_go_through_click(tmp_path: Path) -> None:
