@@ -76,11 +76,15 @@ def test_check_never_imports_the_drawing(tmp_path: Path) -> None:
     assert "lstmshape.drawing.picture" in _modules_after(["graph", str(spec)])
 
 
-def test_text_check_imports_rich(tmp_path: Path) -> None:
+def test_text_check_imports_rich_only_to_measure_text_beyond_ascii(tmp_path: Path) -> None:
     # The counterpart of the test above, so that one cannot pass by accident.
     spec = tmp_path / "model.yaml"
     spec.write_text(SPEC)
-    assert _loaded(_modules_after(["check", str(spec)]), "rich")
+    modules = _modules_after(["check", str(spec)])
+    assert "lstmshape.reporters.text" in modules
+    assert not _loaded(modules, "rich")
+    spec.write_text(SPEC.replace("name: head", "name: t\u00eate"), encoding="utf-8")
+    assert "rich.cells" in _modules_after(["check", str(spec)])
 
 
 def test_a_text_report_into_a_pipe_never_imports_rich_console(tmp_path: Path) -> None:
