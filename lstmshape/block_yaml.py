@@ -54,8 +54,7 @@ _FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
 _MAX_NUMBER_TEXT = 40
 """A longer number goes to the full loader (an int64 has 19 digits), which words the limit."""
 
-_PYYAML_NUMBER_OR_DATE = re.compile(
-    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+_PYYAML_NUMBER_OR_DATE = r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
     |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
     |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
     |[-+]?\.(?:inf|Inf|INF)
@@ -69,12 +68,10 @@ _PYYAML_NUMBER_OR_DATE = re.compile(
     |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
     (?:[Tt]|[ \t]+)[0-9][0-9]?
     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
-    (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-    re.X,
-)
+    (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$"""
 """PyYAML's float, int and timestamp patterns (PyYAML 6, ``yaml/resolver.py``), as it
-writes them: a plain scalar starting with a digit, a sign or a dot that none matches
-is a string."""
+writes them, for re.X: a plain scalar starting with a digit, a sign or a dot that none
+matches is a string.  Compiled when first needed (see :func:`_plain`)."""
 
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 """Characters a plain scalar cannot start with (YAML lets ``-?:`` before a non-space;
@@ -430,6 +427,6 @@ def _plain(text: str) -> Any:
             return value
         if _FLOAT.fullmatch(text):
             return float(text)
-    if text in ("<<", "=") or _PYYAML_NUMBER_OR_DATE.match(text):
+    if text in ("<<", "=") or re.match(_PYYAML_NUMBER_OR_DATE, text, re.X):
         raise _Outside  # another number form, a date, a merge key or ``=``
     return text

@@ -8,18 +8,19 @@ each method apart.  ``@record`` takes the same arguments that matter here
 ``repr`` and ``compare``) and makes what a dataclass has: an ``__init__`` taking
 the fields in order, ``__eq__`` comparing them when the classes are the same,
 ``__hash__`` (frozen) or none (mutable), a ``__repr__``, ``__match_args__``, and
-for a frozen record an error on assignment.  Its methods are compiled together,
-from one source.  Type checkers read it as a dataclass (``dataclass_transform``);
-:func:`replace` stands for :func:`dataclasses.replace`.
+for a frozen record an error on assignment.  Only ``__init__`` is compiled, since
+it runs for every record made; the rest are shared functions.  Type checkers
+read it as a dataclass (``dataclass_transform``); :func:`replace` stands for
+:func:`dataclasses.replace`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from typing_extensions import dataclass_transform
 else:
 
@@ -93,16 +94,16 @@ def replace(obj: _Record, /, **changes: Any) -> _Record:
 def _build(cls: Any, frozen: bool, slots: bool) -> Any:
     names, fields = _fields_of(cls)
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING}
-    exec(_source(cls.__name__, names, fields, frozen, namespace), namespace)
-    for method in ("__init__", "__eq__", "__hash__", "__repr__"):
-        namespace[method].__qualname__ = f"{cls.__qualname__}.{method}"
+    exec(_init_source(cls.__name__, names, fields, frozen, namespace), namespace)
+    namespace["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: __post_init__ is not supported by @record")
+    compared = [name for name in names if fields[name].compare]
+    shown = tuple(name for name in names if fields[name].repr)
     generated = {
         "__init__": namespace["__init__"],
-        "__eq__": namespace["__eq__"],
-        "__hash__": namespace["__hash__"] if frozen else None,
-        "__repr__": namespace["__repr__"],
+        **_comparison(compared, frozen),
+        "__repr__": _repr(shown),
         "__match_args__": tuple(names),
     }
     # as dataclasses do, a method the class defines itself stays
@@ -150,14 +151,15 @@ def _fields_of(cls: Any) -> tuple[list[str], dict[str, Field]]:
     return names, fields
 
 
-def _source(
+def _init_source(
     class_name: str,
     names: list[str],
     fields: dict[str, Field],
     frozen: bool,
     namespace: dict[str, Any],
 ) -> str:
-    """The methods' source; the defaults and factories go into ``namespace``."""
+    """``__init__``'s source (compiled: it runs for every record made); the defaults and
+    factories go into ``namespace``."""
     parameters = []
     body = []
     for name in names:
@@ -176,18 +178,42 @@ def _source(
             parameters.append(name)
             value = name
         body.append(f"_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
-    compared = [name for name in names if fields[name].compare]
-    own = "".join(f"self.{name}, " for name in compared)
-    other = "".join(f"other.{name}, " for name in compared)
-    shown = ", ".join(f"{name}={{self.{name}!r}}" for name in names if fields[name].repr)
-    return (
-        f"def __init__(self, {', '.join(parameters)}):\n    {'; '.join(body) or 'pass'}\n"
-        "def __eq__(self, other):\n"
-        f"    if other.__class__ is self.__class__:\n        return ({own}) == ({other})\n"
-        "    return NotImplemented\n"
-        f"def __hash__(self):\n    return hash(({own}))\n"
-        f'def __repr__(self):\n    return f"{{self.__class__.__qualname__}}({shown})"\n'
-    )
+    return f"def __init__(self, {', '.join(parameters)}):\n    {'; '.join(body) or 'pass'}\n"
+
+
+def _comparison(compared: list[str], frozen: bool) -> dict[str, Any]:
+    """``__eq__`` and ``__hash__`` on the tuple of the compared fields, as dataclasses make them."""
+    key: Callable[[Any], Any]
+    if len(compared) == 1:  # attrgetter of one name gives the value, not a tuple
+        (name,) = compared
+
+        def key(record: Any) -> tuple[Any, ...]:
+            return (getattr(record, name),)
+
+    elif compared:
+        key = attrgetter(*compared)
+    else:
+
+        def key(record: Any) -> tuple[Any, ...]:
+            return ()
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) == key(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(key(self))
+
+    return {"__eq__": __eq__, "__hash__": __hash__ if frozen else None}
+
+
+def _repr(shown: tuple[str, ...]) -> Callable[[Any], str]:
+    def __repr__(self: Any) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"{self.__class__.__qualname__}({values})"
+
+    return __repr__
 
 
 def _slots_of_bases(cls: type) -> set[str]:
