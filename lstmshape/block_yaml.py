@@ -25,6 +25,8 @@ from typing import Any
 from lstmshape.diagnostics import NodePath
 from lstmshape.loader import MAX_INT, Position
 
+_MISSING = object()
+
 _MAX_DEPTH = 32
 """Deeper nesting goes to the full loader, which has the limit and its message."""
 
@@ -100,7 +102,9 @@ class Read:
 
 def read_block_yaml(text: str) -> Read | None:
     """The one document of ``text`` if this reader covers all of it, else None."""
-    if not text.isascii():
+    # printable ASCII and line feeds only: no tab, no carriage return, no control
+    # character (PyYAML's reader words that problem), nothing beyond ASCII
+    if not text.isascii() or not text.replace("\n", "").isprintable():
         return None
     try:
         return _Reader(text).read()
@@ -108,167 +112,133 @@ def read_block_yaml(text: str) -> Read | None:
         return None
 
 
+_END = (0, -1, "")
+"""The row after the last: its column is left of every other."""
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
-        lines = text.split("\n")
-        self._lines = lines
+        rows = []
+        for number, line in enumerate(text.split("\n"), 1):
+            content = line.lstrip(" ")
+            if content and content[0] != "#":
+                rows.append((number, len(line) - len(content), content))
+        rows.append(_END)
+        self._rows = rows
+        """Each line holding more than spaces and a comment: its number, column and content.
+        The rest of a line after a ``- `` replaces its line's row when it is read."""
         self._index = 0
-        """Of the next line to read."""
-        self._count = len(lines)
+        """Of the next row to read."""
         self.values: dict[NodePath, Position] = {}
         self.keys: dict[NodePath, Position] = {}
-        self._pending: tuple[int, str] | None = None
-        """The rest of a line after a ``- ``: its column and its text."""
+        self._scalars: dict[str, Any] = {}
+        """Plain scalars already read: specs repeat their keys and values."""
 
     def read(self) -> Read:
-        self._skip_blank()
-        if self._index < self._count and self._lines[self._index].rstrip(" ") == "---":
-            self._index += 1
-            self._skip_blank()
-        if self._index >= self._count:
-            raise _Outside  # no document, or an empty one
-        if self._peek()[0] != 0:
-            raise _Outside  # an indented document: rare, left to PyYAML
-        column = 0
-        data = self._node((), column, 0)
-        if self._index < self._count:
+        rows = self._rows
+        if rows[0][2].rstrip(" ") == "---" and rows[0][1] == 0:
+            self._index = 1
+        _, column, _ = rows[self._index]
+        if column != 0:
+            raise _Outside  # no document, an empty one or an indented one: left to PyYAML
+        data = self._node((), 0, 0)
+        if rows[self._index] is not _END:
             raise _Outside  # more after the document: another one, or an error
         return Read(data, self.values, self.keys)
 
-    # -- lines -------------------------------------------------------------
-
-    def _skip_blank(self) -> None:
-        """Past lines holding nothing but spaces and comments."""
-        lines = self._lines
-        index = self._index
-        while index < self._count:
-            line = lines[index]
-            if not line.isprintable():
-                raise _Outside  # control characters: PyYAML's reader words the problem
-            stripped = line.lstrip(" ")
-            if stripped and stripped[0] != "#":
-                break
-            index += 1
-        self._index = index
-
-    def _peek(self) -> tuple[int, str]:
-        """The column and content of the next line (or of the rest of a ``- `` line)."""
-        if self._pending is not None:
-            return self._pending
-        line = self._lines[self._index]
-        content = line.lstrip(" ")
-        return len(line) - len(content), content
-
-    def _advance(self) -> None:
-        """Past the line just read, and the blank lines after it."""
-        self._pending = None
-        self._index += 1
-        self._skip_blank()
-
-    def _at_end(self) -> bool:
-        return self._pending is None and self._index >= self._count
-
-    # -- nodes -------------------------------------------------------------
+    def _scalar(self, text: str) -> Any:
+        value = self._scalars.get(text, _MISSING)
+        if value is _MISSING:
+            value = self._scalars[text] = _plain(text)
+        return value
 
     def _node(self, path: NodePath, column: int, depth: int) -> Any:
-        """The block collection starting at the next line, which stands at ``column``."""
+        """The block collection starting at the next row, which stands at ``column``."""
         if depth > _MAX_DEPTH:
             raise _Outside
-        _, content = self._peek()
-        if _is_entry(content):
+        if _is_entry(self._rows[self._index][2]):
             return self._sequence(path, column, depth)
         return self._mapping(path, column, depth)
 
     def _sequence(self, path: NodePath, column: int, depth: int) -> list[Any]:
-        line = self._index + 1
-        self.values[path] = (line, column + 1)
+        rows = self._rows
+        self.values[path] = (rows[self._index][0], column + 1)
         items: list[Any] = []
         while True:
-            content = self._peek()[1]
+            line, _, content = rows[self._index]
             if not _is_entry(content):
                 break
             item_path = (*path, len(items))
             rest = content[1:].lstrip(" ")
             if rest and rest[0] != "#":  # the item starts on the dash's line
                 item_column = column + len(content) - len(rest)
-                items.append(self._inline_or_nested(item_path, item_column, rest, column, depth))
+                items.append(self._inline(item_path, line, item_column, rest, column, depth))
             else:
-                self._advance()
-                if self._at_end() or self._peek()[0] <= column:
+                self._index += 1
+                next_column = rows[self._index][1]
+                if next_column <= column:
                     raise _Outside  # an empty item: left to PyYAML
-                items.append(self._node(item_path, self._peek()[0], depth + 1))
-            if self._at_end():
-                break
-            next_column = self._peek()[0]
+                items.append(self._node(item_path, next_column, depth + 1))
+            next_column = rows[self._index][1]
             if next_column < column:
                 break
             if next_column > column:
                 raise _Outside
         return items
 
-    def _inline_or_nested(
-        self, path: NodePath, column: int, rest: str, parent_column: int, depth: int
+    def _inline(
+        self, path: NodePath, line: int, column: int, rest: str, parent_column: int, depth: int
     ) -> Any:
-        """A sequence item written after its dash: a scalar, a flow sequence or a mapping."""
+        """A sequence item written after its dash: a scalar, a flow collection or a mapping."""
         if _is_entry(rest):
             raise _Outside  # a sequence in a sequence on one line: rare, left to PyYAML
         if _key_end(rest) is not None:
-            self._pending = (column, rest)
+            self._rows[self._index] = (line, column, rest)
             return self._mapping(path, column, depth + 1)
-        value = self._value(path, self._index + 1, column, rest)
-        self._advance()
-        if not self._at_end() and self._peek()[0] > parent_column:
+        value = self._value(path, line, column, rest)
+        self._index += 1
+        if self._rows[self._index][1] > parent_column:
             raise _Outside  # a continuation line, or an error
         return value
 
     def _mapping(self, path: NodePath, column: int, depth: int) -> dict[Any, Any]:
-        line = self._index + 1
-        self.values[path] = (line, column + 1)
-        mapping: dict[Any, Any] = {}
+        rows = self._rows
         values = self.values
         keys = self.keys
+        values[path] = (rows[self._index][0], column + 1)
+        mapping: dict[Any, Any] = {}
         while True:
-            line = self._index + 1
-            content = self._peek()[1]
+            line, _, content = rows[self._index]
             end = _key_end(content)
             if end is None:
                 raise _Outside  # not a key: a scalar alone, a complex key, an error
             key_text = content[:end].rstrip(" ")
             if not key_text or end > _MAX_KEY or key_text == "<<":
                 raise _Outside
-            key = _plain(key_text)
+            key = self._scalars.get(key_text, _MISSING)
+            if key is _MISSING:
+                key = self._scalar(key_text)
             if key in mapping:
                 raise _Outside  # a duplicate: the full loader reports it (LS002)
             key_path = (*path, key)
             keys[key_path] = (line, column + 1)
             rest = content[end + 1 :].lstrip(" ")
+            self._index += 1
             if rest and rest[0] != "#":
                 value_column = column + len(content) - len(rest)
                 mapping[key] = self._value(key_path, line, value_column, rest)
-                self._advance()
-                if self._at_end():
-                    break
-                next_column = self._peek()[0]
             else:
-                self._advance()
-                next_column = -1 if self._at_end() else self._peek()[0]
-                nested = next_column > column or (
-                    next_column == column and _is_entry(self._peek()[1])
-                )
-                if nested:
+                _, next_column, next_content = rows[self._index]
+                if next_column > column or (next_column == column and _is_entry(next_content)):
                     mapping[key] = self._node(key_path, next_column, depth + 1)
-                    if self._at_end():
-                        break
-                    next_column = self._peek()[0]
                 else:  # an empty value: null, placed just after the colon
                     values[key_path] = (line, column + end + 2)
                     mapping[key] = None
-                    if next_column < 0:
-                        break
+            next_column = rows[self._index][1]
             if next_column < column:
                 break
             if next_column > column:
-                raise _Outside
+                raise _Outside  # a continuation line, or an error
         return mapping
 
     def _value(self, path: NodePath, line: int, column: int, text: str) -> Any:
@@ -283,11 +253,14 @@ class _Reader:
             return value
         comment = text.find(" #")
         scalar = (text if comment < 0 else text[:comment]).rstrip(" ")
-        if ": " in scalar or scalar.endswith(":"):
-            raise _Outside  # a mapping value where none is allowed: PyYAML's error
-        if not _may_start_plain(scalar):
-            raise _Outside
-        return _plain(scalar)
+        if scalar[-1] == ":":
+            raise _Outside  # a mapping value where none is allowed
+        value = self._scalars.get(scalar, _MISSING)
+        if value is not _MISSING:  # read before, as a key or a value: plain, without ": "
+            return value
+        if ": " in scalar or not _may_start_plain(scalar):
+            raise _Outside  # a mapping value where none is allowed, or an indicator
+        return self._scalar(scalar)
 
     def _flow(self, path: NodePath, line: int, column: int, text: str) -> Any:
         """A flow sequence or mapping that ends on its line, and nothing but a comment after."""
@@ -359,16 +332,18 @@ def _flow_scalar(text: str, at: int, is_key: bool) -> tuple[Any, int]:
 
 
 def _key_end(content: str) -> int | None:
-    """Where the colon after a plain key stands, or None if the line holds no such key."""
-    if not _may_start_plain(content):
+    """Where the colon after a plain key stands, or None if the line holds no such key.
+
+    That colon is the first one followed by a space or the end of the line.
+    """
+    colon = content.find(": ")
+    if colon < 0:
+        if content[-1:] != ":":
+            return None
+        colon = len(content) - 1
+    if content.find(" #", 0, colon) >= 0 or not _may_start_plain(content):
         return None
-    colon = content.find(":")
-    while colon >= 0:
-        if colon + 1 == len(content) or content[colon + 1] == " ":
-            comment = content.find(" #", 0, colon)
-            return None if comment >= 0 else colon
-        colon = content.find(":", colon + 1)
-    return None
+    return colon
 
 
 def _may_start_plain(text: str) -> bool:

@@ -127,6 +127,7 @@ def test_flow_collections_on_one_line_are_read() -> None:
         "a: 2024-01-01\n",  # a date
         "a: 99999999999999999999\n",  # beyond int64 (LS006)
         "a: b: c\n",  # a syntax error
+        "a:: 1\nb: a:\n",  # the same, after a key that ends in a colon
         "  a: 1\n",  # an indented document
         "",  # no document
         "# only a comment\n",
