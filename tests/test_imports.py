@@ -249,9 +249,10 @@ def test_a_cold_check_imports_neither_click_nor_pydantic(tmp_path: Path, spec: s
     for heavy in ("pydantic", "click", "rich"):
         assert not _loaded(modules, heavy), heavy
     # PyYAML reads only what lstmshape.block_yaml leaves to it; the dataclasses
-    # module (which imports inspect, dis and tokenize) gives way to lstmshape.record
+    # module (which imports inspect, dis and tokenize) gives way to lstmshape.record;
+    # a plain index (the spec's [:, -1, :]) is read without ast
     assert "lstmshape.block_yaml" in modules
-    for heavy in ("yaml", "dataclasses", "inspect", "tokenize"):
+    for heavy in ("yaml", "dataclasses", "inspect", "tokenize", "ast"):
         assert not _loaded(modules, heavy), heavy
 
 
