@@ -250,10 +250,23 @@ def test_a_cold_check_imports_neither_click_nor_pydantic(tmp_path: Path, spec: s
         assert not _loaded(modules, heavy), heavy
     # PyYAML reads only what lstmshape.block_yaml leaves to it; the dataclasses
     # module (which imports inspect, dis and tokenize) gives way to lstmshape.record;
-    # a plain index (the spec's [:, -1, :]) is read without ast
+    # a plain index (the spec's [:, -1, :]) is read without ast; paths are strings
     assert "lstmshape.block_yaml" in modules
-    for heavy in ("yaml", "dataclasses", "inspect", "tokenize", "ast"):
-        assert not _loaded(modules, heavy), heavy
+    added = modules - _at_start(tmp_path)  # an editable install's finder imports pathlib
+    for heavy in ("yaml", "dataclasses", "inspect", "tokenize", "ast", "pathlib"):
+        assert not _loaded(added, heavy), heavy
+
+
+def _at_start(cwd: Path) -> set[str]:
+    """The modules Python itself loads to start, here."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+    )
+    return set(json.loads(done.stdout))
 
 
 def test_a_cold_check_of_yaml_beyond_the_usual_imports_pyyaml(tmp_path: Path) -> None:
