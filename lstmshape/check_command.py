@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lstmshape.discovery import STDIN
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class UsageError(Exception):
@@ -49,7 +52,7 @@ def check(
     if stdin_filename is not None and STDIN not in paths:
         raise UsageError("--stdin-filename names the spec read from `-`, which is not given")
 
-    files = read_settings_files(config_path, Path.cwd())
+    files = read_settings_files(config_path, os.getcwd())
     try:
         settings = settings_from(files, config_path, FORMAT_CHOICES)
     except ConfigError as error:

@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
-
-import yaml
 
 from lstmshape.diagnostics import RULES, Problem, closest_code
+from lstmshape.record import record
 
 Position = tuple[int, int]
 """1-based line and column, as every position lstmshape reports."""
-
-_Scanner = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CANDIDATE = re.compile(r"#[ \t]*lstmshape[ \t]*:", re.IGNORECASE)
 _VERB = re.compile(r"ignore(?![\w-])", re.IGNORECASE)
@@ -41,7 +37,7 @@ _BLOCK_STYLES = ("|", ">")
 _QUOTED_STYLES = ("'", '"')
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Suppression:
     """One understood ``# lstmshape: ignore`` comment."""
 
@@ -92,9 +88,11 @@ class _TextSpans:
     """
 
     def __init__(self, text: str, last_line: int) -> None:
+        import yaml  # only for a file with a suppression: importing it costs a cold check most
+
         self._starts: list[tuple[int, int]] = []
         self._ends: list[tuple[int, int]] = []
-        scanner = _Scanner(text)
+        scanner = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             while scanner.check_token():
                 token = scanner.get_token()

@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lstmshape.diagnostics import RULES, Severity, closest_code
 from lstmshape.models.errors import describe, did_you_mean
 from lstmshape.pyproject import Read, candidates, read_file
+from lstmshape.record import record
+
+if TYPE_CHECKING:
+    from pathlib import Path  # at run time only where a settings file is found: see _found_table
 
 TABLE = ("tool", "lstmshape")
 KEYS = ("ignore", "error", "strict", "format", "costs")
@@ -47,7 +49,7 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     ignore: frozenset[str] = frozenset()
     error: frozenset[str] = frozenset()
@@ -93,7 +95,7 @@ SettingsFiles = list[tuple[str, Read]]
 read, for :func:`settings_from` to parse and for the result cache's key."""
 
 
-def read_settings_files(config: Path | None, cwd: Path) -> SettingsFiles:
+def read_settings_files(config: Path | None, cwd: str | Path) -> SettingsFiles:
     """The file given with ``--config``, else every pyproject.toml that may hold the settings."""
     if config is not None:
         return [(str(config), read_file(str(config)))]
@@ -107,7 +109,9 @@ def find_config(start: Path) -> Path | None:
 
 
 def _found_table(files: SettingsFiles) -> tuple[Path, dict[str, Any]] | None:
-    for name, data in files:
+    for name, data in files:  # each mentions lstmshape: most runs have none
+        from pathlib import Path
+
         path = Path(name)
         table = _table(_parse_toml(path, data), path)
         if table is not None:

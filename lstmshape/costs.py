@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from lstmshape.dims import MAX_INT, DimLimitError, Expr
+from lstmshape.record import field, record
 from lstmshape.shapes import Dim, Shape, from_expr, substitute_dim, to_expr
 
 ZERO = Expr.constant(0)
@@ -43,7 +43,7 @@ class UnknownCost(Exception):
     """A dimension a cost needs is unknown (null, or left unknown by an earlier error)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Costs:
     """One forward pass of a layer: see the module's docstring for each field."""
 
@@ -62,7 +62,7 @@ class Costs:
         return (self.bias, self.nonlinearity, self.elementwise, self.normalization, self.softmax)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CostShapes:
     """What a cost rule reads: the shapes of the layer's inputs and of what it returns."""
 
@@ -144,7 +144,7 @@ def total(parts: Iterable[Expr]) -> Expr:
     return sum(parts, ZERO)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class LayerCosts:
     """A layer's or a model's costs as reported: the rule's, and the memory in bytes."""
 

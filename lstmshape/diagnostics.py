@@ -9,8 +9,9 @@ YAML; it reports a :class:`Problem` at a *node path* (``("layers", 0,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from lstmshape.record import record
 
 NodePath = tuple["str | int", ...]
 
@@ -20,7 +21,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Rule:
     """What a diagnostic code means; its README entry is built from this."""
 
@@ -419,7 +420,7 @@ _RULES = (
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Problem:
     """A finding before it has a position: what the engine and validators emit."""
 
@@ -439,7 +440,7 @@ class Problem:
         return RULES[self.code].severity
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Diagnostic:
     """One reported finding, located in a file (1-based line and column)."""
 

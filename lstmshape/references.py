@@ -3,26 +3,38 @@
 A reference's index is Python subscript syntax (``enc.output[:, -1, :]``,
 ``enc.h_n[-1]``, ``x[..., 0:4]``).  It is parsed with :mod:`ast`, never
 evaluated; only integers, slices of integers, ``...`` and ``None`` are allowed.
+An index written plainly (``[:, -1, :]``) is read without :mod:`ast`, which a
+cold check would otherwise import for it; anything else goes to :mod:`ast`.
 """
 
 from __future__ import annotations
 
-import ast
 import re
-from dataclasses import dataclass
 from types import EllipsisType
+from typing import TYPE_CHECKING
+
+from lstmshape.record import record
+
+if TYPE_CHECKING:
+    import ast
 
 IndexItem = int | slice | EllipsisType | None
 Subscript = tuple[IndexItem, ...]
 
 _HEAD = re.compile(r"\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*")
 
+_INT = r"[-+]?(?:0|[1-9][0-9]*)"
+_BOUND = rf"[ ]*(?:{_INT})?[ ]*"
+_ITEM = rf"[ ]*(?:\.\.\.|None|{_INT})[ ]*|{_BOUND}:{_BOUND}(?::{_BOUND})?"
+_PLAIN_INDEX = re.compile(rf"(?:\[(?:{_ITEM})(?:,(?:{_ITEM}))*\][ ]*)+")
+"""Subscripts of integers, slices of integers, ``...`` and ``None``, written plainly."""
+
 
 class ReferenceSyntaxError(ValueError):
     """The text is not a reference; the message says what was found."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Reference:
     source: str
     tensor: str | None
@@ -58,6 +70,10 @@ def _parse_subscripts(text: str, rest: str) -> tuple[Subscript, ...]:
         raise ReferenceSyntaxError(
             f"{text[:40]!r}... has a malformed index: more than {MAX_BRACKETS} brackets"
         )
+    if _PLAIN_INDEX.fullmatch(rest):
+        return _plain_subscripts(rest)
+    import ast
+
     try:
         tree = ast.parse("_" + rest, mode="eval").body
     except (SyntaxError, RecursionError, MemoryError):
@@ -78,7 +94,28 @@ def _parse_subscripts(text: str, rest: str) -> tuple[Subscript, ...]:
     return tuple(reversed(subscripts))
 
 
+def _plain_subscripts(rest: str) -> tuple[Subscript, ...]:
+    """What :mod:`ast` reads in subscripts that :data:`_PLAIN_INDEX` matches."""
+    return tuple(
+        tuple(_plain_item(item.strip(" ")) for item in group.split(","))
+        for group in rest.strip(" ")[1:-1].replace(" ", "").split("][")
+    )
+
+
+def _plain_item(item: str) -> IndexItem:
+    if item == "...":
+        return ...
+    if item == "None":
+        return None
+    if ":" in item:
+        bounds = [int(bound) if bound else None for bound in item.split(":")]
+        return slice(*bounds) if len(bounds) == 3 else slice(bounds[0], bounds[1], None)
+    return int(item)
+
+
 def _index_item(text: str, node: ast.expr) -> IndexItem:
+    import ast  # already imported by _parse_subscripts: a name lookup
+
     if isinstance(node, ast.Slice):
         return slice(
             _optional_int(text, node.lower),
@@ -95,6 +132,8 @@ def _optional_int(text: str, node: ast.expr | None) -> int | None:
 
 
 def _int(text: str, node: ast.expr) -> int:
+    import ast  # already imported by _parse_subscripts: a name lookup
+
     sign = 1
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         sign = -1 if isinstance(node.op, ast.USub) else 1

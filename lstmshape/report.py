@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lstmshape.diagnostics import Diagnostic, Severity
 from lstmshape.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from lstmshape.record import field, record
 
 if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not pay for it
     from lstmshape.comments import Suppression
@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not
     from lstmshape.engine.graph import LayerResult
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModelReport:
     """Everything found about one spec (one YAML document)."""
 
@@ -68,7 +68,7 @@ def layer_statuses(report: ModelReport) -> list[str]:
     return statuses
 
 
-@dataclass
+@record
 class Summary:
     files: int = 0
     errors: int = 0

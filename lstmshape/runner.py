@@ -9,15 +9,13 @@ cannot be written).
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import gc
 import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from lstmshape.cache import Part, ResultCache
 from lstmshape.comments import Suppression, read_suppressions
@@ -29,6 +27,7 @@ from lstmshape.exit_codes import EXIT_USAGE
 from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.progress import progress_bar
+from lstmshape.record import record, replace
 from lstmshape.report import ModelReport, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.spec_detection import (
@@ -39,6 +38,9 @@ from lstmshape.spec_detection import (
     not_a_spec,
 )
 from lstmshape.suppression import apply_settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def locate(problem: Problem, positions: Positions, lines: list[str] | None = None) -> Diagnostic:
@@ -88,6 +90,13 @@ def _cut(text: str) -> str:
     return f"{text[:MAX_MESSAGE_CHARS]}... ({len(text):,} characters in all)"
 
 
+def _stem(path: str) -> str:
+    """``pathlib.Path(path).stem`` (a spec's default model name), without importing pathlib."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def check_text(text: str, path: str, *, skip_non_specs: bool = False) -> list[ModelReport]:
     """Check every YAML document in ``text``; one report per document.
 
@@ -100,7 +109,7 @@ def check_text(text: str, path: str, *, skip_non_specs: bool = False) -> list[Mo
     if skip_non_specs and not is_spec_file(text, loaded):
         return []
     declared = names_lstmshape_schema(text)
-    default_name = Path(path).stem
+    default_name = _stem(path)
     reports = [
         _check_document(document, path, default_name, lines, declared)
         for document in loaded.documents
@@ -143,7 +152,7 @@ def _with_comments(
     for problem, where in problems:
         found[owner(where[0])].append(placed(problem, where))
     return [
-        dataclasses.replace(
+        replace(
             report,
             diagnostics=_sorted([*report.diagnostics, *found[index]]),
             suppressions=tuple(owned[index]),
@@ -245,7 +254,7 @@ def _read(
             shown_as,
             "LS006",
             f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most lstmshape reads",
-            f"{Path(shown_as).name} is not a spec written by hand; is this the right file?",
+            f"{os.path.basename(shown_as)} is not a spec written by hand; is this the right file?",
         )
     except OSError as error:
         return _failed(shown_as, "LS004", f"cannot read the file: {error.strerror or error}")
@@ -441,7 +450,7 @@ def _frame(output_format: str) -> tuple[str, str]:
     return frame(execution_successful=True)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class _Checking:
     """How every file of a run is checked."""
 

@@ -19,11 +19,10 @@ about it.
 
 from __future__ import annotations
 
-import dataclasses
-
 from lstmshape.comments import Suppression
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Severity
+from lstmshape.record import replace
 from lstmshape.report import ModelReport
 
 ALL_CODES = "*"
@@ -64,14 +63,14 @@ def apply_settings(
         )
     if kept == report.diagnostics:
         return report
-    return dataclasses.replace(report, diagnostics=kept)
+    return replace(report, diagnostics=kept)
 
 
 def _with_severity(diagnostic: Diagnostic, settings: Settings) -> Diagnostic:
     severity = settings.severity(diagnostic.code, diagnostic.severity)
     if severity is diagnostic.severity:
         return diagnostic
-    return dataclasses.replace(diagnostic, severity=severity)
+    return replace(diagnostic, severity=severity)
 
 
 def _covering(suppressions: list[Suppression], code: str) -> Suppression | None:

@@ -24,6 +24,7 @@ from lstmshape.pyproject import candidates, read_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import TextIO
 
 _FLAGS = {
@@ -64,6 +65,12 @@ def entry() -> None:
     sys.exit(code)
 
 
+def _path(name: str) -> Path:
+    from pathlib import Path  # only for --config: a plain check needs no pathlib
+
+    return Path(name)
+
+
 def _plain(options: _Check) -> bool:
     """Whether click would take the options as :func:`parse` read them, with nothing to say.
 
@@ -77,8 +84,6 @@ def _plain(options: _Check) -> bool:
 
 def _check(options: _Check) -> int:
     """``check`` as the full command line runs it, with its messages, but without click."""
-    from pathlib import Path
-
     from lstmshape.models import light
 
     light.enable()  # before the models are defined: see lstmshape.models.light
@@ -95,7 +100,7 @@ def _check(options: _Check) -> int:
             quiet=options.quiet,
             output=None,
             skip_non_specs=options.skip_non_specs,
-            config_path=None if options.config is None else Path(options.config),
+            config_path=None if options.config is None else _path(options.config),
             stdin_filename=options.stdin_filename,
             no_cache=options.no_cache,
             cache_dir=options.cache_dir,

@@ -76,11 +76,15 @@ def test_check_never_imports_the_drawing(tmp_path: Path) -> None:
     assert "lstmshape.drawing.picture" in _modules_after(["graph", str(spec)])
 
 
-def test_text_check_imports_rich(tmp_path: Path) -> None:
+def test_text_check_imports_rich_only_to_measure_text_beyond_ascii(tmp_path: Path) -> None:
     # The counterpart of the test above, so that one cannot pass by accident.
     spec = tmp_path / "model.yaml"
     spec.write_text(SPEC)
-    assert _loaded(_modules_after(["check", str(spec)]), "rich")
+    modules = _modules_after(["check", str(spec)])
+    assert "lstmshape.reporters.text" in modules
+    assert not _loaded(modules, "rich")
+    spec.write_text(SPEC.replace("name: head", "name: t\u00eate"), encoding="utf-8")
+    assert "rich.cells" in _modules_after(["check", str(spec)])
 
 
 def test_a_text_report_into_a_pipe_never_imports_rich_console(tmp_path: Path) -> None:
@@ -244,6 +248,33 @@ def test_a_cold_check_imports_neither_click_nor_pydantic(tmp_path: Path, spec: s
     assert "pydantic_core" not in modules  # alone: its package's __init__ is most of its cost
     for heavy in ("pydantic", "click", "rich"):
         assert not _loaded(modules, heavy), heavy
+    # PyYAML reads only what lstmshape.block_yaml leaves to it; the dataclasses
+    # module (which imports inspect, dis and tokenize) gives way to lstmshape.record;
+    # a plain index (the spec's [:, -1, :]) is read without ast; paths are strings
+    assert "lstmshape.block_yaml" in modules
+    added = modules - _at_start(tmp_path)  # an editable install's finder imports pathlib
+    for heavy in ("yaml", "dataclasses", "inspect", "tokenize", "ast", "pathlib"):
+        assert not _loaded(added, heavy), heavy
+
+
+def _at_start(cwd: Path) -> set[str]:
+    """The modules Python itself loads to start, here."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+    )
+    return set(json.loads(done.stdout))
+
+
+def test_a_cold_check_of_yaml_beyond_the_usual_imports_pyyaml(tmp_path: Path) -> None:
+    """The counterpart of the test above: an anchor is PyYAML's to read."""
+    (tmp_path / "model.yaml").write_text(SPEC.replace("input_size: 8", "input_size: &size 8"))
+    modules = _entry_modules(["check", "--format", "json", "model.yaml"], tmp_path)
+    assert "lstmshape.engine.graph" in modules
+    assert "yaml" in modules
 
 
 def test_other_commands_go_through_click(tmp_path: Path) -> None:

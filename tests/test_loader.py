@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from lstmshape import loader
+from lstmshape import loader, yaml_events
 from lstmshape.loader import load_yaml
 
 
@@ -206,7 +206,7 @@ class _ShallowParser(yaml.SafeLoader):
 def test_a_parser_s_nesting_limit_is_never_what_the_user_sees(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(loader, "_EventSource", _ShallowParser)
+    monkeypatch.setattr(yaml_events, "_EventSource", _ShallowParser)
     within = "a: " + "[" * 20 + "1" + "]" * 20 + "\n"
     assert only_document(within).data["a"] == [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]
     ((problem, where),) = load_yaml("a: " + "[" * 100 + "]" * 100).problems

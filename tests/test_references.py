@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lstmshape import references
 from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
 
 
@@ -53,3 +58,46 @@ def test_malformed(text: str, words: str) -> None:
     with pytest.raises(ReferenceSyntaxError) as raised:
         parse_reference(text)
     assert words in str(raised.value)
+
+
+# An index written plainly is read without ast: the same subscripts as ast reads.
+
+_BOUNDS = st.sampled_from(["", "0", "1", "-1", "+2", "12", " 3 ", "-0"])
+_ITEMS = st.one_of(
+    st.sampled_from(["...", "None", "0", "-1", "+1", "7", " 4 ", "01", "1_0", "True", "x", "- 1"]),
+    st.builds(lambda a, b: f"{a}:{b}", _BOUNDS, _BOUNDS),
+    st.builds(lambda a, b, c: f"{a}:{b}:{c}", _BOUNDS, _BOUNDS, _BOUNDS),
+)
+_GROUPS = st.lists(st.lists(_ITEMS, min_size=1, max_size=4), min_size=1, max_size=3)
+
+
+def _through_ast(text: str) -> Reference | str:
+    """``parse_reference`` with the plain reading turned off: ast reads every index."""
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(references, "_PLAIN_INDEX", re.compile(r"(?!)"))
+            return parse_reference(text)
+    except ReferenceSyntaxError as error:
+        return str(error)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GROUPS, st.sampled_from(["", " "]))
+def test_a_plain_index_reads_as_ast_reads_it(groups: list[list[str]], space: str) -> None:
+    text = "enc.output" + space.join("[" + ",".join(items) + "]" for items in groups)
+    try:
+        plain: Reference | str = parse_reference(text)
+    except ReferenceSyntaxError as error:
+        plain = str(error)
+    assert plain == _through_ast(text)
+    if isinstance(plain, Reference):
+        assert [type(item) for items in plain.subscripts for item in items] == [
+            type(item)
+            for items in _through_ast(text).subscripts
+            for item in items  # type: ignore[union-attr]
+        ]
+
+
+def test_a_typical_index_is_read_without_ast() -> None:
+    assert references._PLAIN_INDEX.fullmatch("[:, -1, :]")
+    assert parse_reference("enc.output[:, -1, :]").subscripts == ((slice(None), -1, slice(None)),)

@@ -74,3 +74,26 @@ def test_run_check_counts_and_exit_code(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "missing.yaml: no such file or directory" in errors.getvalue()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "model.yaml",
+        "a/b/model.tar.yaml",
+        ".hidden",
+        "a/.hidden.yaml",
+        "name.",
+        "x..",
+        "-",
+        "a/b",
+        "..",
+        "a/b.c/d",
+    ],
+)
+def test_a_model_is_named_after_its_file_as_pathlib_names_the_stem(path: str) -> None:
+    from pathlib import PurePath
+
+    from lstmshape.runner import _stem
+
+    assert _stem(path) == PurePath(path).stem

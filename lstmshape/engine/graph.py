@@ -8,9 +8,7 @@ skip, so one mistake is reported once rather than at every layer after it.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
@@ -28,6 +26,7 @@ from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
 from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
+from lstmshape.record import field, record, replace
 from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
 from lstmshape.shapes import Shape, format_shape, mismatch_hint, shapes_conflict
 
@@ -41,7 +40,7 @@ MAX_PARAMS = 2**53
 reader holds exactly, and a million times more than the largest models."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LayerResult:
     name: str
     type: str | None
@@ -61,7 +60,7 @@ class LayerResult:
         return None if self.pricing is None else self.pricing()
 
 
-@dataclass
+@record
 class ModelResult:
     layers: list[LayerResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -75,7 +74,7 @@ class ModelResult:
         return model_costs(layer.costs for layer in self.layers)
 
 
-@dataclass
+@record
 class _Node:
     """What a name refers to: a graph input or a layer's tensors."""
 
@@ -139,13 +138,13 @@ def _run_layer(
     ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems, tensor_args)
     names = declared.tensors(config)
     # A reused module was built, and its arguments judged, where it is first written.
-    checked_ctx = ctx if layer.reuses is None else dataclasses.replace(ctx, problems=[])
+    checked_ctx = ctx if layer.reuses is None else replace(ctx, problems=[])
     rejected = declared.check is not None and not declared.check(config, checked_ctx)
     if rejected:
         outcome = LayerOutcome({name: Tensor(None) for name in names}, None)
     elif _reads_packed_wrongly(config.type, declared.reads_packed, ctx, read):
         # torch builds the module and raises when it is called: its weights exist
-        built = declared.infer(config, dataclasses.replace(ctx, problems=[]))
+        built = declared.infer(config, replace(ctx, problems=[]))
         outcome = LayerOutcome({name: Tensor(None) for name in names}, built.params)
     else:
         outcome = declared.infer(config, ctx)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from lstmshape.diagnostics import NodePath, Problem
+from lstmshape.record import field, record
 from lstmshape.references import Reference
 from lstmshape.shapes import Dim, Shape, format_shape
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Padded:
     """A batch padded back from a packed sequence: its last steps are padding for every
     sequence shorter than the longest (the lint LS412 says so where they are read)."""
@@ -23,7 +22,7 @@ class Padded:
     """The recurrent layer ``by`` read the padded batch itself: its states include the padding."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Origin:
     """Which layer made a tensor, kept for the lints about silent bugs."""
 
@@ -39,7 +38,7 @@ class Origin:
     """Set on a sequence whose last steps are padding (see :class:`Padded`)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Packed:
     """A torch PackedSequence: the tensor's shape is its data's, (sum of lengths, *features).
 
@@ -66,7 +65,7 @@ class Packed:
         return max(self.lengths) if self.lengths else self.time
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Mask:
     """A Keras mask (batch, timesteps): which layer made it and how, for messages."""
 
@@ -79,7 +78,7 @@ class Mask:
     """Given as a call's ``mask:`` argument, which Keras uses even with initial states."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Tensor:
     shape: Shape | None
     """None when an earlier error leaves the shape unknown."""
@@ -95,7 +94,7 @@ class Tensor:
     """Set when the tensor is a torch PackedSequence (``shape`` is then its data's)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Source:
     """A reference resolved to a tensor: what a layer reads."""
 
@@ -111,7 +110,7 @@ class Source:
         return f"{self.text} {format_shape(self.tensor.shape)}"
 
 
-@dataclass
+@record
 class LayerContext:
     """What a layer rule gets besides its config: what it reads and a way to report.
 
@@ -160,7 +159,7 @@ class LayerContext:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class LayerOutcome:
     tensors: dict[str, Tensor]
     params: int | None

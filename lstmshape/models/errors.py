@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -48,6 +47,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     lowered = {choice.lower(): choice for choice in options}
     if word.lower() in lowered:
         return lowered[word.lower()]
+    import difflib  # only for a misspelt name: a cold check without one never imports it
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -8,10 +8,8 @@ treats its tensors as unknown instead of reporting follow-on errors.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from lstmshape.diagnostics import NodePath, Problem
@@ -29,6 +27,7 @@ from lstmshape.models.common import (
     dim_validator,
 )
 from lstmshape.models.errors import describe, did_you_mean, label, problems_from_validation
+from lstmshape.record import field, record, replace
 from lstmshape.shapes import Dim, Shape, to_expr
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ _HEADER_KEYS = list(SpecHeader.model_fields)
 _DIM_VALIDATOR = dim_validator()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParsedLayer:
     index: int
     name: str
@@ -76,7 +75,7 @@ class ParsedLayer:
     module: its arguments are this layer's, and its parameters are counted there only."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParsedSpec:
     framework: Framework
     name: str
@@ -87,7 +86,7 @@ class ParsedSpec:
     """Whether inputs: already has a problem, so a missing default input is not news."""
     symbols: frozenset[str] = frozenset()
     """The symbols of the declared input shapes: the sizes the model is meant for."""
-    dims: dict[str, int] = dataclasses.field(default_factory=dict)
+    dims: dict[str, int] = field(default_factory=dict)
     """Values of symbols from the spec's ``dims:``, for the reports to evaluate with."""
 
 
@@ -149,7 +148,7 @@ def _owned_by_layers(problems: list[Problem], layers: list[ParsedLayer]) -> list
     """
     names = {layer.index: layer.name for layer in layers}
     return [
-        dataclasses.replace(problem, layer=names[problem.at[1]])
+        replace(problem, layer=names[problem.at[1]])
         if problem.layer is None
         and problem.at[:1] == ("layers",)
         and len(problem.at) > 1

@@ -14,17 +14,17 @@ reporter: the runner resolves it to one of these (see :func:`resolve_format`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
 from lstmshape.output import FORMATS, resolve_format
+from lstmshape.record import field, record
 from lstmshape.report import ModelReport, Summary
 
 AUTO = "auto"
 __all__ = ["AUTO", "FORMAT_CHOICES", "REPORTER_BY_NAME", "Reporter", "resolve_format"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReporterOptions:
     color: bool | None = None
     """None lets the text report follow the terminal (and NO_COLOR, FORCE_COLOR)."""

@@ -24,8 +24,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
-from rich.cells import cell_len
-
 from lstmshape.diagnostics import Diagnostic, Severity
 from lstmshape.output import fixed_text, never_coloured, text_summary
 from lstmshape.report import ModelReport, Summary, layer_statuses
@@ -79,7 +77,11 @@ def _right_aligned(header: list[str]) -> set[int]:
 def _width(cell: str) -> int:
     """Columns a cell takes: one a character for printable ASCII (control
     characters are escaped, tabs go to rich), else as rich measures it."""
-    return len(cell) if cell.isascii() else cell_len(cell)
+    if cell.isascii():
+        return len(cell)
+    from rich.cells import cell_len  # imported by the rare report that needs it
+
+    return cell_len(cell)
 
 
 class TextReporter:

@@ -32,7 +32,6 @@ into their ``layer:``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from lstmshape.costs import Costs, CostShapes, rows, size
@@ -57,6 +56,7 @@ from lstmshape.frameworks.layer_type import (
     Shapes,
     layer_type,
 )
+from lstmshape.record import record
 from lstmshape.shapes import (
     Dim,
     Shape,
@@ -205,7 +205,7 @@ def check_step(config: Step, ctx: LayerContext) -> bool:
     return valid
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Run:
     """One recurrent layer applied to a known input."""
 

@@ -12,7 +12,6 @@ GRUCell, 1 for RNNCell).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Literal
 
 from lstmshape.costs import Costs, CostShapes, numel, rows, total
@@ -29,6 +28,7 @@ from lstmshape.frameworks.layer_type import (
 )
 from lstmshape.frameworks.torch.base import TorchLayer, check_non_negative
 from lstmshape.models.common import Reference
+from lstmshape.record import replace
 from lstmshape.shapes import Shape, dims_conflict, format_shape, shapes_conflict, size_hint
 
 

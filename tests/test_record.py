@@ -1,0 +1,89 @@
+"""``@record`` behaves as ``@dataclass`` does, for every argument lstmshape uses."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+import pytest
+
+from lstmshape.record import FrozenRecordError, field, record, replace
+
+
+def _made(decorate: Any, make_field: Any) -> type:
+    class Layer:
+        kind: ClassVar[str] = "layer"
+        name: str
+        size: int = 4
+        tags: list[str] = make_field(default_factory=list)
+        note: str = make_field(default="", repr=False, compare=False)
+
+    made: type = decorate(Layer)
+    return made
+
+
+def _pair(**options: Any) -> tuple[type, type]:
+    """The same class made by ``@dataclass`` and by ``@record``."""
+    return (
+        _made(dataclasses.dataclass(**options), dataclasses.field),
+        _made(record(**options), field),
+    )
+
+
+OPTIONS = [{}, {"frozen": True}, {"frozen": True, "slots": True}, {"slots": True}]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=str)
+def test_same_as_a_dataclass(options: dict[str, bool]) -> None:
+    expected, made = _pair(**options)
+    for cls in (expected, made):
+        first = cls("a", 8, ["x"], note="n")
+        assert (first.name, first.size, first.tags, first.note) == ("a", 8, ["x"], "n")
+        assert cls("a").tags == [] and cls("a").tags is not cls("a").tags  # a fresh default
+    assert repr(made("a", 8, ["x"], note="n")) == repr(expected("a", 8, ["x"], note="n"))
+    assert made("a") == made("a", note="other")  # note is not compared
+    assert made("a") != made("b")
+    assert made("a") != expected("a")  # another class is never equal
+    assert made.__match_args__ == expected.__match_args__
+    assert made.kind == "layer"
+    if options.get("frozen"):
+        assert hash(made("a", 1, ())) == hash(made("a", 1, (), note="x"))
+        assert hash(made("a", 1, ())) == hash(expected("a", 1, ()))
+        with pytest.raises(FrozenRecordError):
+            made("a").size = 3
+        with pytest.raises(AttributeError):  # as a frozen dataclass's error is
+            expected("a").size = 3
+    else:
+        assert made.__hash__ is None and expected.__hash__ is None
+        changed = made("a")
+        changed.size = 3
+        assert changed.size == 3
+    assert hasattr(made("a"), "__dict__") == hasattr(expected("a"), "__dict__")
+
+
+def test_replace_is_dataclasses_replace() -> None:
+    expected, made = _pair(frozen=True, slots=True)
+    assert replace(made("a", 8), size=2) == made("a", 2)
+    assert repr(replace(made("a", 8), size=2)) == repr(
+        dataclasses.replace(expected("a", 8), size=2)
+    )
+
+
+def test_a_field_without_default_after_one_with_is_refused() -> None:
+    class Wrong:
+        first: int = 1
+        second: int
+
+    with pytest.raises(TypeError, match="non-default field 'second'"):
+        record(Wrong)
+
+
+def test_a_method_the_class_defines_stays() -> None:
+    @record(frozen=True)
+    class Named:
+        name: str
+
+        def __repr__(self) -> str:
+            return f"<{self.name}>"
+
+    assert repr(Named("x")) == "<x>"
