@@ -207,10 +207,20 @@ def _leading_broadcast(ctx: LayerContext, shapes: list[Shape]) -> bool:
     return True
 
 
-def _sample_list(draw: Draw) -> Sample:
+def _sample_attention(draw: Draw) -> Sample:
+    """As :func:`_sample_additive`, with a score_mode (at times one Keras rejects)."""
+    sample = _sample_additive(draw)
+    if draw.chance(0.3):
+        sample.args["score_mode"] = draw.rng.choice(("dot", "concat"))
+    if not sample.mistake and draw.chance(0.02):
+        sample.mistake["score_mode"] = "add"
+    return sample
+
+
+def _sample_additive(draw: Draw) -> Sample:
     """Self-attention over ``given["inputs"]`` (query and value: [x, x], or [x, y]), at
     times with the value as key too; ``features`` the value's (``given["value_features"]``).
-    Mistakes: one tensor instead of the list."""
+    Mistakes: one tensor instead of the list, a key of one step."""
     rng = draw.rng
     inputs = list(draw.given["inputs"])
     if len(inputs) == 2 and draw.chance(0.2):
@@ -219,8 +229,6 @@ def _sample_list(draw: Draw) -> Sample:
     for key, value in (("use_scale", rng.random() < 0.5), ("return_attention_scores", True)):
         if draw.chance(0.3):
             args[key] = value
-    if draw.given.get("score_mode") and draw.chance(0.3):
-        args["score_mode"] = rng.choice(("dot", "concat"))
     if draw.chance(0.15):
         args["use_causal_mask"] = True
     if draw.chance(0.1):
@@ -228,8 +236,8 @@ def _sample_list(draw: Draw) -> Sample:
     mistake: dict[str, Any] = {}
     if draw.chance(0.04):
         mistake["input"] = inputs[0]
-    elif draw.given.get("score_mode") and draw.chance(0.02):
-        mistake["score_mode"] = "add"
+    elif draw.chance(0.04):  # a key of one step, where the value has the query's steps
+        mistake["input"] = [*inputs[:2], f"{inputs[0]}[:, :1]"]
     return Sample(args, draw.given.get("value_features", draw.features), mistake)
 
 
@@ -293,7 +301,7 @@ _LIST_NOTE = (
         Failing(_SELF, {"input": ["x", "x"], "score_mode": "add"}, "LS108"),
     ),
     foreign_keys={"other": "Keras's Attention reads a list under input: [query, value]"},
-    sample=Sampler("attention", _sample_list),
+    sample=Sampler("attention", _sample_attention),
 )
 def attention(config: AttentionConfig, ctx: LayerContext) -> LayerOutcome:
     """Dot-product attention: [query (B, Tq, dim), value (B, Tv, dv)] -> (B, Tq, dv).
@@ -339,7 +347,7 @@ def attention(config: AttentionConfig, ctx: LayerContext) -> LayerOutcome:
     foreign_keys={
         "score_mode": "AdditiveAttention always scores tanh(query + key); score_mode is Attention's"
     },
-    sample=Sampler("attention", _sample_list),
+    sample=Sampler("attention", _sample_additive),
 )
 def additive_attention(config: AdditiveAttentionConfig, ctx: LayerContext) -> LayerOutcome:
     """Additive attention: [query (B, Tq, dim), value (B, Tv, dv)] -> (B, Tq, dv).
@@ -496,7 +504,7 @@ def _shape(source: Source) -> Shape:
 
 def _sample_mha(draw: Draw) -> Sample:
     """Self-attention over ``given["inputs"][0]`` (or over a second tensor as value), of
-    ``draw.features`` features.  Mistakes: num_heads 0, a key of other steps."""
+    ``draw.features`` features.  Mistakes: num_heads 0, a key of one step."""
     rng = draw.rng
     inputs = list(draw.given["inputs"])
     args: dict[str, Any] = {
@@ -522,8 +530,8 @@ def _sample_mha(draw: Draw) -> Sample:
     mistake: dict[str, Any] = {}
     if draw.chance(0.03):
         mistake["num_heads"] = 0
-    elif len(inputs) > 1 and draw.chance(0.05):
-        mistake["key"] = inputs[0]  # the query's steps, not the value's
+    elif draw.chance(0.05):
+        mistake["key"] = f"{inputs[0]}[:, :1]"  # one step, where the value has the query's
     features = args.get("output_shape", draw.features)
     return Sample(args, features, mistake)
 
