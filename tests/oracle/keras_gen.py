@@ -345,7 +345,7 @@ def _attended(b: _Builder, rnn: _Rnn) -> _Rnn:
         b.add(branch)
         inputs = [query, branch["name"]]
     declared = b.pick("attention")
-    given = {"inputs": inputs, "value_features": value_features}
+    given = {"inputs": inputs, "value_features": value_features, "symbolic_time": b.symbolic_time}
     sample = b.sample(declared, Draw(b.rng, features, rank=3, given=given))
     layer = b.add({"name": b.name("attention"), **b.args(declared, sample)})
     return _Rnn(layer["name"], declared.name, sample.features, False, "concat", True, False)

@@ -107,7 +107,11 @@ def _checked_when_run(layer: Any) -> bool:
     # Keras's RNN has no input spec: it builds on an input of any rank and fails when run.
     # The attention layers check no shape until they run, and MultiHeadAttention's
     # symbolic scores are (batch, heads, Tq, Tq) whatever the key.
-    return kind == "RNN" or kind in ATTENTION or (kind in ("Softmax", "LayerNormalization") and "axis" in layer)
+    return (
+        kind == "RNN"
+        or kind in ATTENTION
+        or (kind in ("Softmax", "LayerNormalization") and "axis" in layer)
+    )
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:

@@ -220,7 +220,7 @@ def _sample_attention(draw: Draw) -> Sample:
 def _sample_additive(draw: Draw) -> Sample:
     """Self-attention over ``given["inputs"]`` (query and value: [x, x], or [x, y]), at
     times with the value as key too; ``features`` the value's (``given["value_features"]``).
-    Mistakes: one tensor instead of the list, a key of one step."""
+    Mistakes: one tensor instead of the list, a key a step short."""
     rng = draw.rng
     inputs = list(draw.given["inputs"])
     if len(inputs) == 2 and draw.chance(0.2):
@@ -236,8 +236,8 @@ def _sample_additive(draw: Draw) -> Sample:
     mistake: dict[str, Any] = {}
     if draw.chance(0.04):
         mistake["input"] = inputs[0]
-    elif draw.chance(0.04):  # a key of one step, where the value has the query's steps
-        mistake["input"] = [*inputs[:2], f"{inputs[0]}[:, :1]"]
+    elif not draw.given.get("symbolic_time") and draw.chance(0.04):  # a key a step short
+        mistake["input"] = [*inputs[:2], f"{inputs[0]}[:, 1:]"]
     return Sample(args, draw.given.get("value_features", draw.features), mistake)
 
 
@@ -454,7 +454,7 @@ def _normalized_axes(config: MultiHeadAttentionConfig, rank: int) -> tuple[int, 
     """The attention axes as Keras normalizes them, or None where Keras would attend over
     the heads or fail: by default every axis between the batch and the features; a
     negative axis counts from the heads' axis of the projected (rank + 1)-D tensor."""
-    if config.attention_axes is None:
+    if config.attention_axes is None or _fused(config, rank):
         return tuple(range(1, rank - 1))
     written = config.attention_axes
     axes = [written] if isinstance(written, int) else list(written)
@@ -466,6 +466,12 @@ def _normalized_axes(config: MultiHeadAttentionConfig, rank: int) -> tuple[int, 
     ):
         return normalized
     return None
+
+
+def _fused(config: MultiHeadAttentionConfig, rank: int) -> bool:
+    """Whether Keras runs its fused dot-product attention, which reads no attention_axes:
+    on a 3-D query, without dropout and without returning the scores."""
+    return rank == 3 and not config.dropout and not config.return_attention_scores
 
 
 def _attention_axes(
@@ -504,7 +510,7 @@ def _shape(source: Source) -> Shape:
 
 def _sample_mha(draw: Draw) -> Sample:
     """Self-attention over ``given["inputs"][0]`` (or over a second tensor as value), of
-    ``draw.features`` features.  Mistakes: num_heads 0, a key of one step."""
+    ``draw.features`` features.  Mistakes: num_heads 0, a key a step short."""
     rng = draw.rng
     inputs = list(draw.given["inputs"])
     args: dict[str, Any] = {
@@ -530,8 +536,8 @@ def _sample_mha(draw: Draw) -> Sample:
     mistake: dict[str, Any] = {}
     if draw.chance(0.03):
         mistake["num_heads"] = 0
-    elif draw.chance(0.05):
-        mistake["key"] = f"{inputs[0]}[:, :1]"  # one step, where the value has the query's
+    elif not draw.given.get("symbolic_time") and draw.chance(0.05):
+        mistake["key"] = f"{inputs[0]}[:, 1:]"  # a step shorter than the value
     features = args.get("output_shape", draw.features)
     return Sample(args, features, mistake)
 
