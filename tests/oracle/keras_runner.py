@@ -140,6 +140,13 @@ def _tensor(shape: tuple[int | None, ...], dtype: str, eager: bool) -> Any:
     return keras.Input(batch_shape=shape, dtype=dtype)
 
 
+def _listed(written: Any) -> list[str]:
+    """The references of a call argument: one, a list of them, or none."""
+    if isinstance(written, str):
+        return [written]
+    return [item for item in written if isinstance(item, str)] if isinstance(written, list) else []
+
+
 def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
     return "int32" if name in tokens else "bool" if name in masks else "float32"
 
@@ -197,10 +204,10 @@ class _Graph:
         self.eager = eager
         tokens = token_input_names(spec)
         masks = {
-            layer[key]
+            name
             for layer in spec["layers"]
             for key in ("mask", "attention_mask")
-            if isinstance(layer.get(key), str)
+            for name in _listed(layer.get(key))
         }
         self.nodes: dict[str, dict[str, Any]] = {}
         for name, dims in (spec.get("inputs") or {}).items():
@@ -233,8 +240,11 @@ def _call(kind: str, module: Any, layer: dict[str, Any], graph: _Graph) -> dict[
     x = graph.input(layer)
     states = layer.get("initial_state")
     keywords: dict[str, Any] = {}
-    if "mask" in layer:
-        keywords["mask"] = graph.read(layer["mask"])
+    if "mask" in layer:  # an attention layer's is a list, [query_mask, value_mask]
+        mask = layer["mask"]
+        keywords["mask"] = (
+            [graph.read(m) for m in mask] if isinstance(mask, list) else graph.read(mask)
+        )
     if kind in ATTENTION:
         for key in _ATTENTION_CALL:
             if key in layer:

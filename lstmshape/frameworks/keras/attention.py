@@ -28,7 +28,7 @@ from math import prod
 from typing import Any, Literal
 
 from lstmshape.costs import ZERO, Costs, CostShapes, known, rows, scale, size, times
-from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Source, Tensor
 from lstmshape.frameworks.keras.base import KerasLayer
 from lstmshape.frameworks.keras.checks import check_positive, features_known
 from lstmshape.frameworks.layer_type import (
@@ -56,6 +56,8 @@ class _ListAttentionConfig(KerasLayer):
     seed: int | None = None
     return_attention_scores: bool = False
     use_causal_mask: bool = False
+    mask: list[Reference] | None = None
+    """The call's ``mask=[query_mask, value_mask]`` (a third, the key's, Keras ignores)."""
 
 
 class AttentionConfig(_ListAttentionConfig):
@@ -174,10 +176,51 @@ def _listed_attention(config: _ListAttentionConfig, ctx: LayerContext) -> LayerO
     if not valid:
         return unknown
     mask = ctx.inputs[0].tensor.mask
+    if "mask" in ctx.tensor_args:
+        given = _call_masks(ctx, query, key)
+        if given is None:
+            return unknown
+        mask = given
     tensors = {"output": Tensor((*query[:-1], value[-1]), mask=mask)}
     if config.return_attention_scores:
         tensors["attention_scores"] = Tensor((*query[:-1], key[-2]))
     return LayerOutcome(tensors, _list_params(config, query[-1]))
+
+
+def _call_masks(ctx: LayerContext, query: Shape, key: Shape) -> Mask | None:
+    """The query's mask from the call's ``mask: [query_mask, value_mask]``, or None
+    (reported): Keras takes a list of 2 or 3, and fails when it runs on a query mask that
+    does not broadcast to the query's steps or a value mask to the key's."""
+    masks = ctx.tensor_args["mask"]
+    if not 2 <= len(masks) <= 3:
+        ctx.report(
+            "LS318",
+            f"{ctx.name}'s mask: is a list of {len(masks)}; Keras takes [query_mask, "
+            f"value_mask] (Keras raises ValueError: {ctx.name} layer accepts mask list of "
+            "length 2 or 3)",
+            "mask",
+        )
+        return None
+    wanted = (("query", query[:-1]), ("value", (*query[:-2], key[-2])))
+    for source, (what, steps) in zip(masks, wanted, strict=False):
+        shape = source.tensor.shape
+        if shape is None:
+            return None
+        if len(shape) <= len(steps) and all(
+            broadcast_dim(mine, theirs)[0]
+            for mine, theirs in zip(reversed(shape), reversed(steps), strict=False)
+        ):
+            continue
+        ctx.report_on(
+            source,
+            "LS318",
+            f"{ctx.name}'s {what} mask {source.describe()} must be (batch, steps) = "
+            f"{format_shape(steps)} for its {what} (Keras fails when it runs)",
+            hint="mask: [query_mask, value_mask], one entry per sample and step of each",
+        )
+        return None
+    first = masks[0].text
+    return Mask(first, f"the mask: given to {ctx.name}", f"mask: from {ctx.name}", explicit=True)
 
 
 def _list_params(config: _ListAttentionConfig, features: Dim) -> int | None:
@@ -262,7 +305,8 @@ def _list_cost(config: _ListAttentionConfig, shapes: CostShapes) -> Costs:
 
 _LIST_NOTE = (
     "(reads a list: `input: [query, value]` or `[query, value, key]`; "
-    "`return_attention_scores` and `use_causal_mask` are the call's)"
+    "`mask: [query_mask, value_mask]`, `return_attention_scores` and `use_causal_mask` "
+    "are the call's)"
 )
 
 
@@ -272,6 +316,7 @@ _LIST_NOTE = (
     AttentionConfig,
     check=_check_attention,
     tensors=_scores_named,
+    tensor_args=("mask",),
     call_args=_CALL,
     cost=_list_cost,
     tensors_doc="`output`, `attention_scores` (with `return_attention_scores: true`)",
@@ -289,6 +334,12 @@ _LIST_NOTE = (
             {"output": ["B", "T", 4], "attention_scores": ["B", "T", "S"]},
             params=2,
         ),
+        Example(
+            {"q": ["B", "T", 8], "v": ["B", "S", 8], "qm": ["B", "T"], "vm": ["B", "S"]},
+            {"input": ["q", "v"], "mask": ["qm", "vm"], "use_causal_mask": True},
+            {"output": ["B", "T", 8]},
+            params=0,
+        ),
     ),
     failing=(
         Failing({"q": ["B", "T", 8], "v": ["B", "S", 4]}, {"input": ["q", "v"]}, "LS301"),
@@ -298,6 +349,11 @@ _LIST_NOTE = (
             "LS326",
         ),
         Failing(_SELF, {"input": "x"}, "LS330"),
+        Failing(
+            {"q": ["B", "T", 8], "v": ["B", 3, 8], "qm": ["B", "T"], "vm": ["B", 4]},
+            {"input": ["q", "v"], "mask": ["qm", "vm"]},
+            "LS318",
+        ),
         Failing(_SELF, {"input": ["x", "x"], "score_mode": "add"}, "LS108"),
     ),
     foreign_keys={"other": "Keras's Attention reads a list under input: [query, value]"},
@@ -322,6 +378,7 @@ def attention(config: AttentionConfig, ctx: LayerContext) -> LayerOutcome:
     "AdditiveAttention",
     AdditiveAttentionConfig,
     tensors=_scores_named,
+    tensor_args=("mask",),
     call_args=_CALL,
     cost=_list_cost,
     tensors_doc="`output`, `attention_scores` (with `return_attention_scores: true`)",
