@@ -86,9 +86,13 @@ def _check_heads(config: MultiHeadAttentionConfig, ctx: LayerContext) -> bool:
         )
         and valid
     )
-    for key, value in (("value_dim", config.value_dim), ("sliding_window", config.sliding_window)):
+    optional = (
+        ("value_dim", config.value_dim, "Received an invalid value for argument `value_dim`"),
+        ("sliding_window", config.sliding_window, "`sliding_window` must be `None` or a positive"),
+    )
+    for key, value, keras in optional:
         if value is not None:
-            valid = check_positive(ctx, key, value, f"invalid `{key}`") and valid
+            valid = check_positive(ctx, key, value, keras) and valid
     if config.flash_attention and config.dropout > 0:
         ctx.report(
             "LS108",
@@ -167,9 +171,8 @@ def _attention_axes(
     return None
 
 
-def _mha_sources(
-    config: MultiHeadAttentionConfig, ctx: LayerContext
-) -> tuple[Source, Source, Source] | None:
+def _mha_sources(ctx: LayerContext) -> tuple[Source, Source, Source] | None:
+    """Query, value and key (the value when not given), or None if one is unknown."""
     value = ctx.tensor_args["value"][0]
     key = ctx.tensor_args["key"][0] if "key" in ctx.tensor_args else value
     sources = (ctx.inputs[0], value, key)
@@ -244,7 +247,7 @@ def _mha_cost(config: MultiHeadAttentionConfig, shapes: CostShapes) -> Costs:
     for axis in _normalized_axes(config, len(query)) or ():
         attended = times(attended, size(key[axis]))
     # the non-attended axes are shared: each query row meets the attended key steps
-    scores = times(scale(rows(query), heads), attended)
+    scores = times(scale(queries, heads), attended)
     return Costs(
         macs + scale(scores, per_key + per_value),
         bias=bias if config.use_bias else ZERO,
@@ -368,7 +371,7 @@ def multi_head_attention(config: MultiHeadAttentionConfig, ctx: LayerContext) ->
     without use_bias); use_gate adds a gate like the value's on the query.
     """
     names = scores_named(config)
-    sources = _mha_sources(config, ctx)
+    sources = _mha_sources(ctx)
     unknown = LayerOutcome({name: Tensor(None) for name in names}, None)
     if sources is None:
         return unknown
