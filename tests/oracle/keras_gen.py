@@ -169,7 +169,7 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
         reduced = shape == "classifier" and b.chance(0.15)
         last = _stack(b, sequences=shape == "tagger" or reduced or (attends and not b.chance(0.05)))
         if attends:
-            last = _attended(b, last)
+            last = _attended(b, last, inputs, (batch, time))
         if reduced:  # GlobalMaxPooling1D over the steps of the last recurrent layer
             _reduce(b)
             last = replace(last, sequences=False)
@@ -330,10 +330,15 @@ def _reduce(b: _Builder) -> None:
     b.add(b.args(declared, b.sample(declared, Draw(b.rng, rank=3))))
 
 
-def _attended(b: _Builder, rnn: _Rnn) -> _Rnn:
+def _attended(
+    b: _Builder, rnn: _Rnn, declared_inputs: dict[str, list[Any]], batch_time: tuple[Any, Any]
+) -> _Rnn:
     """Attention over the last recurrent layer's sequence: self-attention, or its output
     attending over a Dense branch of it (of another size at times, which Attention's dot
-    product cannot score).  Returns the attention as the layer the head reads."""
+    product cannot score), at times with masks the spec declares as inputs (the call's
+    ``mask: [m, m]``, or MultiHeadAttention's ``attention_mask``), of the input's steps,
+    which the layers between may have changed.  Returns the attention as the layer the
+    head reads."""
     query = rnn.name
     if rnn.bidirectional and rnn.merge_mode is None:
         query = f"{rnn.name}.{b.rng.choice(('forward_output', 'backward_output'))}"
@@ -348,7 +353,27 @@ def _attended(b: _Builder, rnn: _Rnn) -> _Rnn:
     given = {"inputs": inputs, "value_features": value_features, "symbolic_time": b.symbolic_time}
     sample = b.sample(declared, Draw(b.rng, features, rank=3, given=given))
     layer = b.add({"name": b.name("attention"), **b.args(declared, sample)})
+    if b.chance(0.3):
+        _attention_masks(b, layer, declared.name, declared_inputs, batch_time)
     return _Rnn(layer["name"], declared.name, sample.features, False, "concat", True, False)
+
+
+def _attention_masks(
+    b: _Builder,
+    layer: dict[str, Any],
+    kind: str,
+    inputs: dict[str, list[Any]],
+    batch_time: tuple[Any, Any],
+) -> None:
+    """Masks of (batch, steps) as inputs; at times (over known steps) one step too many."""
+    batch, time = batch_time
+    steps = time + 1 if isinstance(time, int) and b.chance(0.1) else time
+    if kind == "MultiHeadAttention":
+        inputs["attention_mask"] = [batch, time, steps]
+        layer["attention_mask"] = "attention_mask"
+    else:
+        inputs["mask"] = [batch, steps]
+        layer["mask"] = ["mask", "mask"] if b.chance(0.95) else ["mask"]
 
 
 def _autoencoder(b: _Builder) -> None:

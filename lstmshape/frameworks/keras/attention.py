@@ -176,6 +176,16 @@ def _listed_attention(config: _ListAttentionConfig, ctx: LayerContext) -> LayerO
     return LayerOutcome(tensors, _list_params(config, query[-1]))
 
 
+def mask_fits(mask: Shape, wanted: Shape) -> bool:
+    """Whether Keras applies ``mask`` to ``wanted`` (measured): aligned from the right, each
+    dimension is the one it masks, or 1.  A dimension of 1 where the mask has more fails
+    (or, for a query mask, broadcasts the output to the mask's steps)."""
+    return len(mask) <= len(wanted) and all(
+        mine == 1 or not dims_conflict(mine, theirs)
+        for mine, theirs in zip(reversed(mask), reversed(wanted), strict=False)
+    )
+
+
 def _call_masks(ctx: LayerContext, query: Shape, key: Shape) -> Mask | None:
     """The query's mask from the call's ``mask: [query_mask, value_mask]``, or None
     (reported): Keras takes a list of 2 or 3, and fails when it runs on a query mask that
@@ -195,10 +205,7 @@ def _call_masks(ctx: LayerContext, query: Shape, key: Shape) -> Mask | None:
         shape = source.tensor.shape
         if shape is None:
             return None
-        if len(shape) <= len(steps) and all(
-            broadcast_dim(mine, theirs)[0]
-            for mine, theirs in zip(reversed(shape), reversed(steps), strict=False)
-        ):
+        if mask_fits(shape, steps):
             continue
         ctx.report_on(
             source,

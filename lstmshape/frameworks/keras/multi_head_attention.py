@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from lstmshape.costs import ZERO, Costs, CostShapes, known, rows, scale, size, times
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
-from lstmshape.frameworks.keras.attention import CALL_ARGS, scores_named
+from lstmshape.frameworks.keras.attention import CALL_ARGS, mask_fits, scores_named
 from lstmshape.frameworks.keras.base import KerasLayer
 from lstmshape.frameworks.keras.checks import check_positive, features_known
 from lstmshape.frameworks.layer_type import (
@@ -31,7 +31,7 @@ from lstmshape.frameworks.layer_type import (
     layer_type,
 )
 from lstmshape.models.common import Reference
-from lstmshape.shapes import Dim, Shape, broadcast_dim, dims_conflict, format_shape
+from lstmshape.shapes import Dim, Shape, dims_conflict, format_shape
 
 _SELF: Shapes = {"x": ["B", "T", 8]}
 
@@ -415,7 +415,7 @@ def multi_head_attention(config: MultiHeadAttentionConfig, ctx: LayerContext) ->
         *(projected[a] for a in axes),
         *(keys[a] for a in axes),
     )
-    if not _mask_fits(ctx, scores, config.num_heads):
+    if not _mask_fits(ctx, scores, config.num_heads, len(axes)):
         return unknown
     output = (*query[:-1], *config.output_dims) if config.output_dims else query
     tensors = {"output": Tensor(output, mask=sources[0].tensor.mask)}
@@ -469,21 +469,18 @@ def _batches_agree(
     return True
 
 
-def _mask_fits(ctx: LayerContext, scores: Shape, heads: int) -> bool:
-    """attention_mask broadcasts to the scores without their heads' axis (B, Tq, Tv)."""
+def _mask_fits(ctx: LayerContext, scores: Shape, heads: int, attended: int) -> bool:
+    """attention_mask fits the scores without their heads' axis, (B, Tq, Tv): ``attended``
+    is the number of attention axes, each of the query and of the key."""
     if "attention_mask" not in ctx.tensor_args:
         return True
     mask = ctx.tensor_args["attention_mask"][0]
     shape = mask.tensor.shape
     if shape is None:
         return False
-    axes = (len(scores) - 1) // 2  # the attention axes' count, each of query and key
-    wanted = (*scores[: len(scores) - 2 * axes - 1], *scores[len(scores) - 2 * axes :])
-    fits = len(shape) <= len(wanted) and all(
-        broadcast_dim(mine, theirs)[0]
-        for mine, theirs in zip(reversed(shape), reversed(wanted), strict=False)
-    )
-    if fits:
+    heads_axis = len(scores) - 2 * attended - 1  # Keras expands the mask there
+    wanted = (*scores[:heads_axis], *scores[heads_axis + 1 :])
+    if mask_fits(shape, wanted):
         return True
     ctx.report_on(
         mask,

@@ -132,3 +132,15 @@ def test_attention_axes_outside_the_steps_are_rejected_where_keras_reads_them() 
     assert _codes(_agree(spec)) == ["LS108"]
     spec["layers"][0].update(return_attention_scores=False, dropout=0.1)
     assert _codes(_agree(spec)) == ["LS108"]
+
+
+def test_a_mask_of_more_steps_than_a_single_step_fails_as_in_keras() -> None:
+    """A step of 1 does not broadcast to a mask's 3 steps: Keras fails when it runs."""
+    spec = {
+        "framework": "keras",
+        "inputs": {"q": ["B", 1, 4], "m": ["B", 3]},
+        "layers": [{"type": "Attention", "input": ["q", "q"], "mask": ["m", "m"]}],
+    }
+    assert _codes(_agree(spec)) == ["LS318"]
+    spec["inputs"]["m"] = ["B", 1]
+    assert _codes(_agree(spec)) == []
