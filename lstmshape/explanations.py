@@ -380,7 +380,7 @@ EXPLANATIONS: dict[str, Explanation] = {
         "query, key and value, never in the masks. Keras's attention layers need the same: "
         "MultiHeadAttention raises when it builds on a key and value that differ in a dimension "
         "but the last, and every Keras attention fails when it runs on a key of other steps, "
-        "another batch, or an attention_mask that does not broadcast to (batch, Tq, Tv).",
+        "another batch, or an attention_mask that does not fit (batch, Tq, Tv).",
         _ATTENTION + "    key_padding_mask: pad\n",
         _ATTENTION.replace("pad: [S, B]", "pad: [B, S]") + "    key_padding_mask: pad\n",
     ),

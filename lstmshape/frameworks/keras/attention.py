@@ -189,7 +189,7 @@ def mask_fits(mask: Shape, wanted: Shape) -> bool:
 def _call_masks(ctx: LayerContext, query: Shape, key: Shape) -> Mask | None:
     """The query's mask from the call's ``mask: [query_mask, value_mask]``, or None
     (reported): Keras takes a list of 2 or 3, and fails when it runs on a query mask that
-    does not broadcast to the query's steps or a value mask to the key's."""
+    does not fit the query's steps or a value mask the key's (see :func:`mask_fits`)."""
     masks = ctx.tensor_args["mask"]
     if not 2 <= len(masks) <= 3:
         ctx.report(

@@ -365,7 +365,7 @@ def multi_head_attention(config: MultiHeadAttentionConfig, ctx: LayerContext) ->
     attention_scores (B, num_heads, Tq, Tv) with return_attention_scores;
     with more axes between batch and features, the attention axes (all of
     them, or attention_axes) of query then key after the other axes and the
-    heads.  attention_mask broadcasts to (B, Tq, Tv).  Parameters: query and
+    heads.  attention_mask fits (B, Tq, Tv), each dim equal or 1.  Parameters: query and
     key kernels dim*num_heads*key_dim, value kernel dv*num_heads*value_dim,
     output kernel num_heads*value_dim*out, a bias of each's output (none
     without use_bias); use_gate adds a gate like the value's on the query.
@@ -485,7 +485,7 @@ def _mask_fits(ctx: LayerContext, scores: Shape, heads: int, attended: int) -> b
     ctx.report_on(
         mask,
         "LS326",
-        f"{ctx.name}'s attention_mask {mask.describe()} does not broadcast to "
+        f"{ctx.name}'s attention_mask {mask.describe()} does not fit "
         f"{format_shape(wanted)}, (batch, Tq, Tv) for its query and value (Keras fails when it "
         "runs)",
         hint=f"one row per query step and a column per value step, for the {heads} heads alike",
