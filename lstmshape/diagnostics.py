@@ -270,7 +270,7 @@ _RULES = (
         "attention-mismatch",
         Severity.ERROR,
         "An attention's key and value differ in steps or batch, its query and key in batch, or "
-        "a mask does not fit them; torch raises when it runs.",
+        "a mask does not fit them; the framework raises (Keras, for most, only when it runs).",
     ),
     Rule(
         "LS335",
@@ -282,8 +282,8 @@ _RULES = (
         "LS330",
         "merge-input-count",
         Severity.ERROR,
-        "A Keras merge layer is given one tensor instead of a list, or Subtract or Dot not "
-        "exactly two.",
+        "A Keras merge or attention layer is given one tensor instead of a list, or Subtract or "
+        "Dot not exactly two, Attention or AdditiveAttention not two or three.",
     ),
     Rule(
         "LS331",

@@ -379,7 +379,10 @@ EXPLANATIONS: dict[str, Explanation] = {
         "is the batch, L the query's steps and S the key's. torch raises when the module runs "
         "(AssertionError: key shape does not match value shape; The shape of the 2D attn_mask "
         "is ..., but should be ...). batch_first changes where N and the steps are in the "
-        "query, key and value, never in the masks.",
+        "query, key and value, never in the masks. Keras's attention layers need the same: "
+        "MultiHeadAttention raises when it builds on a key and value that differ in a dimension "
+        "but the last, and every Keras attention fails when it runs on a key of other steps, "
+        "another batch, or an attention_mask that does not fit (batch, Tq, Tv).",
         _ATTENTION + "    key_padding_mask: pad\n",
         _ATTENTION.replace("pad: [S, B]", "pad: [B, S]") + "    key_padding_mask: pad\n",
     ),
@@ -587,7 +590,8 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         "Keras's merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum, Dot) are "
         "called on a list of tensors: write input: [a, b]. Keras raises on one tensor ('A "
         "merge layer should be called on a list of inputs'), and Subtract and Dot take "
-        "exactly two.",
+        "exactly two. Attention and AdditiveAttention take [query, value] or [query, value, "
+        "key] (for self-attention over x, input: [x, x]).",
         _KERAS + "  - type: Dense\n    units: 8\n  - type: Add\n",
         _KERAS + "  - name: dense\n    type: Dense\n    units: 8\n"
         "  - type: Add\n    input: [x, dense]\n",

@@ -59,7 +59,7 @@ ONLY = {
         "LS407",
     }
     | {"LS409"},
-    "torch": {"LS316", "LS317", "LS322", "LS323", "LS326", "LS401", "LS404", "LS405"},
+    "torch": {"LS316", "LS317", "LS322", "LS323", "LS401", "LS404", "LS405"},
 }
 WRAPPER_GUARD = {"LS104"}
 """A wrapper that holds a layer it cannot wrap reports it itself (LS104), never an identity."""

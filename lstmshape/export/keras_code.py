@@ -1,7 +1,9 @@
 """A Keras spec as a function that builds a functional ``keras.Model``.
 
 Each layer is ``layers.TYPE(**arguments, name=NAME)`` called on what it
-reads, with ``initial_state=`` and ``mask=`` where the spec gives them; a
+reads, with ``initial_state=``, ``mask=`` and the call's other arguments
+(MultiHeadAttention's ``value=``, ``return_attention_scores=``) where the
+spec gives them; a
 layer a wrapper holds (``Bidirectional``'s ``layer``) is built in place.  The
 spec's inputs are ``keras.Input`` (the batch dimension apart, symbols are
 ``None``: Keras has no symbols), as is the first layer's ``input_shape``.
@@ -95,6 +97,9 @@ def export_keras(spec: ParsedSpec, report: ModelReport, source_name: str) -> Ker
             value = getattr(config, key)
             if value is not None:
                 keywords[key] = variables.references(value)
+        for key in declared.call_args:  # the call's flags, as the spec wrote them
+            if key in config.model_fields_set:
+                keywords[key] = literal_expr(getattr(config, key))
         targets = [variables.by_tensor[(layer.name, name)] for name in names]
         shapes = results[layer.name].tensors
         comment = shapes_comment([(t, shapes[n]) for t, n in zip(targets, names, strict=True)])

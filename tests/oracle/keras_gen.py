@@ -10,6 +10,8 @@ sometimes token ids read by an Embedding), then one of
 * a tagger: a stack that returns sequences and a TimeDistributed or Dense
   head on every step;
   (at times behind a Masking layer, when the spec runs);
+* either, when the spec runs, with an attention layer over the stack's
+  sequence (self-attention, or over a Dense branch of it) before the head;
 * an autoencoder: encoder, RepeatVector, decoder, TimeDistributed(Dense);
 * an encoder-decoder: an encoder with ``return_state`` whose states start a
   decoder through ``initial_state`` (a Bidirectional encoder's states joined
@@ -36,7 +38,7 @@ The story is told here; the layer types and their arguments come from the
 registry: each place in the story takes the types whose sampler has the
 role that fits (``recurrent``, ``sequence``, ``head``, ``tokens``,
 ``join``, ``repeat``, ``reduce``, ``merge``, ``image``, ``image_reduce``,
-``flatten``), a wrapper holds the types that name it in their
+``flatten``, ``attention``), a wrapper holds the types that name it in their
 ``wrappers``, and the sampler draws the arguments, right or with a mistake.
 """
 
@@ -163,8 +165,11 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
     else:
         if b.chance(0.2):
             b.add(_between(b, units=features))
+        attends = b.runs and b.chance(0.6)  # attention checks shapes only when run
         reduced = shape == "classifier" and b.chance(0.15)
-        last = _stack(b, sequences=shape == "tagger" or reduced)
+        last = _stack(b, sequences=shape == "tagger" or reduced or (attends and not b.chance(0.05)))
+        if attends:
+            last = _attended(b, last, inputs, (batch, time))
         if reduced:  # GlobalMaxPooling1D over the steps of the last recurrent layer
             _reduce(b)
             last = replace(last, sequences=False)
@@ -323,6 +328,52 @@ def _reduce(b: _Builder) -> None:
     """A layer that reduces the steps of the sequence before it (GlobalMaxPooling1D)."""
     declared = b.pick("reduce")
     b.add(b.args(declared, b.sample(declared, Draw(b.rng, rank=3))))
+
+
+def _attended(
+    b: _Builder, rnn: _Rnn, declared_inputs: dict[str, list[Any]], batch_time: tuple[Any, Any]
+) -> _Rnn:
+    """Attention over the last recurrent layer's sequence: self-attention, or its output
+    attending over a Dense branch of it (of another size at times, which Attention's dot
+    product cannot score), at times with masks the spec declares as inputs (the call's
+    ``mask: [m, m]``, or MultiHeadAttention's ``attention_mask``), of the input's steps,
+    which the layers between may have changed.  Returns the attention as the layer the
+    head reads."""
+    query = rnn.name
+    if rnn.bidirectional and rnn.merge_mode is None:
+        query = f"{rnn.name}.{b.rng.choice(('forward_output', 'backward_output'))}"
+    features = rnn.units * (2 if rnn.bidirectional and rnn.merge_mode == "concat" else 1)
+    inputs, value_features = [query, query], features
+    if b.chance(0.3):
+        value_features = features if b.chance(0.6) else b.rng.randint(1, 8)
+        branch = {"name": b.name("branch"), "input": query, **_dense(b, units=value_features)}
+        b.add(branch)
+        inputs = [query, branch["name"]]
+    declared = b.pick("attention")
+    given = {"inputs": inputs, "value_features": value_features, "symbolic_time": b.symbolic_time}
+    sample = b.sample(declared, Draw(b.rng, features, rank=3, given=given))
+    layer = b.add({"name": b.name("attention"), **b.args(declared, sample)})
+    if b.chance(0.3):
+        _attention_masks(b, layer, declared.name, declared_inputs, batch_time)
+    return _Rnn(layer["name"], declared.name, sample.features, False, "concat", True, False)
+
+
+def _attention_masks(
+    b: _Builder,
+    layer: dict[str, Any],
+    kind: str,
+    inputs: dict[str, list[Any]],
+    batch_time: tuple[Any, Any],
+) -> None:
+    """Masks of (batch, steps) as inputs; at times (over known steps) one step too many."""
+    batch, time = batch_time
+    steps = time + 1 if isinstance(time, int) and b.chance(0.1) else time
+    if kind == "MultiHeadAttention":
+        inputs["attention_mask"] = [batch, time, steps]
+        layer["attention_mask"] = "attention_mask"
+    else:
+        inputs["mask"] = [batch, steps]
+        layer["mask"] = ["mask", "mask"] if b.chance(0.95) else ["mask"]
 
 
 def _autoencoder(b: _Builder) -> None:

@@ -15,7 +15,9 @@ The spec's meaning is written out here independently of lstmshape:
   ``forward_c``, ``backward_h``, ``backward_c``;
 * ``initial_state`` is the call's ``initial_state`` argument, one tensor or a
   list as written; ``mask`` the call's ``mask`` argument, an input of booleans;
-  Concatenate and the merge layers (Add, Dot, ...) are called on their list of references.
+  Concatenate and the merge layers (Add, Dot, ...) are called on their list of references,
+  as are Attention and AdditiveAttention; MultiHeadAttention on its query, with ``value``,
+  ``key`` and ``attention_mask`` (booleans) read and its call's flags passed as keywords.
 
 Most specs are built symbolically on ``keras.Input``, which gives every shape
 and ``count_params()`` fast.  Keras builds a wrong ``initial_state``, a
@@ -55,6 +57,10 @@ _PREFIXES = ("tensorflow.keras.layers.", "tf.keras.layers.", "keras.layers.", "l
 _STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
 _CELL_STATES = {"LSTMCell": ("h", "c"), "GRUCell": ("h",), "SimpleRNNCell": ("h",)}
 _WRAPPED = ("layer", "backward_layer", "cell")
+ATTENTION = ("Attention", "AdditiveAttention", "MultiHeadAttention")
+_ATTENTION_CALL = ("value", "key", "attention_mask", "return_attention_scores", "use_causal_mask")
+"""An attention layer's call arguments: the tensors MultiHeadAttention reads besides its
+query, and both kinds' flags."""
 
 DEPRECATED_INPUT_LENGTH = "Argument `input_length` is deprecated"
 MASK_DROPPED = "does not support masking and will therefore destroy the mask"
@@ -99,7 +105,13 @@ def _checked_when_run(layer: Any) -> bool:
         written = axes if isinstance(axes, list) else [axes]
         return any(isinstance(a, int) and (a == 0 or a < -1) for a in written)
     # Keras's RNN has no input spec: it builds on an input of any rank and fails when run.
-    return kind == "RNN" or (kind in ("Softmax", "LayerNormalization") and "axis" in layer)
+    # The attention layers check no shape until they run, and MultiHeadAttention's
+    # symbolic scores are (batch, heads, Tq, Tq) whatever the key.
+    return (
+        kind == "RNN"
+        or kind in ATTENTION
+        or (kind in ("Softmax", "LayerNormalization") and "axis" in layer)
+    )
 
 
 def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
@@ -128,12 +140,20 @@ def _tensor(shape: tuple[int | None, ...], dtype: str, eager: bool) -> Any:
     return keras.Input(batch_shape=shape, dtype=dtype)
 
 
+def _listed(written: Any) -> list[str]:
+    """The references of a call argument: one, a list of them, or none."""
+    if isinstance(written, str):
+        return [written]
+    return [item for item in written if isinstance(item, str)] if isinstance(written, list) else []
+
+
 def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
     return "int32" if name in tokens else "bool" if name in masks else "float32"
 
 
 def _construct(kind: str, layer: dict[str, Any]) -> Any:
-    arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
+    ignored = _NOT_ARGUMENTS + (_ATTENTION_CALL if kind in ATTENTION else ())
+    arguments = {k: v for k, v in layer.items() if k not in ignored}
     for key in _WRAPPED:
         inner = arguments.get(key)
         if isinstance(inner, list):  # RNN's stacked cells
@@ -165,6 +185,8 @@ def _names(kind: str, layer: dict[str, Any], count: int) -> list[str]:
     """The names of the ``count`` tensors a layer returned, by position."""
     if kind in _STATES or kind == "RNN":
         return ["output", *(f"state_{s}" for s in state_suffixes(layer))][:count]
+    if kind in ATTENTION:
+        return ["output", "attention_scores"][:count]
     if kind == "Bidirectional":
         forward = layer["layer"]
         backward = layer.get("backward_layer") or layer["layer"]
@@ -181,7 +203,12 @@ class _Graph:
     def __init__(self, spec: dict[str, Any], values: dict[str, int], eager: bool) -> None:
         self.eager = eager
         tokens = token_input_names(spec)
-        masks = {layer["mask"] for layer in spec["layers"] if isinstance(layer.get("mask"), str)}
+        masks = {
+            name
+            for layer in spec["layers"]
+            for key in ("mask", "attention_mask")
+            for name in _listed(layer.get(key))
+        }
         self.nodes: dict[str, dict[str, Any]] = {}
         for name, dims in (spec.get("inputs") or {}).items():
             shape = _concrete(dims, values)
@@ -213,8 +240,16 @@ def _call(kind: str, module: Any, layer: dict[str, Any], graph: _Graph) -> dict[
     x = graph.input(layer)
     states = layer.get("initial_state")
     keywords: dict[str, Any] = {}
-    if "mask" in layer:
-        keywords["mask"] = graph.read(layer["mask"])
+    if "mask" in layer:  # an attention layer's is a list, [query_mask, value_mask]
+        mask = layer["mask"]
+        keywords["mask"] = (
+            [graph.read(m) for m in mask] if isinstance(mask, list) else graph.read(mask)
+        )
+    if kind in ATTENTION:
+        for key in _ATTENTION_CALL:
+            if key in layer:
+                written = layer[key]
+                keywords[key] = graph.read(written) if isinstance(written, str) else written
     if states is None:
         result = module(x, **keywords)
     elif isinstance(states, str):

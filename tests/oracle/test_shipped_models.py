@@ -263,3 +263,38 @@ def test_keras_deepspeech2_mirrors_the_keras_io_example() -> None:
         return keras.Model(input_spectrogram, output), tensors | {"dense.output": output}
 
     _keras_model("keras-deepspeech2", build)
+
+
+def test_keras_mha_lstm_classifier_mirrors_its_functional_model() -> None:
+    """Built as the keras-io Transformer classifier writes its block, on an LSTM's steps.
+
+    Run on token ids: Keras's symbolic attention scores are (batch, heads, Tq, Tq)
+    whatever the key, so the scores are the ones Keras computes when it runs."""
+    keras = _keras()
+    layers = keras.layers
+    torch = pytest.importorskip("torch")
+
+    def build(values: dict[str, int]) -> Built:
+        embedding = layers.Embedding(20000, 32)
+        lstm = layers.LSTM(64, return_sequences=True)
+        attention = layers.MultiHeadAttention(num_heads=4, key_dim=16)
+        norm = layers.LayerNormalization(epsilon=1e-6)
+        classifier = layers.Dense(2, activation="softmax")
+        tokens = torch.zeros(values["B"], values["T"], dtype=torch.int32)
+        with torch.no_grad():
+            steps = lstm(embedding(tokens))
+            attended, scores = attention(steps, steps, return_attention_scores=True)
+            pooled = layers.GlobalAveragePooling1D()(norm(layers.Add()([steps, attended])))
+            output = classifier(pooled)
+        tensors = {
+            "lstm.output": steps,
+            "attention.output": attended,
+            "attention.attention_scores": scores,
+            "pool.output": pooled,
+            "classifier.output": output,
+        }
+        built = (embedding, lstm, attention, norm, classifier)
+        params = sum(layer.count_params() for layer in built)
+        return params, {key: tuple(tensor.shape) for key, tensor in tensors.items()}
+
+    _assert_mirrors("keras-mha-lstm-classifier", build)

@@ -29,6 +29,8 @@ LAYER_MODULES = (
     "merge",
     "reshaping",
     "steps",
+    "attention",
+    "multi_head_attention",
 )
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""

@@ -89,6 +89,13 @@ EQUIVALENT = [
         "[B, T]",
         "{type: Embedding, num_embeddings: 50, embedding_dim: 8}",
     ),
+    (
+        "[B, T, 8]",
+        "{type: MultiHeadAttention, num_heads: 2, key_dim: 4, value: x}",
+        "[B, T, 8]",
+        "{type: MultiheadAttention, embed_dim: 8, num_heads: 2, batch_first: true, key: x, "
+        "value: x, need_weights: false}",
+    ),
 ]
 
 
@@ -166,3 +173,21 @@ def test_an_rnn_of_one_cell_costs_its_layer_and_a_list_of_cells_each_cell() -> N
     )
     # the LSTMCell on 8 features, the SimpleRNNCell on the LSTMCell's 16 units
     assert str(stacked.macs) == f"{4 * 16 * (8 + 16) + 4 * (16 + 4)}*B*T"
+
+
+def test_the_closed_forms_of_attention() -> None:
+    dot = costs_of("keras", "[B, T, 8]", "{type: Attention, input: [x, x]}")
+    assert str(dot.macs) == "16*B*T*T"  # query·key, then weights·value: 8 each a pair
+    assert str(dot.extra[4]) == "3*B*T*T"  # softmax over each query step's T scores
+    additive = costs_of("keras", "[B, T, 8]", "{type: AdditiveAttention, input: [x, x]}")
+    assert str(additive.macs) == "8*B*T*T"  # only weights·value multiplies matrices
+    assert str(additive.extra[1]) == "8*B*T*T"  # tanh of query + key, per feature
+    # heads of key_dim 3 and value_dim 5 over 4 key steps; an output of 6 features
+    mha = costs_of(
+        "keras",
+        "[B, T, 8]",
+        "{type: MultiHeadAttention, num_heads: 2, key_dim: 3, value_dim: 5, output_shape: 6, "
+        "value: x}",
+    )
+    projections = 8 * 2 * 3 * 2 + 8 * 2 * 5 + 2 * 5 * 6
+    assert str(mha.macs) == f"{2 * (3 + 5)}*B*T*T + {projections}*B*T"
