@@ -73,7 +73,9 @@ def agreement(model: Any, report: ModelReport) -> list[str]:
         if len(shapes) != len(_flat(outputs)):
             found.append(f"{layer.name}: {len(shapes)} tensors, Keras {len(_flat(outputs))}")
             continue
-        for tensor, shape in zip(_flat(outputs), shapes, strict=True):
+        for index, (tensor, shape) in enumerate(zip(_flat(outputs), shapes, strict=True)):
+            if index == 1 and type(layer).__name__ == "MultiHeadAttention":
+                continue  # Keras's symbolic scores are (B, heads, Tq, Tq) whatever the key
             if not _same(tuple(tensor.shape), shape):
                 found.append(f"{layer.name}: {shape}, Keras {tuple(tensor.shape)}")
     if report.params != model.count_params():
@@ -135,8 +137,16 @@ def _example_model(declared: LayerType[Any], example: Example) -> Any:
 
 
 OPEN_SIZES_KERAS_LEAVES_UNCHECKED = {
-    "Dot-2": "y's open axis 2 is D2 and x's open axis 1 is T: Keras builds a Dot of two open "
-    "sizes and checks them only when the model runs; the spec must say they are equal",
+    "Dot-2": (
+        "LS313",
+        "y's open axis 2 is D2 and x's open axis 1 is T: Keras builds a Dot of two open "
+        "sizes and checks them only when the model runs; the spec must say they are equal",
+    ),
+    "MultiHeadAttention-1": (
+        "LS326",
+        "the attention mask's open axes 1 and 2 are T and D2, the query's and value's open "
+        "steps T: Keras checks the mask only when the model runs; the spec must say D2 is T",
+    ),
 }
 """Examples whose imported spec fails the check, as it should: sizes Keras leaves open (None)
 that the model needs equal get different symbols (the README's import section: rename one)."""
@@ -147,10 +157,11 @@ def test_every_keras_layer_type_round_trips(
     declared: LayerType[Any], example: Example, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     model = _example_model(declared, example)
-    reason = OPEN_SIZES_KERAS_LEAVES_UNCHECKED.get(request.node.callspec.id)
-    if reason is None:
+    unchecked = OPEN_SIZES_KERAS_LEAVES_UNCHECKED.get(request.node.callspec.id)
+    if unchecked is None:
         round_trip(model, tmp_path)
         return
+    code, reason = unchecked
     path = saved(model, tmp_path)[0]
     result = CliRunner().invoke(cli, ["import", str(path)], catch_exceptions=False)
-    assert (result.exit_code, " LS313 error: " in result.stderr) == (1, True), reason
+    assert (result.exit_code, f" {code} error: " in result.stderr) == (1, True), reason
