@@ -29,6 +29,7 @@ LAYER_MODULES = (
     "merge",
     "reshaping",
     "steps",
+    "conv_recurrent",
 )
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""

@@ -1,0 +1,451 @@
+"""keras.layers.ConvLSTM1D, ConvLSTM2D and ConvLSTM3D: an LSTM whose gates are convolutions.
+
+A ConvLSTM2D reads a sequence of images, (batch, timesteps, rows, cols,
+channels), and at each step convolves the image (its kernel, strides,
+padding and dilation_rate, as Conv2D does) and its state (the same kernel
+size, padding ``same``, stride 1) into the four gates of an LSTM.  Its
+state is an image of ``filters`` channels, whose rows and cols shrink as
+Conv2D's would: ``valid`` kernel 3 on 16 x 12 leaves 14 x 10.  ConvLSTM1D
+and ConvLSTM3D do the same over one and three spatial dimensions.
+
+* output: (batch, timesteps, rows', cols', filters) with return_sequences,
+  else (batch, rows', cols', filters); with return_state the states
+  ``state_h`` and ``state_c`` follow, each (batch, rows', cols', filters).
+  data_format channels_first reads (batch, timesteps, channels, rows, cols)
+  and puts filters before rows'.
+* parameters: 4*filters*(prod(kernel_size)*channels + prod(kernel_size)*filters),
+  plus 4*filters with use_bias.
+
+Keras (3.15.1) needs the channels and every spatial dimension known when it
+builds the layer; the timesteps and a symbol for a spatial dimension (whose
+value the model is built with) stay as written.  It checks initial states
+and masks only when the model runs: a wrong count of states, a state of
+another shape, or a Masking layer's mask (one entry per pixel, not per
+timestep) fails then.  lstmshape asks for states of exactly the state's
+shape, though Keras runs some others (an ``h`` with a multiple of filters
+channels, as a grouped convolution; a ``c`` of one channel, broadcast).
+The call's ``mask:`` (batch, timesteps) works as on LSTM.
+"""
+
+from __future__ import annotations
+
+from math import prod
+from typing import Literal
+
+from lstmshape.costs import Costs, CostShapes, numel, size
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
+from lstmshape.frameworks import cost_rules
+from lstmshape.frameworks.keras.base import StatefulLayer
+from lstmshape.frameworks.keras.checks import check_activation, check_clipped
+from lstmshape.frameworks.keras.conv import Windows, check_strided_dilation, windows
+from lstmshape.frameworks.keras.recurrent import (
+    LoopArgs,
+    check_masked_unroll,
+    check_state_count,
+    check_stateful_batch,
+    with_call_mask,
+)
+from lstmshape.frameworks.keras.windows import (
+    WindowArgs,
+    arrange,
+    check_rank,
+    check_steps,
+    layout,
+    output_length,
+    rank_error,
+)
+from lstmshape.frameworks.layer_type import Example, Failing, Shapes, layer_type
+from lstmshape.shapes import Dim, Shape, format_shape, shapes_conflict
+
+DataFormat = Literal["channels_last", "channels_first"] | None
+_STATES = ("state_h", "state_c")
+RANKS = {"ConvLSTM1D": 1, "ConvLSTM2D": 2, "ConvLSTM3D": 3}
+_LAYOUTS = {
+    1: "(batch, timesteps, steps, channels)",
+    2: "(batch, timesteps, rows, cols, channels)",
+    3: "(batch, timesteps, depth, rows, cols, channels)",
+}
+
+
+class _WindowFields(WindowArgs):
+    filters: int
+    kernel_size: int | list[int]
+    strides: int | list[int] = 1
+    padding: Literal["valid", "same"] = "valid"
+    data_format: DataFormat = None
+    dilation_rate: int | list[int] = 1
+
+
+class _ConvLSTMArgs(LoopArgs, _WindowFields):
+    """The window's arguments first, then the loop's (LSTM's), then the LSTM gates'."""
+
+    recurrent_activation: str | None = "sigmoid"
+    unit_forget_bias: bool = True
+    kernel_constraint: str | None = None
+    recurrent_constraint: str | None = None
+    bias_constraint: str | None = None
+
+
+class ConvLSTM1DArgs(_ConvLSTMArgs):
+    type: Literal["ConvLSTM1D"]
+
+
+class ConvLSTM2DArgs(_ConvLSTMArgs):
+    type: Literal["ConvLSTM2D"]
+
+
+class ConvLSTM3DArgs(_ConvLSTMArgs):
+    type: Literal["ConvLSTM3D"]
+
+
+class ConvLSTM1DConfig(StatefulLayer, ConvLSTM1DArgs):
+    type: Literal["ConvLSTM1D"]
+
+
+class ConvLSTM2DConfig(StatefulLayer, ConvLSTM2DArgs):
+    type: Literal["ConvLSTM2D"]
+
+
+class ConvLSTM3DConfig(StatefulLayer, ConvLSTM3DArgs):
+    type: Literal["ConvLSTM3D"]
+
+
+AnyConvLSTM = ConvLSTM1DArgs | ConvLSTM2DArgs | ConvLSTM3DArgs
+
+
+def tensor_names(config: AnyConvLSTM) -> tuple[str, ...]:
+    return ("output", *_STATES) if config.return_state else ("output",)
+
+
+def _windows(config: AnyConvLSTM, ctx: LayerContext) -> Windows | None:
+    return windows(config, ctx, RANKS[config.type])
+
+
+def check_arguments(config: AnyConvLSTM, ctx: LayerContext) -> bool:
+    """The checks of Keras's constructor (and of its build, for a negative filters)."""
+    valid = _check_filters(config, ctx)
+    found = _windows(config, ctx)
+    if found is None:
+        valid = False
+    else:
+        strides_and_dilation = "Specifying `strides > 1` is not compatible with `dilation_rate > 1`"
+        valid = check_strided_dilation(config, ctx, found, strides_and_dilation) and valid
+    valid = check_activation(ctx, "activation", config.activation) and valid
+    valid = check_activation(ctx, "recurrent_activation", config.recurrent_activation) and valid
+    check_clipped(ctx, "dropout", config.dropout)
+    check_clipped(ctx, "recurrent_dropout", config.recurrent_dropout)
+    return valid
+
+
+def _check_filters(config: AnyConvLSTM, ctx: LayerContext) -> bool:
+    """Keras's constructor takes any filters: a negative one fails when the layer is built,
+    zero only when the model runs (torch refuses a convolution of no channels)."""
+    if config.filters > 0:
+        return True
+    keras = (
+        "Keras builds the model and fails when it runs (RuntimeError: expected weight to be "
+        "at least 1 at dimension 0)"
+        if config.filters == 0
+        else "Keras raises ValueError: Negative dimensions are not allowed"
+    )
+    ctx.report(
+        "LS108",
+        f"{ctx.label('filters')} must be a positive integer, found {config.filters} ({keras})",
+        "filters",
+    )
+    return False
+
+
+def _step_shape(
+    config: AnyConvLSTM, ctx: LayerContext, source: Source, shape: Shape
+) -> Shape | None:
+    """One step's output and states, (batch, rows', cols', filters); None (reported) if Keras
+    cannot build the layer on ``shape``."""
+    spatial, channels = layout(shape[1:], config.data_format)  # the timesteps in the batch's place
+    unknown = "the channels" if channels is None else "a spatial dimension"
+    if channels is None or None in spatial:
+        keras = (
+            "The channel dimension of the inputs (last axis) should be defined"
+            if channels is None
+            else "ConvLSTM layers only support static input shapes for the spatial dimension"
+        )
+        ctx.report_on(
+            source,
+            "LS308",
+            f"{ctx.name} ({config.type}) needs the size of every dimension of its input but the "
+            f"batch and the timesteps; {unknown} of {source.describe()} is unknown (Keras raises "
+            f"ValueError: {keras})",
+            hint="give the dimension a size in inputs: or input_shape:",
+        )
+        return None
+    found = _windows(config, ctx)
+    assert found is not None  # checked before
+    kernel, strides, dilation = found
+    out = [
+        output_length(length, window, stride, rate, config.padding)
+        for length, window, stride, rate in zip(spatial, kernel, strides, dilation, strict=True)
+    ]
+    if not check_steps(ctx, source, out, "kernel"):
+        return None
+    return arrange(shape[0], out, config.filters, config.data_format)
+
+
+def parameter_count(config: AnyConvLSTM, channels: Dim) -> int | None:
+    """Four gates, each a kernel over the input and one over the state, and one bias."""
+    if not isinstance(channels, int):
+        return None
+    kernel = prod(cost_rules.sizes(config.kernel_size, RANKS[config.type]))
+    bias = 4 * config.filters if config.use_bias else 0
+    return 4 * config.filters * (kernel * channels + kernel * config.filters) + bias
+
+
+def _check_states(
+    config: AnyConvLSTM, ctx: LayerContext, states: list[Source], step: Shape
+) -> None:
+    owner = f"{ctx.name} ({config.type})"
+    if not check_state_count(ctx, states, config, list(_STATES), owner):
+        return
+    for index, (label, state) in enumerate(zip(_STATES, states, strict=False)):
+        shape = state.tensor.shape
+        if shape is None or not shapes_conflict(step, shape):
+            continue
+        ctx.report_on(
+            state,
+            "LS303",
+            f"initial state {label} of {ctx.name} ({config.type}, filters: {config.filters}) "
+            f"must be {format_shape(step)}, the shape of one step's output, but "
+            f"initial_state[{index}] {state.text} is {format_shape(shape)}: Keras builds the "
+            "model and fails when it runs",
+            hint=f"a state of {config.type} is its output of one step, {format_shape(step)}",
+        )
+
+
+def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source) -> bool:
+    """Whether a mask made by a layer (Masking: one entry per pixel) reaches the loop."""
+    mask = source.tensor.mask
+    if mask is None or mask.explicit or ctx.states is not None:
+        return False  # with initial states Keras does not hand the loop the mask
+    ctx.report(
+        "LS318",
+        f"{ctx.name} ({config.type}) reads a mask from {mask.layer} ({mask.maker}), which "
+        "has one entry per pixel of each step, not one per timestep: Keras builds the model and "
+        "fails when it runs (RuntimeError: The size of tensor a must match the size of tensor b)",
+        hint=f"pass a (batch, timesteps) mask as the call's mask:, or remove {mask.remedy}",
+    )
+    return True
+
+
+def propagate(config: AnyConvLSTM, ctx: LayerContext) -> LayerOutcome:
+    """Shapes, states and parameters of a config :func:`check_arguments` accepted."""
+    names = tensor_names(config)
+    unknown = LayerOutcome({name: Tensor(None) for name in names}, None)
+    source = ctx.inputs[0]
+    shape = source.tensor.shape
+    if shape is None:
+        return unknown
+    rank = RANKS[config.type] + 3
+    keras = rank_error(rank, len(shape), weights=False)
+    described = _LAYOUTS[RANKS[config.type]]
+    if not check_rank(ctx, source, shape, rank, config.type, keras, described):
+        return unknown
+    step = _step_shape(config, ctx, source, shape)
+    if step is None or not check_stateful_batch(config, ctx, source):
+        return unknown
+    params = parameter_count(config, layout(shape[1:], config.data_format)[1])
+    if ctx.states is not None:
+        _check_states(config, ctx, ctx.states, step)
+    masked = with_call_mask(ctx, source)
+    if masked is None or _masked_by_layer(config, ctx, masked):
+        return LayerOutcome(unknown.tensors, params)
+    check_masked_unroll(config, ctx, masked, config.go_backwards)
+    output = (shape[0], shape[1], *step[1:]) if config.return_sequences else step
+    origin = Origin(ctx.name, "output", False, 1 if config.return_sequences else None, "keras")
+    mask = masked.tensor.mask if config.return_sequences else None
+    tensors = {"output": Tensor(output, origin, mask=mask)}
+    for name in names[1:]:
+        tensors[name] = Tensor(step, Origin(ctx.name, name, framework="keras"))
+    return LayerOutcome(tensors, params)
+
+
+def costs(config: AnyConvLSTM, shapes: CostShapes) -> Costs:
+    """At each step and output position: the four gates' input and state convolutions
+    (prod(kernel_size) * (channels + filters) products per gate channel), one bias, and the
+    LSTM's nonlinearities and elementwise operations on filters values."""
+    _, channels = layout(shapes.input[1:], config.data_format)
+    step = shapes.output[1:] if config.return_sequences else shapes.output
+    spatial, _ = layout(step, config.data_format)
+    kernel = prod(cost_rules.sizes(config.kernel_size, RANKS[config.type]))
+    one = cost_rules.recurrent_step(
+        "LSTM",
+        config.filters,
+        size(channels) * kernel,
+        kernel * config.filters,
+        bias_vectors=1 if config.use_bias else 0,
+    )
+    return cost_rules.scaled(one, numel((shapes.input[0], shapes.input[1], *spatial)))
+
+
+_VIDEO: Shapes = {"x": ["B", "T", 16, 12, 3]}
+_DOC = "`output`; with `return_state: true` also `state_h`, `state_c`"
+_WRAPPERS = ("TimeDistributed",)
+_FOREIGN_KEYS = {
+    "units": "a ConvLSTM's state has filters channels: write filters (and kernel_size)",
+    "out_channels": "out_channels is torch's name; Keras calls it filters",
+    "hidden_size": "hidden_size is torch's name; a ConvLSTM's state has filters channels",
+    "stride": "stride is torch's name; Keras calls it strides",
+    "dilation": "dilation is torch's name; Keras calls it dilation_rate",
+}
+
+
+@layer_type(
+    "keras",
+    "ConvLSTM1D",
+    ConvLSTM1DConfig,
+    cost=costs,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc=_DOC,
+    wrapped_config=ConvLSTM1DArgs,
+    wrappers=_WRAPPERS,
+    tensor_args=("mask",),
+    examples=(
+        Example(
+            {"x": ["B", "T", 16, 3]},
+            {"filters": 4, "kernel_size": 3, "return_state": True},
+            {"output": ["B", 14, 4], "state_h": ["B", 14, 4], "state_c": ["B", 14, 4]},
+            params=352,
+        ),
+    ),
+    failing=(Failing(_VIDEO, {"filters": 4, "kernel_size": 3}, "LS302"),),
+    foreign_keys=_FOREIGN_KEYS,
+)
+def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
+    """ConvLSTM2D over one spatial dimension: (batch, timesteps, steps, channels).
+
+    output (batch, steps', filters), or (batch, timesteps, steps', filters) with
+    return_sequences; steps' as Conv1D's (padding valid or same).  Parameters
+    4*filters*(kernel_size*channels + kernel_size*filters) + 4*filters.
+    """
+    return propagate(config, ctx)
+
+
+@layer_type(
+    "keras",
+    "ConvLSTM2D",
+    ConvLSTM2DConfig,
+    cost=costs,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc=_DOC,
+    wrapped_config=ConvLSTM2DArgs,
+    wrappers=_WRAPPERS,
+    tensor_args=("mask",),
+    examples=(
+        Example(
+            _VIDEO,
+            {"filters": 8, "kernel_size": 3, "return_sequences": True},
+            {"output": ["B", "T", 14, 10, 8]},
+            params=3200,
+        ),
+        Example(
+            {"x": ["B", "T", "S", 12, 3]},
+            {"filters": 8, "kernel_size": [3, 5], "padding": "same", "return_state": True},
+            {
+                "output": ["B", "S", 12, 8],
+                "state_h": ["B", "S", 12, 8],
+                "state_c": ["B", "S", 12, 8],
+            },
+            params=5312,
+        ),
+        Example(
+            {"x": ["B", "T", 3, 16, 12]},
+            {
+                "filters": 2,
+                "kernel_size": 3,
+                "strides": 2,
+                "use_bias": False,
+                "data_format": "channels_first",
+            },
+            {"output": ["B", 2, 7, 5]},
+            params=360,
+        ),
+        Example(
+            _VIDEO,
+            {"filters": 4, "kernel_size": 3, "dilation_rate": 2},
+            {"output": ["B", 12, 8, 4]},
+            params=1024,
+        ),
+        Example(
+            {"x": ["B", "T", 16, 12, 3], "h": ["B", 14, 10, 8], "c": ["B", 14, 10, 8]},
+            {"input": "x", "filters": 8, "kernel_size": 3, "initial_state": ["h", "c"]},
+            {"output": ["B", 14, 10, 8]},
+            params=3200,
+        ),
+    ),
+    failing=(
+        Failing({"x": ["B", 16, 12, 3]}, {"filters": 8, "kernel_size": 3}, "LS302"),
+        Failing(_VIDEO, {"filters": 8, "kernel_size": 3, "groups": 2}, "LS101"),
+        Failing(_VIDEO, {"filters": 8, "kernel_size": 3, "padding": "causal"}, "LS103"),
+        Failing(
+            _VIDEO, {"filters": 8, "kernel_size": 3, "strides": 2, "dilation_rate": 2}, "LS108"
+        ),
+        Failing(_VIDEO, {"filters": 8, "kernel_size": 17}, "LS320"),
+        Failing({"x": ["B", "T", None, 12, 3]}, {"filters": 8, "kernel_size": 3}, "LS308"),
+        Failing(
+            {"x": ["B", "T", 16, 12, 3], "h": ["B", 16, 12, 8], "c": ["B", 14, 10, 8]},
+            {"input": "x", "filters": 8, "kernel_size": 3, "initial_state": ["h", "c"]},
+            "LS303",
+        ),
+        Failing(
+            {"x": ["B", "T", 16, 12, 3], "h": ["B", 14, 10, 8]},
+            {"input": "x", "filters": 8, "kernel_size": 3, "initial_state": ["h"]},
+            "LS304",
+        ),
+    ),
+    foreign_keys=_FOREIGN_KEYS,
+)
+def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
+    """An LSTM over (batch, timesteps, rows, cols, channels) whose gates are convolutions.
+
+    output (batch, rows', cols', filters), or (batch, timesteps, rows', cols',
+    filters) with return_sequences; rows' and cols' as Conv2D's (padding valid
+    or same; strides and dilation_rate not both above 1).  With return_state
+    also state_h and state_c, each (batch, rows', cols', filters); initial_state
+    is [h, c] of that shape.  data_format channels_first reads (batch, timesteps,
+    channels, rows, cols).  Parameters 4*filters*(prod(kernel_size)*channels +
+    prod(kernel_size)*filters) + 4*filters; no bias without use_bias.  Every
+    dimension but the batch and the timesteps must be known (Keras builds the
+    states' shape from them).
+    """
+    return propagate(config, ctx)
+
+
+@layer_type(
+    "keras",
+    "ConvLSTM3D",
+    ConvLSTM3DConfig,
+    cost=costs,
+    check=check_arguments,
+    tensors=tensor_names,
+    tensors_doc=_DOC,
+    wrapped_config=ConvLSTM3DArgs,
+    wrappers=_WRAPPERS,
+    tensor_args=("mask",),
+    examples=(
+        Example(
+            {"x": ["B", "T", 5, 6, 7, 3]},
+            {"filters": 4, "kernel_size": 3, "return_sequences": True},
+            {"output": ["B", "T", 3, 4, 5, 4]},
+            params=3040,
+        ),
+    ),
+    failing=(Failing(_VIDEO, {"filters": 4, "kernel_size": 3}, "LS302"),),
+    foreign_keys=_FOREIGN_KEYS,
+)
+def conv_lstm3d(config: ConvLSTM3DConfig, ctx: LayerContext) -> LayerOutcome:
+    """ConvLSTM2D over three spatial dimensions: (batch, timesteps, depth, rows, cols, channels).
+
+    Shapes as Conv3D's at each step; parameters 4*filters*(prod(kernel_size)*channels
+    + prod(kernel_size)*filters) + 4*filters.
+    """
+    return propagate(config, ctx)
