@@ -21,16 +21,18 @@ builds the layer; the timesteps and a symbol for a spatial dimension (whose
 value the model is built with) stay as written.  It checks initial states
 and masks only when the model runs: a wrong count of states, a state of
 another shape, or a Masking layer's mask (one entry per pixel, not per
-timestep) fails then.  lstmshape asks for states of exactly the state's
-shape, though Keras runs some others (an ``h`` with a multiple of filters
-channels, as a grouped convolution; a ``c`` of one channel, broadcast).
+timestep) fails then, unless it fits each step's output (see
+:func:`_masked_by_layer`).  lstmshape asks for states of exactly the
+state's shape, though Keras runs some others (an ``h`` with a multiple of
+filters channels, as a grouped convolution; a ``c`` of one channel,
+broadcast).
 The call's ``mask:`` (batch, timesteps) works as on LSTM.
 """
 
 from __future__ import annotations
 
 from math import prod
-from typing import Literal
+from typing import Any, Literal
 
 from lstmshape.costs import Costs, CostShapes, numel, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
@@ -54,8 +56,16 @@ from lstmshape.frameworks.keras.windows import (
     output_length,
     rank_error,
 )
-from lstmshape.frameworks.layer_type import Example, Failing, Shapes, layer_type
-from lstmshape.shapes import Dim, Shape, format_shape, shapes_conflict
+from lstmshape.frameworks.layer_type import (
+    Draw,
+    Example,
+    Failing,
+    Sample,
+    Sampler,
+    Shapes,
+    layer_type,
+)
+from lstmshape.shapes import Dim, Shape, format_shape, shapes_conflict, subtract_dims
 
 DataFormat = Literal["channels_last", "channels_first"] | None
 _STATES = ("state_h", "state_c")
@@ -220,16 +230,44 @@ def _check_states(
         )
 
 
-def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source) -> bool:
-    """Whether a mask made by a layer (Masking: one entry per pixel) reaches the loop."""
+def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source, step: Shape) -> bool:
+    """Whether a mask of more than (batch, timesteps) fails the loop (reported if it does).
+
+    A Masking layer over frames makes one entry per vector of the last axis,
+    (batch, timesteps, rows, cols) over (batch, timesteps, rows, cols,
+    channels).  Measured (Keras 3.15.1, torch backend): with unroll it fails;
+    else each step's mask, padded with axes of 1 to the step's output, is
+    broadcast with it, which fails where two sizes differ and neither is 1,
+    and returns another shape than Keras declares where the output's is 1 and
+    the mask's not.  With initial states Keras does not hand the loop the mask.
+    """
     mask = source.tensor.mask
-    if mask is None or mask.explicit or ctx.states is not None:
-        return False  # with initial states Keras does not hand the loop the mask
+    if mask is None or mask.shape is None or len(mask.shape) <= 2 or ctx.states is not None:
+        return False
+    entries = list(mask.shape[2:])
+    entries += [1] * (len(step) - 1 - len(entries))
+    problem = None
+    if config.unroll:
+        problem = "with unroll: true Keras cannot apply it"
+    for entry, length in zip(entries, step[1:], strict=False):
+        if problem is not None:
+            break
+        if entry == 1 or subtract_dims(entry, length) == 0:
+            continue
+        problem = (
+            f"its {format_shape(tuple(entries))} entries a step do not broadcast to the step's "
+            f"output {format_shape(step[1:])}"
+            if length != 1
+            else f"its {format_shape(tuple(entries))} entries a step widen the step's output "
+            f"{format_shape(step[1:])}: Keras returns another shape than it declares"
+        )
+    if problem is None:
+        return False
     ctx.report(
         "LS318",
-        f"{ctx.name} ({config.type}) reads a mask from {mask.layer} ({mask.maker}), which "
-        "has one entry per pixel of each step, not one per timestep: Keras builds the model and "
-        "fails when it runs (RuntimeError: The size of tensor a must match the size of tensor b)",
+        f"{ctx.name} ({config.type}) reads a mask from {mask.layer} ({mask.maker}) of shape "
+        f"{format_shape(mask.shape)}, one entry per pixel, not per timestep, and {problem}; "
+        "Keras builds the model and fails (or computes other shapes) when it runs",
         hint=f"pass a (batch, timesteps) mask as the call's mask:, or remove {mask.remedy}",
     )
     return True
@@ -255,7 +293,7 @@ def propagate(config: AnyConvLSTM, ctx: LayerContext) -> LayerOutcome:
     if ctx.states is not None:
         _check_states(config, ctx, ctx.states, step)
     masked = with_call_mask(ctx, source)
-    if masked is None or _masked_by_layer(config, ctx, masked):
+    if masked is None or _masked_by_layer(config, ctx, masked, step):
         return LayerOutcome(unknown.tensors, params)
     check_masked_unroll(config, ctx, masked, config.go_backwards)
     output = (shape[0], shape[1], *step[1:]) if config.return_sequences else step
@@ -283,6 +321,69 @@ def costs(config: AnyConvLSTM, shapes: CostShapes) -> Costs:
         bias_vectors=1 if config.use_bias else 0,
     )
     return cost_rules.scaled(one, numel((shapes.input[0], shapes.input[1], *spatial)))
+
+
+_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", None)
+_MISTAKES: tuple[dict[str, Any], ...] = (
+    {"filters": -1},
+    {"kernel_size": 0},
+    {"strides": 2, "dilation_rate": 2},
+    {"activation": "foo"},
+    {"recurrent_activation": "Tanh"},
+    {"padding": "causal"},
+    {"groups": 2},
+    {"implementation": 2},
+)
+
+
+def _sample(draw: Draw) -> Sample:
+    """Small windows over (batch, timesteps, *spatial, channels) of rank ``draw.rank``.
+
+    ``given`` fixes filters, return_sequences, return_state and data_format, and
+    says whether every spatial size is a number (``sized``): over a symbol the
+    window is one wide or padded ``same``, since a symbol may be as small as 2;
+    behind a Masking layer (``masked``) it keeps the frames' size.
+    Mistakes: arguments Keras rejects (or does not know), at a low rate.
+    """
+    rng, given = draw.rng, draw.given
+    filters = given.get("filters") or rng.randint(1, 4)
+    args: dict[str, Any] = {"filters": filters, "kernel_size": rng.randint(1, 3)}
+    if draw.chance(0.15):
+        args["kernel_size"] = [rng.randint(1, 3) for _ in range(draw.rank - 3)]
+    if draw.chance(0.6):
+        args["padding"] = rng.choice(("same", "valid"))
+    if draw.chance(0.25):
+        args["strides"] = rng.randint(1, 2)
+    elif draw.chance(0.2):
+        args["dilation_rate"] = rng.randint(1, 2)
+    kernel = args["kernel_size"]
+    widest = max(kernel) if isinstance(kernel, list) else kernel
+    span = args.get("dilation_rate", 1) * (widest - 1) + 1
+    if span > 1 and args.get("padding", "valid") == "valid" and not given.get("sized"):
+        args["padding"] = "same"
+    if given.get("masked"):  # a Masking layer's mask fits only frames of the input's size
+        args["padding"] = "same"
+        args.pop("strides", None)
+    for key in ("return_sequences", "return_state"):
+        if given.get(key) or draw.chance(0.1):
+            args[key] = bool(given.get(key))
+    if given.get("data_format"):
+        args["data_format"] = given["data_format"]
+    if draw.chance(0.15):
+        args["activation"] = rng.choice(_ACTIVATIONS)
+    if draw.chance(0.1):
+        args["recurrent_activation"] = rng.choice(("sigmoid", "hard_sigmoid", "relu"))
+    if draw.chance(0.15):
+        args["use_bias"] = draw.chance(0.5)
+    for key in ("go_backwards", "unroll"):
+        if draw.chance(0.08):
+            args[key] = draw.chance(0.6)
+    if draw.chance(0.05):
+        args[rng.choice(("dropout", "recurrent_dropout"))] = rng.choice((0.2, 1.5, -0.1))
+    if draw.chance(0.03):
+        args["stateful"] = True
+    mistake = rng.choice(_MISTAKES) if draw.chance(0.04) else {}
+    return Sample(args, filters, mistake)
 
 
 _VIDEO: Shapes = {"x": ["B", "T", 16, 12, 3]}
@@ -318,6 +419,7 @@ _FOREIGN_KEYS = {
     ),
     failing=(Failing(_VIDEO, {"filters": 4, "kernel_size": 3}, "LS302"),),
     foreign_keys=_FOREIGN_KEYS,
+    sample=Sampler("video", _sample),
 )
 def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
     """ConvLSTM2D over one spatial dimension: (batch, timesteps, steps, channels).
@@ -403,6 +505,7 @@ def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
         ),
     ),
     foreign_keys=_FOREIGN_KEYS,
+    sample=Sampler("video", _sample),
 )
 def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
     """An LSTM over (batch, timesteps, rows, cols, channels) whose gates are convolutions.
@@ -441,6 +544,7 @@ def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
     ),
     failing=(Failing(_VIDEO, {"filters": 4, "kernel_size": 3}, "LS302"),),
     foreign_keys=_FOREIGN_KEYS,
+    sample=Sampler("video", _sample),
 )
 def conv_lstm3d(config: ConvLSTM3DConfig, ctx: LayerContext) -> LayerOutcome:
     """ConvLSTM2D over three spatial dimensions: (batch, timesteps, depth, rows, cols, channels).

@@ -216,7 +216,32 @@ def batch_normalization(config: BatchNormalizationArgs, ctx: LayerContext) -> La
     be known.
     """
     vectors = 2 + config.center + config.scale
+    if not _mask_fits(ctx):
+        return LayerOutcome({"output": Tensor(None)}, None)
     return _normalized(ctx, [config.axis], "BatchNormalization", vectors)
+
+
+def _mask_fits(ctx: LayerContext) -> bool:
+    """Whether the input's mask, if any, has one dimension less than the input, which Keras's
+    BatchNormalization asks of it when the model runs: a ConvLSTM2D's sequence of frames
+    carries the (batch, timesteps) mask it was called with, which does not."""
+    source = ctx.inputs[0]
+    shape, mask = source.tensor.shape, source.tensor.mask
+    if mask is None or shape is None or ctx.within:
+        return True
+    rank = 2 if mask.shape is None else len(mask.shape)
+    if rank == len(shape) - 1:
+        return True
+    ctx.report_on(
+        source,
+        "LS318",
+        f"{ctx.name} (BatchNormalization) reads {source.describe()}, which carries the "
+        f"{rank}-D mask of {mask.layer} ({mask.maker}); Keras takes a mask of one dimension "
+        f"less than the input, {len(shape) - 1}-D, and fails when it runs (ValueError: The mask "
+        "provided should be one dimension less than the inputs)",
+        hint=f"remove {mask.remedy}, or normalize before the mask is made",
+    )
+    return False
 
 
 @layer_type(

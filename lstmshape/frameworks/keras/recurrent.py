@@ -373,6 +373,7 @@ def with_call_mask(ctx: LayerContext, source: Source) -> Source | None:
         f"the mask: given to {ctx.name}",
         f"mask: {mask_source.text} from {ctx.name}",
         explicit=True,
+        shape=mask_shape,
     )
     tensor = Tensor(shape, source.tensor.origin, source.tensor.batch_first, mask)
     return Source(source.text, tensor, source.at, source.reference, source.origin)
