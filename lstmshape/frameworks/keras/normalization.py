@@ -213,7 +213,8 @@ def batch_normalization(config: BatchNormalizationArgs, ctx: LayerContext) -> La
     Parameters (as count_params() counts them) 4*size of axis: gamma and
     beta (trainable; none without scale or center) and the moving mean and
     variance (non-trainable, always there).  axis is one int; its size must
-    be known.
+    be known.  It passes a mask on, which must have one dimension less than
+    its input (a call's (batch, timesteps) mask on frames fails, LS318).
     """
     vectors = 2 + config.center + config.scale
     if not _mask_fits(ctx):
