@@ -134,8 +134,7 @@ def _costs(layer: str, shape: str) -> tuple[int, list[int]]:
 CONV_LSTM = [
     "{type: ConvLSTM2D, filters: 4, kernel_size: 3}",
     "{type: ConvLSTM2D, filters: 4, kernel_size: 3, padding: same, strides: 2}",
-    "{type: ConvLSTM2D, filters: 2, kernel_size: [3, 1], use_bias: false, "
-    "return_sequences: true}",
+    "{type: ConvLSTM2D, filters: 2, kernel_size: [3, 1], use_bias: false, return_sequences: true}",
 ]
 
 
