@@ -179,3 +179,39 @@ def test_conv3d_costs_what_torch_counts() -> None:
     with FlopCounterMode(display=False) as counter:
         built(frames)
     assert counter.get_total_flops() == 2 * macs
+
+
+WRAPPED = [
+    ("[B, T, 16, 12, 3]", "{type: ConvLSTM1D, filters: 4, kernel_size: 3, return_sequences: true}"),
+    ("[B, 2, T, 8, 6, 3]", "{type: ConvLSTM2D, filters: 2, kernel_size: 3, padding: same}"),
+    ("[B, T, 5, 8, 6, 4]", "{type: Conv3D, filters: 2, kernel_size: [3, 1, 2], groups: 2}"),
+]
+
+
+@pytest.mark.parametrize(("shape", "layer"), WRAPPED)
+def test_time_distributed_runs_them_on_each_step_as_keras(shape: str, layer: str) -> None:
+    """TimeDistributed hands the layer one step (of frames) at a time and keeps only its
+    output."""
+    import yaml
+
+    text = (
+        f"framework: keras\ninputs:\n  x: {shape}\nlayers:\n"
+        f"  - {{type: TimeDistributed, layer: {layer}}}\n"
+    )
+    (report,) = check_text(text, "spec.yaml")
+    assert report.diagnostics == []
+    (found,) = report.layers
+    pytest.importorskip("keras")
+    from lstmshape.shapes import evaluate_dim
+    from tests.oracle.keras_runner import run_keras
+
+    values = {"B": 2, "T": 5}
+    run = run_keras(yaml.safe_load(text), values)
+    assert run.error is None
+    (real,) = run.layers
+    mine = found.tensors["output"]
+    assert (
+        tuple(evaluate_dim(d, values) if isinstance(d, str) else d for d in mine)
+        == (real.tensors["output"])
+    )
+    assert found.params == real.params
