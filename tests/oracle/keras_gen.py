@@ -493,8 +493,6 @@ def _video_spec(b: _Builder) -> dict[str, Any]:
     sizes: list[Any] = [rng.randint(2, 7) for _ in range(rank)]
     if not b.runs and b.chance(0.05):
         sizes[rng.randrange(rank)] = None  # Keras needs every spatial size
-    elif b.chance(0.2):
-        sizes[0] = "S"
     channels = rng.randint(1, 3)
     data_format = "channels_first" if b.chance(0.15) else None
     inputs = {"x": _video_shape(batch, time, sizes, channels, data_format)}

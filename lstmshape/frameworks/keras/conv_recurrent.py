@@ -16,9 +16,10 @@ and ConvLSTM3D do the same over one and three spatial dimensions.
 * parameters: 4*filters*(prod(kernel_size)*channels + prod(kernel_size)*filters),
   plus 4*filters with use_bias.
 
-Keras (3.15.1) needs the channels and every spatial dimension known when it
-builds the layer; the timesteps and a symbol for a spatial dimension (whose
-value the model is built with) stay as written.  It checks initial states
+Keras (3.15.1) needs the channels and every spatial dimension as numbers
+when it builds the layer (a symbol is a size ``keras.Input`` leaves open, as
+for every Keras kernel); the batch and the timesteps may be symbols, and
+stay as written.  It checks initial states
 and masks only when the model runs: a wrong count of states, a state of
 another shape, or a Masking layer's mask (one entry per pixel, not per
 timestep) fails then, unless it fits each step's output (see
@@ -172,20 +173,23 @@ def _step_shape(
     """One step's output and states, (batch, rows', cols', filters); None (reported) if Keras
     cannot build the layer on ``shape``."""
     spatial, channels = layout(shape[1:], config.data_format)  # the timesteps in the batch's place
-    unknown = "the channels" if channels is None else "a spatial dimension"
-    if channels is None or None in spatial:
+    open_sizes = [d for d in spatial if not isinstance(d, int)]
+    if not isinstance(channels, int) or open_sizes:
+        which = "the channels" if not isinstance(channels, int) else "a spatial dimension"
+        size = channels if not isinstance(channels, int) else open_sizes[0]
+        known = "unknown" if size is None else f"{size}, not one number"
         keras = (
             "The channel dimension of the inputs (last axis) should be defined"
-            if channels is None
+            if not isinstance(channels, int)
             else "ConvLSTM layers only support static input shapes for the spatial dimension"
         )
         ctx.report_on(
             source,
             "LS308",
-            f"{ctx.name} ({config.type}) needs the size of every dimension of its input but the "
-            f"batch and the timesteps; {unknown} of {source.describe()} is unknown (Keras raises "
-            f"ValueError: {keras})",
-            hint="give the dimension a size in inputs: or input_shape:",
+            f"{ctx.name} ({config.type}) needs a number for every dimension of its input but "
+            f"the batch and the timesteps; {which} of {source.describe()} is {known} (Keras has "
+            f"no symbols, and raises ValueError: {keras})",
+            hint="give the dimension a number in inputs: or input_shape:",
         )
         return None
     found = _windows(config, ctx)
@@ -450,12 +454,12 @@ def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
             params=3200,
         ),
         Example(
-            {"x": ["B", "T", "S", 12, 3]},
+            {"x": ["B", "T", 9, 12, 3]},
             {"filters": 8, "kernel_size": [3, 5], "padding": "same", "return_state": True},
             {
-                "output": ["B", "S", 12, 8],
-                "state_h": ["B", "S", 12, 8],
-                "state_c": ["B", "S", 12, 8],
+                "output": ["B", 9, 12, 8],
+                "state_h": ["B", 9, 12, 8],
+                "state_c": ["B", 9, 12, 8],
             },
             params=5312,
         ),
@@ -517,8 +521,8 @@ def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
     is [h, c] of that shape.  data_format channels_first reads (batch, timesteps,
     channels, rows, cols).  Parameters 4*filters*(prod(kernel_size)*channels +
     prod(kernel_size)*filters) + 4*filters; no bias without use_bias.  Every
-    dimension but the batch and the timesteps must be known (Keras builds the
-    states' shape from them).
+    dimension but the batch and the timesteps must be a number (Keras builds
+    the states' shape from them).
     """
     return propagate(config, ctx)
 

@@ -108,9 +108,9 @@ def test_extra_initial_states_fail_unless_unrolled(extra: str, expected: list[st
     assert codes(STATES + "layers:\n" + layer) == expected
 
 
-def test_symbolic_frames_and_sizes_stay_exact() -> None:
+def test_symbolic_timesteps_stay_exact() -> None:
     text = (
-        "framework: keras\ninputs:\n  x: [B, T, S, 12, 3]\nlayers:\n"
+        "framework: keras\ninputs:\n  x: [B, T, 9, 12, 3]\nlayers:\n"
         "  - {type: ConvLSTM2D, filters: 4, kernel_size: 3, padding: same, strides: 2, "
         "return_sequences: true}\n"
         "  - {type: Conv3D, filters: 1, kernel_size: 3}\n"
@@ -118,8 +118,21 @@ def test_symbolic_frames_and_sizes_stay_exact() -> None:
     (report,) = check_text(text, "spec.yaml")
     assert report.diagnostics == []
     shapes = [layer.tensors["output"] for layer in report.layers]
-    assert [str(d) for d in shapes[0]] == ["B", "T", "(S + 1) // 2", "6", "4"]
-    assert [str(d) for d in shapes[1]] == ["B", "T - 2", "(S - 3) // 2", "4", "1"]
+    assert [str(d) for d in shapes[0]] == ["B", "T", "5", "6", "4"]
+    assert [str(d) for d in shapes[1]] == ["B", "T - 2", "3", "4", "1"]
+
+
+def test_a_symbolic_frame_size_is_an_open_size_keras_cannot_build_on() -> None:
+    text = (
+        "framework: keras\ninputs:\n  x: [B, T, S, 12, 3]\nlayers:\n"
+        "  - {type: ConvLSTM2D, filters: 4, kernel_size: 3, padding: same}\n"
+    )
+    assert codes(text) == ["LS308"]
+    pytest.importorskip("keras")
+    from tests.oracle.keras_runner import L
+
+    with pytest.raises(ValueError, match="static input shapes for the spatial dimension"):
+        L.ConvLSTM2D(4, 3, padding="same")(L.Input((None, None, 12, 3)))
 
 
 def _costs(layer: str, shape: str) -> tuple[int, list[int]]:
