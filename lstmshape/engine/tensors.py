@@ -76,6 +76,9 @@ class Mask:
     """How to remove it: "mask_zero: true from emb"."""
     explicit: bool = False
     """Given as a call's ``mask:`` argument, which Keras uses even with initial states."""
+    shape: Shape | None = None
+    """Its shape where it is not (batch, timesteps): a Masking layer's over a video has one
+    entry per pixel of each frame, a call's mask may end in an axis of 1."""
 
 
 @record(frozen=True, slots=True)

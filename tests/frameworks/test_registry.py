@@ -101,6 +101,7 @@ def test_nested_and_wrapped_fields_come_from_the_types() -> None:
         *("GlobalAveragePooling2D", "GlobalMaxPooling2D"),
         *("BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU"),
         *("PReLU", "ELU", "Softmax", "GaussianNoise", "GaussianDropout"),
+        *("Conv3D", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"),
     }
     assert FRAMEWORKS["torch"].nested_fields == ()
 

@@ -54,7 +54,12 @@ torch.set_num_threads(1)  # tiny tensors on two shared cores: one thread is fast
 L = keras.layers
 _NOT_ARGUMENTS = ("name", "type", "input", "initial_state", "mask", "expect", "input_shape")
 _PREFIXES = ("tensorflow.keras.layers.", "tf.keras.layers.", "keras.layers.", "layers.")
-_STATES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+_STATES = {
+    "LSTM": ("h", "c"),
+    "GRU": ("h",),
+    "SimpleRNN": ("h",),
+    **{f"ConvLSTM{rank}D": ("h", "c") for rank in (1, 2, 3)},
+}
 _CELL_STATES = {"LSTMCell": ("h", "c"), "GRUCell": ("h",), "SimpleRNNCell": ("h",)}
 _WRAPPED = ("layer", "backward_layer", "cell")
 ATTENTION = ("Attention", "AdditiveAttention", "MultiHeadAttention")

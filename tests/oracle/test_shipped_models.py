@@ -298,3 +298,43 @@ def test_keras_mha_lstm_classifier_mirrors_its_functional_model() -> None:
         return params, {key: tuple(tensor.shape) for key, tensor in tensors.items()}
 
     _assert_mirrors("keras-mha-lstm-classifier", build)
+
+
+def test_keras_convlstm_next_frame_mirrors_the_keras_io_model() -> None:
+    keras = _keras()
+    layers = keras.layers
+
+    def build(values: dict[str, int]) -> Built:
+        # keras-io writes Input(shape=(None, *x_train.shape[2:])): 64 x 64 x 1 frames, the
+        # batch open; the timesteps are the spec's T
+        frames = keras.Input(shape=(values["T"], 64, 64, 1))
+        x = layers.ConvLSTM2D(
+            filters=64,
+            kernel_size=(5, 5),
+            padding="same",
+            return_sequences=True,
+            activation="relu",
+        )(frames)
+        first = x
+        x = layers.BatchNormalization()(x)
+        x = layers.ConvLSTM2D(
+            filters=64,
+            kernel_size=(3, 3),
+            padding="same",
+            return_sequences=True,
+            activation="relu",
+        )(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.ConvLSTM2D(
+            filters=64,
+            kernel_size=(1, 1),
+            padding="same",
+            return_sequences=True,
+            activation="relu",
+        )(x)
+        x = layers.Conv3D(filters=1, kernel_size=(3, 3, 3), activation="sigmoid", padding="same")(x)
+        model = keras.Model(frames, x)
+        shapes = {"conv_lstm2d.output": first.shape, "next_frames.output": x.shape}
+        return model.count_params(), {key: tuple(shape) for key, shape in shapes.items()}
+
+    _assert_mirrors("keras-convlstm-next-frame", build)

@@ -31,6 +31,7 @@ LAYER_MODULES = (
     "steps",
     "attention",
     "multi_head_attention",
+    "conv_recurrent",
 )
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""

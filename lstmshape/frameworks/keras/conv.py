@@ -1,4 +1,4 @@
-"""keras.layers.Conv1D, Conv2D and SeparableConv1D: learned windows over steps (or pixels).
+"""keras.layers.Conv1D, Conv2D, Conv3D and SeparableConv1D: learned windows over steps (or pixels).
 
 Shapes follow :mod:`lstmshape.frameworks.keras.windows`: the spatial
 dimensions shrink as the window says and the channels become ``filters``.
@@ -11,7 +11,7 @@ it builds the kernel (unknown, or not divisible by ``groups``).
 from __future__ import annotations
 
 from math import prod
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from lstmshape.costs import ZERO, Costs, CostShapes, numel, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
@@ -74,6 +74,16 @@ class Conv2DConfig(KerasLayer, Conv2DArgs):
     type: Literal["Conv2D"]
 
 
+class Conv3DArgs(_ConvArgs):
+    type: Literal["Conv3D"]
+    padding: Literal["valid", "same"] = "valid"
+    groups: int = 1
+
+
+class Conv3DConfig(KerasLayer, Conv3DArgs):
+    type: Literal["Conv3D"]
+
+
 class SeparableConv1DArgs(_ConvArgs):
     type: Literal["SeparableConv1D"]
     padding: Literal["valid", "same"] = "valid"
@@ -90,14 +100,26 @@ class SeparableConv1DConfig(KerasLayer, SeparableConv1DArgs):
     type: Literal["SeparableConv1D"]
 
 
-AnyConv = Conv1DArgs | Conv2DArgs | SeparableConv1DArgs
-_RANKS = {"Conv1D": 1, "Conv2D": 2, "SeparableConv1D": 1}
+AnyConv = Conv1DArgs | Conv2DArgs | Conv3DArgs | SeparableConv1DArgs
+_RANKS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "SeparableConv1D": 1}
+Windows = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+"""kernel_size, strides and dilation_rate, one integer per spatial dimension."""
+STRIDES_AND_DILATION = "`strides > 1` not supported in conjunction with `dilation_rate > 1`"
 
 
-def _windows(
-    config: AnyConv, ctx: LayerContext
-) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None:
-    rank = _RANKS[config.type]
+class Windowed(Protocol):
+    """What a convolution over ``rank`` spatial dimensions is given (Conv, ConvLSTM)."""
+
+    @property
+    def kernel_size(self) -> int | list[int]: ...
+    @property
+    def strides(self) -> int | list[int]: ...
+    @property
+    def dilation_rate(self) -> int | list[int]: ...
+
+
+def windows(config: Windowed, ctx: LayerContext, rank: int) -> Windows | None:
+    """The kernel's sizes, strides and dilation per dimension; None (reported) if invalid."""
     kernel = spatial(ctx, "kernel_size", config.kernel_size, rank)
     strides = spatial(ctx, "strides", config.strides, rank)
     dilation = spatial(ctx, "dilation_rate", config.dilation_rate, rank)
@@ -106,21 +128,33 @@ def _windows(
     return kernel, strides, dilation
 
 
+def check_strided_dilation(
+    config: Windowed, ctx: LayerContext, found: Windows, keras: str = STRIDES_AND_DILATION
+) -> bool:
+    """Keras takes strides or dilation_rate above 1, not both; ``keras`` is its error."""
+    _, strides, dilation = found
+    if max(strides) > 1 and max(dilation) > 1:
+        ctx.report(
+            "LS108",
+            f"{ctx.name} has strides {config.strides} and dilation_rate "
+            f"{config.dilation_rate}; Keras takes one or the other above 1 (Keras raises "
+            f"ValueError: {keras})",
+            "strides",
+        )
+        return False
+    return True
+
+
+def _windows(config: AnyConv, ctx: LayerContext) -> Windows | None:
+    return windows(config, ctx, _RANKS[config.type])
+
+
 def _check(config: AnyConv, ctx: LayerContext) -> bool:
     valid = check_positive(ctx, "filters", config.filters, "Invalid value for argument `filters`")
-    windows = _windows(config, ctx)
-    valid = windows is not None and valid
-    if windows is not None and not isinstance(config, SeparableConv1DArgs):
-        _, strides, dilation = windows
-        if max(strides) > 1 and max(dilation) > 1:
-            ctx.report(
-                "LS108",
-                f"{ctx.name} has strides {config.strides} and dilation_rate "
-                f"{config.dilation_rate}; Keras takes one or the other above 1 (Keras raises "
-                "ValueError: `strides > 1` not supported in conjunction with `dilation_rate > 1`)",
-                "strides",
-            )
-            valid = False
+    found = _windows(config, ctx)
+    valid = found is not None and valid
+    if found is not None and not isinstance(config, SeparableConv1DArgs):
+        valid = check_strided_dilation(config, ctx, found) and valid
     if isinstance(config, SeparableConv1DArgs):
         valid = (
             check_positive(
@@ -180,9 +214,9 @@ def _convolve(config: AnyConv, ctx: LayerContext) -> LayerOutcome:
             "channels must be evenly divisible by the number of groups)",
         )
         return unknown
-    windows = _windows(config, ctx)
-    assert windows is not None  # checked before
-    kernel, strides, dilation = windows
+    found = _windows(config, ctx)
+    assert found is not None  # checked before
+    kernel, strides, dilation = found
     output: list[Dim] = [
         output_length(length, size, stride, rate, config.padding)
         for length, size, stride, rate in zip(steps, kernel, strides, dilation, strict=True)
@@ -242,6 +276,23 @@ def _sample_separable(draw: Draw) -> Sample:
     return _sample(draw, separable=True)
 
 
+def _sample_3d(draw: Draw) -> Sample:
+    """Over (batch, frames, rows, cols, channels): a kernel per dimension at times, and a
+    groups that divides both filters and the channels (``draw.features``)."""
+    sample = _sample(draw, rank=3)
+    rng = draw.rng
+    if draw.chance(0.2):
+        sample.args["kernel_size"] = [rng.randint(1, 3) for _ in range(3)]
+        if sample.args.get("padding", "valid") == "valid":
+            sample.args["padding"] = "same"
+    if draw.chance(0.2):
+        groups = rng.choice([g for g in (1, 2, 3) if draw.features % g == 0])
+        sample.args["groups"] = groups
+        sample.args["filters"] = groups * rng.randint(1, 3)
+        sample.features = sample.args["filters"]
+    return sample
+
+
 _FOREIGN_KEYS = {
     "out_channels": "out_channels is torch's name; Keras calls it filters",
     "in_channels": "Keras's convolutions read their channels from their input; write only filters",
@@ -250,7 +301,7 @@ _FOREIGN_KEYS = {
 }
 
 
-def _conv_cost(config: Conv1DArgs | Conv2DArgs, shapes: CostShapes) -> Costs:
+def _conv_cost(config: Conv1DArgs | Conv2DArgs | Conv3DArgs, shapes: CostShapes) -> Costs:
     _, channels = layout(shapes.input, config.data_format)
     kernel = cost_rules.sizes(config.kernel_size, _RANKS[config.type])
     linear = cost_rules.convolution(
@@ -370,6 +421,57 @@ def conv2d(config: Conv2DArgs, ctx: LayerContext) -> LayerOutcome:
     kernel_size, strides and dilation_rate (one integer is used for both); padding
     is `valid` or `same`.  Parameters prod(kernel_size)*(channels/groups)*filters +
     filters.  With data_format channels_first the input is (batch, channels, rows, cols).
+    """
+    return _convolve(config, ctx)
+
+
+@layer_type(
+    "keras",
+    "Conv3D",
+    Conv3DConfig,
+    cost=_conv_cost,
+    check=_check,
+    wrapped_config=Conv3DArgs,
+    wrappers=("TimeDistributed",),
+    examples=(
+        Example(
+            {"x": ["B", "T", 16, 12, 3]},
+            {"filters": 8, "kernel_size": 3},
+            {"output": ["B", "T - 2", 14, 10, 8]},
+            params=656,
+        ),
+        Example(
+            {"x": ["B", 4, "T", 8, 6]},
+            {
+                "filters": 6,
+                "kernel_size": [3, 2, 1],
+                "strides": 2,
+                "padding": "same",
+                "groups": 2,
+                "use_bias": False,
+                "data_format": "channels_first",
+            },
+            {"output": ["B", 6, "(T + 1) // 2", 4, 3]},
+            params=72,
+        ),
+    ),
+    failing=(
+        Failing({"x": ["B", 10, 8, 3]}, {"filters": 4, "kernel_size": 3}, "LS302"),
+        Failing({"x": ["B", 5, 8, 8, 3]}, {"filters": 4, "kernel_size": [3, 3]}, "LS108"),
+        Failing({"x": ["B", 2, 8, 8, 3]}, {"filters": 4, "kernel_size": 3}, "LS320"),
+    ),
+    foreign_keys=_FOREIGN_KEYS,
+    sample=Sampler("video", _sample_3d),
+)
+def conv3d(config: Conv3DArgs, ctx: LayerContext) -> LayerOutcome:
+    """Filters over three dimensions: (batch, d1, d2, d3, channels) -> (batch, d1', d2', d3', f).
+
+    A video's (batch, frames, rows, cols, channels), for one; f is filters.  Each spatial
+    dimension shrinks as Conv1D's steps do, with its own entry of kernel_size,
+    strides and dilation_rate (one integer is used for all three); padding is
+    `valid` or `same`.  Parameters prod(kernel_size)*(channels/groups)*filters +
+    filters.  With data_format channels_first the input is (batch, channels, d1, d2,
+    d3).  Drops a mask, with Keras's warning (LS325).
     """
     return _convolve(config, ctx)
 

@@ -64,7 +64,11 @@ def masking(config: MaskingArgs, ctx: LayerContext) -> LayerOutcome:
     """Masks the timesteps whose features all equal mask_value: the shape is unchanged.
 
     The output carries a mask, which the layers after it pass on or drop as
-    they do an Embedding's (mask_zero).
+    they do an Embedding's (mask_zero).  The mask has one entry for each
+    vector of the last dimension: (batch, timesteps) of a sequence, (batch,
+    frames, rows, cols) of a video.
     """
-    mask = Mask(ctx.name, "a Masking layer", f"the Masking layer {ctx.name}")
-    return LayerOutcome({"output": Tensor(ctx.inputs[0].tensor.shape, mask=mask)}, 0)
+    shape = ctx.inputs[0].tensor.shape
+    entries = shape[:-1] if shape is not None and len(shape) > 3 else None
+    mask = Mask(ctx.name, "a Masking layer", f"the Masking layer {ctx.name}", shape=entries)
+    return LayerOutcome({"output": Tensor(shape, mask=mask)}, 0)

@@ -213,10 +213,36 @@ def batch_normalization(config: BatchNormalizationArgs, ctx: LayerContext) -> La
     Parameters (as count_params() counts them) 4*size of axis: gamma and
     beta (trainable; none without scale or center) and the moving mean and
     variance (non-trainable, always there).  axis is one int; its size must
-    be known.
+    be known.  It passes a mask on, which must have one dimension less than
+    its input (a call's (batch, timesteps) mask on frames fails, LS318).
     """
     vectors = 2 + config.center + config.scale
+    if not _mask_fits(ctx):
+        return LayerOutcome({"output": Tensor(None)}, None)
     return _normalized(ctx, [config.axis], "BatchNormalization", vectors)
+
+
+def _mask_fits(ctx: LayerContext) -> bool:
+    """Whether the input's mask, if any, has one dimension less than the input, which Keras's
+    BatchNormalization asks of it when the model runs: a ConvLSTM2D's sequence of frames
+    carries the (batch, timesteps) mask it was called with, which does not."""
+    source = ctx.inputs[0]
+    shape, mask = source.tensor.shape, source.tensor.mask
+    if mask is None or shape is None or ctx.within:
+        return True
+    rank = 2 if mask.shape is None else len(mask.shape)
+    if rank == len(shape) - 1:
+        return True
+    ctx.report_on(
+        source,
+        "LS318",
+        f"{ctx.name} (BatchNormalization) reads {source.describe()}, which carries the "
+        f"{rank}-D mask of {mask.layer} ({mask.maker}); Keras takes a mask of one dimension "
+        f"less than the input, {len(shape) - 1}-D, and fails when it runs (ValueError: The mask "
+        "provided should be one dimension less than the inputs)",
+        hint=f"remove {mask.remedy}, or normalize before the mask is made",
+    )
+    return False
 
 
 @layer_type(

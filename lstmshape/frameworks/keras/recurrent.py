@@ -67,8 +67,10 @@ from lstmshape.shapes import (
 )
 
 
-class RecurrentArgs(KerasArgs):
-    units: int
+class LoopArgs(KerasArgs):
+    """What Keras's recurrent layers take besides the size of their step (LSTM's units,
+    ConvLSTM2D's filters and kernel): how the loop runs and returns."""
+
     activation: str | None = "tanh"
     use_bias: bool = True
     return_sequences: bool = False
@@ -88,6 +90,15 @@ class RecurrentArgs(KerasArgs):
     seed: int | None = None
     trainable: bool = True
     dtype: str | None = None
+
+
+class _UnitsArgs(KerasArgs):
+    units: int
+
+
+class RecurrentArgs(LoopArgs, _UnitsArgs):
+    """LSTM's, GRU's and SimpleRNN's: units first, then the loop's (a base listed later
+    gives its fields first)."""
 
 
 class LSTMArgs(RecurrentArgs):
@@ -132,10 +143,18 @@ STATES = {
     "LSTMCell": ("h", "c"),
     "GRUCell": ("h",),
     "SimpleRNNCell": ("h",),
+    "ConvLSTM1D": ("h", "c"),
+    "ConvLSTM2D": ("h", "c"),
+    "ConvLSTM3D": ("h", "c"),
 }
 
 Recurrent = RecurrentArgs | RNNArgs
 """A recurrent layer: LSTM, GRU, SimpleRNN, or RNN running cells."""
+Looped = LoopArgs | RNNArgs
+"""Any layer Keras runs as an RNN over time, ConvLSTM2D's too."""
+EXTRA_STATES_FAIL = ("SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+"""The layers whose step returns fewer states than they are given, which Keras's loop
+(torch backend, not unrolled) cannot take: extra initial states fail when the model runs."""
 Step = RecurrentArgs | CellArgs
 """What runs one step, with its own units and weights: a layer or an RNN's cell."""
 
@@ -226,16 +245,7 @@ def run(config: Recurrent, ctx: LayerContext, source: Source) -> Run | None:
     if not features_known(ctx, source, shape, f"{ctx.name} ({config.type})"):
         return None
     batch, time, features = shape
-    if config.stateful and batch is None:
-        ctx.report(
-            "LS309",
-            f"{ctx.name} is stateful, which needs a known batch size, but its input "
-            f"{source.describe()} has an unknown batch (Keras raises ValueError: When using "
-            "`stateful=True` in a RNN, the batch size must be static)",
-            "stateful",
-            hint="declare the input with its batch size under inputs: (e.g. x: [32, 10, 8]) "
-            "instead of input_shape:",
-        )
+    if not check_stateful_batch(config, ctx, source):
         return None
     output = (batch, time, config.units) if config.return_sequences else (batch, config.units)
     states: list[Shape] = [(batch, units) for units in state_units(config)]
@@ -248,9 +258,24 @@ def run(config: Recurrent, ctx: LayerContext, source: Source) -> Run | None:
     return Run(output, states, batch, params)
 
 
-def check_masked_unroll(
-    config: Recurrent, ctx: LayerContext, source: Source, backwards: bool
-) -> None:
+def check_stateful_batch(config: Looped, ctx: LayerContext, source: Source) -> bool:
+    """Whether a stateful layer's input has the known batch Keras needs (reported if not)."""
+    shape = source.tensor.shape
+    if not config.stateful or shape is None or shape[0] is not None:
+        return True
+    ctx.report(
+        "LS309",
+        f"{ctx.name} is stateful, which needs a known batch size, but its input "
+        f"{source.describe()} has an unknown batch (Keras raises ValueError: When using "
+        "`stateful=True` in a RNN, the batch size must be static)",
+        "stateful",
+        hint="declare the input with its batch size under inputs: (e.g. x: [32, 10, 8]) "
+        "instead of input_shape:",
+    )
+    return False
+
+
+def check_masked_unroll(config: Looped, ctx: LayerContext, source: Source, backwards: bool) -> None:
     """Report a direction that runs backwards, unrolled, over a masked input."""
     mask = source.tensor.mask
     if not (backwards and config.unroll and mask and (mask.explicit or ctx.states is None)):
@@ -348,6 +373,7 @@ def with_call_mask(ctx: LayerContext, source: Source) -> Source | None:
         f"the mask: given to {ctx.name}",
         f"mask: {mask_source.text} from {ctx.name}",
         explicit=True,
+        shape=mask_shape,
     )
     tensor = Tensor(shape, source.tensor.origin, source.tensor.batch_first, mask)
     return Source(source.text, tensor, source.at, source.reference, source.origin)
@@ -427,22 +453,22 @@ def _check_layer_states(
     config: Recurrent, ctx: LayerContext, states: list[Source], batch: Dim
 ) -> None:
     labels = [f"state_{state}" for state in state_suffixes(config)]
-    _check_count(ctx, states, config, labels, f"{ctx.name} ({config.type})")
+    check_state_count(ctx, states, config, labels, f"{ctx.name} ({config.type})")
     check_state_sizes(ctx, states, config, labels, batch)
 
 
-def _check_count(
+def check_state_count(
     ctx: LayerContext,
     states: list[Source],
-    config: Recurrent,
+    config: Looped,
     labels: list[str],
     owner: str,
 ) -> bool:
     """Too few states fail when the model runs; so do extra ones for a SimpleRNN.
 
-    An LSTM or GRU ignores states beyond the ones it takes; a SimpleRNN's
-    step returns one state where Keras's loop (torch backend, not unrolled)
-    expects as many as it was given, and the run fails.
+    An LSTM or GRU ignores states beyond the ones it takes; a SimpleRNN's (or
+    a ConvLSTM2D's) step returns the states it takes where Keras's loop (torch
+    backend, not unrolled) expects as many as it was given, and the run fails.
     """
     wanted = len(labels)
     if len(states) < wanted:
@@ -457,15 +483,16 @@ def _check_count(
             else None,
         )
         return False
-    if len(states) > wanted and config.type == "SimpleRNN" and not config.unroll:
+    if len(states) > wanted and config.type in EXTRA_STATES_FAIL and not config.unroll:
         ctx.report(
             "LS304",
-            f"{owner} takes 1 initial state, [{labels[0]}], but is given {len(states)}: Keras "
-            "builds the model and fails when it runs (ValueError: treespec.unflatten(leaves): "
-            f"`leaves` has length 1 but the spec refers to a pytree that holds {len(states)} "
-            "items)",
+            f"{owner} takes {wanted} initial state(s), [{', '.join(labels)}], but is given "
+            f"{len(states)}: Keras builds the model and fails when it runs (ValueError: "
+            f"treespec.unflatten(leaves): `leaves` has length {wanted} but the spec refers to a "
+            f"pytree that holds {len(states)} items)",
             "initial_state",
-            hint="a SimpleRNN takes [h]; pass only that state",
+            hint=f"a {config.type} takes [{', '.join(STATES[config.type])}]; pass only "
+            + ("that state" if wanted == 1 else "those states"),
         )
         return False
     if len(states) > wanted:

@@ -72,12 +72,19 @@ def arrange(batch: Dim, steps: list[Dim], channels: Dim, data_format: str | None
 
 
 def check_rank(
-    ctx: LayerContext, source: Source, shape: Shape, rank: int, kind: str, keras: str
+    ctx: LayerContext,
+    source: Source,
+    shape: Shape,
+    rank: int,
+    kind: str,
+    keras: str,
+    described: str | None = None,
 ) -> bool:
-    """Whether the input has ``rank`` dimensions; ``keras`` is Keras's error for this case."""
+    """Whether the input has ``rank`` dimensions; ``keras`` is Keras's error for this case,
+    ``described`` the dimensions' names where they are not a convolution's."""
     if len(shape) == rank:
         return True
-    layout_text = _LAYOUTS.get(rank, "")
+    layout_text = f" {described}" if described else _LAYOUTS.get(rank, "")
     ctx.report_on(
         source,
         "LS302",
