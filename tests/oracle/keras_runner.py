@@ -112,7 +112,15 @@ def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
 
 
 def token_input_names(spec: dict[str, Any]) -> set[str]:
-    return token_inputs(spec, layer_type)
+    return token_inputs(spec, _reads_as)
+
+
+def _reads_as(layer: dict[str, Any]) -> str:
+    """A layer's type, or for a TimeDistributed the type of the layer that reads each step."""
+    kind = layer_type(layer)
+    if kind == "TimeDistributed" and isinstance(layer.get("layer"), dict):
+        return layer_type(layer["layer"])
+    return kind
 
 
 def _concrete(dims: list[Any], values: dict[str, int]) -> tuple[int | None, ...]:
@@ -132,14 +140,14 @@ def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
     return "int32" if name in tokens else "bool" if name in masks else "float32"
 
 
-def _construct(kind: str, layer: dict[str, Any]) -> Any:
+def construct(kind: str, layer: dict[str, Any]) -> Any:
     arguments = {k: v for k, v in layer.items() if k not in _NOT_ARGUMENTS}
     for key in _WRAPPED:
         inner = arguments.get(key)
         if isinstance(inner, list):  # RNN's stacked cells
-            arguments[key] = [_construct(layer_type(cell), cell) for cell in inner]
+            arguments[key] = [construct(layer_type(cell), cell) for cell in inner]
         elif inner is not None:
-            arguments[key] = _construct(layer_type(inner), inner)
+            arguments[key] = construct(layer_type(inner), inner)
     return getattr(L, kind)(**arguments)
 
 
@@ -246,7 +254,7 @@ def run_keras(spec: dict[str, Any], values: dict[str, int]) -> Run:
             warnings.simplefilter("always")
             module: Any = None
             try:
-                module = _construct(kind, layer)
+                module = construct(kind, layer)
                 outputs = _call(kind, module, layer, graph)
                 params = module.count_params()
             except Exception as error:

@@ -43,6 +43,21 @@ def normalize_type(written: Any) -> Any:
     return strip_prefix(written, KERAS_PREFIXES)
 
 
+READS_A_LIST = {
+    "TimeDistributed": "it reads a list of tensors, and TimeDistributed reads one (Keras "
+    "raises ValueError: `TimeDistributed` Layer should be passed an `input_shape` with at "
+    "least 3 dimensions, received: [...])"
+}
+"""Why a wrapper cannot hold a layer that reads a list (Concatenate, Add, Dot...)."""
+
+NOT_NESTED = {
+    "TimeDistributed": "lstmshape does not model a wrapper inside TimeDistributed (Keras "
+    "runs one); write the wrapped layer's own TimeDistributed, or reshape the steps into the "
+    "batch"
+}
+"""Why lstmshape's TimeDistributed holds no wrapper (TimeDistributed, Bidirectional)."""
+
+
 class KerasArgs(StrictModel):
     """What every Keras layer takes, whether it stands in the spec or in a wrapper."""
 

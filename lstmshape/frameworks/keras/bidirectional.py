@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import StatefulLayer, WrappedBy
+from lstmshape.frameworks.keras.base import NOT_NESTED, StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.cells import RNNArgs
 from lstmshape.frameworks.keras.recurrent import (
     STATES,
@@ -41,10 +41,16 @@ from lstmshape.frameworks.layer_type import (
     Sampler,
     Shapes,
     layer_type,
+    wrapping_refusal,
 )
 from lstmshape.shapes import Dim
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+REFUSES = (
+    "Bidirectional makes its backward copy of the layer with go_backwards: true, which only "
+    "a recurrent layer takes (Keras raises TypeError: <class ...> could not be deserialized "
+    "properly, or ValueError: Unrecognized keyword arguments: {'go_backwards': True})"
+)
 RECURRENT = (RecurrentArgs, RNNArgs)
 
 
@@ -76,15 +82,11 @@ def check_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> bool:
     forward = config.layer
     for key in ("layer", "backward_layer"):
         wrapped = getattr(config, key)
-        if wrapped is not None and not isinstance(wrapped, RECURRENT):
-            ctx.report(
-                "LS104",
-                f"{ctx.label(key)} is {wrapped.type}, but Bidirectional wraps only a recurrent "
-                "layer (Keras raises ValueError: Please initialize `Bidirectional` layer with "
-                "a `keras.layers.RNN` instance)",
-                key,
-                "type",
-            )
+        declared = None if wrapped is None else LAYER_TYPES.get(("keras", wrapped.type))
+        if wrapped is not None and (declared is None or "Bidirectional" not in declared.wrappers):
+            why, held = wrapping_refusal("keras", "Bidirectional", wrapped.type)
+            message = f"{ctx.label(key)} is {wrapped.type}, {why}"
+            ctx.report("LS104", message, key, "type", hint=held)
             return False
     valid = check_arguments(forward, ctx.wrapping("layer"))
     if config.backward_layer is not None:
@@ -392,6 +394,8 @@ def _not_functional(config: BidirectionalConfig) -> str | None:
     "`backward_h`",
     note="(`merge_mode` is concat, sum, mul, ave or null)",
     nests=("layer", "backward_layer"),
+    refuses=REFUSES,
+    refusals=NOT_NESTED,
     examples=(
         Example(
             _SEQUENCE, {"layer": {"type": "LSTM", "units": 16}}, {"output": ["B", 32]}, params=3200

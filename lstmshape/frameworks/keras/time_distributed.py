@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from lstmshape.costs import Costs, CostShapes, UnknownCost, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer, WrappedBy
+from lstmshape.frameworks.keras.base import NOT_NESTED, KerasArgs, KerasLayer, WrappedBy
 from lstmshape.frameworks.layer_type import (
     LAYER_TYPES,
     Draw,
@@ -25,6 +25,7 @@ from lstmshape.frameworks.layer_type import (
     Sampler,
     Shapes,
     layer_type,
+    wrapping_refusal,
 )
 
 
@@ -39,12 +40,8 @@ def _wrapped(config: TimeDistributedConfig, ctx: LayerContext) -> LayerType[Any]
     declared = LAYER_TYPES.get(("keras", inner.type))
     if declared is not None and "TimeDistributed" in declared.wrappers:
         return declared
-    ctx.report(
-        "LS104",
-        f"{ctx.label('layer')} is {inner.type}, which TimeDistributed cannot wrap",
-        "layer",
-        "type",
-    )
+    why, held = wrapping_refusal("keras", "TimeDistributed", inner.type)
+    ctx.report("LS104", f"{ctx.label('layer')} is {inner.type}, {why}", "layer", "type", hint=held)
     return None
 
 
@@ -93,6 +90,7 @@ def _time_distributed_cost(config: TimeDistributedConfig, shapes: CostShapes) ->
     cost=_time_distributed_cost,
     check=_check,
     nests=("layer",),
+    refusals=NOT_NESTED,
     passes_mask=True,
     examples=(
         Example(

@@ -1,0 +1,126 @@
+"""Every Keras layer type in TimeDistributed and Bidirectional: held as Keras holds it, or
+refused with LS104 and the reason its declaration gives, never passed through unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import pytest
+
+from lstmshape.frameworks import FRAMEWORKS
+from lstmshape.frameworks.layer_type import Example, LayerType
+from tests.frameworks.examples import check_passes, check_passes_in_framework
+from tests.helpers import check, codes
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+KERAS = FRAMEWORKS["keras"]
+TIME_DISTRIBUTED = KERAS.types["TimeDistributed"]
+BIDIRECTIONAL = KERAS.types["Bidirectional"]
+
+
+def _in_time_distributed(declared: LayerType[Any], example: Example) -> Example | None:
+    """The example with a step axis after the batch, inside TimeDistributed: the step
+    axis is kept, everything else is the wrapped layer's.  None for an example that is no
+    single-input single-output layer."""
+    if example.before or len(example.inputs) != 1 or set(example.tensors) != {"output"}:
+        return None
+    if {"input", "initial_state", "mask"} & set(example.layer):
+        return None
+    ((name, dims),) = example.inputs.items()
+    output = example.tensors["output"]
+    written = " ".join(str(dim) for dim in (*dims, *output))
+    step = "S" if "S" not in written else 3  # a symbol of steps where the example has none
+    return Example(
+        {name: [dims[0], step, *dims[1:]]},
+        {"layer": {"type": declared.name, **example.layer}},
+        {"output": [output[0], step, *output[1:]]},
+        params=example.params,
+    )
+
+
+def _wrapped_examples() -> list[Any]:
+    return [
+        pytest.param(wrapped, id=f"{declared.name}-{index}")
+        for declared in KERAS.types.values()
+        if "TimeDistributed" in declared.wrappers
+        for index, example in enumerate(declared.examples)
+        if (wrapped := _in_time_distributed(declared, example)) is not None
+    ]
+
+
+def _args(declared: LayerType[Any]) -> dict[str, Any]:
+    """The arguments of the type's first example, without what it reads."""
+    layer = declared.examples[0].layer
+    return {key: value for key, value in layer.items() if key != "input"}
+
+
+@pytest.mark.parametrize("declared", list(KERAS.types.values()), ids=lambda d: d.name)
+def test_every_type_is_held_by_time_distributed_or_refused_with_a_reason(
+    declared: LayerType[Any],
+) -> None:
+    held = "TimeDistributed" in declared.wrappers
+    reason = declared.refusals.get("TimeDistributed")
+    assert held != bool(reason)
+    if held:
+        assert any(_in_time_distributed(declared, example) for example in declared.examples)
+        return
+    assert reason is not None
+    layer = {"type": declared.name, **_args(declared)}
+    report = check(
+        "framework: keras\ninputs: {x: [B, T, 8]}\nlayers:\n"
+        f"  - {{type: TimeDistributed, layer: {json.dumps(layer)}}}\n"
+    )
+    assert codes(report) == ["LS104"]
+    (diagnostic,) = report.diagnostics
+    assert f"is {declared.name}, which TimeDistributed cannot wrap: {reason}" in diagnostic.message
+    assert diagnostic.hint is not None
+    assert diagnostic.hint.startswith("TimeDistributed wraps LSTM, GRU, SimpleRNN, Dense")
+
+
+@pytest.mark.parametrize("wrapped", _wrapped_examples())
+def test_a_held_type_computes_its_example_on_every_step(wrapped: Example) -> None:
+    check_passes(TIME_DISTRIBUTED, wrapped)
+
+
+@pytest.mark.parametrize("wrapped", _wrapped_examples())
+def test_keras_computes_the_held_example_on_every_step(wrapped: Example) -> None:
+    pytest.importorskip("keras")
+    from tests.oracle.keras_runner import run_keras
+
+    check_passes_in_framework(TIME_DISTRIBUTED, wrapped, run_keras)
+
+
+def test_keras_time_distributed_cannot_hold_a_layer_that_reads_a_list() -> None:
+    keras = pytest.importorskip("keras")
+    layer = keras.layers.TimeDistributed(keras.layers.Add())
+    x, y = keras.Input((4, 8)), keras.Input((4, 8))
+    with pytest.raises(ValueError, match="should be passed an `input_shape` with at least 3"):
+        layer([x, y])
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [d for d in KERAS.types.values() if "Bidirectional" not in d.wrappers],
+    ids=lambda d: d.name,
+)
+def test_bidirectional_refuses_what_keras_cannot_copy_backwards(
+    declared: LayerType[Any],
+) -> None:
+    layer = {"type": declared.name, **_args(declared)}
+    report = check(
+        "framework: keras\ninputs: {x: [B, T, 8]}\nlayers:\n"
+        f"  - {{type: Bidirectional, layer: {json.dumps(layer)}}}\n"
+    )
+    assert codes(report) == ["LS104"]
+    (diagnostic,) = report.diagnostics
+    assert f"which Bidirectional cannot wrap: {BIDIRECTIONAL.refuses}" in diagnostic.message
+    assert diagnostic.hint == "Bidirectional wraps LSTM, GRU, SimpleRNN, RNN"
+    keras = pytest.importorskip("keras")
+    from tests.oracle.keras_runner import construct
+
+    inner = construct(declared.name, _args(declared))
+    with pytest.raises((TypeError, ValueError), match="deserialized properly|go_backwards"):
+        keras.layers.Bidirectional(inner)
