@@ -122,5 +122,5 @@ def test_bidirectional_refuses_what_keras_cannot_copy_backwards(
     from tests.oracle.keras_runner import construct
 
     inner = construct(declared.name, _args(declared))
-    with pytest.raises((TypeError, ValueError), match="deserialized properly|go_backwards"):
+    with pytest.raises((TypeError, ValueError), match=r"deserialized properly|go_backwards"):
         keras.layers.Bidirectional(inner)
