@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from lstmshape.costs import LayerCosts
 from lstmshape.frameworks import FRAMEWORKS
 from lstmshape.frameworks.layer_type import Example, LayerType
+from lstmshape.runner import check_text
 from tests.frameworks.examples import check_passes, check_passes_in_framework
 from tests.helpers import check, codes
 
@@ -124,3 +126,82 @@ def test_bidirectional_refuses_what_keras_cannot_copy_backwards(
     inner = construct(declared.name, _args(declared))
     with pytest.raises((TypeError, ValueError), match=r"deserialized properly|go_backwards"):
         keras.layers.Bidirectional(inner)
+
+
+def _costs(spec: dict[str, Any]) -> LayerCosts:
+    (report,) = check_text(json.dumps(spec), "spec.yaml")
+    assert [d.code for d in report.diagnostics] == []
+    (layer,) = report.layers
+    assert layer.costs is not None
+    return layer.costs
+
+
+@pytest.mark.parametrize("wrapped", _wrapped_examples())
+def test_time_distributed_costs_its_layer_once_a_step(wrapped: Example) -> None:
+    """MACs, the other FLOPs and activations: the wrapped layer's on one step, times the
+    steps; the parameters' bytes once."""
+    from lstmshape.shapes import evaluate_dim
+
+    ((name, dims),) = wrapped.inputs.items()
+    step = dims[1]
+    plain = {"framework": "keras", "inputs": {name: [dims[0], *dims[2:]]}}
+    one = _costs({**plain, "layers": [wrapped.layer["layer"]]})
+    distributed = {"type": "TimeDistributed", **wrapped.layer}
+    every = _costs({**plain, "inputs": wrapped.inputs, "layers": [distributed]})
+    values = {"B": 2, "T": 7, "S": 5}
+    steps = values["S"] if step == "S" else int(step)
+
+    def size(expr: Any) -> int | None:
+        return evaluate_dim(str(expr), values)
+
+    for mine, theirs in zip(
+        (every.macs, *every.extra, every.activation_bytes),
+        (one.macs, *one.extra, one.activation_bytes),
+        strict=True,
+    ):
+        assert size(mine) == steps * (size(theirs) or 0)
+    assert every.param_bytes == one.param_bytes
+
+
+MASKS = [
+    # the input's mask passes through TimeDistributed, unused and unwarned inside it
+    ([{"type": "Masking"}, {"type": "TimeDistributed", "layer": {"type": "Flatten"}}], [2]),
+    # a mask made inside it stays inside: TimeDistributed returns its input's mask
+    ([{"type": "TimeDistributed", "layer": {"type": "Masking"}}], []),
+    (
+        [
+            {
+                "type": "TimeDistributed",
+                "layer": {"type": "Embedding", "input_dim": 9, "output_dim": 4, "mask_zero": True},
+            }
+        ],
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("layers", "dropped"), MASKS)
+def test_masks_pass_through_time_distributed_as_in_keras(
+    layers: list[dict[str, Any]], dropped: list[int]
+) -> None:
+    """A Reshape after the layers warns (LS325) exactly where Keras's mask reaches it."""
+    spec = {
+        "framework": "keras",
+        "inputs": {"x": [2, 5, 4, 3]},
+        "layers": [*layers, {"type": "Reshape", "target_shape": [-1]}],
+    }
+    (report,) = check_text(json.dumps(spec), "spec.yaml")
+    warned = [
+        report.layers.index(layer)
+        for layer in report.layers
+        for d in report.diagnostics
+        if d.layer == layer.name
+    ]
+    assert [d.code for d in report.diagnostics] == ["LS325"] * len(dropped)
+    assert warned == dropped
+    pytest.importorskip("keras")
+    from tests.oracle.keras_runner import run_keras
+
+    run = run_keras(spec, {})
+    assert run.error is None
+    assert [index for index, layer in enumerate(run.layers) if "LS325" in layer.warnings] == dropped
