@@ -86,7 +86,27 @@ def needs_run(spec: dict[str, Any]) -> bool:
         or layer.get("mask_zero") is True
         or layer_type(layer) == "Masking"
         or any(_checked_when_run(held) for held in (layer, layer.get("layer")))
+        or _steps_checked_when_run(layer)
         for layer in spec["layers"]
+    )
+
+
+_BUILT_ON_ANY_STEP = (
+    *("MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D"),
+    *("GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D"),
+    *("GlobalMaxPooling2D", "SpatialDropout1D", "ZeroPadding1D", "Cropping1D"),
+    *("UpSampling1D", "Permute", "RepeatVector", "Embedding", "Masking", "Flatten"),
+)
+"""Types Keras's TimeDistributed builds on a step of any rank, skipping their input check:
+a wrong rank fails, or gives another shape than the built one, only when the model runs."""
+
+
+def _steps_checked_when_run(layer: dict[str, Any]) -> bool:
+    held = layer.get("layer")
+    return (
+        layer_type(layer) == "TimeDistributed"
+        and isinstance(held, dict)
+        and layer_type(held) in _BUILT_ON_ANY_STEP
     )
 
 
