@@ -203,6 +203,8 @@ def _merged(
     time_axis = 1 if config.layer.return_sequences else None
     if not config.layer.return_sequences:
         mask = None
+    if config.merge_mode in ("concat", None):
+        _lint_unequal_directions(config, ctx)
     if config.merge_mode is None:
         return {
             name: Tensor(ran.output, Origin(ctx.name, name, False, time_axis, "keras"), mask=mask)
@@ -230,6 +232,25 @@ def _merged(
     output = (*forward.output[:-1], features)
     origin = Origin(ctx.name, "output", True, time_axis, "keras")
     return {"output": Tensor(output, origin, mask=mask)}
+
+
+def _lint_unequal_directions(config: BidirectionalConfig, ctx: LayerContext) -> None:
+    """Keras runs directions of different sizes as computed, but a model built on them gives
+    both the forward layer's size, and builds the layers after it for that size."""
+    if config.backward_layer is None or config.layer.units == config.backward_layer.units:
+        return
+    forward, backward = config.layer.units, config.backward_layer.units
+    said = f"[..., {2 * forward}]" if config.merge_mode == "concat" else f"[..., {forward}] each"
+    ctx.report(
+        "LS350",
+        f"{ctx.name}'s backward_layer has {backward} units and its layer {forward}: the layer "
+        f"runs as computed here, but a Keras model built on it (functional or Sequential) "
+        f"takes its output to be {said}, builds the layers after it for that size, and fails "
+        "when it runs (ValueError: Input 0 of layer ... is incompatible with the layer)",
+        "backward_layer",
+        "units" if "units" in config.backward_layer.model_fields_set else "type",
+        hint="give backward_layer the units of layer",
+    )
 
 
 def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, batch: Dim) -> None:

@@ -205,3 +205,41 @@ def test_masks_pass_through_time_distributed_as_in_keras(
     run = run_keras(spec, {})
     assert run.error is None
     assert [index for index, layer in enumerate(run.layers) if "LS325" in layer.warnings] == dropped
+
+
+def test_bidirectional_directions_of_other_units_warn_where_keras_models_fail() -> None:
+    """Keras runs the layer with both sizes (16 + 8), but a model gives its output twice the
+    forward layer's (32) and the Dense after it fails when the model runs: LS350."""
+    report = check(
+        "framework: keras\ninputs: {x: [2, 5, 3]}\nlayers:\n"
+        "  - name: bi\n    type: Bidirectional\n    layer: {type: GRU, units: 16}\n"
+        "    backward_layer: {type: GRU, units: 8, go_backwards: true}\n"
+        "  - {type: Dense, units: 4}\n"
+    )
+    assert codes(report) == ["LS350"]
+    assert report.layers[0].tensors["output"] == (2, 24)
+    assert (
+        codes(
+            check(
+                "framework: keras\ninputs: {x: [2, 5, 3]}\nlayers:\n"
+                "  - {type: Bidirectional, merge_mode: sum, layer: {type: GRU, units: 16},\n"
+                "     backward_layer: {type: GRU, units: 1, go_backwards: true}}\n"
+            )
+        )
+        == []
+    )
+    keras = pytest.importorskip("keras")
+    torch = pytest.importorskip("torch")
+    layers = keras.layers
+
+    def bidirectional() -> Any:
+        backward = layers.GRU(8, go_backwards=True)
+        return layers.Bidirectional(layers.GRU(16), backward_layer=backward)
+
+    assert tuple(bidirectional()(torch.zeros(2, 5, 3)).shape) == (2, 24)
+    x = keras.Input(batch_shape=(2, 5, 3))
+    built = bidirectional()(x)
+    assert tuple(built.shape) == (2, 32)
+    model = keras.Model(x, layers.Dense(4)(built))
+    with pytest.raises(ValueError, match="incompatible with the layer"):
+        model(torch.zeros(2, 5, 3))
