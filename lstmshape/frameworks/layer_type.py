@@ -413,15 +413,17 @@ def layer_type(
 def wrapping_refusal(framework: str, wrapper: str, wrapped: str) -> tuple[str, str]:
     """Why ``wrapper`` cannot hold a ``wrapped`` layer, and what it holds: LS104's message
     (after "layer is X, ") and hint."""
-    held = [
-        name
-        for (owner, name), declared in LAYER_TYPES.items()
-        if owner == framework and wrapper in declared.wrappers
-    ]
+    types = [declared for (owner, _), declared in LAYER_TYPES.items() if owner == framework]
+    held = [declared.name for declared in types if wrapper in declared.wrappers]
+    others = [declared.name for declared in types if wrapper not in declared.wrappers]
     declared = LAYER_TYPES.get((framework, wrapped))
     holder = LAYER_TYPES.get((framework, wrapper))
     reason = (declared.refusals.get(wrapper) if declared else None) or (
         holder.refuses if holder else ""
     )
     because = f": {reason}" if reason else ""
+    if len(others) < len(held):  # the shorter list: what it does not hold
+        return f"which {wrapper} cannot wrap{because}", (
+            f"{wrapper} wraps every {framework} layer type but {', '.join(others)}"
+        )
     return f"which {wrapper} cannot wrap{because}", f"{wrapper} wraps {', '.join(held)}"

@@ -23,7 +23,6 @@ TYPES = list(LAYER_TYPES.values())
 OTHER = {"torch": "keras", "keras": "torch"}
 
 WITHOUT_SAMPLER: dict[tuple[str, str], str] = {
-    ("keras", "Conv2D"): "no story of the oracle has a 4-D (batch, rows, cols, channels) input",
     ("torch", "view"): "torch's view raises on a non-contiguous input (a bidirectional or "
     "batch-first recurrent output), which lstmshape does not follow; reshape is drawn",
     ("torch", "t"): "no story has a matrix that a later layer reads in either order; t is "
@@ -104,6 +103,7 @@ def test_nested_and_wrapped_fields_come_from_the_types() -> None:
         *("MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D"),
         *("SpatialDropout1D", "Masking", "RepeatVector", "Embedding"),
         *("Reshape", "Permute", "Flatten", "ZeroPadding1D", "Cropping1D", "UpSampling1D"),
+        *("TimeDistributed", "Bidirectional"),
     }
     assert FRAMEWORKS["torch"].nested_fields == ()
 
@@ -130,7 +130,7 @@ def test_a_layer_timedistributed_cannot_hold_is_ls104_with_the_reason() -> None:
         "received: [...])"
     )
     assert diagnostic.hint is not None
-    assert diagnostic.hint.startswith("TimeDistributed wraps LSTM, GRU, SimpleRNN, Dense, Dropout")
+    assert diagnostic.hint.startswith("TimeDistributed wraps every keras layer type but ")
 
 
 def test_an_unregistered_wrapped_type_is_never_an_identity_layer() -> None:

@@ -96,6 +96,7 @@ _BUILT_ON_ANY_STEP = (
     *("GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D"),
     *("GlobalMaxPooling2D", "SpatialDropout1D", "ZeroPadding1D", "Cropping1D"),
     *("UpSampling1D", "Permute", "RepeatVector", "Embedding", "Masking", "Flatten"),
+    "Bidirectional",
 )
 """Types Keras's TimeDistributed builds on a step of any rank, skipping their input check:
 a wrong rank fails, or gives another shape than the built one, only when the model runs."""

@@ -111,7 +111,14 @@ def _to_vector(b: _Builder, rank: int) -> None:
         declared = b.rng.choice(_held("image_reduce" if rank == 4 else "reduce", rank))
     else:
         kind = b.rng.choice(story.RECURRENT)
-        _distributed(b, story._recurrent_args(b, kind, b.rng.randint(1, 8), False, False))
+        layer = story._recurrent_args(b, kind, b.rng.randint(1, 8), False, False)
+        if b.chance(0.4):  # a sentence encoder: Bidirectional, its directions merged
+            wrapper = story._type_named("Bidirectional")
+            given = {"layer": layer, "kind": kind, "runs": False}
+            layer = b.args(wrapper, b.sample(wrapper, Draw(b.rng, given=given)))
+            if layer.get("merge_mode", "concat") is None:
+                layer["merge_mode"] = "concat"  # two outputs: LS108, as for return_state
+        _distributed(b, layer)
         return
     args = b.args(declared, b.sample(declared, Draw(b.rng, rank=rank)))
     # Not keepdims: a step of (1, 1, channels) makes a 5-D input for the stack, which

@@ -50,13 +50,6 @@ READS_A_LIST = {
 }
 """Why a wrapper cannot hold a layer that reads a list (Concatenate, Add, Dot...)."""
 
-NOT_NESTED = {
-    "TimeDistributed": "lstmshape does not model a wrapper inside TimeDistributed (Keras "
-    "runs one); write the wrapped layer's own TimeDistributed, or reshape the steps into the "
-    "batch"
-}
-"""Why lstmshape's TimeDistributed holds no wrapper (TimeDistributed, Bidirectional)."""
-
 
 class KerasArgs(StrictModel):
     """What every Keras layer takes, whether it stands in the spec or in a wrapper."""

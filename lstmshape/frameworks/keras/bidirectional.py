@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import NOT_NESTED, StatefulLayer, WrappedBy
+from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.cells import RNNArgs
 from lstmshape.frameworks.keras.recurrent import (
     STATES,
@@ -54,14 +54,18 @@ REFUSES = (
 RECURRENT = (RecurrentArgs, RNNArgs)
 
 
-class BidirectionalConfig(StatefulLayer):
+class BidirectionalArgs(KerasArgs):
     type: Literal["Bidirectional"]
     layer: Annotated[Recurrent, WrappedBy("Bidirectional")]
     merge_mode: str | None = "concat"
     backward_layer: Annotated[Recurrent, WrappedBy("Bidirectional")] | None = None
 
 
-def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
+class BidirectionalConfig(StatefulLayer, BidirectionalArgs):
+    type: Literal["Bidirectional"]
+
+
+def bidirectional_names(config: BidirectionalArgs) -> tuple[str, ...]:
     forward = config.layer
     backward = config.backward_layer or forward
     outputs = (
@@ -77,7 +81,7 @@ def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
     )
 
 
-def check_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> bool:
+def check_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> bool:
     """The checks of Keras's constructor, of the wrapped layers and of the pair."""
     forward = config.layer
     for key in ("layer", "backward_layer"):
@@ -125,7 +129,7 @@ def check_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> bool:
     return valid
 
 
-def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> LayerOutcome:
+def propagate_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> LayerOutcome:
     """Shapes and parameters of a config ``check_bidirectional`` accepted."""
     names = bidirectional_names(config)
     unknown = LayerOutcome({name: Tensor(None) for name in names}, None)
@@ -165,7 +169,7 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
     return LayerOutcome(tensors, params)
 
 
-def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
+def _check_pair(config: BidirectionalArgs, ctx: LayerContext) -> bool:
     """Keras's constructor compares the forward and backward layers."""
     forward, backward = config.layer, config.backward_layer
     assert backward is not None
@@ -198,7 +202,7 @@ def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
 
 
 def _merged(
-    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
+    config: BidirectionalArgs, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
 ) -> dict[str, Tensor] | None:
     time_axis = 1 if config.layer.return_sequences else None
     if not config.layer.return_sequences:
@@ -234,7 +238,7 @@ def _merged(
     return {"output": Tensor(output, origin, mask=mask)}
 
 
-def _lint_unequal_directions(config: BidirectionalConfig, ctx: LayerContext) -> None:
+def _lint_unequal_directions(config: BidirectionalArgs, ctx: LayerContext) -> None:
     """Keras runs directions of different sizes as computed, but a model built on them gives
     both the forward layer's size, and builds the layers after it for that size."""
     if config.backward_layer is None or config.layer.units == config.backward_layer.units:
@@ -253,7 +257,7 @@ def _lint_unequal_directions(config: BidirectionalConfig, ctx: LayerContext) -> 
     )
 
 
-def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, batch: Dim) -> None:
+def _check_bidirectional_states(config: BidirectionalArgs, ctx: LayerContext, batch: Dim) -> None:
     """Keras gives the first half of initial_state to the forward layer, the rest backward.
 
     Each half then follows its layer's rule: too few states fail when the
@@ -374,7 +378,7 @@ def _sample(draw: Draw) -> Sample:
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
-def _bidirectional_cost(config: BidirectionalConfig, shapes: CostShapes) -> Costs:
+def _bidirectional_cost(config: BidirectionalArgs, shapes: CostShapes) -> Costs:
     """Both directions over every step, and merging them (one operation an element but
     for concat, which only writes)."""
     backward = config.backward_layer or config.layer
@@ -386,7 +390,7 @@ def _bidirectional_cost(config: BidirectionalConfig, shapes: CostShapes) -> Cost
     return cost_rules.added(both, Costs(elementwise=numel(shapes.output)))
 
 
-def _not_functional(config: BidirectionalConfig) -> str | None:
+def _not_functional(config: BidirectionalArgs) -> str | None:
     """A backward_layer of other units runs in a Sequential model, but a functional one
     sizes the layers after it for twice the forward layer's units and fails when it runs."""
     backward = config.backward_layer
@@ -416,7 +420,8 @@ def _not_functional(config: BidirectionalConfig) -> str | None:
     note="(`merge_mode` is concat, sum, mul, ave or null)",
     nests=("layer", "backward_layer"),
     refuses=REFUSES,
-    refusals=NOT_NESTED,
+    wrapped_config=BidirectionalArgs,
+    wrappers=("TimeDistributed",),
     examples=(
         Example(
             _SEQUENCE, {"layer": {"type": "LSTM", "units": 16}}, {"output": ["B", 32]}, params=3200
@@ -441,7 +446,7 @@ def _not_functional(config: BidirectionalConfig) -> str | None:
     ),
     sample=Sampler("wrapper", _sample),
 )
-def bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> LayerOutcome:
+def bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> LayerOutcome:
     """Runs a recurrent layer forwards and backwards and merges the two directions.
 
     Each direction has the wrapped layer's shapes and parameters;

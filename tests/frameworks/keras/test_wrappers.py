@@ -79,7 +79,10 @@ def test_every_type_is_held_by_time_distributed_or_refused_with_a_reason(
     (diagnostic,) = report.diagnostics
     assert f"is {declared.name}, which TimeDistributed cannot wrap: {reason}" in diagnostic.message
     assert diagnostic.hint is not None
-    assert diagnostic.hint.startswith("TimeDistributed wraps LSTM, GRU, SimpleRNN, Dense")
+    assert diagnostic.hint == (
+        "TimeDistributed wraps every keras layer type but Concatenate, Add, Subtract, Multiply, "
+        "Average, Maximum, Minimum, Dot"
+    )
 
 
 @pytest.mark.parametrize("wrapped", _wrapped_examples())
@@ -243,3 +246,28 @@ def test_bidirectional_directions_of_other_units_warn_where_keras_models_fail() 
     model = keras.Model(x, layers.Dense(4)(built))
     with pytest.raises(ValueError, match="incompatible with the layer"):
         model(torch.zeros(2, 5, 3))
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"type": "Bidirectional", "merge_mode": None, "layer": {"type": "GRU", "units": 4}},
+        {"type": "Bidirectional", "layer": {"type": "LSTM", "units": 4, "return_state": True}},
+        {"type": "GRU", "units": 4, "return_state": True},
+    ],
+)
+def test_time_distributed_takes_a_layer_with_one_output(inner: dict[str, Any]) -> None:
+    spec = {
+        "framework": "keras",
+        "inputs": {"x": [2, 5, 6, 3]},
+        "layers": [{"type": "TimeDistributed", "layer": inner}],
+    }
+    (report,) = check_text(json.dumps(spec), "spec.yaml")
+    assert [d.code for d in report.diagnostics] == ["LS108"]
+    assert "TimeDistributed takes a layer with one output" in report.diagnostics[0].message
+    keras = pytest.importorskip("keras")
+    from tests.oracle.keras_runner import construct
+
+    layer = construct("TimeDistributed", {"layer": inner})
+    with pytest.raises(ValueError, match="Cannot convert"):
+        layer(keras.Input(batch_shape=(2, 5, 6, 3)))
