@@ -6,7 +6,7 @@ lstmshape.models.light.
 
 # fmt: off
 PYDANTIC_CORE = '2.50.5'
-SOURCES = 'cf3598bcea190f6c04d3630bda6a01cd'
+SOURCES = '6c0c2e35afcd9cd5558ef7762cf5dc2c'
 FIELDS = {
     'lstmshape.frameworks.keras.activation:ActivationArgs': '["name","type","activation","trainable","dtype"]',
     'lstmshape.frameworks.keras.activation:ActivationConfig': '["name","type","activation","trainable","dtype","expect","input","input_shape"]',

@@ -540,8 +540,9 @@ def _refusal(
         if isinstance(holder, dict):
             kind = strip_prefix(holder.get("type"), framework.prefixes)
             wrapper = framework.types.get(kind, wrapper) if isinstance(kind, str) else wrapper
-    if not path or path[-1] not in wrapper.nests:
-        return None
+    holds_types = any(wrapper.name in held.wrappers for held in framework.types.values())
+    if not path or path[-1] not in wrapper.nests or not holds_types:
+        return None  # an RNN's cell: no layer type
     return wrapping_refusal(framework.key, wrapper.name, strip_prefix(written, framework.prefixes))
 
 
