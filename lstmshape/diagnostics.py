@@ -294,6 +294,14 @@ _RULES = (
     ),
     # LS4xx: silent bugs, framework warnings and the spec's own suppression comments
     Rule(
+        "LS350",
+        "unequal-directions",
+        Severity.WARNING,
+        "A Keras Bidirectional's backward_layer has other units than its layer: Keras's model "
+        "takes both directions to have the forward layer's size, and the layers after it fail "
+        "when they run.",
+    ),
+    Rule(
         "LS401",
         "dropout-single-layer",
         Severity.WARNING,

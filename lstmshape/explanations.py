@@ -575,6 +575,22 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         _KERAS + "  - type: LayerNormalization\n    axis: 1\n",
         _KERAS + "  - type: LayerNormalization\n    axis: [1, 2]\n",
     ),
+    "LS350": Explanation(
+        "Bidirectional runs its layer forwards and backward_layer backwards; with merge_mode "
+        "concat the output has both directions' features, with null each its own. Keras's "
+        "Bidirectional computes that when it runs, but tells a model under construction that "
+        "both directions have the forward layer's units: the model sizes the layers after it "
+        "for twice the forward units (or the forward units for either output of null), and "
+        "fails when it runs. Give both layers the same units.",
+        _KERAS
+        + "  - type: Bidirectional\n    layer: {type: LSTM, units: 16}\n"
+        + "    backward_layer: {type: LSTM, units: 8, go_backwards: true}\n"
+        + "  - type: Dense\n    units: 4\n",
+        _KERAS
+        + "  - type: Bidirectional\n    layer: {type: LSTM, units: 16}\n"
+        + "    backward_layer: {type: LSTM, units: 16, go_backwards: true}\n"
+        + "  - type: Dense\n    units: 4\n",
+    ),
     "LS325": Explanation(
         "An Embedding with mask_zero: true attaches a mask to its output. Conv1D, "
         "SeparableConv1D, the windowed pooling layers and GlobalMaxPooling1D cannot use a "

@@ -14,6 +14,7 @@ from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.export.code import Atom, Expr, Names, list_of
+from lstmshape.frameworks import FRAMEWORKS
 from lstmshape.references import IndexItem, parse_reference
 from lstmshape.shapes import Shape, format_shape
 
@@ -163,9 +164,8 @@ def refusals(spec: ParsedSpec) -> list[str]:
     """Why the framework's code for some of the spec's layers would not run as checked."""
     found = []
     for layer in spec.layers:
-        declared = layer.layer_type
-        if declared is not None and declared.export_refusal is not None and layer.config:
-            reason = declared.export_refusal(layer.config)
+        for declared, config in _layers(layer):
+            reason = None if declared.export_refusal is None else declared.export_refusal(config)
             if reason is not None:
                 found.append(f"{layer.name} is {reason}")
     return found
@@ -177,16 +177,23 @@ def unsupported_types(spec: ParsedSpec) -> list[str]:
     found = [
         name
         for layer in spec.layers
-        for name in (layer.type, *_held_types(layer))
+        for name in (layer.type, *(declared.name for declared, _ in _layers(layer)))
         if name in refused
     ]
     return list(dict.fromkeys(name for name in found if name is not None))
 
 
-def _held_types(layer: ParsedLayer) -> list[str]:
-    """The types of the layers a wrapper holds (Bidirectional's layer and backward_layer)."""
-    declared, config = layer.layer_type, layer.config
-    if declared is None or config is None:
+def _layers(layer: ParsedLayer) -> list[tuple[LayerType[Any], Any]]:
+    """The layer's type and config, then those of every layer it holds, however deep
+    (a TimeDistributed's Bidirectional's layer and backward_layer); cells are no types."""
+    if layer.layer_type is None or layer.config is None:
         return []
-    held = [getattr(config, field, None) for field in declared.nests]
-    return [str(value.type) for value in held if value is not None and hasattr(value, "type")]
+    types = FRAMEWORKS[layer.layer_type.framework].types
+    found: list[tuple[LayerType[Any], Any]] = [(layer.layer_type, layer.config)]
+    for declared, config in found:  # grows as it goes: each held layer is visited once
+        for key in declared.nests:
+            value = getattr(config, key, None)
+            held = types.get(str(getattr(value, "type", "")))
+            if held is not None:
+                found.append((held, value))
+    return found

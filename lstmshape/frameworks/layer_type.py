@@ -212,6 +212,8 @@ class LayerType(Generic[C]):
         "positional",
         "prefixes",
         "reads_packed",
+        "refusals",
+        "refuses",
         "returns",
         "sample",
         "tensor_args",
@@ -239,7 +241,9 @@ class LayerType(Generic[C]):
         call_args: tuple[str, ...] = (),
         wrapped_config: type[StrictModel] | None = None,
         wrappers: tuple[str, ...] = (),
+        refusals: Mapping[str, str] | None = None,
         nests: tuple[str, ...] = (),
+        refuses: str = "",
         passes_mask: bool = False,
         foreign_types: Mapping[str, str] | None = None,
         foreign_keys: Mapping[str, str] | None = None,
@@ -283,6 +287,11 @@ class LayerType(Generic[C]):
         """The wrapper types that may hold this one (Keras's TimeDistributed, Bidirectional)."""
         self.nests = nests
         """For a wrapper: the config fields that hold a wrapped layer."""
+        self.refusals, self.refuses = refusals or {}, refuses
+        """The reasons LS104 gives (the framework's own error, or why lstmshape does not
+        model it): ``refusals`` why a wrapper cannot hold this type, by wrapper; a
+        wrapper's ``refuses`` why it holds no type but those naming it in ``wrappers``,
+        for a type with no reason of its own."""
         self.passes_mask = passes_mask
         """Whether the layer passes its input's mask on unchanged (Keras's default
         ``compute_mask``); a layer that makes or changes a mask sets it in ``infer``."""
@@ -344,7 +353,9 @@ def layer_type(
     call_args: tuple[str, ...] = (),
     wrapped_config: type[StrictModel] | None = None,
     wrappers: tuple[str, ...] = (),
+    refusals: Mapping[str, str] | None = None,
     nests: tuple[str, ...] = (),
+    refuses: str = "",
     passes_mask: bool = False,
     foreign_types: Mapping[str, str] | None = None,
     foreign_keys: Mapping[str, str] | None = None,
@@ -379,7 +390,9 @@ def layer_type(
             call_args=call_args,
             wrapped_config=wrapped_config,
             wrappers=wrappers,
+            refusals=refusals,
             nests=nests,
+            refuses=refuses,
             passes_mask=passes_mask,
             foreign_types=foreign_types,
             foreign_keys=foreign_keys,
@@ -395,3 +408,22 @@ def layer_type(
         return infer
 
     return register
+
+
+def wrapping_refusal(framework: str, wrapper: str, wrapped: str) -> tuple[str, str]:
+    """Why ``wrapper`` cannot hold a ``wrapped`` layer, and what it holds: LS104's message
+    (after "layer is X, ") and hint."""
+    types = [declared for (owner, _), declared in LAYER_TYPES.items() if owner == framework]
+    held = [declared.name for declared in types if wrapper in declared.wrappers]
+    others = [declared.name for declared in types if wrapper not in declared.wrappers]
+    declared = LAYER_TYPES.get((framework, wrapped))
+    holder = LAYER_TYPES.get((framework, wrapper))
+    reason = (declared.refusals.get(wrapper) if declared else None) or (
+        holder.refuses if holder else ""
+    )
+    because = f": {reason}" if reason else ""
+    if len(others) < len(held):  # the shorter list: what it does not hold
+        return f"which {wrapper} cannot wrap{because}", (
+            f"{wrapper} wraps every {framework} layer type but {', '.join(others)}"
+        )
+    return f"which {wrapper} cannot wrap{because}", f"{wrapper} wraps {', '.join(held)}"

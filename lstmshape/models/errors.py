@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.diagnostics import NodePath, Problem
 
 if TYPE_CHECKING:
     from pydantic_core import ValidationError
+
+Refusal = Callable[[NodePath, str], "tuple[str, str] | None"]
+"""Why the layer holding the path cannot wrap the type written there, if it is a wrapper:
+the message's end and the hint."""
 
 _EXPECTED_BY_TYPE = {
     "int_type": "an integer",
@@ -72,6 +76,7 @@ def problems_from_validation(
     nested_fields: Iterable[str] = (),
     wrapped_fields: dict[str, tuple[str, ...]] | None = None,
     layer: str | None = None,
+    refusal: Refusal | None = None,
 ) -> list[Problem]:
     """One problem for each pydantic error, at the node it is about.
 
@@ -81,7 +86,8 @@ def problems_from_validation(
     framework once had, with what replaces them.  ``nested_fields`` hold a
     wrapped layer (a union told apart by its type), whose tag pydantic puts
     in the error path although the YAML has no such node; ``wrapped_fields``
-    are the keys each wrapped type takes.
+    are the keys each wrapped type takes; ``refusal`` says why the layer at a
+    path cannot hold the type written there (None: the generic message).
     """
     known = list(fields)
     nested = tuple(nested_fields)
@@ -100,7 +106,7 @@ def problems_from_validation(
         kind = item["type"]
         where = label(loc, layer) if layer else label(at)
         if kind in ("union_tag_invalid", "union_tag_not_found"):
-            problems.append(_bad_wrapped(item, at, where, layer))
+            problems.append(_bad_wrapped(item, at, where, layer, refusal))
         elif kind == "extra_forbidden":
             key = str(loc[-1])
             key_owner = f"the {wrapped} wrapped by {owner}" if wrapped else owner
@@ -213,7 +219,9 @@ def _without_tag(loc: NodePath, nested: tuple[str, ...]) -> tuple[NodePath, str 
     return tuple(kept), wrapped
 
 
-def _bad_wrapped(item: Any, at: NodePath, where: str, layer: str | None) -> Problem:
+def _bad_wrapped(
+    item: Any, at: NodePath, where: str, layer: str | None, refusal: Refusal | None
+) -> Problem:
     value = item["input"]
     ctx = item.get("ctx") or {}
     if not isinstance(value, dict):
@@ -229,6 +237,12 @@ def _bad_wrapped(item: Any, at: NodePath, where: str, layer: str | None) -> Prob
     expected = str(ctx.get("expected_tags", "")).replace("'", "")
     written = value["type"]
     found = written if isinstance(written, str) else describe(written)
+    why = refusal(at, written) if refusal is not None and isinstance(written, str) else None
+    if why is not None:
+        message, hint = why
+        return Problem(
+            "LS104", f"{where} is {found}, {message}", (*at, "type"), hint=hint, layer=layer
+        )
     return Problem(
         "LS104",
         f"{where} is {found}, but the layer it sits in wraps only {expected}",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from lstmshape.diagnostics import NodePath, Problem
-from lstmshape.frameworks import FRAMEWORKS, Framework
+from lstmshape.frameworks import FRAMEWORKS, Framework, strip_prefix
 from lstmshape.models.common import (
     MAX_DIM_VALUE,
     Field,
@@ -513,8 +513,36 @@ def _validate_layer(
             nested_fields=framework.nested_fields,
             wrapped_fields=framework.wrapped_fields,
             layer=name,
+            refusal=lambda at, written: _refusal(raw, declared, framework, at[2:], written),
         )
         return None
+
+
+def _refusal(
+    raw: dict[str, Any],
+    declared: LayerType[Any],
+    framework: Framework,
+    path: NodePath,
+    written: str,
+) -> tuple[str, str] | None:
+    """Why the wrapper holding ``path`` (inside the layer ``raw``) cannot hold ``written``.
+
+    None where the path is no wrapper's layer field (an RNN's ``cell``): the
+    generic message lists what the field takes.
+    """
+    from lstmshape.frameworks.layer_type import wrapping_refusal
+
+    holder: Any = raw
+    wrapper = declared
+    for key in path[:-1]:  # a wrapper inside a wrapper holds what is deeper
+        holder = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(holder, dict):
+            kind = strip_prefix(holder.get("type"), framework.prefixes)
+            wrapper = framework.types.get(kind, wrapper) if isinstance(kind, str) else wrapper
+    holds_types = any(wrapper.name in held.wrappers for held in framework.types.values())
+    if not path or path[-1] not in wrapper.nests or not holds_types:
+        return None  # an RNN's cell: no layer type
+    return wrapping_refusal(framework.key, wrapper.name, strip_prefix(written, framework.prefixes))
 
 
 def _default_name(type_name: str, counters: dict[str, int], taken: set[str]) -> str:

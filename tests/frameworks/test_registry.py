@@ -23,7 +23,6 @@ TYPES = list(LAYER_TYPES.values())
 OTHER = {"torch": "keras", "keras": "torch"}
 
 WITHOUT_SAMPLER: dict[tuple[str, str], str] = {
-    ("keras", "Conv2D"): "no story of the oracle has a 4-D (batch, rows, cols, channels) input",
     ("torch", "view"): "torch's view raises on a non-contiguous input (a bidirectional or "
     "batch-first recurrent output), which lstmshape does not follow; reshape is drawn",
     ("torch", "t"): "no story has a matrix that a later layer reads in either order; t is "
@@ -102,6 +101,10 @@ def test_nested_and_wrapped_fields_come_from_the_types() -> None:
         *("BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU"),
         *("PReLU", "ELU", "Softmax", "GaussianNoise", "GaussianDropout"),
         *("Conv3D", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"),
+        *("MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D"),
+        *("SpatialDropout1D", "Masking", "RepeatVector", "Embedding"),
+        *("Reshape", "Permute", "Flatten", "ZeroPadding1D", "Cropping1D", "UpSampling1D"),
+        *("TimeDistributed", "Bidirectional"),
     }
     assert FRAMEWORKS["torch"].nested_fields == ()
 
@@ -116,27 +119,34 @@ def test_a_type_is_declared_once() -> None:
 def test_a_layer_timedistributed_cannot_hold_is_ls104_with_the_reason() -> None:
     report = check(
         "framework: keras\ninputs: {x: [8, 10, 4]}\nlayers:\n"
-        "  - type: TimeDistributed\n    layer: {type: RepeatVector, n: 3}\n"
+        "  - type: TimeDistributed\n    layer: {type: Concatenate}\n"
     )
     assert codes(report) == ["LS104"]
     (diagnostic,) = report.diagnostics
     assert (diagnostic.line, diagnostic.column) == (5, 19)
-    assert "wraps only LSTM, GRU, SimpleRNN, Dense, Dropout, Conv1D" in diagnostic.message
+    assert diagnostic.message == (
+        "time_distributed.layer is Concatenate, which TimeDistributed cannot wrap: it reads a "
+        "list of tensors, and TimeDistributed reads one (Keras raises ValueError: "
+        "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions, "
+        "received: [...])"
+    )
+    assert diagnostic.hint is not None
+    assert diagnostic.hint.startswith("TimeDistributed wraps every keras layer type but ")
 
 
 def test_an_unregistered_wrapped_type_is_never_an_identity_layer() -> None:
     """Even a config built past validation gets LS104, not the input passed through."""
     from lstmshape.engine.tensors import LayerContext, Source, Tensor
-    from lstmshape.frameworks.keras.repeat_vector import RepeatVectorConfig
+    from lstmshape.frameworks.keras.concatenate import ConcatenateConfig
 
-    inner = RepeatVectorConfig.model_construct(type="RepeatVector", n=3)
+    inner = ConcatenateConfig.model_construct(type="Concatenate")
     config = TimeDistributedConfig.model_construct(type="TimeDistributed", layer=inner)
     declared = LAYER_TYPES[("keras", "TimeDistributed")]
     ctx = LayerContext(0, "td", [Source("x", Tensor((8, 10, 4)), ())], None)
     assert declared.check is not None
     assert declared.check(config, ctx) is False
     assert [(p.code, p.at) for p in ctx.problems] == [("LS104", ("layers", 0, "layer", "type"))]
-    assert "TimeDistributed cannot wrap" in ctx.problems[0].message
+    assert "TimeDistributed cannot wrap: it reads a list of tensors" in ctx.problems[0].message
 
 
 def test_bidirectional_never_runs_a_layer_that_is_not_recurrent() -> None:
@@ -167,14 +177,16 @@ def test_a_torch_recurrent_type_warns_before_validation_fails() -> None:
     assert sorted(codes(report)) == ["LS103", "LS401"]
 
 
-def test_timedistributed_does_not_hold_spatialdropout1d() -> None:
-    """Keras runs TimeDistributed(SpatialDropout1D) on 3-D input, whose steps are 2-D:
-    lstmshape does not model that, and says so rather than rejecting the rank (LS302)."""
-    report = check(
+def test_timedistributed_holds_spatialdropout1d_on_steps_of_its_rank() -> None:
+    """Keras builds TimeDistributed(SpatialDropout1D) on 3-D input, whose steps are 2-D,
+    and fails when it trains (IndexError: tuple index out of range): the rank the layer
+    takes is its steps' rank (LS302), and on 4-D input it runs."""
+    text = (
         "framework: keras\ninputs: {x: [2, 4, 8]}\nlayers:\n"
         "  - type: TimeDistributed\n    layer: {type: SpatialDropout1D, rate: 0.1}\n"
     )
-    assert codes(report) == ["LS104"]
+    assert codes(check(text)) == ["LS302"]
+    assert codes(check(text.replace("[2, 4, 8]", "[2, 4, 8, 3]"))) == []
 
 
 WITHOUT_COST_RULE: set[tuple[str, str]] = set()

@@ -23,6 +23,9 @@ sometimes token ids read by an Embedding), then one of
   ConvLSTM layers and Conv3D, with BatchNormalization between, ending in a
   next-frame Conv3D or a flattened Dense, at times behind a call's mask or a
   Masking layer, or an encoder whose states start a decoder.
+* steps that are each frames, windows or sentences, each read by layers
+  inside TimeDistributed and reduced to a vector, then a stack (keras-io's
+  video classifier: Conv2D, MaxPooling2D, Flatten on every frame, then an LSTM).
 
 A classifier or tagger may end in two branches joined by a merge layer
 (the directions of an unmerged Bidirectional, or an output and a Dense
@@ -142,13 +145,11 @@ class _Builder:
 
 def keras_spec(rng: random.Random) -> dict[str, Any]:
     shape = rng.choice(
-        ("classifier", "classifier", "tagger", "autoencoder", "seq2seq", "image", "video")
+        ("classifier", "classifier", "tagger", "autoencoder", "seq2seq", "image", "video", "steps")
     )
     b = _Builder(rng, runs=shape == "seq2seq" or rng.random() < 0.15)
-    if shape == "image":
-        return _image_spec(b)
-    if shape == "video":
-        return _video_spec(b)
+    if shape in ("image", "video", "steps"):
+        return _own_story(shape, b)
     inputs: dict[str, list[Any]] = {}
     sequential = not b.runs and shape != "seq2seq" and b.chance(0.3)
     batch = b.dim("B", 1, 4)
@@ -197,6 +198,17 @@ def keras_spec(rng: random.Random) -> dict[str, Any]:
     spec["layers"] = b.layers
     assert needs_run(spec) <= b.runs, "a spec that must run was given unknown dimensions"
     return spec
+
+
+def _own_story(shape: str, b: _Builder) -> dict[str, Any]:
+    """The stories whose input is not a plain sequence: images, videos, steps of frames."""
+    if shape == "image":
+        return _image_spec(b)
+    if shape == "video":
+        return _video_spec(b)
+    from tests.oracle.keras_steps_gen import steps_spec  # its story builds on this one's
+
+    return steps_spec(b)
 
 
 def _embedding(b: _Builder) -> None:
@@ -292,7 +304,13 @@ def _between(
     vector a sample (a recurrent layer's last step, or one step inside
     TimeDistributed), where axis -2 is the batch.
     """
-    declared = b.pick("sequence", wrapper)
+    if wrapper == "TimeDistributed":  # one vector a step: no type that reads a sequence
+        from tests.oracle.keras_steps_gen import READ_SEQUENCES
+
+        held = of_role("sequence", wrapper)
+        declared = b.rng.choice([t for t in held if t.name not in READ_SEQUENCES])
+    else:
+        declared = b.pick("sequence", wrapper)
     given = {"runs": b.runs, "symbolic_time": b.symbolic_time}
     rank = 3 if sequence and wrapper != "TimeDistributed" else 2
     draw = Draw(b.rng, units, rank=rank, given=given)
@@ -508,7 +526,9 @@ def _image_spec(b: _Builder) -> dict[str, Any]:
     for _ in range(rng.choice((1, 1, 2))):
         declared = b.pick("image")
         given = {"runs": b.runs, "symbolic_time": b.symbolic_time}
-        b.add(b.args(declared, b.sample(declared, Draw(rng, channels, rank=4, given=given))))
+        sample = b.sample(declared, Draw(rng, channels, rank=4, given=given))
+        b.add(b.args(declared, sample))
+        channels = sample.features  # a Conv2D's filters
     if b.chance(0.3):
         declared = b.pick("image_reduce")
         b.add(b.args(declared, b.sample(declared, Draw(rng, channels, rank=4))))

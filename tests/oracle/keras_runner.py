@@ -97,7 +97,28 @@ def needs_run(spec: dict[str, Any]) -> bool:
         or layer.get("mask_zero") is True
         or layer_type(layer) == "Masking"
         or any(_checked_when_run(held) for held in (layer, layer.get("layer")))
+        or _steps_checked_when_run(layer)
         for layer in spec["layers"]
+    )
+
+
+_BUILT_ON_ANY_STEP = (
+    *("MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D"),
+    *("GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D"),
+    *("GlobalMaxPooling2D", "SpatialDropout1D", "ZeroPadding1D", "Cropping1D"),
+    *("UpSampling1D", "Permute", "RepeatVector", "Embedding", "Masking", "Flatten"),
+    "Bidirectional",
+)
+"""Types Keras's TimeDistributed builds on a step of any rank, skipping their input check:
+a wrong rank fails, or gives another shape than the built one, only when the model runs."""
+
+
+def _steps_checked_when_run(layer: dict[str, Any]) -> bool:
+    held = layer.get("layer")
+    return (
+        layer_type(layer) == "TimeDistributed"
+        and isinstance(held, dict)
+        and layer_type(held) in _BUILT_ON_ANY_STEP
     )
 
 
@@ -129,7 +150,15 @@ def _classify(caught: list[warnings.WarningMessage], run: Run) -> list[str]:
 
 
 def token_input_names(spec: dict[str, Any]) -> set[str]:
-    return token_inputs(spec, layer_type)
+    return token_inputs(spec, _reads_as)
+
+
+def _reads_as(layer: dict[str, Any]) -> str:
+    """A layer's type, or for a TimeDistributed the type of the layer that reads each step."""
+    kind = layer_type(layer)
+    if kind == "TimeDistributed" and isinstance(layer.get("layer"), dict):
+        return layer_type(layer["layer"])
+    return kind
 
 
 def _concrete(dims: list[Any], values: dict[str, int]) -> tuple[int | None, ...]:
@@ -156,15 +185,15 @@ def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
     return "int32" if name in tokens else "bool" if name in masks else "float32"
 
 
-def _construct(kind: str, layer: dict[str, Any]) -> Any:
+def construct(kind: str, layer: dict[str, Any]) -> Any:
     ignored = _NOT_ARGUMENTS + (_ATTENTION_CALL if kind in ATTENTION else ())
     arguments = {k: v for k, v in layer.items() if k not in ignored}
     for key in _WRAPPED:
         inner = arguments.get(key)
         if isinstance(inner, list):  # RNN's stacked cells
-            arguments[key] = [_construct(layer_type(cell), cell) for cell in inner]
+            arguments[key] = [construct(layer_type(cell), cell) for cell in inner]
         elif inner is not None:
-            arguments[key] = _construct(layer_type(inner), inner)
+            arguments[key] = construct(layer_type(inner), inner)
     return getattr(L, kind)(**arguments)
 
 
@@ -286,7 +315,7 @@ def run_keras(spec: dict[str, Any], values: dict[str, int]) -> Run:
             warnings.simplefilter("always")
             module: Any = None
             try:
-                module = _construct(kind, layer)
+                module = construct(kind, layer)
                 outputs = _call(kind, module, layer, graph)
                 params = module.count_params()
             except Exception as error:

@@ -338,3 +338,34 @@ def test_keras_convlstm_next_frame_mirrors_the_keras_io_model() -> None:
         return model.count_params(), {key: tuple(shape) for key, shape in shapes.items()}
 
     _assert_mirrors("keras-convlstm-next-frame", build)
+
+
+def test_keras_video_classifier_mirrors_the_keras_io_video_model() -> None:
+    """keras-io's CNN-RNN video classifier with its InceptionV3 features learned per frame:
+    TimeDistributed convolutions and pooling, then GRUs under the clip's frame mask."""
+    keras = _keras()
+    layers = keras.layers
+
+    def build(values: dict[str, int]) -> Built:
+        frames = keras.Input(batch_shape=(values["B"], values["T"], 64, 64, 3))
+        mask_input = keras.Input(batch_shape=(values["B"], values["T"]), dtype="bool")
+        x = frames
+        for filters in (16, 32):
+            x = layers.TimeDistributed(
+                layers.Conv2D(filters, 3, padding="same", activation="relu")
+            )(x)
+            x = layers.TimeDistributed(layers.MaxPooling2D(2))(x)
+        features = layers.TimeDistributed(layers.Flatten())(x)
+        x = layers.GRU(16, return_sequences=True)(features, mask=mask_input)
+        clip = layers.GRU(8)(x)
+        x = layers.Dense(8, activation="relu")(layers.Dropout(0.4)(clip))
+        output = layers.Dense(5, activation="softmax")(x)
+        model = keras.Model([frames, mask_input], output)
+        shapes = {
+            "frame_features.output": features.shape,
+            "clip.output": clip.shape,
+            "classes.output": output.shape,
+        }
+        return model.count_params(), {key: tuple(shape) for key, shape in shapes.items()}
+
+    _assert_mirrors("keras-video-classifier", build)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from lstmshape.costs import ZERO, Costs, CostShapes, known, rows, scale, size, times
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Tensor
-from lstmshape.frameworks.keras.base import KerasLayer
+from lstmshape.frameworks.keras.base import READS_A_LIST, KerasLayer
 from lstmshape.frameworks.keras.checks import features_known
 from lstmshape.frameworks.layer_type import (
     Draw,
@@ -310,6 +310,7 @@ _LIST_NOTE = (
     "keras",
     "Attention",
     AttentionConfig,
+    refusals=READS_A_LIST,
     check=_check_attention,
     tensors=scores_named,
     tensor_args=("mask",),
@@ -373,6 +374,7 @@ def attention(config: AttentionConfig, ctx: LayerContext) -> LayerOutcome:
     "keras",
     "AdditiveAttention",
     AdditiveAttentionConfig,
+    refusals=READS_A_LIST,
     tensors=scores_named,
     tensor_args=("mask",),
     call_args=CALL_ARGS,

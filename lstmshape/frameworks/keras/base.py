@@ -43,6 +43,14 @@ def normalize_type(written: Any) -> Any:
     return strip_prefix(written, KERAS_PREFIXES)
 
 
+READS_A_LIST = {
+    "TimeDistributed": "it reads a list of tensors, and TimeDistributed reads one (Keras "
+    "raises ValueError: `TimeDistributed` Layer should be passed an `input_shape` with at "
+    "least 3 dimensions, received: [...])"
+}
+"""Why a wrapper cannot hold a layer that reads a list (Concatenate, Add, Dot...)."""
+
+
 class KerasArgs(StrictModel):
     """What every Keras layer takes, whether it stands in the spec or in a wrapper."""
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from lstmshape.costs import Costs, CostShapes, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import StatefulLayer, WrappedBy
+from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.cells import RNNArgs
 from lstmshape.frameworks.keras.recurrent import (
     STATES,
@@ -41,21 +41,31 @@ from lstmshape.frameworks.layer_type import (
     Sampler,
     Shapes,
     layer_type,
+    wrapping_refusal,
 )
 from lstmshape.shapes import Dim
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+REFUSES = (
+    "Bidirectional makes its backward copy of the layer with go_backwards: true, which only "
+    "a recurrent layer takes (Keras raises TypeError: <class ...> could not be deserialized "
+    "properly, or ValueError: Unrecognized keyword arguments: {'go_backwards': True})"
+)
 RECURRENT = (RecurrentArgs, RNNArgs)
 
 
-class BidirectionalConfig(StatefulLayer):
+class BidirectionalArgs(KerasArgs):
     type: Literal["Bidirectional"]
     layer: Annotated[Recurrent, WrappedBy("Bidirectional")]
     merge_mode: str | None = "concat"
     backward_layer: Annotated[Recurrent, WrappedBy("Bidirectional")] | None = None
 
 
-def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
+class BidirectionalConfig(StatefulLayer, BidirectionalArgs):
+    type: Literal["Bidirectional"]
+
+
+def bidirectional_names(config: BidirectionalArgs) -> tuple[str, ...]:
     forward = config.layer
     backward = config.backward_layer or forward
     outputs = (
@@ -71,20 +81,16 @@ def bidirectional_names(config: BidirectionalConfig) -> tuple[str, ...]:
     )
 
 
-def check_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> bool:
+def check_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> bool:
     """The checks of Keras's constructor, of the wrapped layers and of the pair."""
     forward = config.layer
     for key in ("layer", "backward_layer"):
         wrapped = getattr(config, key)
-        if wrapped is not None and not isinstance(wrapped, RECURRENT):
-            ctx.report(
-                "LS104",
-                f"{ctx.label(key)} is {wrapped.type}, but Bidirectional wraps only a recurrent "
-                "layer (Keras raises ValueError: Please initialize `Bidirectional` layer with "
-                "a `keras.layers.RNN` instance)",
-                key,
-                "type",
-            )
+        declared = None if wrapped is None else LAYER_TYPES.get(("keras", wrapped.type))
+        if wrapped is not None and (declared is None or "Bidirectional" not in declared.wrappers):
+            why, held = wrapping_refusal("keras", "Bidirectional", wrapped.type)
+            message = f"{ctx.label(key)} is {wrapped.type}, {why}"
+            ctx.report("LS104", message, key, "type", hint=held)
             return False
     valid = check_arguments(forward, ctx.wrapping("layer"))
     if config.backward_layer is not None:
@@ -123,7 +129,7 @@ def check_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> bool:
     return valid
 
 
-def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> LayerOutcome:
+def propagate_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> LayerOutcome:
     """Shapes and parameters of a config ``check_bidirectional`` accepted."""
     names = bidirectional_names(config)
     unknown = LayerOutcome({name: Tensor(None) for name in names}, None)
@@ -163,7 +169,7 @@ def propagate_bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> L
     return LayerOutcome(tensors, params)
 
 
-def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
+def _check_pair(config: BidirectionalArgs, ctx: LayerContext) -> bool:
     """Keras's constructor compares the forward and backward layers."""
     forward, backward = config.layer, config.backward_layer
     assert backward is not None
@@ -196,11 +202,13 @@ def _check_pair(config: BidirectionalConfig, ctx: LayerContext) -> bool:
 
 
 def _merged(
-    config: BidirectionalConfig, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
+    config: BidirectionalArgs, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
 ) -> dict[str, Tensor] | None:
     time_axis = 1 if config.layer.return_sequences else None
     if not config.layer.return_sequences:
         mask = None
+    if config.merge_mode in ("concat", None):
+        _lint_unequal_directions(config, ctx)
     if config.merge_mode is None:
         return {
             name: Tensor(ran.output, Origin(ctx.name, name, False, time_axis, "keras"), mask=mask)
@@ -230,7 +238,26 @@ def _merged(
     return {"output": Tensor(output, origin, mask=mask)}
 
 
-def _check_bidirectional_states(config: BidirectionalConfig, ctx: LayerContext, batch: Dim) -> None:
+def _lint_unequal_directions(config: BidirectionalArgs, ctx: LayerContext) -> None:
+    """Keras runs directions of different sizes as computed, but a model built on them gives
+    both the forward layer's size, and builds the layers after it for that size."""
+    if config.backward_layer is None or config.layer.units == config.backward_layer.units:
+        return
+    forward, backward = config.layer.units, config.backward_layer.units
+    said = f"[..., {2 * forward}]" if config.merge_mode == "concat" else f"[..., {forward}] each"
+    ctx.report(
+        "LS350",
+        f"{ctx.name}'s backward_layer has {backward} units and its layer {forward}: the layer "
+        f"runs as computed here, but a Keras model built on it (functional or Sequential) "
+        f"takes its output to be {said}, builds the layers after it for that size, and fails "
+        "when it runs (ValueError: Input 0 of layer ... is incompatible with the layer)",
+        "backward_layer",
+        "units" if "units" in config.backward_layer.model_fields_set else "type",
+        hint="give backward_layer the units of layer",
+    )
+
+
+def _check_bidirectional_states(config: BidirectionalArgs, ctx: LayerContext, batch: Dim) -> None:
     """Keras gives the first half of initial_state to the forward layer, the rest backward.
 
     Each half then follows its layer's rule: too few states fail when the
@@ -351,7 +378,7 @@ def _sample(draw: Draw) -> Sample:
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
-def _bidirectional_cost(config: BidirectionalConfig, shapes: CostShapes) -> Costs:
+def _bidirectional_cost(config: BidirectionalArgs, shapes: CostShapes) -> Costs:
     """Both directions over every step, and merging them (one operation an element but
     for concat, which only writes)."""
     backward = config.backward_layer or config.layer
@@ -363,7 +390,7 @@ def _bidirectional_cost(config: BidirectionalConfig, shapes: CostShapes) -> Cost
     return cost_rules.added(both, Costs(elementwise=numel(shapes.output)))
 
 
-def _not_functional(config: BidirectionalConfig) -> str | None:
+def _not_functional(config: BidirectionalArgs) -> str | None:
     """A backward_layer of other units runs in a Sequential model, but a functional one
     sizes the layers after it for twice the forward layer's units and fails when it runs."""
     backward = config.backward_layer
@@ -392,6 +419,9 @@ def _not_functional(config: BidirectionalConfig) -> str | None:
     "`backward_h`",
     note="(`merge_mode` is concat, sum, mul, ave or null)",
     nests=("layer", "backward_layer"),
+    refuses=REFUSES,
+    wrapped_config=BidirectionalArgs,
+    wrappers=("TimeDistributed",),
     examples=(
         Example(
             _SEQUENCE, {"layer": {"type": "LSTM", "units": 16}}, {"output": ["B", 32]}, params=3200
@@ -416,7 +446,7 @@ def _not_functional(config: BidirectionalConfig) -> str | None:
     ),
     sample=Sampler("wrapper", _sample),
 )
-def bidirectional(config: BidirectionalConfig, ctx: LayerContext) -> LayerOutcome:
+def bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> LayerOutcome:
     """Runs a recurrent layer forwards and backwards and merges the two directions.
 
     Each direction has the wrapped layer's shapes and parameters;

@@ -6,7 +6,7 @@ from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import KerasLayer
+from lstmshape.frameworks.keras.base import READS_A_LIST, KerasLayer
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -42,6 +42,7 @@ _PAIR: Shapes = {"x": ["B", "T", 8], "y": ["B", "T", 4]}
     ConcatenateConfig,
     cost=cost_rules.copy,
     passes_mask=True,
+    refusals=READS_A_LIST,
     note="(reads a list: `input: [a, b]`)",
     examples=(Example(_PAIR, {"input": ["x", "y"]}, {"output": ["B", "T", 12]}, params=0),),
     failing=(Failing(_PAIR, {"input": ["x", "y"], "axis": 1}, "LS305"),),

@@ -293,6 +293,10 @@ def _sample_3d(draw: Draw) -> Sample:
     return sample
 
 
+def _sample_2d(draw: Draw) -> Sample:
+    return _sample(draw, rank=2)
+
+
 _FOREIGN_KEYS = {
     "out_channels": "out_channels is torch's name; Keras calls it filters",
     "in_channels": "Keras's convolutions read their channels from their input; write only filters",
@@ -394,6 +398,7 @@ def conv1d(config: Conv1DArgs, ctx: LayerContext) -> LayerOutcome:
     check=_check,
     wrapped_config=Conv2DArgs,
     wrappers=("TimeDistributed",),
+    sample=Sampler("image", _sample_2d),
     examples=(
         Example(
             {"x": ["B", 32, 100, 1]},

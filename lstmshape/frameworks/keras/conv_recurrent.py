@@ -393,6 +393,10 @@ def _sample(draw: Draw) -> Sample:
 _VIDEO: Shapes = {"x": ["B", "T", 16, 12, 3]}
 _DOC = "`output`; with `return_state: true` also `state_h`, `state_c`"
 _WRAPPERS = ("TimeDistributed",)
+_REFUSALS = {
+    "Bidirectional": "Keras runs a ConvLSTM in Bidirectional, but lstmshape does not model that "
+    "yet; run a second ConvLSTM with go_backwards: true and join the two"
+}
 _FOREIGN_KEYS = {
     "units": "a ConvLSTM's state has filters channels: write filters (and kernel_size)",
     "out_channels": "out_channels is torch's name; Keras calls it filters",
@@ -412,12 +416,19 @@ _FOREIGN_KEYS = {
     tensors_doc=_DOC,
     wrapped_config=ConvLSTM1DArgs,
     wrappers=_WRAPPERS,
+    refusals=_REFUSALS,
     tensor_args=("mask",),
     examples=(
         Example(
             {"x": ["B", "T", 16, 3]},
             {"filters": 4, "kernel_size": 3, "return_state": True},
             {"output": ["B", 14, 4], "state_h": ["B", 14, 4], "state_c": ["B", 14, 4]},
+            params=352,
+        ),
+        Example(
+            {"x": ["B", "T", 16, 3]},
+            {"filters": 4, "kernel_size": 3, "return_sequences": True},
+            {"output": ["B", "T", 14, 4]},
             params=352,
         ),
     ),
@@ -445,6 +456,7 @@ def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
     tensors_doc=_DOC,
     wrapped_config=ConvLSTM2DArgs,
     wrappers=_WRAPPERS,
+    refusals=_REFUSALS,
     tensor_args=("mask",),
     examples=(
         Example(
@@ -537,6 +549,7 @@ def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
     tensors_doc=_DOC,
     wrapped_config=ConvLSTM3DArgs,
     wrappers=_WRAPPERS,
+    refusals=_REFUSALS,
     tensor_args=("mask",),
     examples=(
         Example(

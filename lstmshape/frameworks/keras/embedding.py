@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import KerasLayer
+from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.keras.checks import check_positive
 from lstmshape.frameworks.layer_type import (
     Draw,
@@ -19,7 +19,7 @@ from lstmshape.frameworks.layer_type import (
 )
 
 
-class EmbeddingConfig(KerasLayer):
+class EmbeddingArgs(KerasArgs):
     type: Literal["Embedding"]
     input_dim: int
     output_dim: int
@@ -31,7 +31,11 @@ class EmbeddingConfig(KerasLayer):
     """Deprecated in Keras 3 (accepted with a warning)."""
 
 
-def _check(config: EmbeddingConfig, ctx: LayerContext) -> bool:
+class EmbeddingConfig(KerasLayer, EmbeddingArgs):
+    type: Literal["Embedding"]
+
+
+def _check(config: EmbeddingArgs, ctx: LayerContext) -> bool:
     valid = check_positive(
         ctx, "input_dim", config.input_dim, "`input_dim` must be a positive integer"
     )
@@ -79,6 +83,8 @@ _TOKENS: Shapes = {"tokens": ["B", "T"]}
     check=_check,
     tensors_doc="`output` (masked with `mask_zero: true`)",
     note="(`input_length` is deprecated and ignored: LS408)",
+    wrapped_config=EmbeddingArgs,
+    wrappers=("TimeDistributed",),
     examples=(
         Example(
             _TOKENS,
@@ -90,7 +96,7 @@ _TOKENS: Shapes = {"tokens": ["B", "T"]}
     failing=(Failing(_TOKENS, {"input_dim": 1000, "output_dim": 8, "input_length": 10}, "LS408"),),
     sample=Sampler("tokens", _sample),
 )
-def embedding(config: EmbeddingConfig, ctx: LayerContext) -> LayerOutcome:
+def embedding(config: EmbeddingArgs, ctx: LayerContext) -> LayerOutcome:
     """Looks up integer ids: (...) -> (..., output_dim), with input_dim*output_dim weights.
 
     With mask_zero the output carries a mask (id 0 is padding), which Dense,

@@ -56,6 +56,8 @@ def _masking_cost(config: MaskingConfig, shapes: CostShapes) -> Costs:
     MaskingConfig,
     cost=_masking_cost,
     tensors_doc="`output` (masked)",
+    wrapped_config=MaskingArgs,
+    wrappers=("TimeDistributed",),
     examples=(Example(_SEQUENCE, {"mask_value": 0.0}, {"output": ["B", "T", 8]}, params=0),),
     failing=(Failing(_SEQUENCE, {"value": -1.0}, "LS101"),),
     sample=Sampler("mask", _sample),

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from lstmshape.costs import Costs, CostShapes, known, numel, size, times
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
-from lstmshape.frameworks.keras.base import KerasLayer
+from lstmshape.frameworks.keras.base import READS_A_LIST, KerasLayer
 from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
@@ -198,6 +198,7 @@ def _declare(name: str, config: type[_MergeConfig], doc: str, count: int | None 
         ),
         failing=(wrong, Failing({"x": ["B", "T", 8]}, {"input": "x"}, "LS330")),
         foreign_keys=_FOREIGN_KEYS,
+        refusals=READS_A_LIST,
         sample=Sampler("merge", _sample),
     )(infer)
 
@@ -301,6 +302,7 @@ def _dot_cost(config: DotConfig, shapes: CostShapes) -> Costs:
     DotConfig,
     cost=_dot_cost,
     check=_check_dot,
+    refusals=READS_A_LIST,
     note="(reads a list of two: `input: [a, b]`; `axes` an int or a pair)",
     examples=(
         Example(

@@ -260,6 +260,11 @@ def _mha_cost(config: MultiHeadAttentionConfig, shapes: CostShapes) -> Costs:
     "keras",
     "MultiHeadAttention",
     MultiHeadAttentionConfig,
+    refusals={
+        "TimeDistributed": "it reads a query and a value, and TimeDistributed passes it one "
+        "tensor (Keras raises TypeError: MultiHeadAttention.build() missing 1 required "
+        "positional argument: 'value_shape')"
+    },
     check=_check_heads,
     tensors=scores_named,
     tensor_args=("value", "key", "attention_mask"),

@@ -109,6 +109,8 @@ _TD = ("TimeDistributed",)
     cost=cost_rules.identity,
     check=_check_rate,
     passes_mask=True,
+    wrapped_config=SpatialDropout1DArgs,
+    wrappers=_TD,
     examples=(Example(_SEQUENCE, {"rate": 0.2}, _SAME, params=0),),
     failing=(
         Failing({"x": ["B", 8]}, {"rate": 0.2}, "LS302"),

@@ -174,6 +174,7 @@ _window_cost = cost_rules.windows(
 def _windowed(
     name: str,
     config: type[Any],  # the type's own config, which its infer and _check read
+    wrapped: type[_PoolArgs],
     statistic: str,
     examples: tuple[Example, ...],
     failing: Failing,
@@ -199,6 +200,8 @@ def _windowed(
         config,
         cost=_window_cost,
         check=_check,
+        wrapped_config=wrapped,
+        wrappers=_WRAPPERS,
         examples=examples,
         failing=(failing, Failing({"x": ["B", 8]}, {"pool_size": 2}, "LS302")),
         foreign_keys=_FOREIGN_KEYS,
@@ -211,6 +214,7 @@ _IMAGE: Shapes = {"x": ["B", "T", 10, 3]}
 _windowed(
     "MaxPooling1D",
     MaxPooling1DConfig,
+    MaxPooling1DArgs,
     "maximum",
     (
         Example(_SEQUENCE, {}, {"output": ["B", "T // 2", 8]}, params=0),
@@ -226,6 +230,7 @@ _windowed(
 _windowed(
     "AveragePooling1D",
     AveragePooling1DConfig,
+    AveragePooling1DArgs,
     "mean",
     (
         Example(
@@ -240,6 +245,7 @@ _windowed(
 _windowed(
     "MaxPooling2D",
     MaxPooling2DConfig,
+    MaxPooling2DArgs,
     "maximum",
     (
         Example(_IMAGE, {}, {"output": ["B", "T // 2", 5, 3]}, params=0),
@@ -255,6 +261,7 @@ _windowed(
 _windowed(
     "AveragePooling2D",
     AveragePooling2DConfig,
+    AveragePooling2DArgs,
     "mean",
     (
         Example(

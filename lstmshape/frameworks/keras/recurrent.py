@@ -714,6 +714,7 @@ def gru(config: GRUConfig, ctx: LayerContext) -> LayerOutcome:
             {"output": ["B", "T", 16], "state_h": ["B", 16]},
             params=400,
         ),
+        Example(_SEQUENCE, {"units": 16}, {"output": ["B", 16]}, params=400),
     ),
     failing=(Failing(_SEQUENCE, {"units": 16, "dropout": 1.5}, "LS407"),),
     sample=_sampler("SimpleRNN"),

@@ -6,17 +6,21 @@ from typing import Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import KerasLayer
+from lstmshape.frameworks.keras.base import KerasArgs, KerasLayer
 from lstmshape.frameworks.keras.checks import batch_in_input_shape, check_positive
 from lstmshape.frameworks.layer_type import Draw, Example, Failing, Sample, Sampler, layer_type
 
 
-class RepeatVectorConfig(KerasLayer):
+class RepeatVectorArgs(KerasArgs):
     type: Literal["RepeatVector"]
     n: int
 
 
-def _check(config: RepeatVectorConfig, ctx: LayerContext) -> bool:
+class RepeatVectorConfig(KerasLayer, RepeatVectorArgs):
+    type: Literal["RepeatVector"]
+
+
+def _check(config: RepeatVectorArgs, ctx: LayerContext) -> bool:
     return check_positive(ctx, "n", config.n, "Argument `n` should be a positive integer")
 
 
@@ -31,11 +35,13 @@ def _sample(draw: Draw) -> Sample:
     RepeatVectorConfig,
     cost=cost_rules.copy,
     check=_check,
+    wrapped_config=RepeatVectorArgs,
+    wrappers=("TimeDistributed",),
     examples=(Example({"x": ["B", 8]}, {"n": 10}, {"output": ["B", 10, 8]}, params=0),),
     failing=(Failing({"x": ["B", "T", 8]}, {"n": 10}, "LS302"),),
     sample=Sampler("repeat", _sample),
 )
-def repeat_vector(config: RepeatVectorConfig, ctx: LayerContext) -> LayerOutcome:
+def repeat_vector(config: RepeatVectorArgs, ctx: LayerContext) -> LayerOutcome:
     """Repeats a vector n times: (batch, features) -> (batch, n, features); drops a mask."""
     source = ctx.inputs[0]
     shape = source.tensor.shape

@@ -30,6 +30,7 @@ from lstmshape.shapes import multiply_dims, reshape_dims
 
 UNKNOWN = LayerOutcome({"output": Tensor(None)}, 0)
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
+_TD = ("TimeDistributed",)
 
 
 class ReshapeArgs(KerasArgs):
@@ -86,6 +87,8 @@ def _sample_reshape(draw: Draw) -> Sample:
     ReshapeConfig,
     cost=cost_rules.view,
     check=_check_reshape,
+    wrapped_config=ReshapeArgs,
+    wrappers=_TD,
     examples=(
         Example(_SEQUENCE, {"target_shape": [-1, 4]}, {"output": ["B", "2*T", 4]}, params=0),
         Example({"x": ["B", 12]}, {"target_shape": [3, 4]}, {"output": ["B", 3, 4]}, params=0),
@@ -192,6 +195,8 @@ def _sample_permute(draw: Draw) -> Sample:
         "transpose": "transpose is torch's; in Keras write type: Permute with dims: [2, 1] to "
         "swap the two dimensions after the batch",
     },
+    wrapped_config=PermuteArgs,
+    wrappers=_TD,
     sample=Sampler("image", _sample_permute),
 )
 def permute(config: PermuteArgs, ctx: LayerContext) -> LayerOutcome:
@@ -249,6 +254,8 @@ def _sample_flatten(draw: Draw) -> Sample:
         "start_dim": "Keras's Flatten always keeps the batch and joins every other dimension",
         "end_dim": "Keras's Flatten always keeps the batch and joins every other dimension",
     },
+    wrapped_config=FlattenArgs,
+    wrappers=_TD,
     sample=Sampler("flatten", _sample_flatten),
 )
 def flatten(config: FlattenArgs, ctx: LayerContext) -> LayerOutcome:

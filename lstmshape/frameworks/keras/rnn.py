@@ -206,6 +206,12 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
         ),
         Example(
             _SEQUENCE,
+            {"cell": {"type": "GRUCell", "units": 16}, "return_sequences": True},
+            {"output": ["B", "T", 16]},
+            params=1248,
+        ),
+        Example(
+            _SEQUENCE,
             {
                 "cell": [{"type": "LSTMCell", "units": 16}, {"type": "GRUCell", "units": 4}],
                 "return_sequences": True,

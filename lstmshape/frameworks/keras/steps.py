@@ -157,6 +157,8 @@ def _sampler(kind: str) -> Sampler:
         ),
     ),
     failing=(Failing(_SEQUENCE, {"padding": -1}, "LS108"), Failing({"x": ["B", 8]}, {}, "LS302")),
+    wrapped_config=ZeroPadding1DArgs,
+    wrappers=("TimeDistributed",),
     sample=_sampler("ZeroPadding1D"),
 )
 def zero_padding1d(config: ZeroPadding1DArgs, ctx: LayerContext) -> LayerOutcome:
@@ -179,6 +181,8 @@ def zero_padding1d(config: ZeroPadding1DArgs, ctx: LayerContext) -> LayerOutcome
         Example({"x": ["B", 10, 8]}, {"cropping": [3, 0]}, {"output": ["B", 7, 8]}, params=0),
     ),
     failing=(Failing({"x": ["B", 4, 8]}, {"cropping": 2}, "LS320"),),
+    wrapped_config=Cropping1DArgs,
+    wrappers=("TimeDistributed",),
     sample=_sampler("Cropping1D"),
 )
 def cropping1d(config: Cropping1DArgs, ctx: LayerContext) -> LayerOutcome:
@@ -201,6 +205,8 @@ def cropping1d(config: Cropping1DArgs, ctx: LayerContext) -> LayerOutcome:
         Example({"x": ["B", 5, 8]}, {"size": 3}, {"output": ["B", 15, 8]}, params=0),
     ),
     failing=(Failing(_SEQUENCE, {"size": 0}, "LS108"),),
+    wrapped_config=UpSampling1DArgs,
+    wrappers=("TimeDistributed",),
     sample=_sampler("UpSampling1D"),
 )
 def upsampling1d(config: UpSampling1DArgs, ctx: LayerContext) -> LayerOutcome:

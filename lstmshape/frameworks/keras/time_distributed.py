@@ -25,30 +25,31 @@ from lstmshape.frameworks.layer_type import (
     Sampler,
     Shapes,
     layer_type,
+    wrapping_refusal,
 )
 
 
-class TimeDistributedConfig(KerasLayer):
+class TimeDistributedArgs(KerasArgs):
     type: Literal["TimeDistributed"]
     layer: Annotated[KerasArgs, WrappedBy("TimeDistributed")]
 
 
-def _wrapped(config: TimeDistributedConfig, ctx: LayerContext) -> LayerType[Any] | None:
+class TimeDistributedConfig(KerasLayer, TimeDistributedArgs):
+    type: Literal["TimeDistributed"]
+
+
+def _wrapped(config: TimeDistributedArgs, ctx: LayerContext) -> LayerType[Any] | None:
     """The wrapped layer's type; never a silent stand-in for a type TimeDistributed cannot hold."""
     inner = config.layer
     declared = LAYER_TYPES.get(("keras", inner.type))
     if declared is not None and "TimeDistributed" in declared.wrappers:
         return declared
-    ctx.report(
-        "LS104",
-        f"{ctx.label('layer')} is {inner.type}, which TimeDistributed cannot wrap",
-        "layer",
-        "type",
-    )
+    why, held = wrapping_refusal("keras", "TimeDistributed", inner.type)
+    ctx.report("LS104", f"{ctx.label('layer')} is {inner.type}, {why}", "layer", "type", hint=held)
     return None
 
 
-def _check(config: TimeDistributedConfig, ctx: LayerContext) -> bool:
+def _check(config: TimeDistributedArgs, ctx: LayerContext) -> bool:
     """Keras constructs the wrapped layer first, so its arguments are checked first."""
     declared = _wrapped(config, ctx)
     if declared is None:
@@ -56,13 +57,17 @@ def _check(config: TimeDistributedConfig, ctx: LayerContext) -> bool:
     if declared.check is not None and not declared.check(config.layer, ctx.wrapping("layer")):
         return False
     inner = config.layer
-    if "return_state" in type(inner).model_fields and getattr(inner, "return_state", False):
+    returned = declared.tensors(inner)
+    if len(returned) > 1:
+        held = getattr(inner, "layer", inner)  # a Bidirectional's states are its layer's
+        key = "return_state" if getattr(held, "return_state", False) else "merge_mode"
         ctx.report(
             "LS108",
-            f"{ctx.name} wraps a layer with return_state: true; TimeDistributed takes a "
-            "layer with one output",
+            f"{ctx.name} wraps a layer that returns {len(returned)} tensors "
+            f"({', '.join(returned)}); TimeDistributed takes a layer with one output (Keras "
+            "raises ValueError: Cannot convert ... to a shape)",
             "layer",
-            "return_state",
+            *(("layer", key) if held is not inner else (key,)),
         )
         return False
     return True
@@ -76,7 +81,7 @@ def _sample(draw: Draw) -> Sample:
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
-def _time_distributed_cost(config: TimeDistributedConfig, shapes: CostShapes) -> Costs:
+def _time_distributed_cost(config: TimeDistributedArgs, shapes: CostShapes) -> Costs:
     """The wrapped layer's costs on one step, (batch, ...), times the timesteps."""
     declared = LAYER_TYPES[("keras", config.layer.type)]
     if declared.cost is None:
@@ -93,6 +98,8 @@ def _time_distributed_cost(config: TimeDistributedConfig, shapes: CostShapes) ->
     cost=_time_distributed_cost,
     check=_check,
     nests=("layer",),
+    wrapped_config=TimeDistributedArgs,
+    wrappers=("TimeDistributed",),
     passes_mask=True,
     examples=(
         Example(
@@ -111,7 +118,7 @@ def _time_distributed_cost(config: TimeDistributedConfig, shapes: CostShapes) ->
     failing=(Failing({"x": ["B", 8]}, {"layer": {"type": "Dense", "units": 4}}, "LS302"),),
     sample=Sampler("wrapper", _sample),
 )
-def time_distributed(config: TimeDistributedConfig, ctx: LayerContext) -> LayerOutcome:
+def time_distributed(config: TimeDistributedArgs, ctx: LayerContext) -> LayerOutcome:
     """Applies its layer to every step: (batch, T, ...) -> (batch, T, the layer's output).
 
     The input has at least 3 dimensions; the parameters are the wrapped
