@@ -51,7 +51,7 @@ def missing(spec: ParsedSpec, layer: ParsedLayer, path: str, why: str) -> Proble
 def wrong_type(layer: ParsedLayer, expected: str, found: str) -> Problem:
     return Problem(
         "LS502",
-        f"{layer.name}: the spec says {expected}, but the model's {layer.name} is a {found}",
+        f"{layer.name}: the spec says {expected}, but the model's layer is {found}",
         ("layers", layer.index, "type"),
         layer=layer.name,
     )
@@ -151,11 +151,11 @@ def run_failed(at: NodePath, what: str, error: str) -> Problem:
 
 
 def not_called(layer: ParsedLayer, path: str, calls: int) -> Problem:
-    times = "never" if calls == 0 else f"only {calls} time{'s' if calls != 1 else ''}"
+    times = "never called" if calls == 0 else f"called only {calls} time{'s' * (calls != 1)}"
     return Problem(
         "LS508",
-        f"{layer.name}: the model's {path} is called {times} on the spec's inputs, so the "
-        "shapes of this layer could not be compared",
+        f"{layer.name}: the model's {path} is {times} on the spec's inputs, so the shapes "
+        "of this layer could not be compared",
         layer_at(layer),
         "the model does not run this layer where the spec says it does",
         layer=layer.name,
@@ -183,7 +183,8 @@ def show(value: Any) -> str:
 
 
 def show_found(found: Found) -> str:
-    return "[" + ", ".join("None" if dim is None else str(dim) for dim in found) + "]"
+    """As lstmshape shows a shape: a size Keras leaves open (None) is ``?``."""
+    return format_shape(tuple(found))
 
 
 def shown(expected: Shape, values: Mapping[str, int]) -> str:

@@ -21,6 +21,7 @@ class Tagger(nn.Module):
         self.encoder = nn.LSTM(
             8, hidden_size, num_layers=num_layers, bidirectional=bidirectional, batch_first=True
         )
+        self.dropout = nn.Dropout(0.1)  # never called: a spec that says it is gets LS508
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), 4)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
