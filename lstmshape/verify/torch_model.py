@@ -150,20 +150,19 @@ def _run(
     """Run the model on the spec's inputs and compare what each module returned."""
     import torch
 
-    calls: dict[str, list[Any]] = {}
     try:
         calls = _forward(spec, model, modules, values, "meta")
-    except NotImplementedError:
-        # An operator without a meta kernel (or code that makes a CPU tensor): build the
-        # model again on the CPU and run it on zeros.
+    except Exception:
+        # An operator without a meta kernel, or code that makes a tensor on the CPU
+        # (torch.zeros(...) without device=): build the model again on the CPU and run it
+        # on zeros; an error there is the model's own on these inputs.
         model = build(factory, reference, arguments)
-        with torch.no_grad():
-            try:
+        modules = {path: (layer, model.get_submodule(path)) for path, (layer, _) in modules.items()}
+        try:
+            with torch.no_grad():
                 calls = _forward(spec, model, modules, values, "cpu")
-            except Exception as error:
-                return [_failed(spec, error)]
-    except Exception as error:  # the model's own error on these inputs: a diagnostic
-        return [_failed(spec, error)]
+        except Exception as error:
+            return [_failed(spec, error)]
     return _compare_calls(spec, report, modules, calls, values)
 
 

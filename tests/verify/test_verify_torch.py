@@ -180,3 +180,9 @@ def test_every_format_of_check_reports_verify(tmp_path: Path, output_format: str
     result = CliRunner().invoke(cli, [*args, "--format", output_format, "--no-color"])
     assert result.exit_code == 1
     assert "LS503" in result.stdout
+
+
+def test_a_model_that_makes_cpu_tensors_runs_on_the_cpu(tmp_path: Path) -> None:
+    module = "tests.verify.torch_models:ZeroState"
+    code, document, _ = verify(spec_file(tmp_path, SPEC), "--module", module, "--dim", "B=3")
+    assert (code, codes(document)) == (0, [])
