@@ -39,7 +39,8 @@ def verify_keras(
     model = build(factory, reference, arguments)
     if not isinstance(model, keras.Model):
         raise CannotVerify(
-            f"--module {reference}: returned a {type(model).__name__}, not a keras.Model"
+            f"--module {reference}: returned an instance of {type(model).__name__}, "
+            "not a keras.Model"
         )
     problems: list[Problem] = []
     try:

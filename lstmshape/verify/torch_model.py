@@ -43,7 +43,8 @@ def verify_torch(
         model = build(factory, reference, arguments)
     if not isinstance(model, torch.nn.Module):
         raise CannotVerify(
-            f"--module {reference}: returned a {type(model).__name__}, not a torch.nn.Module"
+            f"--module {reference}: returned an instance of {type(model).__name__}, "
+            "not a torch.nn.Module"
         )
     problems: list[Problem] = []
     results = {result.name: result for result in report.layers}

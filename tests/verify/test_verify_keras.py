@@ -108,3 +108,21 @@ def test_module_names_a_layer_and_a_missing_one_is_ls501(tmp_path: Path) -> None
     _, document, _ = verify(path, "--module", TAGGER)
     assert ("LS501", 5, 11) in codes(document)
     assert ("LS506", 4, 1) in codes(document)
+
+
+def test_without_keras_verify_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "keras", None)  # import keras raises ImportError
+    module = "tests.verify.torch_models_plain:build"
+    code, document, stderr = verify(spec_file(tmp_path, SPEC), "--module", module)
+    assert (code, document) == (2, None)
+    assert "verify needs Keras" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_a_factory_that_returns_no_model_is_exit_2(tmp_path: Path) -> None:
+    module = "tests.verify.torch_models_plain:build"
+    code, _, stderr = verify(spec_file(tmp_path, SPEC), "--module", module)
+    assert code == 2
+    assert "returned an instance of object, not a keras.Model" in stderr
