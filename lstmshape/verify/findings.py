@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.diagnostics import NodePath, Problem
-from lstmshape.shapes import Dim, Shape, evaluate_dim, format_shape
+from lstmshape.shapes import Shape, evaluate_dim, format_shape
 
 if TYPE_CHECKING:
     from lstmshape.models.spec import ParsedLayer, ParsedSpec
@@ -36,7 +36,7 @@ def module_path(spec: ParsedSpec, layer: ParsedLayer) -> str:
     return module if isinstance(module, str) else owner.name
 
 
-def missing(spec: ParsedSpec, layer: ParsedLayer, path: str, why: str) -> Problem:
+def missing(layer: ParsedLayer, path: str, why: str) -> Problem:
     at = ("layers", layer.index, "module") if written(layer, "module") else layer_at(layer)
     return Problem(
         "LS501",
@@ -133,7 +133,8 @@ def undescribed(path: str, kind: str, params: int) -> Problem:
     where = "the model itself" if not path else f"the model's {path}"
     return Problem(
         "LS506",
-        f"{where} ({kind}) holds {params:,} parameters that no layer of the spec describes",
+        f"{where} ({kind}) holds {params:,} parameter{'s' * (params != 1)} that no layer of "
+        "the spec describes",
         ("layers",),
         f"add a layer for it (named {path or 'after it'}, or with module: {path or 'PATH'})",
         on_key=True,
@@ -203,12 +204,8 @@ def shapes_differ(expected: Shape, found: Found, values: Mapping[str, int]) -> b
     return any(
         actual is not None and want is not None and want != actual
         for dim, actual in zip(expected, found, strict=True)
-        for want in [_value(dim, values)]
+        for want in [evaluate_dim(dim, values)]
     )
-
-
-def _value(dim: Dim, values: Mapping[str, int]) -> int | None:
-    return evaluate_dim(dim, values)
 
 
 def same_value(expected: Any, found: Any) -> bool:

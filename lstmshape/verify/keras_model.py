@@ -67,7 +67,7 @@ def verify_keras(
         try:
             found = _layer_at(model, path)
         except ValueError:
-            problems.append(findings.missing(spec, layer, path, "no layer of that name"))
+            problems.append(findings.missing(layer, path, "no layer of that name"))
             continue
         described.add(id(found))
         problems += _compare_layer(layer, found, results[layer.name].params)

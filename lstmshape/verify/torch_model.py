@@ -54,9 +54,9 @@ def verify_torch(
             continue
         path = findings.module_path(spec, layer)
         try:
-            module = model.get_submodule(path) if path else model
+            module = model.get_submodule(path)
         except AttributeError:
-            problems.append(findings.missing(spec, layer, path, "no such submodule"))
+            problems.append(findings.missing(layer, path, "no such submodule"))
             continue
         modules.setdefault(path, (layer, module))
         if layer.reuses is None:
@@ -109,9 +109,7 @@ def _undescribed(model: Any, described: set[str]) -> list[Problem]:
     """Modules holding parameters of their own that no spec layer is, nor is inside."""
     problems = []
     for path, module in model.named_modules():
-        if any(path == done or path.startswith(done + ".") for done in described if done):
-            continue
-        if "" in described and not path:
+        if any(path == done or path.startswith(done + ".") for done in described):
             continue
         own = sum(parameter.numel() for parameter in module.parameters(recurse=False))
         if own:

@@ -100,7 +100,7 @@ def test_module_names_the_path_and_undescribed_parameters_are_reported(tmp_path:
     )
     assert code == 1
     assert codes(document) == [("LS506", 4, 1)]
-    assert "the model itself (Nested) holds 1 parameters" in messages(document)[0]
+    assert "the model itself (Nested) holds 1 parameter that" in messages(document)[0]
 
 
 def test_a_layer_the_model_lacks_is_ls501(tmp_path: Path) -> None:
