@@ -295,6 +295,90 @@ def import_(
 
 
 @cli.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option(
+    "--module",
+    "module",
+    required=True,
+    metavar="MODULE:NAME",
+    help="The class or function that builds your model (mypackage.models:Seq2Seq), "
+    "imported as python -m would: the current directory first.",
+)
+@click.option(
+    "--call",
+    "call",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A keyword argument for it (repeatable: --call hidden_size=64 --call "
+    "bidirectional=True); VALUE is a Python literal, never run as code.",
+)
+@click.option(
+    "--dim",
+    "dims",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A symbol's value for the inputs the model runs on (repeatable: --dim B=4 --dim "
+    "T=7). Wins over the spec's dims:.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMAT_CHOICES),
+    default=None,
+    help="Report format, as for check.",
+)
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Fail (exit 1) on warnings too; --no-strict undoes strict = true in the settings.",
+)
+@click.option("--no-color", is_flag=True, help="Never colour the text report.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+)
+@click.pass_context
+def verify(
+    ctx: click.Context,
+    spec: Path,
+    module: str,
+    call: tuple[str, ...],
+    dims: tuple[str, ...],
+    output_format: str | None,
+    strict: bool | None,
+    no_color: bool,
+    quiet: bool,
+    config_path: Path | None,
+) -> None:
+    """Check a spec against your own model: build it, run it on the spec's inputs (torch on
+    the meta device, Keras symbolically) and report every layer whose class, arguments,
+    parameters or shapes differ from the spec's."""
+    from lstmshape.config import ConfigError, load_settings
+    from lstmshape.reporters import AUTO
+    from lstmshape.verify.command import Request, run_verify
+
+    values = _dim_values(dims)
+    try:
+        settings = load_settings(config_path, Path.cwd(), FORMAT_CHOICES)
+    except ConfigError as error:
+        _fail(str(error))
+    ctx.exit(
+        run_verify(
+            spec,
+            Request(module, call, values),
+            output_format=output_format or settings.format or AUTO,
+            settings=settings,
+            strict=strict,
+            color=False if no_color else None,
+            quiet=quiet,
+        )
+    )
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editors and validators)."""
     import json

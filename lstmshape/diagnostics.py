@@ -380,6 +380,62 @@ _RULES = (
         Severity.WARNING,
         "An initial state sliced h_n[:k] takes the encoder's first layers' states, not its last.",
     ),
+    # LS5xx: lstmshape verify, the spec against the user's own model
+    Rule(
+        "LS501",
+        "verify-no-counterpart",
+        Severity.ERROR,
+        "verify: the model has no submodule or layer where the spec's layer should be.",
+    ),
+    Rule(
+        "LS502",
+        "verify-layer-class",
+        Severity.ERROR,
+        "verify: the model's layer is of another class than the spec's type.",
+    ),
+    Rule(
+        "LS503",
+        "verify-argument",
+        Severity.ERROR,
+        "verify: a constructor argument differs between the spec and the model.",
+    ),
+    Rule(
+        "LS504",
+        "verify-parameters",
+        Severity.ERROR,
+        "verify: a layer's parameter count differs between the spec and the model.",
+    ),
+    Rule(
+        "LS505",
+        "verify-shape",
+        Severity.ERROR,
+        "verify: a tensor the model makes, or an input it takes, has another shape than the "
+        "spec's.",
+    ),
+    Rule(
+        "LS506",
+        "verify-undescribed",
+        Severity.ERROR,
+        "verify: a part of the model that holds parameters is described by no layer of the spec.",
+    ),
+    Rule(
+        "LS507",
+        "verify-run-failed",
+        Severity.ERROR,
+        "verify: the model raised an error when run on the spec's inputs.",
+    ),
+    Rule(
+        "LS508",
+        "verify-not-called",
+        Severity.ERROR,
+        "verify: the model does not call the spec's layer as often as the spec does.",
+    ),
+    Rule(
+        "LS509",
+        "verify-dim-needed",
+        Severity.ERROR,
+        "verify: a symbol of the inputs has no value to run the model with (--dim, dims:).",
+    ),
     # LS51x: `lstmshape import`, reading a Keras model's saved architecture
     Rule(
         "LS510",

@@ -27,15 +27,26 @@ class Explanation:
     """How the failing example is saved (LS004 is about a file that is not UTF-8)."""
     language: str = "yaml"
     """What the examples are written in: a spec, or (the import's codes) Keras's JSON."""
+    model: str | None = None
+    """For ``lstmshape verify``'s codes: the Python module both specs are verified against
+    (``lstmshape verify SPEC --module model:Tagger``); the failing spec checks clean, and
+    differs from this model."""
 
     def help_text(self) -> str:
         parts = [self.text]
+        if self.model is not None:
+            parts += [f"Verified against {VERIFY_MODEL_FILE}:", _indent(self.model)]
         if self.failing is not None and self.fixed is not None:
             parts += ["Fails:", _indent(self.failing), "Fixed:", _indent(self.fixed)]
         return "\n\n".join(parts)
 
     def markdown(self) -> str:
         parts = [self.text]
+        if self.model is not None:
+            parts += [
+                f"Verified against {VERIFY_MODEL_FILE}:",
+                f"```python\n{self.model.rstrip()}\n```",
+            ]
         if self.failing is not None and self.fixed is not None:
             parts += [
                 "Fails:",
@@ -54,6 +65,12 @@ def render(rule: Rule, explanation: Explanation) -> str:
     """The page ``lstmshape explain CODE`` prints."""
     heading = f"{rule.code} {rule.name} ({rule.severity.value})"
     body = [f"{heading}\n{'=' * len(heading)}", rule.summary, explanation.text]
+    if explanation.model is not None:
+        body += [
+            f"Verified against {VERIFY_MODEL_FILE} (lstmshape verify SPEC --module "
+            f"{VERIFY_MODULE}):",
+            _indent(explanation.model),
+        ]
     if explanation.failing is not None and explanation.fixed is not None:
         saved = "" if explanation.encoding == "utf-8" else f" (saved as {explanation.encoding})"
         body += [
@@ -754,6 +771,116 @@ PACKED_EXPLANATIONS: dict[str, Explanation] = {
     ),
 }
 
+VERIFY_MODEL_FILE = "model.py"
+VERIFY_MODULE = "model:Tagger"
+_VERIFY_MODEL = """\
+import torch
+from torch import nn
+
+
+class Tagger(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = nn.LSTM(8, 16, batch_first=True)
+        self.dropout = nn.Dropout(0.1)
+        self.head = nn.Linear(16, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        output, _ = self.encoder(x)
+        return self.head(output[:, -1])
+"""
+_VERIFIED_HEAD = """\
+framework: torch
+inputs:
+  x: [B, 10, 8]
+dims: {B: 2}
+layers:
+"""
+_VERIFIED_ENCODER = """\
+  - name: encoder
+    type: LSTM
+    input_size: 8
+    hidden_size: 16
+    batch_first: true
+"""
+_VERIFIED_LINEAR = """\
+  - name: head
+    type: Linear
+    input: 'encoder.output[:, -1]'
+    in_features: 16
+    out_features: 4
+"""
+_VERIFIED = _VERIFIED_HEAD + _VERIFIED_ENCODER + _VERIFIED_LINEAR
+
+
+def _verified(text: str, failing: str, fixed: str = _VERIFIED) -> Explanation:
+    return Explanation(text, failing, fixed, model=_VERIFY_MODEL)
+
+
+VERIFY_EXPLANATIONS: dict[str, Explanation] = {
+    "LS501": _verified(
+        "lstmshape verify finds each layer of the spec in the model under the layer's name: "
+        "a torch module's attribute (self.encoder), or a Keras layer's name. When the model "
+        "keeps it elsewhere, give the layer module: with the path to it (module: "
+        "encoder.rnn, module: blocks.0). A torch function (cat, view) has no module and is "
+        "not looked for.",
+        _VERIFIED.replace("encoder", "enc"),
+    ),
+    "LS502": _verified(
+        "The model's layer is not an instance of the spec's type (an nn.GRU where the spec "
+        "says LSTM): the spec describes another model. A subclass of the type counts as it.",
+        _VERIFIED.replace("type: LSTM", "type: GRU"),
+    ),
+    "LS503": _verified(
+        "Each constructor argument of the spec, written or left at its default, is compared "
+        "with what the model's layer was built with: a torch module's attribute of the same "
+        "name (hidden_size, num_layers, bidirectional, kernel_size...), a Keras layer's "
+        "get_config(). An argument the spec leaves to the framework's default is reported at "
+        "the layer's type; one it writes, at its key.",
+        _VERIFIED.replace("hidden_size: 16", "hidden_size: 16\n    num_layers: 2"),
+    ),
+    "LS504": _verified(
+        "The layer's parameters counted in the model differ from lstmshape's count for the "
+        "spec's layer: an argument that changes the weights differs (reported too), or the "
+        "model's layer holds weights of its own that its type does not.",
+        _VERIFIED.replace("hidden_size: 16", "hidden_size: 16\n    num_layers: 2"),
+    ),
+    "LS505": _verified(
+        "verify runs the model on the spec's inputs (torch on the meta device, on shapes "
+        "alone; Keras's graph is symbolic) and compares every tensor each layer returns "
+        "(output, h_n, c_n, state_h...) with lstmshape's shape for it. A difference means "
+        "the spec and the model wire the layer differently: it reads another tensor, or "
+        "another slice of it.",
+        _VERIFIED.replace("'encoder.output[:, -1]'", "encoder.output"),
+    ),
+    "LS506": _verified(
+        "A submodule (torch) or layer (Keras) of the model that holds parameters of its own "
+        "is no layer of the spec, nor inside one: the spec leaves part of the model out, and "
+        "its parameter count with it.",
+        _VERIFIED_HEAD + _VERIFIED_ENCODER,
+    ),
+    "LS507": _verified(
+        "The model raised an error when it ran on the spec's inputs: its forward takes "
+        "other inputs than the spec declares (another size, rank or number of inputs).",
+        _VERIFIED.replace("[B, 10, 8]", "[B, 10, 6]").replace("input_size: 8", "input_size: 6"),
+    ),
+    "LS508": _verified(
+        "The model has the spec's layer but does not call it when it runs (or calls it "
+        "fewer times than the spec's reuse: layers do), so the spec describes a path the "
+        "model does not take.",
+        _VERIFIED_HEAD
+        + _VERIFIED_ENCODER
+        + "  - name: dropout\n    type: Dropout\n    p: 0.1\n"
+        + _VERIFIED_LINEAR,
+    ),
+    "LS509": _verified(
+        "verify runs the model on inputs of the spec's shapes, so every symbol of the "
+        "inputs needs a value: give it with --dim B=4 or under the spec's dims:. The model "
+        "runs without data, so a small value is as good as any.",
+        _VERIFIED.replace("dims: {B: 2}\n", ""),
+    ),
+}
+
 
 def _import_explanations() -> dict[str, Explanation]:
     from lstmshape.importing.explanations import IMPORT_EXPLANATIONS  # it uses Explanation
@@ -770,6 +897,7 @@ EXPLANATIONS = {
             **EXPLANATIONS,
             **KERAS_EXPLANATIONS,
             **PACKED_EXPLANATIONS,
+            **VERIFY_EXPLANATIONS,
             **_import_explanations(),
         }.get(code)
     ]

@@ -171,7 +171,8 @@ def test_every_mistake_in_the_table_is_reported(
     where = f"lstmshape: {tmp_path / 'pyproject.toml'}: [tool.lstmshape]:"
     assert err.splitlines() == [  # in the order of the file
         f"{where} unknown setting 'ignores'; did you mean ignore?",
-        f"{where} error names 'E501', which is no lstmshape code",
+        # verify's LS501 is one letter away from ruff's E501
+        f"{where} error names 'E501', which is no lstmshape code; did you mean LS501?",
         f"{where} error names 'LS4O1', which is no lstmshape code; did you mean LS401?",
         f"{where} strict should be true or false, found the string 'yes'",
         f"{where} format should be one of auto, text, json, github, sarif, found the string 'xml'",

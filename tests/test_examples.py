@@ -7,6 +7,9 @@
   ``--strict`` (:data:`ONLY_WITH_STRICT`) are expected in the strict run alone.
 * ``tests/examples/positive/*.yaml`` and the shipped ``specs/`` must pass
   with no diagnostic at all, even with ``--strict``.
+* ``tests/verify/negative/*.yaml``: the negative examples of ``verify``'s codes, specs
+  that check clean but differ from a model; tests/verify/test_negative_examples.py runs
+  them through ``lstmshape verify``, and they count here as their codes' examples.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from lstmshape.diagnostics import RULES, Severity
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 NEGATIVE = sorted((EXAMPLES / "negative").glob("*.yaml"))
+VERIFY_NEGATIVE = sorted((ROOT / "tests" / "verify" / "negative").glob("*.yaml"))
 POSITIVE = sorted((EXAMPLES / "positive").glob("*.yaml")) + sorted((ROOT / "specs").glob("*.y*ml"))
 
 _EXPECT = re.compile(rb"^# expect: (LS\d{3}) (\d+):(\d+)\s*$")
@@ -90,13 +94,13 @@ def test_positive_example_passes_cleanly(path: Path) -> None:
 
 
 def test_every_rule_has_a_negative_example() -> None:
-    covered = {code for path in NEGATIVE for code, _, _ in expectations(path)}
+    covered = {code for path in NEGATIVE + VERIFY_NEGATIVE for code, _, _ in expectations(path)}
     missing = set(RULES) - covered - set(NOT_REACHABLE_FROM_A_SPEC)
     assert not missing, f"codes with no tests/examples/negative spec: {sorted(missing)}"
     assert set(NOT_REACHABLE_FROM_A_SPEC) <= set(RULES)
 
 
 def test_every_negative_example_names_real_codes() -> None:
-    for path in NEGATIVE:
+    for path in NEGATIVE + VERIFY_NEGATIVE:
         for code, _, _ in expectations(path):
             assert code in RULES, f"{path.name} expects unknown code {code}"

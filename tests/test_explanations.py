@@ -37,6 +37,27 @@ def codes(path: Path, text: str, encoding: str = "utf-8") -> list[str]:
     ]
 
 
+def verified_codes(tmp_path: Path, spec: str, model: str) -> list[str]:
+    """What ``lstmshape verify`` reports for ``spec`` against the explanation's model."""
+    pytest.importorskip("torch")
+    import sys
+
+    from lstmshape.explanations import VERIFY_MODULE
+    from lstmshape.verify.command import Request, verified_report
+
+    module_name = VERIFY_MODULE.partition(":")[0]
+    (tmp_path / f"{module_name}.py").write_text(model, encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    sys.modules.pop(module_name, None)
+    try:
+        report = verified_report(tmp_path / "spec.yaml", Request(VERIFY_MODULE))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop(module_name, None)
+    return [diagnostic.code for diagnostic in report.diagnostics]
+
+
 @pytest.mark.parametrize("code", list(RULES))
 def test_the_example_triggers_the_code_and_the_fix_is_clean(tmp_path: Path, code: str) -> None:
     explanation = EXPLANATIONS[code]
@@ -48,6 +69,12 @@ def test_the_example_triggers_the_code_and_the_fix_is_clean(tmp_path: Path, code
     if code in IMPORTED:
         assert explanation.language == "json"
         pytest.skip("a Keras JSON example: tests/importing/test_import_explanations.py")
+    if explanation.model is not None:
+        # verify's codes: both specs check clean; the failing one differs from the model.
+        assert codes(tmp_path / "failing.yaml", explanation.failing) == []
+        assert code in verified_codes(tmp_path, explanation.failing, explanation.model)
+        assert verified_codes(tmp_path, explanation.fixed, explanation.model) == []
+        return
     # Through check_file, so LS004 (bytes that are not UTF-8) goes the real way.
     assert code in codes(tmp_path / "failing.yaml", explanation.failing, explanation.encoding)
     assert codes(tmp_path / "fixed.yaml", explanation.fixed) == []

@@ -41,7 +41,9 @@ STATE_TENSORS = frozenset(
 )
 """The states torch and Keras layers return; their edges are drawn apart from sequences."""
 
-STRUCTURE_KEYS = frozenset(("name", "type", "input", "initial_state", "tensors", "expect"))
+STRUCTURE_KEYS = frozenset(
+    ("name", "type", "input", "initial_state", "tensors", "expect", "module")
+)
 """Keys drawn as edges or not drawn at all, never as arguments."""
 QUIET_KEYS = frozenset(("device", "dtype", "seed", "trainable"))
 QUIET_SUFFIXES = ("_initializer", "_regularizer", "_constraint")

@@ -24,10 +24,13 @@ if TYPE_CHECKING:
     from lstmshape.models.spec import ParsedLayer, ParsedSpec
 
 PRIMARY = "output"
-_CALL_FIELDS = frozenset(("name", "type", "expect", "reuse", "initial_state", "input_shape"))
+_CALL_FIELDS = frozenset(
+    ("name", "type", "expect", "module", "reuse", "initial_state", "input_shape")
+)
 """Fields of every layer that are not the framework's constructor arguments: its name,
-what it is checked against, and what its call reads (``input_shape`` declares a Keras
-model's input, which the export writes as the framework's own input)."""
+what it is checked against (``expect:``, and ``module:`` for ``verify``), and what its
+call reads (``input_shape`` declares a Keras model's input, which the export writes as the
+framework's own input)."""
 
 
 def call_fields(declared: LayerType[Any]) -> frozenset[str]:

@@ -18,7 +18,7 @@ import yaml
 from lstmshape.frameworks import FRAMEWORKS, Framework
 from lstmshape.frameworks.layer_type import Example, Failing, LayerType
 
-SPEC_KEYS = ("name", "type", "expect", "input", "input_shape")
+SPEC_KEYS = ("name", "type", "expect", "module", "input", "input_shape")
 """Keys of a spec's layer that are not constructor arguments (the README says so once)."""
 
 

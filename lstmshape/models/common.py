@@ -143,6 +143,9 @@ MAX_RANK = 64
 ShapeField = Annotated[list[DimField], Field(max_length=MAX_RANK)]
 LayerName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
 SymbolName = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
+MODULE_PATH_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$"
+ModulePath = Annotated[str, Field(pattern=MODULE_PATH_PATTERN)]
+"""A dotted path of attribute or layer names (``encoder.rnn``, ``layers.0``)."""
 MAX_DIM_VALUE = 2**53
 """Largest value ``dims:`` and ``--dim`` give a symbol: what a JSON reader holds exactly."""
 SymbolValue = Annotated[int, Field(gt=0, le=MAX_DIM_VALUE)]
@@ -165,3 +168,6 @@ class LayerBase(StrictModel):
     name: LayerName | None = None
     type: str
     expect: dict[str, ShapeField] | None = None
+    module: ModulePath | None = None
+    """Where ``lstmshape verify`` finds the layer in the user's own model, when not under
+    its name: an attribute path (``encoder.rnn``), or a path of Keras layer names."""
