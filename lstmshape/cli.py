@@ -22,6 +22,15 @@ def cli() -> None:
     """Check the shapes and parameter counts of PyTorch and Keras recurrent models."""
 
 
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+)
+"""``--config``, which every command that reads the settings takes."""
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"lstmshape: {message}", err=True)
     raise click.exceptions.Exit(EXIT_USAGE)
@@ -58,12 +67,7 @@ def _fail(message: str) -> NoReturn:
     help="Skip and count YAML files that are not lstmshape specs (no top-level framework "
     "or layers key) instead of reporting them. The pre-commit hook passes it.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
-)
+@config_option
 @click.option(
     "--stdin-filename",
     metavar="PATH",
@@ -185,12 +189,7 @@ GRAPH_LAYOUTS = ("auto", "graphviz", "builtin")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the drawing to FILE instead of standard output.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
-)
+@config_option
 @click.pass_context
 def graph(
     ctx: click.Context,
@@ -231,12 +230,7 @@ def graph(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the module to FILE instead of standard output.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
-)
+@config_option
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -268,12 +262,7 @@ def export(
 @click.option(
     "--no-check", is_flag=True, help="Write the spec without checking it (exit 0 once written)."
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
-)
+@config_option
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -334,12 +323,7 @@ def import_(
 )
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
-)
+@config_option
 @click.pass_context
 def verify(
     ctx: click.Context,
