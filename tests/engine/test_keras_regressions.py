@@ -434,3 +434,21 @@ def test_a_kernel_sized_by_a_symbol_is_ls308() -> None:
         ("conv", "LS308"),
         ("prelu", "LS308"),
     ]
+
+
+# Oracle seed 419.  An attention layer given a query mask of one step broadcasts it;
+# its output keeps that mask, and TimeDistributed, which checks that its mask has the
+# input's batch and timesteps, fails when the model runs.
+BROADCAST_QUERY_MASK = """
+framework: keras
+inputs: {x: [B, 6, 4], mask: [B, 1]}
+layers:
+- {name: attention, type: AdditiveAttention, input: [x, x], mask: [mask, mask]}
+- {name: td, type: TimeDistributed, layer: {type: Dense, units: 2}}
+"""
+
+
+def test_time_distributed_fails_on_a_mask_of_other_steps() -> None:
+    report = _report(BROADCAST_QUERY_MASK)
+    assert _errors(report) == [("td", "LS318")]
+    assert _errors(_report(BROADCAST_QUERY_MASK.replace("[B, 1]", "[B, 6]"))) == []

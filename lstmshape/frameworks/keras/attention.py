@@ -215,8 +215,17 @@ def _call_masks(ctx: LayerContext, query: Shape, key: Shape) -> Mask | None:
             hint="mask: [query_mask, value_mask], one entry per sample and step of each",
         )
         return None
-    first = masks[0].text
-    return Mask(first, f"the mask: given to {ctx.name}", f"mask: from {ctx.name}", explicit=True)
+    first = masks[0]
+    # A query mask of 1 step broadcasts; the output keeps it as given, and a layer
+    # that checks its mask's steps (TimeDistributed) fails on it.
+    given = first.tensor.shape
+    return Mask(
+        first.text,
+        f"the mask: given to {ctx.name}",
+        f"mask: from {ctx.name}",
+        explicit=True,
+        shape=given if given is not None and tuple(given) != tuple(query[:-1]) else None,
+    )
 
 
 def _list_params(config: _ListAttentionConfig, features: Dim) -> int | None:

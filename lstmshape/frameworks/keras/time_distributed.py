@@ -27,6 +27,7 @@ from lstmshape.frameworks.layer_type import (
     layer_type,
     wrapping_refusal,
 )
+from lstmshape.shapes import Shape, dims_conflict, format_shape
 
 
 class TimeDistributedArgs(KerasArgs):
@@ -140,6 +141,8 @@ def time_distributed(config: TimeDistributedArgs, ctx: LayerContext) -> LayerOut
             hint="to apply the layer to a 2-D tensor, use the layer itself",
         )
         return LayerOutcome({"output": Tensor(None)}, None)
+    if not _mask_fits(ctx, source, shape):
+        return LayerOutcome({"output": Tensor(None)}, None)
     step_tensor = Tensor((shape[0], *shape[2:]), mask=source.tensor.mask)
     step = Source(source.text, step_tensor, source.at, source.reference)
     outcome = declared.infer(config.layer, ctx.wrapping("layer", inputs=[step]))
@@ -147,3 +150,30 @@ def time_distributed(config: TimeDistributedArgs, ctx: LayerContext) -> LayerOut
     if output is None:
         return LayerOutcome({"output": Tensor(None)}, outcome.params)
     return LayerOutcome({"output": Tensor((shape[0], shape[1], *output[1:]))}, outcome.params)
+
+
+def _mask_fits(ctx: LayerContext, source: Source, shape: Shape) -> bool:
+    """Whether the input's mask has the input's batch and timesteps; else LS318.
+
+    Keras checks it when the model runs (ValueError: The `mask` passed to the
+    `TimeDistributed` layer has a shape ... that is incompatible with the input
+    shape); a mask of another shape comes from an attention layer given a query
+    mask of one step, which broadcasts there.
+    """
+    mask = source.tensor.mask
+    if mask is None or mask.shape is None or len(mask.shape) < 2:
+        return True
+    if not any(
+        dims_conflict(mine, theirs) for mine, theirs in zip(mask.shape[:2], shape[:2], strict=True)
+    ):
+        return True
+    ctx.report_on(
+        source,
+        "LS318",
+        f"{ctx.name}'s input {source.text} {format_shape(shape)} carries the mask of "
+        f"{mask.layer} {format_shape(mask.shape)}, whose batch and timesteps are not the "
+        "input's (Keras fails when it runs: the first two dimensions of the mask must match "
+        "the input's)",
+        hint=f"give {mask.layer} one mask entry per sample and step",
+    )
+    return False
