@@ -93,6 +93,8 @@ def _per_step(b: _Builder, rank: int, features: int) -> int:
     roles = {4: "image", 3: "sequence"}
     made_for = 7 - rank if b.chance(0.04) else rank  # the mistake: a window's layer on a frame
     types = _held(roles[made_for], rank)
+    if made_for != rank:  # Reshape takes a step of any rank: no mistake, a step of another
+        types = [t for t in types if t.name != "Reshape"]  # rank (seeds 601839, 611658)
     if rank == 4 and made_for == 4 and b.chance(0.3):  # normalization, activation...
         types = [t for t in _held("sequence", 4) if t.name not in KEEP_NO_RANK]
     declared = b.rng.choice(types)
