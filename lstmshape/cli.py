@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -22,6 +22,8 @@ def cli() -> None:
     """Check the shapes and parameter counts of PyTorch and Keras recurrent models."""
 
 
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
 config_option = click.option(
     "--config",
     "config_path",
@@ -29,6 +31,32 @@ config_option = click.option(
     help="Read settings from this TOML file instead of the nearest pyproject.toml.",
 )
 """``--config``, which every command that reads the settings takes."""
+
+
+def report_options(command: _Command) -> _Command:
+    """The options of the report's form that check and verify share."""
+    for option in reversed(
+        (
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(FORMAT_CHOICES),
+                default=None,
+                help="Report format. auto (the default) is github inside GitHub Actions, "
+                "else text.",
+            ),
+            click.option(
+                "--strict/--no-strict",
+                default=None,
+                help="Fail (exit 1) on warnings too; --no-strict undoes strict = true in the "
+                "settings.",
+            ),
+            click.option("--no-color", is_flag=True, help="Never colour the text report."),
+            click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics."),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 def _fail(message: str) -> NoReturn:
@@ -41,20 +69,7 @@ def _fail(message: str) -> NoReturn:
 # the runner reports an unreadable file as LS004 and checks the others.  The
 # paths stay strings as written, so that `-` (standard input) differs from `./-`.
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, allow_dash=True))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMAT_CHOICES),
-    default=None,
-    help="Report format. auto (the default) is github inside GitHub Actions, else text.",
-)
-@click.option(
-    "--strict/--no-strict",
-    default=None,
-    help="Fail (exit 1) on warnings too; --no-strict undoes strict = true in the settings.",
-)
-@click.option("--no-color", is_flag=True, help="Never colour the text report.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
+@report_options
 @click.option(
     "-o",
     "--output",
@@ -309,20 +324,7 @@ def import_(
     help="A symbol's value for the inputs the model runs on (repeatable: --dim B=4 --dim "
     "T=7). Wins over the spec's dims:.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMAT_CHOICES),
-    default=None,
-    help="Report format, as for check.",
-)
-@click.option(
-    "--strict/--no-strict",
-    default=None,
-    help="Fail (exit 1) on warnings too; --no-strict undoes strict = true in the settings.",
-)
-@click.option("--no-color", is_flag=True, help="Never colour the text report.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
+@report_options
 @config_option
 @click.pass_context
 def verify(
