@@ -452,3 +452,19 @@ def test_time_distributed_fails_on_a_mask_of_other_steps() -> None:
     report = _report(BROADCAST_QUERY_MASK)
     assert _errors(report) == [("td", "LS318")]
     assert _errors(_report(BROADCAST_QUERY_MASK.replace("[B, 1]", "[B, 6]"))) == []
+
+
+# Oracle seed 626781.  Cropping away every step of a masked input: Keras raises at the
+# Cropping1D before it warns that the layer destroys the mask, so the error is all.
+CROPPED_MASK = """
+framework: keras
+inputs: {x: [B, 1, 4]}
+layers:
+- {name: mask, type: Masking}
+- {name: crop, type: Cropping1D, cropping: [1, 0]}
+"""
+
+
+def test_a_layer_that_raises_does_not_also_warn_of_its_mask() -> None:
+    report = _report(CROPPED_MASK)
+    assert [(d["layer"], d["code"]) for d in report["diagnostics"]] == [("crop", "LS320")]

@@ -95,7 +95,6 @@ def _resize(config: AnyStep, ctx: LayerContext) -> LayerOutcome:
     shape = source.tensor.shape
     if shape is None:
         return UNKNOWN
-    drop_mask(ctx, source, config.type)
     keras = f"expected ndim=3, found ndim={len(shape)}"
     if not check_rank(ctx, source, shape, 3, config.type, keras):
         return UNKNOWN
@@ -111,6 +110,8 @@ def _resize(config: AnyStep, ctx: LayerContext) -> LayerOutcome:
         steps = add_dims([shape[axis], *(-amount for amount in amounts)])
         if not check_steps(ctx, source, [steps], "cropping"):
             return UNKNOWN
+    # Keras warns that the mask is destroyed only for a layer it builds (seed 626781)
+    drop_mask(ctx, source, config.type)
     output = list(shape)
     output[axis] = steps
     return LayerOutcome({"output": Tensor(tuple(output))}, 0)
