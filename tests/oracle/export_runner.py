@@ -13,7 +13,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 from unittest import mock
 
@@ -184,7 +184,23 @@ def _forward_locals(model: Any, inputs: list[Any]) -> tuple[dict[str, Any], str 
     """The variables of ``forward`` when it returns or raises, and its error if any."""
     import torch
 
-    code = type(model).forward.__code__
+    with _locals_of(type(model).forward.__code__) as found:
+        try:
+            with torch.no_grad():
+                model(*inputs)
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            return found, f"{type(error).__name__}: {error}"
+    return found, None
+
+
+@contextmanager
+def _locals_of(code: CodeType) -> Iterator[dict[str, Any]]:
+    """The variables of the frame running ``code`` when it returns or raises.
+
+    Only that frame is traced line by line: the framework's calls cost nothing more.
+    """
     found: dict[str, Any] = {}
 
     def on_return(frame: FrameType, event: str, arg: object) -> Any:
@@ -193,21 +209,14 @@ def _forward_locals(model: Any, inputs: list[Any]) -> tuple[dict[str, Any], str 
         return on_return
 
     def on_call(frame: FrameType, event: str, arg: object) -> Any:
-        # only forward's own frame is traced line by line: torch's calls cost nothing more
         return on_return if frame.f_code is code else None
 
     previous = sys.gettrace()
     sys.settrace(on_call)
     try:
-        with torch.no_grad():
-            model(*inputs)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        return found, f"{type(error).__name__}: {error}"
+        yield found
     finally:
         sys.settrace(previous)
-    return found, None
 
 
 def export_keras_spec(spec: dict[str, Any]) -> tuple[ModelReport, KerasExport | None]:
@@ -315,23 +324,9 @@ def _input_shapes(
 def _build_locals(build: Any, sizes: dict[str, int]) -> tuple[dict[str, Any], str | None]:
     """The variables of ``build_model`` when it returns or raises (the model itself under
     ``__model__``), and its error if any."""
-    code = build.__code__
-    found: dict[str, Any] = {}
-
-    def on_return(frame: FrameType, event: str, arg: object) -> Any:
-        if event == "return":
-            found.update(frame.f_locals)
-        return on_return
-
-    def on_call(frame: FrameType, event: str, arg: object) -> Any:
-        return on_return if frame.f_code is code else None
-
-    previous = sys.gettrace()
-    sys.settrace(on_call)
-    try:
-        found["__model__"] = build(**sizes)
-    except Exception as error:
-        return found, f"{type(error).__name__}: {error}"
-    finally:
-        sys.settrace(previous)
+    with _locals_of(build.__code__) as found:
+        try:
+            found["__model__"] = build(**sizes)
+        except Exception as error:
+            return found, f"{type(error).__name__}: {error}"
     return found, None
