@@ -251,6 +251,8 @@ class _Reader:
             value, after = _quoted(text)
             _check_comment(text[after:])
             return value
+        if _is_entry(text):
+            raise _Outside  # a sequence entry where a value stands: PyYAML says it is invalid
         comment = text.find(" #")
         scalar = (text if comment < 0 else text[:comment]).rstrip(" ")
         if scalar[-1] == ":":

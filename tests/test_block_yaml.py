@@ -110,6 +110,7 @@ def test_flow_collections_on_one_line_are_read() -> None:
     "text",
     [
         "a: &x 1\nb: *x\n",  # anchors and aliases
+        "-: -\n",  # a sequence entry where a value stands: invalid (hypothesis found it)
         "a: !!str 1\n",  # tags
         "base: {n: 1}\nl:\n  <<: {m: 2}\n",  # merges, flow mappings
         "a: |\n  text\n",  # block scalars
