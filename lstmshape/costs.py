@@ -161,6 +161,16 @@ class LayerCosts:
     def flops(self) -> Expr:
         return scale(self.macs, 2)
 
+    def scaled(self, count: int) -> LayerCosts:
+        """The costs of ``count`` such layers."""
+        return LayerCosts(
+            scale(self.macs, count),
+            tuple(scale(extra, count) for extra in self.extra),
+            None if self.param_bytes is None else scale(self.param_bytes, count),
+            None if self.activation_bytes is None else scale(self.activation_bytes, count),
+            self.padded,
+        )
+
     def __add__(self, other: LayerCosts) -> LayerCosts:
         return LayerCosts(
             self.macs + other.macs,
@@ -177,12 +187,18 @@ def _add(first: Expr | None, second: Expr | None) -> Expr | None:
 
 def model_costs(layers: Iterable[LayerCosts | None]) -> LayerCosts | None:
     """The sum of the layers' costs; unknown if any layer's is, or the sum is too large."""
+    # Layers priced alike share one LayerCosts (see engine.costing): each is added
+    # once, times its count, so a model of repeated blocks sums as fast as one block.
+    counts: dict[int, tuple[LayerCosts, int]] = {}
+    for costs in layers:
+        if costs is None:
+            return None
+        first, count = counts.get(id(costs), (costs, 0))
+        counts[id(costs)] = (first, count + 1)
     found = LayerCosts(ZERO, (ZERO,) * len(EXTRA_KINDS), ZERO, ZERO)
     try:
-        for costs in layers:
-            if costs is None:
-                return None
-            found = found + costs
+        for costs, count in counts.values():
+            found = found + (costs if count == 1 else costs.scaled(count))
     except DimLimitError:
         return None
     return found

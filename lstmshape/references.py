@@ -42,6 +42,14 @@ class Reference:
     text: str
 
 
+def is_written_reference(written: object) -> bool:
+    """A value as a spec writes references: a name, or a list of names (not `other: 2`,
+    `lengths: [5, 3]`)."""
+    return isinstance(written, str) or (
+        isinstance(written, list) and all(isinstance(item, str) for item in written)
+    )
+
+
 def parse_reference(text: str) -> Reference:
     head = _HEAD.match(text)
     if head is None:

@@ -27,6 +27,7 @@ from lstmshape.dims import DimLimitError, Expr
 from lstmshape.engine.tensors import LayerContext, Tensor
 from lstmshape.frameworks.layer_type import LayerType
 from lstmshape.models.common import LayerBase
+from lstmshape.references import is_written_reference
 from lstmshape.shapes import Shape, multiply_dims
 
 
@@ -74,6 +75,88 @@ def layer_costs(
     shapes: CostShapes,
     params: int,
     padded: bool = False,
+) -> LayerCosts | None:
+    """The layer's costs; a layer priced before with the same arguments and shapes shares its
+    answer (a deep model repeats its blocks, and a 10,000-layer chain's pricing is mostly that).
+    """
+    key = _price_key(declared, config, shapes, params, padded)
+    if key is None:
+        return _price(declared, config, shapes, params, padded)
+    try:
+        return _PRICES[key]
+    except KeyError:
+        pass
+    priced = _price(declared, config, shapes, params, padded)
+    if len(_PRICES) >= _PRICES_LIMIT:
+        _PRICES.clear()
+    _PRICES[key] = priced
+    return priced
+
+
+_PRICES: dict[tuple[object, ...], LayerCosts | None] = {}
+_PRICES_LIMIT = 4096
+"""Distinct layers remembered; more in one run than a model has, few enough to stay small."""
+_UNPRICED_FIELDS = frozenset({"name", "expect", "module", "initial_state"})
+"""Fields a cost rule never reads: a layer's name, its expectations and the references to
+its states (the states' shapes are the shapes'); references to tensors are left out too."""
+
+
+class _Unkeyed(Exception):
+    """A config holds a value lstmshape does not know how to compare: price it afresh."""
+
+
+def _price_key(
+    declared: LayerType[Any], config: LayerBase, shapes: CostShapes, params: int, padded: bool
+) -> tuple[object, ...] | None:
+    references = (declared.input_field, *declared.tensor_args)
+    try:
+        arguments = _frozen_config(config, references)
+    except _Unkeyed:
+        return None
+    return (
+        declared.cost,
+        arguments,
+        shapes.inputs,
+        tuple(shapes.outputs.items()),
+        tuple(shapes.tensor_args.items()),
+        params,
+        padded,
+    )
+
+
+def _frozen_config(config: LayerBase, references: tuple[str, ...]) -> tuple[object, ...]:
+    return (
+        type(config),
+        *(
+            (key, _frozen(value))
+            for key, value in vars(config).items()
+            if key not in _UNPRICED_FIELDS
+            and not (key in references and is_written_reference(value))
+        ),
+    )
+
+
+def _frozen(value: object) -> object:
+    """A hashable value equal only to values a cost rule cannot tell apart."""
+    if isinstance(value, bool):
+        return (bool, value)  # True == 1, but not as an argument
+    if value is None or isinstance(value, int | str | float):
+        return value
+    if isinstance(value, list | tuple):
+        return (type(value), *(_frozen(item) for item in value))
+    if isinstance(value, dict):
+        return (dict, *((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, LayerBase):  # a wrapped layer or a cell
+        return _frozen_config(value, ())
+    raise _Unkeyed
+
+
+def _price(
+    declared: LayerType[Any],
+    config: LayerBase,
+    shapes: CostShapes,
+    params: int,
+    padded: bool,
 ) -> LayerCosts | None:
     assert declared.cost is not None
     try:

@@ -27,7 +27,12 @@ from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
 from lstmshape.record import field, record, replace
-from lstmshape.references import Reference, ReferenceSyntaxError, parse_reference
+from lstmshape.references import (
+    Reference,
+    ReferenceSyntaxError,
+    is_written_reference,
+    parse_reference,
+)
 from lstmshape.shapes import Shape, format_shape, mismatch_hint, shapes_conflict
 
 PRIMARY = "output"
@@ -130,7 +135,7 @@ def _run_layer(
     tensor_args = {
         key: _sources(written, key, resolver)
         for key in declared.tensor_args
-        if _is_reference(written := _field(config, key))  # not `other: 2`, `lengths: [5, 3]`
+        if is_written_reference(written := _field(config, key))  # not `other: 2`, `lengths: [5, 3]`
     }
     read = [source for sources in tensor_args.values() for source in sources]
     resolver.problems.extend(reference_lints([*inputs, *read], layer.name))
@@ -175,12 +180,6 @@ def _run_layer(
     return (
         LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked, pricing),
         _Node(config.type, outcome.tensors),
-    )
-
-
-def _is_reference(written: Any) -> bool:
-    return isinstance(written, str) or (
-        isinstance(written, list) and all(isinstance(item, str) for item in written)
     )
 
 

@@ -129,3 +129,32 @@ def test_formulas_print_with_their_numbers_grouped_but_not_their_symbols() -> No
     assert format_cost("4456448*B*T1000 + 12*x2000") == "4,456,448*B*T1000 + 12*x2000"
     assert format_cost(1234567) == "1,234,567"
     assert format_cost(None) == "?"
+
+
+def test_layers_priced_alike_share_their_costs_and_the_model_counts_each() -> None:
+    # A deep model repeats its blocks: each distinct layer is priced once and the
+    # model's total adds it times its count (the 10,000-layer benchmark relies on it).
+    text = SPEC + "".join(
+        f"  - name: head{index}\n    type: Linear\n    in_features: 4\n    out_features: 4\n"
+        for index in range(3)
+    )
+    found = report(text)
+    first, *others = (layer.costs for layer in found.layers[2:])
+    assert all(costs is first for costs in others)
+    costs = found.costs
+    assert first is not None and costs is not None
+    assert str(costs.macs) == f"{ENC_MACS + HEAD_MACS + 3 * 16}*B*T"
+    assert costs.param_bytes is not None
+    assert costs.param_bytes.as_int() == 4 * found.params
+
+
+def test_an_argument_that_changes_only_the_costs_is_not_priced_alike() -> None:
+    # Same shapes, same parameters: only the activation tells these Dense layers apart.
+    found = report(
+        "framework: keras\ninputs:\n  x: [B, 8]\nlayers:\n"
+        "  - {name: plain, type: Dense, units: 8, input: x}\n"
+        "  - {name: relu, type: Dense, units: 8, input: x, activation: relu}\n"
+    )
+    plain, relu = (layer.costs for layer in found.layers)
+    assert plain is not None and relu is not None
+    assert plain.extra != relu.extra
