@@ -125,15 +125,17 @@ def _price_key(
 
 
 def _frozen_config(config: LayerBase, references: tuple[str, ...]) -> tuple[object, ...]:
-    return (
-        type(config),
-        *(
-            (key, _frozen(value))
-            for key, value in vars(config).items()
-            if key not in _UNPRICED_FIELDS
-            and not (key in references and is_written_reference(value))
-        ),
+    arguments = tuple(
+        (key, type(value), value)  # the type: True == 1, but not as an argument
+        for key, value in vars(config).items()
+        if key not in _UNPRICED_FIELDS
+        and (key not in references or not is_written_reference(value))
     )
+    try:
+        hash(arguments)
+    except TypeError:  # a list, or a wrapped layer
+        return (type(config), *((key, _frozen(value)) for key, _, value in arguments))
+    return (type(config), *arguments)
 
 
 def _frozen(value: object) -> object:

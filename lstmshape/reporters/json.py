@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TextIO
 
-from lstmshape.costs import cost_fields
+from lstmshape.costs import LayerCosts, cost_fields
 from lstmshape.output import json_counts, json_document
 from lstmshape.report import ModelReport, Summary, layer_statuses
 from lstmshape.shapes import Shape, substitute_dim
@@ -30,6 +30,7 @@ def _shape(shape: Shape | None, values: Mapping[str, int] | None = None) -> list
 def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The report as JSON; ``dims`` (``--dim``) give symbols values over the spec's ``dims:``."""
     values = {**report.dims, **(dims or {})}
+    fields = _CostFields(values)
     layers = []
     for layer, status in zip(report.layers, layer_statuses(report), strict=True):
         entry: dict[str, Any] = {
@@ -37,13 +38,13 @@ def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -
             "type": layer.type,
             "tensors": {name: _shape(shape) for name, shape in layer.tensors.items()},
             "params": layer.params,
-            **cost_fields(layer.costs),
+            **fields.written(layer.costs),
             "status": status,
         }
         if values:
             entry["evaluated"] = {
                 "tensors": {name: _shape(shape, values) for name, shape in layer.tensors.items()},
-                **cost_fields(layer.costs, values),
+                **fields.evaluated(layer.costs),
             }
         layers.append(entry)
     costs = report.costs if report.framework is not None else None
@@ -70,6 +71,36 @@ def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -
             for diagnostic in report.diagnostics
         ],
     }
+
+
+class _CostFields:
+    """:func:`cost_fields` of each layer, computed once per distinct costs: layers priced
+    alike share their costs (see :mod:`lstmshape.engine.costing`), and writing the same
+    formulas again is most of a deep model's report."""
+
+    def __init__(self, values: Mapping[str, int]) -> None:
+        self._values = values
+        self._written: dict[int, dict[str, Any]] = {}
+        self._evaluated: dict[int, dict[str, Any]] = {}
+        self._held: list[LayerCosts | None] = []  # alive, so that no id is reused
+
+    def written(self, costs: LayerCosts | None) -> dict[str, Any]:
+        return self._fields(costs, self._written, None)
+
+    def evaluated(self, costs: LayerCosts | None) -> dict[str, Any]:
+        return self._fields(costs, self._evaluated, self._values)
+
+    def _fields(
+        self,
+        costs: LayerCosts | None,
+        found: dict[int, dict[str, Any]],
+        values: Mapping[str, int] | None,
+    ) -> dict[str, Any]:
+        fields = found.get(id(costs))
+        if fields is None:
+            fields = found[id(costs)] = cost_fields(costs, values)
+            self._held.append(costs)
+        return fields
 
 
 def dumps(value: Any, pad: str = "") -> str:
