@@ -9,7 +9,7 @@ priced at the padded batch it was packed from, an upper bound labelled so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -24,7 +24,7 @@ from lstmshape.costs import (
     total,
 )
 from lstmshape.dims import DimLimitError, Expr
-from lstmshape.engine.tensors import LayerContext, Tensor
+from lstmshape.engine.tensors import LayerContext, Source, Tensor
 from lstmshape.frameworks.layer_type import LayerType
 from lstmshape.models.common import LayerBase
 from lstmshape.references import is_written_reference
@@ -40,21 +40,33 @@ def pricer(
 ) -> Callable[[], LayerCosts | None] | None:
     """What computes the layer's costs when a report asks for them; None if it has none.
 
-    Only the shapes are taken now: pricing a layer costs more than checking it,
-    and most reports (the text table without ``--costs``) never show costs.
+    Nothing is computed now: pricing a layer costs more than checking it, and most
+    reports (the text table without ``--costs``) never show costs.  The tensors
+    are immutable, so they price the same later.
     """
     if declared.cost is None or params is None:
         return None
+    return partial(_price_tensors, declared, config, ctx.inputs, ctx.tensor_args, outputs, params)
+
+
+def _price_tensors(
+    declared: LayerType[Any],
+    config: LayerBase,
+    inputs: list[Source],
+    tensor_args: Mapping[str, list[Source]],
+    outputs: dict[str, Tensor],
+    params: int,
+) -> LayerCosts | None:
     padded: list[bool] = []
     shapes = CostShapes(
-        tuple(_priced(source.tensor, padded) for source in ctx.inputs),
+        tuple(_priced(source.tensor, padded) for source in inputs),
         {name: _priced(tensor, padded) for name, tensor in outputs.items()},
         {
             key: tuple(_priced(source.tensor, padded) for source in sources)
-            for key, sources in ctx.tensor_args.items()
+            for key, sources in tensor_args.items()
         },
     )
-    return partial(layer_costs, declared, config, shapes, params, any(padded))
+    return layer_costs(declared, config, shapes, params, any(padded))
 
 
 def _priced(tensor: Tensor, padded: list[bool]) -> Shape | None:
