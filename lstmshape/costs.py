@@ -25,7 +25,7 @@ The conventions (the README's Costs section says the same to users):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -141,7 +141,7 @@ def rows(shape: Shape | None) -> Expr:
 
 
 def total(parts: Iterable[Expr]) -> Expr:
-    return sum(parts, ZERO)
+    return Expr.sum(parts)
 
 
 @record(frozen=True, slots=True)
@@ -161,29 +161,6 @@ class LayerCosts:
     def flops(self) -> Expr:
         return scale(self.macs, 2)
 
-    def scaled(self, count: int) -> LayerCosts:
-        """The costs of ``count`` such layers."""
-        return LayerCosts(
-            scale(self.macs, count),
-            tuple(scale(extra, count) for extra in self.extra),
-            None if self.param_bytes is None else scale(self.param_bytes, count),
-            None if self.activation_bytes is None else scale(self.activation_bytes, count),
-            self.padded,
-        )
-
-    def __add__(self, other: LayerCosts) -> LayerCosts:
-        return LayerCosts(
-            self.macs + other.macs,
-            tuple(a + b for a, b in zip(self.extra, other.extra, strict=True)),
-            _add(self.param_bytes, other.param_bytes),
-            _add(self.activation_bytes, other.activation_bytes),
-            self.padded or other.padded,
-        )
-
-
-def _add(first: Expr | None, second: Expr | None) -> Expr | None:
-    return None if first is None or second is None else first + second
-
 
 def model_costs(layers: Iterable[LayerCosts | None]) -> LayerCosts | None:
     """The sum of the layers' costs; unknown if any layer's is, or the sum is too large."""
@@ -195,13 +172,30 @@ def model_costs(layers: Iterable[LayerCosts | None]) -> LayerCosts | None:
             return None
         first, count = counts.get(id(costs), (costs, 0))
         counts[id(costs)] = (first, count + 1)
-    found = LayerCosts(ZERO, (ZERO,) * len(EXTRA_KINDS), ZERO, ZERO)
+    found = list(counts.values())
+
+    def each(field: Callable[[LayerCosts], Expr]) -> Expr:
+        return Expr.sum(scale(field(costs), count) for costs, count in found)
+
+    def each_known(field: Callable[[LayerCosts], Expr | None]) -> Expr | None:
+        parts = [(field(costs), count) for costs, count in found]
+        if any(part is None for part, _ in parts):
+            return None
+        return Expr.sum(scale(part, count) for part, count in parts if part is not None)
+
     try:
-        for costs, count in counts.values():
-            found = found + (costs if count == 1 else costs.scaled(count))
+        return LayerCosts(
+            each(lambda costs: costs.macs),
+            tuple(
+                Expr.sum(scale(costs.extra[kind], count) for costs, count in found)
+                for kind in range(len(EXTRA_KINDS))
+            ),
+            each_known(lambda costs: costs.param_bytes),
+            each_known(lambda costs: costs.activation_bytes),
+            any(costs.padded for costs, _ in found),
+        )
     except DimLimitError:
         return None
-    return found
 
 
 # dtypes ---------------------------------------------------------------------

@@ -62,7 +62,7 @@ never makes such a dimension.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from math import gcd
 
 MAX_TERMS = 16
@@ -246,6 +246,15 @@ class Expr:
         return Expr.from_terms(terms)
 
     __radd__ = __add__
+
+    @staticmethod
+    def sum(parts: Iterable[Expr]) -> Expr:
+        """``parts[0] + parts[1] + ...`` in one pass (0 for none): a model's total."""
+        terms: Terms = {}
+        for part in parts:
+            for monomial, coefficient in part.terms.items():
+                terms[monomial] = terms.get(monomial, 0) + coefficient
+        return Expr.from_terms(terms)
 
     def __neg__(self) -> Expr:
         return Expr({monomial: -coefficient for monomial, coefficient in self.terms.items()})

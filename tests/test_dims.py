@@ -356,3 +356,16 @@ def test_the_difference_search_is_deterministic() -> None:
     assert find_difference(first, second) == found
     random.seed(7)  # the search owns its own generator
     assert find_difference(first, second) == found
+
+
+def test_a_sum_in_one_pass_is_the_sum_term_by_term() -> None:
+    parts = [
+        parse("2*B*T"),
+        parse("T - 2"),
+        parse("(T - 2) // 2"),
+        parse("-2*B*T"),
+        Expr.constant(3),
+    ]
+    assert Expr.sum(parts) == parts[0] + parts[1] + parts[2] + parts[3] + parts[4]
+    assert str(Expr.sum(parts)) == "T + T // 2"  # (T - 2) // 2 is T // 2 - 1
+    assert Expr.sum([]) == Expr.constant(0)

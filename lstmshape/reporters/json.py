@@ -30,7 +30,6 @@ def _shape(shape: Shape | None, values: Mapping[str, int] | None = None) -> list
 def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The report as JSON; ``dims`` (``--dim``) give symbols values over the spec's ``dims:``."""
     values = {**report.dims, **(dims or {})}
-    fields = _CostFields(values)
     layers = []
     for layer, status in zip(report.layers, layer_statuses(report), strict=True):
         entry: dict[str, Any] = {
@@ -38,20 +37,20 @@ def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -
             "type": layer.type,
             "tensors": {name: _shape(shape) for name, shape in layer.tensors.items()},
             "params": layer.params,
-            **fields.written(layer.costs),
+            **_cost_fields(layer.costs, None),
             "status": status,
         }
         if values:
             entry["evaluated"] = {
                 "tensors": {name: _shape(shape, values) for name, shape in layer.tensors.items()},
-                **fields.evaluated(layer.costs),
+                **_cost_fields(layer.costs, values),
             }
         layers.append(entry)
     costs = report.costs if report.framework is not None else None
-    model: dict[str, Any] = {"params": report.params, **cost_fields(costs)}
+    model: dict[str, Any] = {"params": report.params, **_cost_fields(costs, None)}
     if values and report.framework is not None:
         model["dims"] = values
-        model["evaluated"] = cost_fields(costs, values)
+        model["evaluated"] = _cost_fields(costs, values)
     return {
         "path": report.path,
         "framework": report.framework,
@@ -73,34 +72,24 @@ def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -
     }
 
 
-class _CostFields:
-    """:func:`cost_fields` of each layer, computed once per distinct costs: layers priced
-    alike share their costs (see :mod:`lstmshape.engine.costing`), and writing the same
-    formulas again is most of a deep model's report."""
+def _cost_fields(costs: LayerCosts | None, values: Mapping[str, int] | None) -> dict[str, Any]:
+    """:func:`cost_fields`, computed once per distinct costs and values in a run.
 
-    def __init__(self, values: Mapping[str, int]) -> None:
-        self._values = values
-        self._written: dict[int, dict[str, Any]] = {}
-        self._evaluated: dict[int, dict[str, Any]] = {}
-        self._held: list[LayerCosts | None] = []  # alive, so that no id is reused
+    Layers priced alike share their costs (see :mod:`lstmshape.engine.costing`), and so do
+    the specs of a repository that repeat a block; writing the same formulas again is most
+    of a deep model's report.  The dicts are only read from here on.
+    """
+    key = (costs, tuple(values.items()) if values else None)
+    fields = _WRITTEN.get(key)
+    if fields is None:
+        if len(_WRITTEN) >= _WRITTEN_LIMIT:
+            _WRITTEN.clear()
+        fields = _WRITTEN[key] = cost_fields(costs, values)
+    return fields
 
-    def written(self, costs: LayerCosts | None) -> dict[str, Any]:
-        return self._fields(costs, self._written, None)
 
-    def evaluated(self, costs: LayerCosts | None) -> dict[str, Any]:
-        return self._fields(costs, self._evaluated, self._values)
-
-    def _fields(
-        self,
-        costs: LayerCosts | None,
-        found: dict[int, dict[str, Any]],
-        values: Mapping[str, int] | None,
-    ) -> dict[str, Any]:
-        fields = found.get(id(costs))
-        if fields is None:
-            fields = found[id(costs)] = cost_fields(costs, values)
-            self._held.append(costs)
-        return fields
+_WRITTEN: dict[tuple[LayerCosts | None, tuple[tuple[str, int], ...] | None], dict[str, Any]] = {}
+_WRITTEN_LIMIT = 4096
 
 
 def dumps(value: Any, pad: str = "") -> str:
