@@ -270,19 +270,34 @@ def _is_nested(value: Any) -> bool:
 
 def _target(config: LayerBase, targets: list[str]) -> str:
     """The tensors in the order Keras returns them: flat, but for an RNN's list of cells,
-    which returns each cell's states together (a list for an LSTMCell's h and c)."""
-    from lstmshape.frameworks.keras.cells import RNNArgs
-    from lstmshape.frameworks.keras.recurrent import STATES
-
-    if not (isinstance(config, RNNArgs) and config.stacked and config.return_state):
+    which returns each cell's states together (a list for an LSTMCell's h and c), also
+    inside Bidirectional (the forward layer's cells, then the backward layer's)."""
+    groups = _state_groups(config)
+    if all(count == 1 for count in groups):
         return ", ".join(targets)
-    parts, at = [targets[0]], 1
-    for cell in config.cells:
-        count = len(STATES[cell.type])
+    at = len(targets) - sum(groups)
+    parts = targets[:at]
+    for count in groups:
         group = targets[at : at + count]
         parts.append(f"[{', '.join(group)}]" if count > 1 else group[0])
         at += count
     return ", ".join(parts)
+
+
+def _state_groups(config: LayerBase) -> list[int]:
+    """How many states each cell of the layer returns together, in Keras's order."""
+    from lstmshape.frameworks.keras.bidirectional import BidirectionalArgs
+    from lstmshape.frameworks.keras.cells import RNNArgs
+    from lstmshape.frameworks.keras.recurrent import STATES, RecurrentArgs, state_suffixes
+
+    if isinstance(config, BidirectionalArgs):
+        backward = config.backward_layer or config.layer
+        return [*_state_groups(config.layer), *_state_groups(backward)]
+    if not isinstance(config, RNNArgs | RecurrentArgs) or not config.return_state:
+        return []
+    if isinstance(config, RNNArgs) and config.stacked:
+        return [len(STATES[cell.type]) for cell in config.cells]
+    return [1] * len(state_suffixes(config))
 
 
 def _assignment(
