@@ -42,6 +42,7 @@ The comparison rule
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import product
 
 from lstmshape.dim_parser import parse
@@ -304,7 +305,14 @@ def format_dim(dim: Dim) -> str:
 def format_shape(shape: Shape | None) -> str:
     if shape is None:
         return "?"
-    return "[" + ", ".join(format_dim(dim) for dim in shape) + "]"
+    if type(shape) is tuple:
+        return _formatted(shape)  # a model's shapes repeat: a table writes each once
+    return "[" + ", ".join(["?" if dim is None else str(dim) for dim in shape]) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _formatted(shape: Shape) -> str:
+    return "[" + ", ".join(["?" if dim is None else str(dim) for dim in shape]) + "]"
 
 
 def size_hint(argument: str, dim: Dim) -> str:
