@@ -251,11 +251,10 @@ def run_keras_export(exported: KerasExport, spec: dict[str, Any], values: dict[s
         sizes = {parameter: values[symbol] for symbol, parameter in exported.symbols.items()}
         found, error = _build_locals(namespace["build_model"], sizes)
         names = [name for name in _layer_names(exported, spec)]
-        if error is not None:
-            at = next(
-                (i for i, n in enumerate(names) if (n, "output") not in _bound(exported, found)), 0
-            )
-            run.layers += [LayerRun({}, None) for _ in range(at + 1)]
+        if error is not None:  # the first layer none of whose tensors was made failed
+            bound = {owner for owner, _ in _bound(exported, found)}
+            at = next((i for i, name in enumerate(names) if name not in bound), 0)
+            run.layers += [LayerRun({}, None) for _ in range(at + 1)]  # not observed
             run.failed_at, run.error = at, error
             return run
         model = found["__model__"]

@@ -27,6 +27,12 @@ class LayerRun:
     packed: set[str] = field(default_factory=set)
     """The tensors that are torch PackedSequences (their shape is their data's)."""
 
+    @property
+    def observed(self) -> bool:
+        """False for a layer the run never reached: an exported model that failed to build
+        before it, where there is nothing to compare."""
+        return bool(self.tensors) or self.params is not None
+
 
 @dataclass
 class Run:
