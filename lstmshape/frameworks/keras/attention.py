@@ -8,7 +8,9 @@ on ``keras.Input``: a mismatch fails only when the model runs, and lstmshape
 reports it as the error it is.  Their leading (batch) dimensions broadcast;
 lstmshape asks all three of one rank, at least 2.  Both pass the query's
 mask on and use the value's; the call's ``mask: [query_mask, value_mask]``
-replaces them.  MultiHeadAttention is in :mod:`.multi_head_attention`.
+replaces them.  With ``use_causal_mask`` on a 2-D query, Keras's (1, Tq, Tv)
+causal mask adds a leading axis when the model runs (not when it builds).
+MultiHeadAttention is in :mod:`.multi_head_attention`.
 """
 
 from __future__ import annotations
@@ -170,9 +172,12 @@ def _listed_attention(config: _ListAttentionConfig, ctx: LayerContext) -> LayerO
         if given is None:
             return unknown
         mask = given
-    tensors = {"output": Tensor((*query[:-1], value[-1]), mask=mask)}
+    # Keras's causal mask is (1, Tq, Tv): on 2-D scores (no batch axis: the batch is the
+    # steps) it adds an axis when the model runs, though Keras declares none (measured).
+    broadcast = (1,) if config.use_causal_mask and len(query) == 2 else ()
+    tensors = {"output": Tensor((*broadcast, *query[:-1], value[-1]), mask=mask)}
     if config.return_attention_scores:
-        tensors["attention_scores"] = Tensor((*query[:-1], key[-2]))
+        tensors["attention_scores"] = Tensor((*broadcast, *query[:-1], key[-2]))
     return LayerOutcome(tensors, _list_params(config, query[-1]))
 
 

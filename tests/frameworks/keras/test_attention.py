@@ -144,3 +144,20 @@ def test_a_mask_of_more_steps_than_a_single_step_fails_as_in_keras() -> None:
     assert _codes(_agree(spec)) == ["LS318"]
     spec["inputs"]["m"] = ["B", 1]
     assert _codes(_agree(spec)) == []
+
+
+@pytest.mark.parametrize("kind", ["Attention", "AdditiveAttention"])
+def test_a_causal_mask_on_two_dimensions_adds_the_axis_keras_adds_when_it_runs(kind: str) -> None:
+    # Keras's causal mask is (1, Tq, Tv): on a query of (B, dim) the batch is the steps,
+    # and the mask broadcasts the output to (1, B, dim) (oracle seed 855525).
+    last = {"name": "last", "type": "LSTM", "units": 6}
+    attention = {
+        "name": "attention",
+        "type": kind,
+        "input": ["last", "last"],
+        "use_causal_mask": True,
+        "return_attention_scores": True,
+    }
+    report = _agree(_spec(last, attention))
+    tensors = report["layers"][1]["tensors"]
+    assert tensors == {"output": [1, "B", 6], "attention_scores": [1, "B", "B"]}
