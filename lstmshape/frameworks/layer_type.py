@@ -205,6 +205,7 @@ class LayerType(Generic[C]):
         "infer",
         "input_field",
         "lint_invalid",
+        "missing_keys",
         "name",
         "nests",
         "note",
@@ -247,6 +248,7 @@ class LayerType(Generic[C]):
         passes_mask: bool = False,
         foreign_types: Mapping[str, str] | None = None,
         foreign_keys: Mapping[str, str] | None = None,
+        missing_keys: Mapping[str, tuple[str, str]] | None = None,
         lint_invalid: LintInvalid | None = None,
         sample: Sampler | None = None,
         prefixes: tuple[str, ...] | None = None,
@@ -297,9 +299,11 @@ class LayerType(Generic[C]):
         ``compute_mask``); a layer that makes or changes a mask sets it in ``infer``."""
         self.foreign_types: Mapping[str, str] = foreign_types or {}
         """The other framework's names for this type, with a hint naming this one."""
-        self.foreign_keys: Mapping[str, str] = foreign_keys or {}
-        """The other framework's argument names for this type's arguments, with hints
-        (they take precedence over the framework's own)."""
+        self.foreign_keys, self.missing_keys = foreign_keys or {}, missing_keys or {}
+        """``foreign_keys``: the other framework's argument names for this type's arguments,
+        with hints (they take precedence over the framework's own); ``missing_keys``:
+        required arguments a user may expect to leave out, with why the framework needs
+        them (LS102's message ends with it) and how to write them (its hint)."""
         self.lint_invalid = lint_invalid
         """Warnings the framework gives before it rejects a layer whose config failed
         validation (torch's recurrent dropout warning); given the layer as written."""
@@ -359,6 +363,7 @@ def layer_type(
     passes_mask: bool = False,
     foreign_types: Mapping[str, str] | None = None,
     foreign_keys: Mapping[str, str] | None = None,
+    missing_keys: Mapping[str, tuple[str, str]] | None = None,
     lint_invalid: LintInvalid | None = None,
     sample: Sampler | None = None,
     prefixes: tuple[str, ...] | None = None,
@@ -396,6 +401,7 @@ def layer_type(
             passes_mask=passes_mask,
             foreign_types=foreign_types,
             foreign_keys=foreign_keys,
+            missing_keys=missing_keys,
             lint_invalid=lint_invalid,
             sample=sample,
             prefixes=prefixes,

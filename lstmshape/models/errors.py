@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.diagnostics import NodePath, Problem
@@ -73,6 +73,7 @@ def problems_from_validation(
     fields: Iterable[str],
     foreign_keys: dict[str, str] | None = None,
     removed_keys: dict[str, str] | None = None,
+    missing_keys: Mapping[str, tuple[str, str]] | None = None,
     nested_fields: Iterable[str] = (),
     wrapped_fields: dict[str, tuple[str, ...]] | None = None,
     layer: str | None = None,
@@ -83,7 +84,8 @@ def problems_from_validation(
     ``owner`` names what the keys belong to ("LSTM layer 'encoder'", "the
     spec"); ``foreign_keys`` hints at keys that belong to the other
     framework or to another place; ``removed_keys`` are arguments the
-    framework once had, with what replaces them.  ``nested_fields`` hold a
+    framework once had, with what replaces them; ``missing_keys`` are
+    required keys with why they are required and how to write them.  ``nested_fields`` hold a
     wrapped layer (a union told apart by its type), whose tag pydantic puts
     in the error path although the YAML has no such node; ``wrapped_fields``
     are the keys each wrapped type takes; ``refusal`` says why the layer at a
@@ -133,9 +135,11 @@ def problems_from_validation(
             if loc[-1] in suggested and not wrapped:
                 continue
             key_owner = f"the {wrapped} wrapped by {owner}" if wrapped else owner
-            problems.append(
-                Problem("LS102", f"{key_owner} is missing {loc[-1]}", at[:-1], layer=layer)
-            )
+            message, hint = f"{key_owner} is missing {loc[-1]}", None
+            why = None if wrapped else (missing_keys or {}).get(str(loc[-1]))
+            if why is not None:
+                message, hint = f"{message}: {why[0]}", why[1]
+            problems.append(Problem("LS102", message, at[:-1], hint=hint, layer=layer))
         elif kind == "too_long":
             limit = (item.get("ctx") or {}).get("max_length")
             problems.append(

@@ -510,6 +510,7 @@ def _validate_layer(
             fields=model.model_fields,
             foreign_keys=foreign_keys,
             removed_keys=framework.removed_keys,
+            missing_keys=declared.missing_keys,
             nested_fields=framework.nested_fields,
             wrapped_fields=framework.wrapped_fields,
             layer=name,

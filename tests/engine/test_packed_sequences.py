@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import check_spec, codes, shapes
+from tests.helpers import check, check_spec, codes, shapes
 
 PACK = {"name": "packed", "type": "pack_padded_sequence", "batch_first": True}
 LSTM = {"name": "enc", "type": "LSTM", "input_size": 8, "hidden_size": 16, "batch_first": True}
@@ -49,12 +49,23 @@ def test_total_length_sets_the_padded_length() -> None:
 
 @pytest.mark.parametrize(
     ("inputs", "expected"),
-    [({"x": ["B", 1, 8]}, ("B", 8)), ({"x": [1, "T", 8]}, ("T", 8))],
+    [({"x": ["B", 1, 8], "n": ["B"]}, ("B", 8)), ({"x": [1, "T", 8], "n": [1]}, ("T", 8))],
 )
 def test_one_step_or_one_sequence_gives_the_data_length(
     inputs: dict[str, Any], expected: tuple[Any, ...]
 ) -> None:
-    assert shapes(check_spec(inputs, packed(None)), "packed") == {"output": expected}
+    report = check_spec(inputs, packed("n", input="x"))
+    assert shapes(report, "packed") == {"output": expected}
+
+
+def test_lengths_are_required_as_torch_requires_them() -> None:
+    text = "framework: torch\ninputs:\n  x: [B, T, 8]\nlayers:\n  - name: packed\n"
+    text += "    type: pack_padded_sequence\n    batch_first: true\n"
+    (diagnostic,) = check(text).diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("LS102", 5, 5)
+    assert "missing lengths: torch requires it" in diagnostic.message
+    assert diagnostic.hint is not None
+    assert "lengths: [5, 3, 2]" in diagnostic.hint and "[B] input" in diagnostic.hint
 
 
 @pytest.mark.parametrize(

@@ -511,8 +511,8 @@ def _window_spec(b: _Builder) -> dict[str, Any]:
 def _packed_spec(b: _Builder) -> dict[str, Any]:
     """A padded batch packed (role ``pack``), recurrent layers on the packed sequence, at
     times padded back (role ``pad``), and a head on the padded batch, on h_n or on the
-    packed data.  Lengths are numbers (with a known batch and length), an input the
-    runner fills (the batch padded to its longest sequence), or left out.  Mistakes: what
+    packed data.  Lengths are numbers (with a known batch and length), or an input the
+    runner fills (the batch padded to its longest sequence): torch requires them.  Mistakes: what
     the samplers make, a tensor index or a Linear on a packed sequence, a padded batch
     padded again."""
     rng = b.rng
@@ -528,7 +528,7 @@ def _packed_spec(b: _Builder) -> dict[str, Any]:
     given: dict[str, Any] = {"batch_first": batch_first}
     if literal:
         given |= {"batch": batch, "time": time}
-    elif b.chance(0.7):
+    else:
         inputs["n"] = [batch] if b.chance(0.95) else [batch, 1]
         given["lengths"] = "n"
     pack = b.pick("pack")

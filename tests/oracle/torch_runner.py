@@ -11,8 +11,8 @@ references (``other`` may be a number).  MultiheadAttention is called as
 ``module(query, key, value, ...)`` with the call's arguments as written.
 ``pack_padded_sequence`` and ``pad_packed_sequence`` are torch.nn.utils.rnn's;
 a packed sequence's shape is its data's.  Lengths a spec leaves to the
-runner (an input read as ``lengths:``, or none written) are the batch's
-sequences padded to the longest: ``T, T - 1, ...`` (at least 1), which is
+runner (an input read as ``lengths:``, whose values a spec does not give) are the
+batch's sequences padded to the longest: ``T, T - 1, ...`` (at least 1), which is
 what lstmshape assumes of them.
 Anything that raises while a layer is built, while its inputs are read or
 while it runs is that layer's error.
@@ -242,7 +242,7 @@ def _packing(kind: str, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
             x = PackedSequence(x.data, x.batch_sizes)
         padded, lengths = rnn.pad_packed_sequence(x, **arguments)
         return {"output": padded, "lengths": lengths}
-    lengths = layer.get("lengths")
+    lengths = layer["lengths"]
     if isinstance(lengths, str):
         lengths = graph.read(lengths)
     batch_first = bool(arguments.get("batch_first", False))
@@ -253,13 +253,10 @@ def _packing(kind: str, layer: dict[str, Any], graph: _Graph) -> dict[str, Any]:
 
 def runner_lengths(x: torch.Tensor, lengths: Any, batch_first: bool) -> Any:
     """The lengths pack_padded_sequence runs with: the batch padded to its longest sequence
-    where the spec leaves them to the runner (none, or a 1-D tensor of one per sequence,
-    whose values the spec does not give); numbers, or a tensor of another shape, as written."""
+    where the spec leaves them to the runner (a 1-D tensor of one per sequence, whose values
+    the spec does not give); numbers, or a tensor of another shape, as written."""
     batch = x.shape[0 if batch_first else 1] if x.dim() >= 2 else -1
-    given = isinstance(lengths, torch.Tensor) and not (
-        lengths.dim() == 1 and lengths.shape[0] == batch
-    )
-    if given or (lengths is not None and not isinstance(lengths, torch.Tensor)):
+    if not isinstance(lengths, torch.Tensor) or lengths.shape != (batch,):
         return lengths
     time = x.shape[1] if batch_first else x.shape[0]
     return [max(1, time - index) for index in range(batch)]

@@ -30,7 +30,8 @@ RNN_UTILS = ("torch.nn.utils.rnn.", "nn.utils.rnn.")
 
 class PackPaddedSequenceConfig(TorchLayer):
     type: Literal["pack_padded_sequence"]
-    lengths: Reference | list[int] | None = None
+    lengths: Reference | list[int]
+    """Required, as in torch's signature: numbers, or a 1-D reference of one per sequence."""
     batch_first: bool = False
     enforce_sorted: bool = True
 
@@ -127,16 +128,15 @@ def _longer_than_batch(ctx: LayerContext, time: Dim, lengths: tuple[int, ...]) -
 
 def _sample_pack(draw: Draw) -> Sample:
     """Numbers for ``given["batch"]`` sequences of at most ``given["time"]`` steps, else the
-    reference ``given.get("lengths")`` or none.  Mistakes: unsorted lengths, one length too
-    many, a zero length.  (A length past the batch is not drawn: torch packs it and fails
-    in the layer that reads it, where lstmshape reports it at the lengths.)"""
+    reference ``given["lengths"]`` (an input of the spec).  Mistakes: unsorted lengths, one
+    length too many, a zero length.  (A length past the batch is not drawn: torch packs it
+    and fails in the layer that reads it, where lstmshape reports it at the lengths.)"""
     rng, given = draw.rng, draw.given
     args: dict[str, Any] = {}
     if given.get("batch_first") or draw.chance(0.2):
         args["batch_first"] = bool(given.get("batch_first"))
     if "batch" not in given:
-        if given.get("lengths") is not None:
-            args["lengths"] = given["lengths"]
+        args["lengths"] = given["lengths"]
         return Sample(args, draw.features)
     batch, time = given["batch"], given["time"]
     lengths = sorted((rng.randint(1, time) for _ in range(batch)), reverse=True)
@@ -168,8 +168,8 @@ def _sample_pack(draw: Draw) -> Sample:
     cost=cost_rules.copy,
     tensor_args=("lengths",),
     tensors_doc="`output` (packed: its data's shape)",
-    note="(`torch.nn.utils.rnn.pack_padded_sequence(input, lengths)`; `lengths`: numbers, a "
-    "1-D reference, or left out)",
+    note="(`torch.nn.utils.rnn.pack_padded_sequence(input, lengths)`; `lengths`, required: "
+    "numbers, or a 1-D reference of one per sequence)",
     examples=(
         Example(
             {"x": [3, 6, 8]},
@@ -187,16 +187,26 @@ def _sample_pack(draw: Draw) -> Sample:
     failing=(
         Failing({"x": [3, 5, 8]}, {"lengths": [2, 5, 3], "batch_first": True}, "LS317"),
         Failing({"x": [3, 5, 8]}, {"lengths": [5, 3], "batch_first": True}, "LS317"),
+        Failing({"x": [3, 5, 8]}, {"batch_first": True}, "LS102"),
     ),
     foreign_keys={"input_lengths": "torch calls the lengths lengths:"},
+    missing_keys={
+        "lengths": (
+            "torch requires it (pack_padded_sequence(input, lengths, batch_first=False, "
+            "enforce_sorted=True) raises TypeError without it)",
+            "give one length per sequence as numbers (lengths: [5, 3, 2]), or name a 1-D "
+            "[B] input that holds them (inputs: {lengths: [B]}, then lengths: lengths)",
+        )
+    },
     sample=Sampler("pack", _sample_pack),
 )
 def pack_padded_sequence(config: PackPaddedSequenceConfig, ctx: LayerContext) -> LayerOutcome:
     """Packs a padded batch: (T, B, *) or (B, T, *) with batch_first -> data (sum(lengths), *).
 
-    The first dimension is the sum of the lengths when they are numbers, else
-    unknown.  lengths are one per sequence, each in 1..T, in decreasing order
-    unless enforce_sorted is false.  The result is read by a recurrent layer,
+    lengths are required, as numbers or a 1-D reference.  The first dimension
+    is the sum of the lengths when they are numbers, else unknown.  lengths are
+    one per sequence, each in 1..T, in decreasing order unless enforce_sorted is
+    false.  The result is read by a recurrent layer,
     by pad_packed_sequence or as data with `[0]`; no parameters.
     """
     source = ctx.inputs[0]
@@ -220,7 +230,7 @@ def pack_padded_sequence(config: PackPaddedSequenceConfig, ctx: LayerContext) ->
         lengths = tuple(config.lengths)
         if _longer_than_batch(ctx, time, lengths):
             return _UNKNOWN_PACKED
-    elif config.lengths is not None and not _reference_lengths(ctx, batch):
+    elif not _reference_lengths(ctx, batch):
         return _UNKNOWN_PACKED
     total: Dim = sum(lengths) if lengths else None
     if lengths is None and time == 1:
