@@ -22,7 +22,8 @@ class ModelReport:
     framework: str | None
     name: str | None
     layers: list[LayerResult]
-    params: int
+    params: int | None
+    """The model's parameters; None when a layer's count is unknown."""
     diagnostics: list[Diagnostic]
     source_lines: list[str] = field(repr=False)
     suppressions: tuple[Suppression, ...] = ()
@@ -39,6 +40,11 @@ class ModelReport:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity is severity)
+
+
+def count_text(count: int | None) -> str:
+    """A parameter count as the reports print it: ``18,944``, or ``?`` when unknown."""
+    return "?" if count is None else f"{count:,}"
 
 
 STATUSES = ("ok", "warning", "unchecked", "error")

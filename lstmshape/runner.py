@@ -173,7 +173,7 @@ def _check_document(
         spec, problems = parse_spec(document.data, default_name)
     diagnostics = [placed(problem, where) for problem, where in document.problems]
     layers: list[LayerResult] = []
-    params = 0
+    params: int | None = 0
     if spec is not None:
         model = propagate(spec)
         problems += model.problems

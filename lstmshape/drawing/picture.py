@@ -28,7 +28,7 @@ from lstmshape.engine.indexing import IndexProblem, apply_subscript
 from lstmshape.loader import Positions
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
 from lstmshape.references import ReferenceSyntaxError, Subscript, parse_reference
-from lstmshape.report import ModelReport
+from lstmshape.report import ModelReport, count_text
 from lstmshape.shapes import Shape, format_shape
 
 NodeKind = Literal["input", "layer", "missing"]
@@ -127,7 +127,7 @@ class Picture:
     path: str
     name: str
     framework: str
-    params: int
+    params: int | None
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     diagnostics: tuple[Diagnostic, ...]
@@ -137,7 +137,7 @@ class Picture:
 
     @property
     def title(self) -> str:
-        return f"{self.name} ({self.framework}) · {self.params:,} params"
+        return f"{self.name} ({self.framework}) · {count_text(self.params)} params"
 
     @property
     def caption(self) -> list[str]:

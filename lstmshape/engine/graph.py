@@ -71,7 +71,15 @@ class ModelResult:
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def params(self) -> int:
+    def params(self) -> int | None:
+        """The model's parameters; None when a layer's are unknown: a total over an
+        unknown count is unknown, and 0 for it would understate the model."""
+        counts = [layer.params for layer in self.layers]
+        return None if None in counts else sum(counts)  # type: ignore[arg-type]
+
+    @property
+    def known_params(self) -> int:
+        """The parameters of the layers whose count is known: at most the model's."""
         return sum(layer.params or 0 for layer in self.layers)
 
     @property
@@ -102,12 +110,12 @@ def propagate(spec: ParsedSpec) -> ModelResult:
         result.layers.append(layer_result)
         nodes.setdefault(layer.name, node)
         previous = layer.name
-    if result.params > MAX_PARAMS:
+    if result.known_params > MAX_PARAMS:
         result.problems.append(
             Problem(
                 "LS006",
-                f"the model would have {result.params:,} parameters; lstmshape counts at most "
-                f"{MAX_PARAMS:,} (2**53) per layer and per model",
+                f"the model would have {result.known_params:,} parameters; lstmshape counts at "
+                f"most {MAX_PARAMS:,} (2**53) per layer and per model",
                 ("layers",),
                 on_key=True,
             )

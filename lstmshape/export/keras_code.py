@@ -43,12 +43,12 @@ from lstmshape.export.wiring import (
 )
 from lstmshape.frameworks import FRAMEWORKS
 from lstmshape.models.common import LayerBase, StrictModel
+from lstmshape.report import ModelReport, count_text
 from lstmshape.shapes import Dim
 
 if TYPE_CHECKING:
     from lstmshape.frameworks.layer_type import LayerType
     from lstmshape.models.spec import ParsedSpec
-    from lstmshape.report import ModelReport
 
 _SCOPE = ("keras", "layers", "build_model", "model")
 
@@ -141,7 +141,7 @@ def export_keras(spec: ParsedSpec, report: ModelReport, source_name: str) -> Ker
     )
     lines += ["", "import keras", "from keras import layers", "", ""]
     lines += _signature(list(symbols.values()))
-    doc = [f"{spec.name}: {report.params:,} parameters."]
+    doc = [f"{spec.name}: {count_text(report.params)} parameters."]
     if symbols:
         doc += [
             "",

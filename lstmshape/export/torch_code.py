@@ -44,13 +44,13 @@ from lstmshape.export.wiring import (
     shapes_comment,
     tensor_targets,
 )
+from lstmshape.report import ModelReport, count_text
 from lstmshape.shapes import format_shape, to_expr
 
 if TYPE_CHECKING:
     from lstmshape.frameworks.layer_type import LayerType
     from lstmshape.models.common import LayerBase
     from lstmshape.models.spec import ParsedLayer, ParsedSpec
-    from lstmshape.report import ModelReport
 
 MODULE_ATTRIBUTES = frozenset(
     (
@@ -183,7 +183,7 @@ def export_torch(spec: ParsedSpec, report: ModelReport, source_name: str) -> Tor
     class_name = class_name_for(spec.name)
     lines = _module_header(spec, source_name)
     lines += ["", "", f"class {class_name}(nn.Module):"]
-    lines += docstring([f"{spec.name}: {report.params:,} parameters."], INDENT)
+    lines += docstring([f"{spec.name}: {count_text(report.params)} parameters."], INDENT)
     lines += ["", f"{INDENT}def __init__(self) -> None:", f"{INDENT * 2}super().__init__()"]
     lines += init
     lines += ["", *_signature(inputs, len(returned))]

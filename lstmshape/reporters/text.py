@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from lstmshape.diagnostics import Diagnostic, Severity
 from lstmshape.output import fixed_text, never_coloured, text_summary
-from lstmshape.report import ModelReport, Summary, layer_statuses
+from lstmshape.report import ModelReport, Summary, count_text, layer_statuses
 from lstmshape.reporters.cost_text import COST_COLUMNS, cost_cells, cost_lines, shape_cell
 
 if TYPE_CHECKING:
@@ -168,7 +168,9 @@ class TextReporter:
         if report.framework is not None:
             self._print(
                 (_printable(report.path), "bold"),
-                _printable(f" · {report.name} ({report.framework}) · {report.params:,} params"),
+                _printable(
+                    f" · {report.name} ({report.framework}) · {count_text(report.params)} params"
+                ),
             )
             values = {**report.dims, **self._dims}
             if report.layers:
@@ -204,7 +206,7 @@ class TextReporter:
                 shape_cell(layer.tensors[name], values) if name in layer.tensors else ""
                 for name in ("output", *states)
             ]
-            params = "?" if layer.params is None else f"{layer.params:,}"
+            params = count_text(layer.params)
             cells = [layer.name, layer.type or "?", layer.input or "", *shapes, params]
             if self._costs:
                 cells += cost_cells(layer.costs, values)

@@ -61,6 +61,14 @@ def test_unknown_tensors_and_params_are_null() -> None:
     assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0}
 
 
+def test_a_model_total_over_an_unknown_count_is_null_not_the_known_part() -> None:
+    (report,) = check_text(BROKEN, "s.yaml")
+    # enc's count is unknown; head's 10 is not the model's
+    assert report_to_json(report)["params"] is None
+    (fixed,) = check_text(BROKEN.replace("hiden_size", "hidden_size"), "s.yaml")
+    assert report_to_json(fixed)["params"] == 224 + 10
+
+
 def test_file_level_problem_has_null_framework() -> None:
     out = io.StringIO()
     reporter = JsonReporter(out)

@@ -53,6 +53,13 @@ def test_table_rows_and_status() -> None:
     assert head.rstrip().endswith("error")
 
 
+def test_the_header_counts_unknown_params_as_unknown_not_as_0() -> None:
+    text = render(SPEC.replace("hidden_size", "hiden_size").replace("'[enc.h_n'", "x"))
+    assert "m.yaml · m (torch) · ? params" in text
+    head = next(line for line in text.splitlines() if line.startswith("head "))
+    assert " 10 " in head  # Linear(4, 2): its own count is still known
+
+
 def test_diagnostics_with_source_line_and_caret() -> None:
     lines = render(SPEC).splitlines()
     start = lines.index(
