@@ -231,6 +231,31 @@ layers:
     assert "SimpleRNN" in (messages["LS10113"].hint or "")
 
 
+@pytest.mark.parametrize(
+    ("cell", "line", "column", "hint"),
+    [
+        ("{type: LSTM, units: 4}", 7, 18, "write type: LSTMCell for RNN's cell"),
+        ("{type: keras.layers.GRU, units: 4}", 7, 18, "write type: GRUCell for RNN's cell"),
+        ("{type: LSTMcell, units: 4}", 7, 18, "did you mean LSTMCell?"),
+        ("{type: RNNCell, units: 4}", 7, 18, "Keras's is SimpleRNNCell"),
+        ("{type: Dense, units: 4}", 7, 18, "cell: {type: LSTMCell, units: 64}"),
+        ("[{type: GRUCell, units: 4}, {type: SimpleRNN, units: 4}]", 7, 46, "SimpleRNNCell"),
+    ],
+)
+def test_a_cell_of_a_wrong_type_is_ls104_at_its_type_with_the_cells_rnn_takes(
+    cell: str, line: int, column: int, hint: str
+) -> None:
+    text = "framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - name: r\n"
+    text += f"    type: RNN\n    cell: {cell}\n"
+    (diagnostic,) = check(text).diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("LS104", line, column)
+    assert "but RNN's cell is an LSTMCell, GRUCell or SimpleRNNCell, or a list of them" in (
+        diagnostic.message
+    )
+    assert hint in (diagnostic.hint or "")
+    assert "tag" not in diagnostic.message  # none of pydantic's words
+
+
 def test_rnn_is_keras_rnn_in_keras_specs_and_torch_rnn_in_torch_specs() -> None:
     keras_spec = "framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - type: RNN\n"
     keras_spec += "    cell: {type: SimpleRNNCell, units: 4}\n"

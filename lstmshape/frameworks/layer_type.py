@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from lstmshape.models.common import LayerBase, StrictModel
+from lstmshape.models.errors import did_you_mean
 from lstmshape.shapes import Dim
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ raises :class:`~lstmshape.costs.UnknownCost` where a dimension it needs is unkno
 TensorNames = Callable[[C], tuple[str, ...]]
 ExportRefusal = Callable[[C], "str | None"]
 LintInvalid = Callable[[dict[str, Any], "LayerContext"], None]
+NestRefusal = Callable[[str], "tuple[str, str]"]
+"""Why a type written in a field that holds no layer type (an RNN's ``cell:``) cannot be
+there: LS104's message (after "is X, ") and hint."""
 Shapes = dict[str, list[Dim]]
 """Named shapes, as a spec writes them: a spec's inputs, a layer's tensors."""
 
@@ -207,6 +211,7 @@ class LayerType(Generic[C]):
         "lint_invalid",
         "missing_keys",
         "name",
+        "nest_refusal",
         "nests",
         "note",
         "passes_mask",
@@ -245,6 +250,7 @@ class LayerType(Generic[C]):
         refusals: Mapping[str, str] | None = None,
         nests: tuple[str, ...] = (),
         refuses: str = "",
+        nest_refusal: NestRefusal | None = None,
         passes_mask: bool = False,
         foreign_types: Mapping[str, str] | None = None,
         foreign_keys: Mapping[str, str] | None = None,
@@ -289,11 +295,13 @@ class LayerType(Generic[C]):
         """The wrapper types that may hold this one (Keras's TimeDistributed, Bidirectional)."""
         self.nests = nests
         """For a wrapper: the config fields that hold a wrapped layer."""
-        self.refusals, self.refuses = refusals or {}, refuses
+        self.refusals, self.refuses, self.nest_refusal = refusals or {}, refuses, nest_refusal
         """The reasons LS104 gives (the framework's own error, or why lstmshape does not
         model it): ``refusals`` why a wrapper cannot hold this type, by wrapper; a
         wrapper's ``refuses`` why it holds no type but those naming it in ``wrappers``,
-        for a type with no reason of its own."""
+        for a type with no reason of its own; ``nest_refusal``, for a type whose
+        ``nests`` hold no layer type (an RNN's cells), why the type written there cannot
+        be (LS104's message after "is X, ", and hint)."""
         self.passes_mask = passes_mask
         """Whether the layer passes its input's mask on unchanged (Keras's default
         ``compute_mask``); a layer that makes or changes a mask sets it in ``infer``."""
@@ -360,6 +368,7 @@ def layer_type(
     refusals: Mapping[str, str] | None = None,
     nests: tuple[str, ...] = (),
     refuses: str = "",
+    nest_refusal: NestRefusal | None = None,
     passes_mask: bool = False,
     foreign_types: Mapping[str, str] | None = None,
     foreign_keys: Mapping[str, str] | None = None,
@@ -398,6 +407,7 @@ def layer_type(
             refusals=refusals,
             nests=nests,
             refuses=refuses,
+            nest_refusal=nest_refusal,
             passes_mask=passes_mask,
             foreign_types=foreign_types,
             foreign_keys=foreign_keys,
@@ -423,13 +433,23 @@ def wrapping_refusal(framework: str, wrapper: str, wrapped: str) -> tuple[str, s
     held = [declared.name for declared in types if wrapper in declared.wrappers]
     others = [declared.name for declared in types if wrapper not in declared.wrappers]
     declared = LAYER_TYPES.get((framework, wrapped))
+    if declared is None:  # a typo or another framework's name: no reason of the wrapper's
+        foreign = {name: hint for known in types for name, hint in known.foreign_types.items()}
+        close = did_you_mean(wrapped, held)
+        hint = foreign.get(wrapped) or (f"did you mean {close}?" if close else None)
+        return f"which is no {framework} layer type", hint or _held(
+            framework, wrapper, held, others
+        )
     holder = LAYER_TYPES.get((framework, wrapper))
     reason = (declared.refusals.get(wrapper) if declared else None) or (
         holder.refuses if holder else ""
     )
     because = f": {reason}" if reason else ""
-    if len(others) < len(held):  # the shorter list: what it does not hold
-        return f"which {wrapper} cannot wrap{because}", (
-            f"{wrapper} wraps every {framework} layer type but {', '.join(others)}"
-        )
-    return f"which {wrapper} cannot wrap{because}", f"{wrapper} wraps {', '.join(held)}"
+    return f"which {wrapper} cannot wrap{because}", _held(framework, wrapper, held, others)
+
+
+def _held(framework: str, wrapper: str, held: list[str], others: list[str]) -> str:
+    """What ``wrapper`` holds, by the shorter list: the types it holds or those it does not."""
+    if len(others) < len(held):
+        return f"{wrapper} wraps every {framework} layer type but {', '.join(others)}"
+    return f"{wrapper} wraps {', '.join(held)}"

@@ -107,7 +107,7 @@ def problems_from_validation(
         at = (*prefix, *loc)
         kind = item["type"]
         where = label(loc, layer) if layer else label(at)
-        if kind in ("union_tag_invalid", "union_tag_not_found"):
+        if kind in _TAG_ERRORS:
             problems.append(_bad_wrapped(item, at, where, layer, refusal))
         elif kind == "extra_forbidden":
             key = str(loc[-1])
@@ -255,6 +255,8 @@ def _bad_wrapped(
     )
 
 
+_TAG_ERRORS = ("union_tag_invalid", "union_tag_not_found")
+
 _TYPE_TAGS = {"str", "int", "float", "bool", "none", "dict", "list"}
 
 
@@ -284,6 +286,12 @@ def _merge_union_errors(items: list[Any]) -> list[Any]:
         deeper = [{**item, "loc": (*at, *rest)} for rest, item in members if rest]
         if deeper:
             plain += deeper
+            continue
+        # a mapping in a field of nested layers or a list of them (an RNN's cell): its
+        # type is what is wrong, not that it is no list
+        tagged = [item for _, item in members if item["type"] in _TAG_ERRORS]
+        if tagged and isinstance(tagged[0]["input"], dict):
+            plain.append({**tagged[0], "loc": at})
             continue
         expected = " or ".join(dict.fromkeys(_expected(item) for _, item in members))
         first = members[0][1]

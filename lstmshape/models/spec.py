@@ -528,8 +528,9 @@ def _refusal(
 ) -> tuple[str, str] | None:
     """Why the wrapper holding ``path`` (inside the layer ``raw``) cannot hold ``written``.
 
-    None where the path is no wrapper's layer field (an RNN's ``cell``): the
-    generic message lists what the field takes.
+    A field that holds no layer type (an RNN's ``cell``, or one of its list)
+    has its type's ``nest_refusal``; None where there is none: the generic
+    message lists what the field takes.
     """
     from lstmshape.frameworks.layer_type import wrapping_refusal
 
@@ -540,10 +541,15 @@ def _refusal(
         if isinstance(holder, dict):
             kind = strip_prefix(holder.get("type"), framework.prefixes)
             wrapper = framework.types.get(kind, wrapper) if isinstance(kind, str) else wrapper
-    holds_types = any(wrapper.name in held.wrappers for held in framework.types.values())
-    if not path or path[-1] not in wrapper.nests or not holds_types:
-        return None  # an RNN's cell: no layer type
-    return wrapping_refusal(framework.key, wrapper.name, strip_prefix(written, framework.prefixes))
+    if not path:
+        return None
+    field = path[-2] if len(path) > 1 and isinstance(path[-1], int) else path[-1]  # a list's
+    if field not in wrapper.nests:
+        return None
+    name = strip_prefix(written, framework.prefixes)
+    if not any(wrapper.name in held.wrappers for held in framework.types.values()):
+        return None if wrapper.nest_refusal is None else wrapper.nest_refusal(name)
+    return wrapping_refusal(framework.key, wrapper.name, name)
 
 
 def _default_name(type_name: str, counters: dict[str, int], taken: set[str]) -> str:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from lstmshape.frameworks.keras.base import KerasArgs, Tagged
 from lstmshape.models.common import Field
+from lstmshape.models.errors import did_you_mean
 
 
 class CellArgs(KerasArgs):
@@ -54,6 +55,28 @@ CELL_TYPES: dict[str, type[CellArgs]] = {
     "SimpleRNNCell": SimpleRNNCellArgs,
 }
 """The cells an RNN takes, by the name a spec writes in the cell's ``type:``."""
+
+_FOREIGN_CELLS = {"RNNCell": "RNNCell is torch's; Keras's is SimpleRNNCell"}
+
+
+def cell_refusal(written: str) -> tuple[str, str]:
+    """Why ``written`` is no cell of an RNN, and what to write: LS104's message and hint."""
+    message = "but RNN's cell is an LSTMCell, GRUCell or SimpleRNNCell, or a list of them"
+    if f"{written}Cell" in CELL_TYPES:
+        # Keras takes RNN(LSTM(4)) and fails when it is called: the layer builds its own cell
+        return message, (
+            f"{written} is a layer, not a cell: write type: {written}Cell for RNN's cell, or "
+            f"use type: {written} on its own without RNN (Keras fails when RNN({written}(...)) "
+            "is called)"
+        )
+    close = did_you_mean(written, CELL_TYPES)
+    hint = _FOREIGN_CELLS.get(written) or (f"did you mean {close}?" if close else None)
+    return message, hint or (
+        "write a cell with its units, cell: {type: LSTMCell, units: 64}, or a list of cells "
+        "for a stack (Keras raises for a layer that is no cell: The RNN cell should have a "
+        "`state_size` attribute)"
+    )
+
 
 AnyCell = Annotated[CellArgs, Tagged(CELL_TYPES)]
 """One cell, told apart by its ``type`` (``keras.layers.LSTMCell`` is ``LSTMCell``)."""

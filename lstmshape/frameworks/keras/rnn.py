@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source
 from lstmshape.frameworks.keras.base import StatefulLayer
-from lstmshape.frameworks.keras.cells import RNNArgs
+from lstmshape.frameworks.keras.cells import RNNArgs, cell_refusal
 from lstmshape.frameworks.keras.recurrent import (
     ACTIVATIONS,
     STATES,
@@ -197,6 +197,7 @@ _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
     wrappers=("Bidirectional", "TimeDistributed"),
     tensor_args=("mask",),
     nests=("cell",),
+    nest_refusal=cell_refusal,
     examples=(
         Example(
             _SEQUENCE,

@@ -276,3 +276,27 @@ def test_time_distributed_takes_a_layer_with_one_output(inner: dict[str, Any]) -
     layer = construct("TimeDistributed", {"layer": inner})
     with pytest.raises(ValueError, match="Cannot convert"):
         layer(keras.Input(batch_shape=(2, 5, 6, 3)))
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "written", "hint"),
+    [
+        ("Bidirectional", "LSTMcell", "did you mean LSTM?"),
+        ("TimeDistributed", "Lstm", "did you mean LSTM?"),
+        ("TimeDistributed", "Linear", "Linear is torch's; Keras's is Dense (units)"),
+        ("Bidirectional", "Unheard", "Bidirectional wraps LSTM, GRU, SimpleRNN, RNN"),
+    ],
+)
+def test_a_wrapped_type_keras_does_not_have_is_named_so_not_refused_for_a_reason(
+    wrapper: str, written: str, hint: str
+) -> None:
+    """A typo or torch's name is no type: the wrapper's reason for the types it refuses
+    (Bidirectional's go_backwards) would send the user the wrong way."""
+    report = check(
+        "framework: keras\ninputs: {x: [B, T, 8]}\nlayers:\n"
+        f"  - name: w\n    type: {wrapper}\n    layer: {{type: {written}, units: 4}}\n"
+    )
+    (diagnostic,) = report.diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("LS104", 6, 19)
+    assert diagnostic.message == f"w.layer is {written}, which is no keras layer type"
+    assert diagnostic.hint == hint
