@@ -14,9 +14,9 @@ def build_model(B: int | None = None, T: int | None = None) -> keras.Model:
     B, T: the sizes the spec names; None leaves a size open
     (a stateful layer needs the batch size).
     """
-    input = keras.Input(shape=(T, 193), batch_size=B, name="input")  # [B, T, 193]
+    input_ = keras.Input(shape=(T, 193), batch_size=B, name="input")  # [B, T, 193]
     # [B, T, 193, 1]
-    expand_dim = layers.Reshape(target_shape=[-1, 193, 1], name="expand_dim")(input)
+    expand_dim = layers.Reshape(target_shape=[-1, 193, 1], name="expand_dim")(input_)
     conv_1_layer = layers.Conv2D(
         filters=32,
         kernel_size=[11, 41],
@@ -130,4 +130,4 @@ def build_model(B: int | None = None, T: int | None = None) -> keras.Model:
     dropout_4 = layers.Dropout(rate=0.5, name="dropout_4")(dense_1_relu)
     # [B, (T + 1) // 2, 32]; 32,800 parameters
     dense = layers.Dense(units=32, activation="softmax", name="dense")(dropout_4)
-    return keras.Model(inputs=input, outputs=dense, name="DeepSpeech_2")
+    return keras.Model(inputs=input_, outputs=dense, name="DeepSpeech_2")

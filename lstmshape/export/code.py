@@ -12,6 +12,7 @@ format-clean at 88 columns and at any wider setting.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import math
 from collections.abc import Iterable, Sequence
@@ -199,11 +200,20 @@ def docstring(lines: Sequence[str], indent: str) -> list[str]:
     ]
 
 
-class Names:
-    """Python names for the spec's names: each unique, none a keyword or a name taken."""
+BUILTINS = frozenset(dir(builtins)) | {"copyright", "credits", "exit", "help", "license", "quit"}
+"""Python's builtins (with those ``site`` adds, so that the code does not depend on how
+Python was started): a variable named ``input`` or ``list`` would hide one."""
 
-    def __init__(self, reserved: Iterable[str]) -> None:
-        self._taken = set(reserved) | set(keyword.kwlist)
+
+class Names:
+    """Python names for the spec's names: each unique, none a keyword or a name taken.
+
+    Variables (``local``) shadow no builtin either (``input`` is ``input_``); an
+    attribute (``self.input``) hides none, and keeps the spec's name.
+    """
+
+    def __init__(self, reserved: Iterable[str], *, local: bool = True) -> None:
+        self._taken = set(reserved) | set(keyword.kwlist) | (BUILTINS if local else set())
 
     def claim(self, wanted: str) -> str:
         name = (

@@ -132,7 +132,7 @@ class TorchExport:
 def export_torch(spec: ParsedSpec, report: ModelReport, source_name: str) -> TorchExport:
     """The module for a spec that checked clean (``report`` holds its shapes)."""
     variables = Variables(Names(_SCOPE))
-    attributes_taken = Names(MODULE_ATTRIBUTES | {"forward"})
+    attributes_taken = Names(MODULE_ATTRIBUTES | {"forward"}, local=False)
     inputs = [variables.add_input(name) for name in spec.inputs]
     results = {result.name: result for result in report.layers}
     init: list[str] = []

@@ -155,6 +155,67 @@ def test_names_python_or_nn_module_has_are_renamed_and_the_code_runs(tmp_path: P
     assert export_disagreements(yaml.safe_load(NAMES_PYTHON_HAS)) == []
 
 
+BUILTIN_NAMES = {
+    "torch": """\
+framework: torch
+inputs:
+  input: [B, T, 8]
+  list: [B, 4]
+layers:
+  - {name: len, type: LSTM, input_size: 8, hidden_size: 4, batch_first: true, input: input}
+  - {name: lambda, type: add, input: 'len.h_n[-1]', other: list}
+  - {name: max, type: Linear, in_features: 4, out_features: 2}
+""",
+    "keras": """\
+framework: keras
+inputs:
+  input: [B, T, 8]
+  id: [B, T]
+layers:
+  - {name: list, type: LSTM, units: 4, input: input, return_sequences: true}
+  - {name: class, type: Dense, units: 2}
+  - {name: sum, type: Add, input: [class, class]}
+""",
+}
+
+
+def _bound_names(code: str) -> set[str]:
+    """Every name the module binds: variables, parameters, functions and classes."""
+    bound: set[str] = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            bound.add(node.name)
+    return bound
+
+
+@pytest.mark.parametrize("framework", ["torch", "keras"])
+def test_no_variable_shadows_a_builtin_whatever_the_spec_names(
+    tmp_path: Path, framework: str
+) -> None:
+    import builtins
+    import keyword
+
+    import yaml
+
+    spec = tmp_path / "names.yaml"
+    spec.write_text(BUILTIN_NAMES[framework])
+    code, out, _ = export(str(spec), "--to", framework)
+    assert code == 0
+    assert _bound_names(out) & (set(dir(builtins)) | set(keyword.kwlist)) == set()
+    assert 'name="input"' in out or "self.len = " in out  # the spec's names stay the layers'
+    if framework == "torch":
+        pytest.importorskip("torch")
+    else:
+        pytest.importorskip("keras")
+    from tests.export.running import export_disagreements
+
+    assert export_disagreements(yaml.safe_load(BUILTIN_NAMES[framework])) == []
+
+
 def test_a_bug_in_the_export_is_said_as_such_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
