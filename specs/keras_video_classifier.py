@@ -16,7 +16,8 @@ def build_model(B: int | None = None, T: int | None = None) -> keras.Model:
     """
     # [B, T, 64, 64, 3]
     frames = keras.Input(shape=(T, 64, 64, 3), batch_size=B, name="frames")
-    frame_mask = keras.Input(shape=(T,), batch_size=B, name="frame_mask")  # [B, T]
+    # [B, T]
+    frame_mask = keras.Input(shape=(T,), batch_size=B, dtype="bool", name="frame_mask")
     time_distributed_layer = layers.TimeDistributed(
         layer=layers.Conv2D(
             filters=16,

@@ -38,6 +38,7 @@ from lstmshape.export.wiring import (
     PRIMARY,
     Variables,
     constructor_arguments,
+    mask_inputs,
     read_by_later_layers,
     shapes_comment,
 )
@@ -69,12 +70,13 @@ def export_keras(spec: ParsedSpec, report: ModelReport, source_name: str) -> Ker
     symbols = _symbols(spec, variables.names)
     body: list[str] = []
     inputs: list[str] = []
+    masks = mask_inputs(spec)
     for name, shape in spec.inputs.items():
         variable = variables.add_input(name)
         inputs.append(variable)
         body += statement(
             f"{variable} = ",
-            _input(shape, name, symbols),
+            _input(shape, name, symbols, boolean=name in masks),
             INDENT,
             shapes_comment([("", shape)]),
         )
@@ -218,9 +220,15 @@ def _one_or_list(names: list[str]) -> Expr:
     return Atom(names[0]) if len(names) == 1 else list_of(Atom(name) for name in names)
 
 
-def _input(shape: tuple[Dim, ...] | None, name: str | None, symbols: dict[str, str]) -> Expr:
+def _input(
+    shape: tuple[Dim, ...] | None,
+    name: str | None,
+    symbols: dict[str, str],
+    *,
+    boolean: bool = False,
+) -> Expr:
     """``keras.Input``: the batch apart; a symbol is build_model's parameter, an expression
-    of symbols an open size."""
+    of symbols an open size; ``boolean`` for a mask."""
     assert shape is not None  # the spec checked clean
 
     def size(dim: Dim) -> str:
@@ -232,6 +240,8 @@ def _input(shape: tuple[Dim, ...] | None, name: str | None, symbols: dict[str, s
     keywords: dict[str, Expr] = {"shape": tuple_of(Atom(size(dim)) for dim in rest)}
     if size(batch) != "None":
         keywords["batch_size"] = Atom(size(batch))
+    if boolean:
+        keywords["dtype"] = Atom(string("bool"))
     if name is not None:
         keywords["name"] = Atom(string(name))
     return call("keras.Input", **keywords)

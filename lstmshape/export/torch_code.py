@@ -40,6 +40,7 @@ from lstmshape.export.wiring import (
     PRIMARY,
     Variables,
     constructor_arguments,
+    mask_inputs,
     read_by_later_layers,
     shapes_comment,
     tensor_targets,
@@ -422,8 +423,10 @@ def _module_header(spec: ParsedSpec, source_name: str) -> list[str]:
 
 
 def _forward_doc(spec: ParsedSpec, inputs: list[str]) -> list[str]:
+    """The inputs' shapes; a mask's dtype, bool, which an annotation cannot say."""
+    masks = mask_inputs(spec)
     shapes = [
-        f"{variable}: {format_shape(shape)}"
-        for variable, shape in zip(inputs, spec.inputs.values(), strict=True)
+        f"{variable}: {format_shape(shape)}" + (" (bool)" if name in masks else "")
+        for variable, (name, shape) in zip(inputs, spec.inputs.items(), strict=True)
     ]
     return ["Inputs: " + ", ".join(shapes) + "." if shapes else "No inputs."]

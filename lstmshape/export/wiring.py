@@ -126,6 +126,32 @@ def read_by_later_layers(spec: ParsedSpec) -> set[str]:
     return read
 
 
+MASK_ARGUMENTS = frozenset(("mask", "attention_mask", "key_padding_mask", "attn_mask"))
+"""The call arguments that read a mask: Keras's ``mask`` and MultiHeadAttention's
+``attention_mask``, torch's MultiheadAttention ``key_padding_mask`` and ``attn_mask``."""
+
+
+def mask_inputs(spec: ParsedSpec) -> set[str]:
+    """The spec's inputs that every layer reading them reads as a mask: the export makes
+    them boolean, as a mask is (Keras takes a float mask as its truth value, and torch a
+    float one as scores to add, warning when a MultiheadAttention's two masks differ in
+    dtype).  An input read as data as well keeps the default dtype."""
+    masks: set[str] = set()
+    data: set[str] = set()
+    for index, layer in enumerate(spec.layers):
+        config, declared = layer.config, layer.layer_type
+        if config is None or declared is None:
+            continue
+        if index == 0 and getattr(config, declared.input_field, None) is None and spec.inputs:
+            data.add(next(iter(spec.inputs)))  # the first layer reads the first input
+        for key in (declared.input_field, *declared.tensor_args, "initial_state"):
+            value = getattr(config, key, None) if key in type(config).model_fields else None
+            texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            sources = {parse_reference(text).source for text in texts if isinstance(text, str)}
+            (masks if key in MASK_ARGUMENTS else data).update(sources)
+    return (masks - data) & set(spec.inputs)
+
+
 def written_inputs(layer: ParsedLayer) -> list[str]:
     """Every reference the layer writes: its input, other tensors and initial states."""
     config, declared = layer.config, layer.layer_type

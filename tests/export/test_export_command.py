@@ -216,6 +216,80 @@ def test_no_variable_shadows_a_builtin_whatever_the_spec_names(
     assert export_disagreements(yaml.safe_load(BUILTIN_NAMES[framework])) == []
 
 
+MASKED = {
+    "torch": """\
+framework: torch
+inputs:
+  x: [B, T, 8]
+  pad: [B, T]
+  causal: [T, T]
+layers:
+  - {name: att, type: MultiheadAttention, embed_dim: 8, num_heads: 2, batch_first: true,
+     input: x, key: x, value: x, key_padding_mask: pad, attn_mask: causal}
+""",
+    "keras": """\
+framework: keras
+inputs:
+  x: [B, 6, 6]
+  frames: [B, 6]
+  both: [B, 6, 6]
+layers:
+  - {name: gru, type: GRU, units: 4, input: x, mask: frames}
+  - {name: mha, type: MultiHeadAttention, num_heads: 2, key_dim: 4, input: x, value: x,
+     attention_mask: both}
+  - {name: add, type: Add, input: [mha, both]}
+""",
+}
+
+
+def test_an_input_read_as_a_mask_is_boolean_in_the_exported_code(tmp_path: Path) -> None:
+    spec = tmp_path / "masked.yaml"
+    spec.write_text(MASKED["keras"])
+    code, out, _ = export(str(spec), "--to", "keras")
+    assert code == 0
+    assert 'frames = keras.Input(shape=(6,), batch_size=B, dtype="bool", name="frames")' in out
+    assert 'both = keras.Input(shape=(6, 6), batch_size=B, name="both")' in out  # data too
+    spec.write_text(MASKED["torch"])
+    code, out, _ = export(str(spec), "--to", "torch")
+    assert code == 0
+    assert '"""Inputs: x: [B, T, 8], pad: [B, T] (bool), causal: [T, T] (bool)."""' in out
+
+
+def test_torch_runs_the_exported_masks_as_bool_without_a_warning(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    spec = tmp_path / "masked.yaml"
+    spec.write_text(MASKED["torch"])
+    _, out, _ = export(str(spec), "--to", "torch")
+    namespace: dict[str, object] = {}
+    exec(compile(out, "masked.py", "exec"), namespace)
+    model = namespace["Masked"]()  # type: ignore[operator]
+    x, pad, causal = torch.zeros(2, 5, 8), torch.zeros(2, 5), torch.zeros(5, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model(x, pad.bool(), causal.bool())  # the dtype the docstring says
+        with pytest.warns(UserWarning, match="mismatched key_padding_mask and attn_mask"):
+            model(x, pad.bool(), causal)  # what one float mask beside a bool one costs
+
+
+def test_keras_builds_the_exported_mask_input_as_bool(tmp_path: Path) -> None:
+    pytest.importorskip("keras")
+    import yaml
+
+    from tests.export.running import export_disagreements
+    from tests.oracle.export_runner import export_keras_spec
+
+    spec = yaml.safe_load(MASKED["keras"])
+    _, exported = export_keras_spec(spec)
+    assert exported is not None
+    namespace: dict[str, object] = {}
+    exec(compile(exported.code, "masked.py", "exec"), namespace)
+    model = namespace["build_model"](B=2)  # type: ignore[operator]
+    assert [str(tensor.dtype) for tensor in model.inputs] == ["float32", "bool", "float32"]
+    assert export_disagreements(spec) == []
+
+
 def test_a_bug_in_the_export_is_said_as_such_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

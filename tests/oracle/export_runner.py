@@ -80,12 +80,13 @@ def _run_on(
     import torch
     from torch.nn.utils.rnn import PackedSequence
 
+    from tests.oracle.spec_reading import mask_input_names
     from tests.oracle.torch_runner import token_input_names
 
     namespace: dict[str, Any] = {}
     exec(compile(exported.code, f"<exported {spec.get('name', 'spec')}>", "exec"), namespace)
     module_class = namespace[exported.class_name]
-    tokens = token_input_names(spec)
+    tokens, masks = token_input_names(spec), mask_input_names(spec)
     layers = spec["layers"]
     run = Run(values, [])
     with torch.device(device), _runner_lengths():
@@ -101,7 +102,11 @@ def _run_on(
         inputs = [
             torch.zeros(
                 *[evaluate_dim(d, values) if isinstance(d, str) else d for d in dims],
-                dtype=torch.int64 if name in tokens else torch.float32,
+                dtype=torch.int64
+                if name in tokens
+                else torch.bool
+                if name in masks
+                else torch.float32,
             )
             for name, dims in (spec.get("inputs") or {}).items()
         ]
@@ -242,6 +247,7 @@ def run_keras_export(exported: KerasExport, spec: dict[str, Any], values: dict[s
     import numpy as np
 
     from tests.oracle.keras_runner import token_input_names
+    from tests.oracle.spec_reading import mask_input_names
 
     namespace: dict[str, Any] = {}
     exec(compile(exported.code, "<exported keras>", "exec"), namespace)
@@ -264,19 +270,26 @@ def run_keras_export(exported: KerasExport, spec: dict[str, Any], values: dict[s
             if key[0] in names and variable in found
         }
         probe = keras.Model(model.inputs, list(tensors.values()))
-        tokens = token_input_names(spec)
+        tokens, masks = token_input_names(spec), mask_input_names(spec)
+        dtypes = [
+            "int32" if name in tokens else "bool" if name in masks else "float32"
+            for name in (_input_name(exported, i) for i in range(len(model.inputs)))
+        ]
         shapes = _input_shapes(exported, spec, values)
         try:
             if all(None not in shape for shape in shapes):
                 arrays = [
-                    np.zeros(
-                        shape, dtype="int32" if _input_name(exported, i) in tokens else "float32"
-                    )
-                    for i, shape in enumerate(shapes)
+                    np.zeros(shape, dtype=dtype)
+                    for shape, dtype in zip(shapes, dtypes, strict=True)
                 ]
                 results = probe(arrays if len(arrays) > 1 else arrays[0])
             else:
-                results = probe([keras.Input(batch_shape=shape) for shape in shapes])
+                results = probe(
+                    [
+                        keras.Input(batch_shape=shape, dtype=dtype)
+                        for shape, dtype in zip(shapes, dtypes, strict=True)
+                    ]
+                )
         except Exception as error:  # the model is built, but does not run: the first layer's
             run.layers.append(LayerRun({}, None))
             run.failed_at, run.error = 0, f"running: {type(error).__name__}: {error}"[:500]

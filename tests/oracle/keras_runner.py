@@ -44,6 +44,7 @@ import torch
 from tests.oracle.outcome import LayerRun, Run
 from tests.oracle.spec_reading import (
     classify_warnings,
+    mask_input_names,
     read_reference,
     strip_prefix,
     token_inputs,
@@ -174,13 +175,6 @@ def _tensor(shape: tuple[int | None, ...], dtype: str, eager: bool) -> Any:
     return keras.Input(batch_shape=shape, dtype=dtype)
 
 
-def _listed(written: Any) -> list[str]:
-    """The references of a call argument: one, a list of them, or none."""
-    if isinstance(written, str):
-        return [written]
-    return [item for item in written if isinstance(item, str)] if isinstance(written, list) else []
-
-
 def _dtype(name: str, tokens: set[str], masks: set[str]) -> str:
     return "int32" if name in tokens else "bool" if name in masks else "float32"
 
@@ -237,12 +231,7 @@ class _Graph:
     def __init__(self, spec: dict[str, Any], values: dict[str, int], eager: bool) -> None:
         self.eager = eager
         tokens = token_input_names(spec)
-        masks = {
-            name
-            for layer in spec["layers"]
-            for key in ("mask", "attention_mask")
-            for name in _listed(layer.get(key))
-        }
+        masks = mask_input_names(spec)
         self.nodes: dict[str, dict[str, Any]] = {}
         for name, dims in (spec.get("inputs") or {}).items():
             shape = _concrete(dims, values)

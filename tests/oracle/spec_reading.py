@@ -32,6 +32,22 @@ def read_reference(nodes: dict[str, dict[str, Any]], text: str) -> Any:
     return value
 
 
+MASK_KEYS = ("mask", "attention_mask", "key_padding_mask", "attn_mask")
+"""The call arguments that read a mask: Keras's, and torch's MultiheadAttention's."""
+
+
+def mask_input_names(spec: dict[str, Any]) -> set[str]:
+    """The inputs some layer reads as a mask: booleans, as masks are."""
+    names = set()
+    for layer in spec["layers"]:
+        for key in MASK_KEYS:
+            written = layer.get(key)
+            texts = written if isinstance(written, list) else [written]
+            matches = [REFERENCE.match(text) for text in texts if isinstance(text, str)]
+            names |= {match.group(1) for match in matches if match is not None}
+    return names & set(spec.get("inputs") or {})
+
+
 def strip_prefix(written: str, prefixes: tuple[str, ...]) -> str:
     """``nn.LSTM`` as ``LSTM``, for the framework's spellings of a class."""
     for prefix in prefixes:
