@@ -256,6 +256,20 @@ def test_a_cell_of_a_wrong_type_is_ls104_at_its_type_with_the_cells_rnn_takes(
     assert "tag" not in diagnostic.message  # none of pydantic's words
 
 
+@pytest.mark.parametrize(
+    ("layer", "where"),
+    [
+        ("type: RNN, cell: {type: 3, units: 4}", "r.cell"),
+        ("type: Bidirectional, layer: {type: 3}", "r.layer"),
+    ],
+)
+def test_a_nested_type_that_is_no_string_is_ls103_at_it(layer: str, where: str) -> None:
+    text = f"framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - {{name: r, {layer}}}\n"
+    (diagnostic,) = check(text).diagnostics
+    assert (diagnostic.code, diagnostic.line) == ("LS103", 5)
+    assert diagnostic.message == f"{where}.type should be a string, found the number 3"
+
+
 def test_rnn_is_keras_rnn_in_keras_specs_and_torch_rnn_in_torch_specs() -> None:
     keras_spec = "framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - type: RNN\n"
     keras_spec += "    cell: {type: SimpleRNNCell, units: 4}\n"

@@ -240,8 +240,15 @@ def _bad_wrapped(
         return Problem("LS102", f"{where} has no type", at, layer=layer)
     expected = str(ctx.get("expected_tags", "")).replace("'", "")
     written = value["type"]
-    found = written if isinstance(written, str) else describe(written)
-    why = refusal(at, written) if refusal is not None and isinstance(written, str) else None
+    if not isinstance(written, str):
+        return Problem(
+            "LS103",
+            f"{where}.type should be a string, found {describe(written)}",
+            (*at, "type"),
+            layer=layer,
+        )
+    found = written
+    why = refusal(at, written) if refusal is not None else None
     if why is not None:
         message, hint = why
         return Problem(
