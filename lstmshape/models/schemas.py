@@ -6,7 +6,7 @@ lstmshape.models.light.
 
 # fmt: off
 PYDANTIC_CORE = '2.50.5'
-SOURCES = 'baf6c510796b3bf737936d32cd07a70d'
+SOURCES = '69a5a4b97d2be6667cf9fefa2e2d8077'
 FIELDS = {
     'lstmshape.frameworks.keras.activation:ActivationArgs': '["name","type","activation","trainable","dtype"]',
     'lstmshape.frameworks.keras.activation:ActivationConfig': '["name","type","activation","trainable","dtype","expect","module","input","input_shape"]',
