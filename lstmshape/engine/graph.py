@@ -74,8 +74,8 @@ class ModelResult:
     def params(self) -> int | None:
         """The model's parameters; None when a layer's are unknown: a total over an
         unknown count is unknown, and 0 for it would understate the model."""
-        counts = [layer.params for layer in self.layers]
-        return None if None in counts else sum(counts)  # type: ignore[arg-type]
+        known = [layer.params for layer in self.layers if layer.params is not None]
+        return sum(known) if len(known) == len(self.layers) else None
 
     @property
     def known_params(self) -> int:

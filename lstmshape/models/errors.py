@@ -85,11 +85,12 @@ def problems_from_validation(
     spec"); ``foreign_keys`` hints at keys that belong to the other
     framework or to another place; ``removed_keys`` are arguments the
     framework once had, with what replaces them; ``missing_keys`` are
-    required keys with why they are required and how to write them.  ``nested_fields`` hold a
-    wrapped layer (a union told apart by its type), whose tag pydantic puts
-    in the error path although the YAML has no such node; ``wrapped_fields``
-    are the keys each wrapped type takes; ``refusal`` says why the layer at a
-    path cannot hold the type written there (None: the generic message).
+    required keys with why they are required and how to write them.
+    ``nested_fields`` hold a wrapped layer (a union told apart by its type),
+    whose tag pydantic puts in the error path although the YAML has no such
+    node; ``wrapped_fields`` are the keys each wrapped type takes; ``refusal``
+    says why the layer at a path cannot hold the type written there (None:
+    the generic message).
     """
     known = list(fields)
     nested = tuple(nested_fields)

@@ -6,7 +6,7 @@ lstmshape.models.light.
 
 # fmt: off
 PYDANTIC_CORE = '2.50.5'
-SOURCES = '69a5a4b97d2be6667cf9fefa2e2d8077'
+SOURCES = 'd2945714a6bebd44753a171354d2072e'
 FIELDS = {
     'lstmshape.frameworks.keras.activation:ActivationArgs': '["name","type","activation","trainable","dtype"]',
     'lstmshape.frameworks.keras.activation:ActivationConfig': '["name","type","activation","trainable","dtype","expect","module","input","input_shape"]',

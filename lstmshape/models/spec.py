@@ -543,8 +543,8 @@ def _refusal(
             wrapper = framework.types.get(kind, wrapper) if isinstance(kind, str) else wrapper
     if not path:
         return None
-    field = path[-2] if len(path) > 1 and isinstance(path[-1], int) else path[-1]  # a list's
-    if field not in wrapper.nests:
+    listed = len(path) > 1 and isinstance(path[-1], int)  # an item of a list of cells
+    if (path[-2] if listed else path[-1]) not in wrapper.nests:
         return None
     name = strip_prefix(written, framework.prefixes)
     if not any(wrapper.name in held.wrappers for held in framework.types.values()):
