@@ -200,10 +200,14 @@ class _Sizes:
 
     ``view(T*b, h)`` in a model takes T and b from ``x.size()``; a spec writes
     ``shape: [T*B, 512]``, and the export binds ``T = x.size(0)`` at the top of
-    ``forward`` for each symbol some size uses.
+    ``forward`` for each symbol some size uses, in a variable named as the other
+    variables are (a symbol ``len`` is ``len_``: it would hide the builtin).
     """
 
     def __init__(self, spec: ParsedSpec, variables: Variables) -> None:
+        self.names = variables.names
+        self.variable: dict[str, str] = {}
+        """Each bound symbol's variable."""
         self.available: dict[str, str] = {}
         for name, shape in spec.inputs.items():
             variable = variables.by_tensor[(name, PRIMARY)]
@@ -231,15 +235,25 @@ class _Sizes:
             )
         for symbol in sorted(symbols):
             self.used[symbol] = self.available[symbol]
+            if symbol not in self.variable:
+                self.variable[symbol] = self.names.claim(symbol)
         return list_of(
-            Atom(ast.unparse(ast.parse(item, mode="eval")))  # B*T as ruff writes it: B * T
-            if isinstance(item, str)
-            else literal_expr(item)
+            Atom(self._python(item)) if isinstance(item, str) else literal_expr(item)
             for item in value
         )
 
+    def _python(self, size: str) -> str:
+        """``B*T`` as ruff writes it, ``B * T``, each symbol its variable."""
+        tree = ast.parse(size, mode="eval")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                node.id = self.variable[node.id]
+        return ast.unparse(tree)
+
     def bindings(self) -> list[str]:
-        return [f"{INDENT * 2}{symbol} = {size}" for symbol, size in self.used.items()]
+        return [
+            f"{INDENT * 2}{self.variable[symbol]} = {size}" for symbol, size in self.used.items()
+        ]
 
 
 def _kind(spec: ParsedSpec, declared: LayerType[Any]) -> str:

@@ -159,12 +159,13 @@ BUILTIN_NAMES = {
     "torch": """\
 framework: torch
 inputs:
-  input: [B, T, 8]
+  input: [B, len, 8]
   list: [B, 4]
 layers:
   - {name: len, type: LSTM, input_size: 8, hidden_size: 4, batch_first: true, input: input}
   - {name: lambda, type: add, input: 'len.h_n[-1]', other: list}
   - {name: max, type: Linear, in_features: 4, out_features: 2}
+  - {name: id, type: reshape, input: len, shape: [B*len, 4]}
 """,
     "keras": """\
 framework: keras
