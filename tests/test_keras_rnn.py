@@ -270,6 +270,22 @@ def test_a_nested_type_that_is_no_string_is_ls103_at_it(layer: str, where: str) 
     assert diagnostic.message == f"{where}.type should be a string, found the number 3"
 
 
+@pytest.mark.parametrize(
+    ("layer", "hint"),
+    [
+        ("type: RNN, cell: LSTMCell", "cell: {type: LSTMCell, ...}"),
+        ("type: Bidirectional, layer: LSTM", "layer: {type: LSTM, ...}"),
+    ],
+)
+def test_a_nested_layer_written_as_its_type_alone_is_shown_as_a_mapping(
+    layer: str, hint: str
+) -> None:
+    text = f"framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - {{name: r, {layer}}}\n"
+    (diagnostic,) = check(text).diagnostics
+    assert diagnostic.code == "LS103"
+    assert diagnostic.hint == f"write it as a mapping with its arguments: {hint}"
+
+
 def test_rnn_is_keras_rnn_in_keras_specs_and_torch_rnn_in_torch_specs() -> None:
     keras_spec = "framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - type: RNN\n"
     keras_spec += "    cell: {type: SimpleRNNCell, units: 4}\n"

@@ -158,15 +158,24 @@ def problems_from_validation(
             found = describe(item["input"])
             if isinstance(item["input"], list) and not item["input"]:
                 found = "an empty list"
+            hint = _nested_hint(loc[-1], item["input"]) if loc[-1] in nested else None
             problems.append(
                 Problem(
                     "LS103",
                     f"{where} should be {_expected(item)}, found {found}",
                     at,
+                    hint=hint,
                     layer=layer,
                 )
             )
     return problems
+
+
+def _nested_hint(key: str | int, written: Any) -> str | None:
+    """How to write a nested layer given by its type's name alone (``cell: LSTMCell``)."""
+    if not isinstance(written, str):
+        return None
+    return f"write it as a mapping with its arguments: {key}: {{type: {written}, ...}}"
 
 
 _DIMENSION_WORDS = (
@@ -235,6 +244,7 @@ def _bad_wrapped(
             f"{where} should be a mapping with the wrapped layer's type and arguments, "
             f"found {describe(value)}",
             at,
+            hint=_nested_hint(at[-1], value),
             layer=layer,
         )
     if "type" not in value:
