@@ -141,13 +141,15 @@ def _listed_attention(config: _ListAttentionConfig, ctx: LayerContext) -> LayerO
     if scaled and not features_known(ctx, ctx.inputs[0], query, f"{ctx.name} (scale)"):
         return unknown
     valid = _leading_broadcast(ctx, shapes)
-    if dims_conflict(key[-2], value[-2]):
+    scored = _scored_steps(ctx, key, value)
+    if dims_conflict(scored, value[-2]):
         ctx.report_on(
             key_source,
             "LS326",
             f"{ctx.name}'s key {key_source.describe()} has {key[-2]} steps but its value "
             f"{ctx.inputs[1].describe()} has {value[-2]}: each key step scores one value step "
             "(Keras fails when it runs)",
+            hint="a key of 1 step is spread over the value's steps by a value mask of them",
         )
         valid = False
     dot = isinstance(config, AttentionConfig) and config.score_mode == "dot"
@@ -168,7 +170,7 @@ def _listed_attention(config: _ListAttentionConfig, ctx: LayerContext) -> LayerO
         return unknown
     mask = ctx.inputs[0].tensor.mask
     if "mask" in ctx.tensor_args:
-        given = _call_masks(ctx, query, key)
+        given = _call_masks(ctx, query, (*key[:-2], scored, key[-1]))
         if given is None:
             return unknown
         mask = given
@@ -177,8 +179,25 @@ def _listed_attention(config: _ListAttentionConfig, ctx: LayerContext) -> LayerO
     broadcast = (1,) if config.use_causal_mask and len(query) == 2 else ()
     tensors = {"output": Tensor((*broadcast, *query[:-1], value[-1]), mask=mask)}
     if config.return_attention_scores:
-        tensors["attention_scores"] = Tensor((*broadcast, *query[:-1], key[-2]))
+        tensors["attention_scores"] = Tensor((*broadcast, *query[:-1], scored))
     return LayerOutcome(tensors, _list_params(config, query[-1]))
+
+
+def _scored_steps(ctx: LayerContext, key: Shape, value: Shape) -> Dim:
+    """The steps each query step's scores have once the value's mask is applied: the key's,
+    but a key of 1 step broadcasts to a value mask's steps (Keras adds the mask, as
+    (batch, 1, Tv), to the scores; measured)."""
+    if key[-2] != 1 or not dims_conflict(key[-2], value[-2]):
+        return key[-2]
+    masks = ctx.tensor_args.get("mask")
+    if masks is not None:
+        given = masks[1].tensor.shape if len(masks) >= 2 else None
+    else:
+        implicit = ctx.inputs[1].tensor.mask
+        given = None if implicit is None else (implicit.shape or value[:-1])
+    if not given or given[-1] == 1 or given[-1] is None:
+        return key[-2]
+    return given[-1]
 
 
 def mask_fits(mask: Shape, wanted: Shape) -> bool:

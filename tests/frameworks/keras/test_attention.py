@@ -161,3 +161,24 @@ def test_a_causal_mask_on_two_dimensions_adds_the_axis_keras_adds_when_it_runs(k
     report = _agree(_spec(last, attention))
     tensors = report["layers"][1]["tensors"]
     assert tensors == {"output": [1, "B", 6], "attention_scores": [1, "B", "B"]}
+
+
+def test_a_key_of_one_step_spreads_over_the_value_steps_its_mask_gives() -> None:
+    # Keras adds the value mask to the scores as (B, 1, Tv): a key of 1 step then scores
+    # every value step, and the model runs (oracle seed 805865); without a mask it fails.
+    embedding = {"type": "Embedding", "input_dim": 10, "output_dim": 4, "mask_zero": True}
+    attention = {
+        "name": "attention",
+        "type": "Attention",
+        "input": ["lstm", "lstm", "lstm[:, :1]"],
+        "return_attention_scores": True,
+    }
+    masked = _spec(embedding, LSTM, attention, tokens=True)
+    masked["inputs"] = {"x": ["B", 5]}
+    assert _agree(masked)["layers"][2]["tensors"] == {
+        "output": ["B", 5, 6],
+        "attention_scores": ["B", 5, 5],
+    }
+    unmasked = _spec(LSTM, attention)
+    unmasked["inputs"] = {"x": ["B", 5, 4]}
+    assert _codes(_agree(unmasked)) == ["LS326"]
