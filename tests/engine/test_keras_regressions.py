@@ -468,3 +468,22 @@ layers:
 def test_a_layer_that_raises_does_not_also_warn_of_its_mask() -> None:
     report = _report(CROPPED_MASK)
     assert [(d["layer"], d["code"]) for d in report["diagnostics"]] == [("crop", "LS320")]
+
+
+# Oracle seed 811662.  Reshape, Permute and Flatten raise on a masked input they cannot
+# take before Keras warns that they destroy its mask (measured), as Cropping1D does.
+@pytest.mark.parametrize(
+    ("layer", "code"),
+    [
+        ("{name: bad, type: Reshape, target_shape: [17]}", "LS312"),
+        ("{name: bad, type: Permute, dims: [2, 1, 3]}", "LS302"),
+    ],
+)
+def test_a_reshaping_layer_that_raises_does_not_also_warn_of_its_mask(
+    layer: str, code: str
+) -> None:
+    spec = f"framework: keras\ninputs: {{x: [B, 4, 5]}}\nlayers:\n- {{type: Masking}}\n- {layer}\n"
+    report = _report(spec)
+    assert [(d["layer"], d["code"]) for d in report["diagnostics"]] == [("bad", code)]
+    fine = spec.replace("[17]", "[20]").replace("[2, 1, 3]", "[2, 1]")
+    assert [d["code"] for d in _report(fine)["diagnostics"]] == ["LS325"]

@@ -65,10 +65,13 @@ def steps_spec(b: _Builder) -> dict[str, Any]:
         features = sample.features
     rank = _STEP_RANK[kind]
     for _ in range(rng.choice((0, 1, 1, 2, 3))):
-        features = _per_step(b, rank, features)
+        features, rank = _per_step(b, rank, features)
+        if rank not in (3, 4):
+            break  # a Reshape made each step a vector, or a step of no role's rank
     if b.chance(0.02):  # the mistake: a layer that reads a list of tensors
         _distributed(b, {"type": b.type(rng.choice(("Add", "Concatenate")))})
-    _to_vector(b, rank)
+    if rank in (3, 4):
+        _to_vector(b, rank)
     tagger = b.chance(0.4)
     story._head(b, story._stack(b, sequences=tagger), tagger)
     story._drop_unused_names(b)
@@ -88,8 +91,9 @@ def _held(role: str, rank: int) -> list[LayerType[Any]]:
     return [t for t in types if rank == 3 or t.name not in SILENT_ON_MORE]
 
 
-def _per_step(b: _Builder, rank: int, features: int) -> int:
-    """One layer on every step; at times one made for steps of the other rank."""
+def _per_step(b: _Builder, rank: int, features: int) -> tuple[int, int]:
+    """One layer on every step; at times one made for steps of the other rank.  The
+    step's features and rank after it: a Reshape gives its target's rank (seed 868232)."""
     roles = {4: "image", 3: "sequence"}
     made_for = 7 - rank if b.chance(0.04) else rank  # the mistake: a window's layer on a frame
     types = _held(roles[made_for], rank)
@@ -100,8 +104,11 @@ def _per_step(b: _Builder, rank: int, features: int) -> int:
     declared = b.rng.choice(types)
     given = {"runs": True, "symbolic_time": False}
     sample = b.sample(declared, Draw(b.rng, features, rank=made_for, given=given))
-    _distributed(b, b.args(declared, sample))
-    return sample.features or features
+    args = b.args(declared, sample)
+    _distributed(b, args)
+    if declared.name == "Reshape":
+        rank = 1 + len(args["target_shape"])
+    return sample.features or features, rank
 
 
 def _to_vector(b: _Builder, rank: int) -> None:

@@ -118,7 +118,6 @@ def reshape(config: ReshapeArgs, ctx: LayerContext) -> LayerOutcome:
     shape = source.tensor.shape
     if shape is None:
         return UNKNOWN
-    drop_mask(ctx, source, "Reshape")
     if not shape:
         ctx.report_on(source, "LS302", f"{ctx.name} reshapes batches, but {source.text} is 0-D")
         return UNKNOWN
@@ -134,6 +133,7 @@ def reshape(config: ReshapeArgs, ctx: LayerContext) -> LayerOutcome:
             hint="target_shape excludes the batch; -1 takes what the other sizes leave",
         )
         return UNKNOWN
+    drop_mask(ctx, source, "Reshape")  # Keras warns once the layer is built: not when it raises
     return LayerOutcome({"output": Tensor((shape[0], *output))}, 0)
 
 
@@ -210,11 +210,11 @@ def permute(config: PermuteArgs, ctx: LayerContext) -> LayerOutcome:
     shape = source.tensor.shape
     if shape is None:
         return UNKNOWN
-    drop_mask(ctx, source, "Permute")
     rank = len(config.dims) + 1
     keras = f"expected ndim={rank}, found ndim={len(shape)}"
     if not check_rank(ctx, source, shape, rank, "Permute", keras):
         return UNKNOWN
+    drop_mask(ctx, source, "Permute")
     return LayerOutcome({"output": Tensor((shape[0], *(shape[d] for d in config.dims)))}, 0)
 
 
@@ -268,7 +268,6 @@ def flatten(config: FlattenArgs, ctx: LayerContext) -> LayerOutcome:
     shape = source.tensor.shape
     if shape is None:
         return UNKNOWN
-    drop_mask(ctx, source, "Flatten")
     if not shape:
         ctx.report_on(
             source,
@@ -278,5 +277,6 @@ def flatten(config: FlattenArgs, ctx: LayerContext) -> LayerOutcome:
             "ndim=0)",
         )
         return UNKNOWN
+    drop_mask(ctx, source, "Flatten")
     joined = multiply_dims(shape[1:]) if len(shape) > 1 else 1
     return LayerOutcome({"output": Tensor((shape[0], joined))}, 0)
