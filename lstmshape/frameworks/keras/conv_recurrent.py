@@ -239,11 +239,12 @@ def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source, ste
 
     A Masking layer over frames makes one entry per vector of the last axis,
     (batch, timesteps, rows, cols) over (batch, timesteps, rows, cols,
-    channels).  Measured (Keras 3.15.1, torch backend): with unroll it fails;
-    else each step's mask, padded with axes of 1 to the step's output, is
-    broadcast with it, which fails where two sizes differ and neither is 1,
-    and returns another shape than Keras declares where the output's is 1 and
-    the mask's not.  With initial states Keras does not hand the loop the mask.
+    channels).  Measured (Keras 3.15.1, torch backend): with unroll it fails
+    unless each step's entries are all 1; else each step's mask, padded with
+    axes of 1 to the step's output, is broadcast with it, which fails where
+    two sizes differ and neither is 1, and returns another shape than Keras
+    declares where the output's is 1 and the mask's not.  With initial states
+    Keras does not hand the loop the mask.
     """
     mask = source.tensor.mask
     if mask is None or mask.shape is None or len(mask.shape) <= 2 or ctx.states is not None:
@@ -251,8 +252,8 @@ def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source, ste
     entries = list(mask.shape[2:])
     entries += [1] * (len(step) - 1 - len(entries))
     problem = None
-    if config.unroll:
-        problem = "with unroll: true Keras cannot apply it"
+    if config.unroll and any(entry != 1 for entry in entries):
+        problem = "with unroll: true Keras cannot apply it"  # entries of 1 broadcast (measured)
     for entry, length in zip(entries, step[1:], strict=False):
         if problem is not None:
             break

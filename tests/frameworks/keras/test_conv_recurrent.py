@@ -228,3 +228,14 @@ def test_time_distributed_runs_them_on_each_step_as_keras(shape: str, layer: str
         == (real.tensors["output"])
     )
     assert found.params == real.params
+
+
+def test_an_unrolled_loop_takes_a_pixel_mask_of_one_entry_a_step() -> None:
+    # A Masking layer over channels_first frames of one row masks (batch, timesteps, 1):
+    # Keras's unrolled loop broadcasts it (oracle seed 820287); more entries fail.
+    layers = "- {type: Masking}\n- {type: ConvLSTM1D, filters: 2, kernel_size: 1, unroll: true, "
+    layers += "data_format: channels_first, return_sequences: true}\n"
+    one_row = f"framework: keras\ninputs: {{x: [2, T, 1, 3]}}\nlayers:\n{layers}"
+    assert [d.code for d in check_text(one_row, "s.yaml")[0].diagnostics] == []
+    two_rows = one_row.replace("[2, T, 1, 3]", "[2, T, 2, 3]")
+    assert [d.code for d in check_text(two_rows, "s.yaml")[0].diagnostics] == ["LS318"]
