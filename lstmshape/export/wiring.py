@@ -86,7 +86,12 @@ class Variables:
     def reference(self, text: str) -> Expr:
         """A reference (``enc.h_n[-1]``) as the Python expression that reads it."""
         reference = parse_reference(text)
-        variable = self.by_tensor[(reference.source, reference.tensor or PRIMARY)]
+        key = (reference.source, reference.tensor or PRIMARY)
+        if key not in self.by_tensor and reference.tensor == "data":
+            # LAYER.data: the data of a packed output (a PackedSequence), as the engine reads it
+            variable = self.by_tensor[(reference.source, PRIMARY)] + ".data"
+        else:
+            variable = self.by_tensor[key]
         index = "".join(
             "[" + ", ".join(_index_item(item) for item in subscript) + "]" if subscript else "[()]"
             for subscript in reference.subscripts

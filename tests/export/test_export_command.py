@@ -6,10 +6,12 @@ import ast
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from lstmshape.cli import cli
 from lstmshape.export import wiring
+from tests.export.running import export_disagreements
 from tests.export.shipped import ROOT
 
 TUTORIAL = ROOT / "specs" / "torch-tutorial.yaml"
@@ -336,3 +338,22 @@ def test_a_model_keras_builds_but_cannot_run_functionally_is_refused_saying_why(
     code, out, err = export(str(spec), "--to", "keras")
     assert (code, out) == (2, "")
     assert "bi1 is a Bidirectional whose backward_layer has 3 units and layer 2" in err
+
+
+PACKED_DATA = """\
+framework: torch
+inputs:
+  x: [4, 4, 7]
+layers:
+  - {name: pack, type: pack_padded_sequence, lengths: [3, 3, 2, 2], batch_first: true}
+  - {name: gru, type: GRU, input_size: 7, hidden_size: 2, batch_first: true}
+  - {name: probs, type: softmax, dim: -1, input: gru.data}
+"""
+
+
+def test_a_packed_outputs_data_exports_as_its_attribute() -> None:
+    # LAYER.data reads a PackedSequence's data; the export looked for a tensor named
+    # data and crashed (torch export oracle, seed 901633).
+    pytest.importorskip("torch")
+    spec = yaml.safe_load(PACKED_DATA)
+    assert export_disagreements(spec) == []

@@ -33,7 +33,10 @@ def check_export(
 ) -> tuple[Case, list[str], bool]:
     """The case, the disagreements of its exported code with lstmshape, whether it was exported."""
     case = make_case(oracle, seed)
-    report, exported = export(case.spec)
+    try:
+        report, exported = export(case.spec)
+    except Exception as error:  # a crash is a finding of its own, with its seed, not the end
+        return case, [f"lstmshape export raised {type(error).__name__}: {error}"], False
     if exported is None or any(d.code in oracle.failure_warnings for d in report.diagnostics):
         # A warned failure (LS319) makes the whole model fail where it runs, a place the
         # layer-by-layer oracle locates and the exported model's one run cannot.
