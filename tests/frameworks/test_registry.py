@@ -10,7 +10,7 @@ import pytest
 from lstmshape.diagnostics import RULES
 from lstmshape.frameworks import FRAMEWORKS
 from lstmshape.frameworks.keras.cells import RNNArgs
-from lstmshape.frameworks.keras.recurrent import RecurrentArgs
+from lstmshape.frameworks.keras.recurrent import LoopArgs
 from lstmshape.frameworks.keras.time_distributed import TimeDistributedConfig
 from lstmshape.frameworks.layer_type import LAYER_TYPES, LayerType
 from lstmshape.frameworks.torch.recurrent import LSTMConfig, RNNBaseConfig
@@ -78,7 +78,8 @@ def test_every_wrapper_named_exists_and_holds_layers(declared: LayerType[Any]) -
         assert set(declared.wrapped_config.model_fields) <= set(declared.config.model_fields)
     if "Bidirectional" in declared.wrappers:
         assert declared.wrapped_config is not None
-        assert issubclass(declared.wrapped_config, RecurrentArgs | RNNArgs)
+        # a loop over time with go_backwards, return_sequences and return_state
+        assert issubclass(declared.wrapped_config, LoopArgs | RNNArgs)
 
 
 def test_the_other_frameworks_names_are_its_types_and_hinted_once() -> None:

@@ -1,37 +1,37 @@
 """keras.layers.Bidirectional: a recurrent layer run forwards and backwards, merged.
 
 Bidirectional runs a forward and a backward copy of its layer (or
-``backward_layer``) and merges their outputs: ``concat`` adds the two feature
-sizes, ``sum``, ``mul`` and ``ave`` keep them, ``null`` returns
-``forward_output`` and ``backward_output``.  Its states are ``forward_h``,
-``forward_c``, ``backward_h``, ``backward_c`` (LSTM) or ``forward_h``,
-``backward_h``.  It wraps the layer types that name it in their
-``wrappers``: each must be recurrent, with the API of :mod:`.recurrent`.
+``backward_layer``) and merges their outputs: ``concat`` joins them on the
+last axis (the features; with a ConvLSTM's ``data_format: channels_first``
+the last spatial axis, as Keras does), ``sum``, ``mul`` and ``ave`` keep the
+shape, ``null`` returns ``forward_output`` and ``backward_output``.  Its
+states are ``forward_h``, ``forward_c``, ``backward_h``, ``backward_c``
+(LSTM, ConvLSTM) or ``forward_h``, ``backward_h``.  It wraps the layer types
+that name it in their ``wrappers`` (LSTM, GRU, SimpleRNN, RNN, ConvLSTM1D/2D/3D),
+each direction by its type's own rules (:mod:`.directions`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from lstmshape.costs import Costs, CostShapes, numel
+from lstmshape.costs import Costs, CostShapes, UnknownCost, numel
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
 from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.cells import RNNArgs
+from lstmshape.frameworks.keras.directions import direction
 from lstmshape.frameworks.keras.recurrent import (
+    EXTRA_STATES_FAIL,
     STATES,
-    Recurrent,
-    RecurrentArgs,
+    LoopArgs,
+    Looped,
     Run,
-    check_arguments,
     check_masked_unroll,
     check_one_lstm_cell_list,
-    check_state_sizes,
-    run,
     state_suffixes,
     with_call_mask,
 )
-from lstmshape.frameworks.keras.recurrent import costs as recurrent_costs
 from lstmshape.frameworks.layer_type import (
     LAYER_TYPES,
     Draw,
@@ -43,7 +43,7 @@ from lstmshape.frameworks.layer_type import (
     layer_type,
     wrapping_refusal,
 )
-from lstmshape.shapes import Dim
+from lstmshape.shapes import Dim, Shape, add_dims, broadcast_dim, dims_conflict, format_shape
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 REFUSES = (
@@ -51,14 +51,16 @@ REFUSES = (
     "a recurrent layer takes (Keras raises TypeError: <class ...> could not be deserialized "
     "properly, or ValueError: Unrecognized keyword arguments: {'go_backwards': True})"
 )
-RECURRENT = (RecurrentArgs, RNNArgs)
+Wrapped = Looped
+"""What Bidirectional holds: the types that name it in their ``wrappers``, all loops
+over time (the union is made from the registry: see ``WrappedBy``)."""
 
 
 class BidirectionalArgs(KerasArgs):
     type: Literal["Bidirectional"]
-    layer: Annotated[Recurrent, WrappedBy("Bidirectional")]
+    layer: Annotated[Wrapped, WrappedBy("Bidirectional")]
     merge_mode: str | None = "concat"
-    backward_layer: Annotated[Recurrent, WrappedBy("Bidirectional")] | None = None
+    backward_layer: Annotated[Wrapped, WrappedBy("Bidirectional")] | None = None
 
 
 class BidirectionalConfig(StatefulLayer, BidirectionalArgs):
@@ -71,8 +73,8 @@ def bidirectional_names(config: BidirectionalArgs) -> tuple[str, ...]:
     outputs = (
         ("output",) if config.merge_mode is not None else ("forward_output", "backward_output")
     )
-    recurrent = isinstance(forward, RECURRENT) and isinstance(backward, RECURRENT)
-    if not (recurrent and forward.return_state):  # not recurrent: LS104 from the check
+    looped = isinstance(forward, LoopArgs | RNNArgs) and isinstance(backward, LoopArgs | RNNArgs)
+    if not (looped and forward.return_state):  # not a loop: LS104 from the check
         return outputs
     return (
         *outputs,
@@ -92,9 +94,9 @@ def check_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> bool:
             message = f"{ctx.label(key)} is {wrapped.type}, {why}"
             ctx.report("LS104", message, key, "type", hint=held)
             return False
-    valid = check_arguments(forward, ctx.wrapping("layer"))
+    valid = _check_wrapped(forward, ctx.wrapping("layer"))
     if config.backward_layer is not None:
-        valid = check_arguments(config.backward_layer, ctx.wrapping("backward_layer")) and valid
+        valid = _check_wrapped(config.backward_layer, ctx.wrapping("backward_layer")) and valid
         valid = _check_pair(config, ctx) and valid
     elif forward.go_backwards:
         ctx.report(
@@ -129,6 +131,12 @@ def check_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> bool:
     return valid
 
 
+def _check_wrapped(layer: Wrapped, ctx: LayerContext) -> bool:
+    """The wrapped type's own constructor checks, as it declares them."""
+    check = LAYER_TYPES[("keras", layer.type)].check
+    return check is None or check(layer, ctx)
+
+
 def propagate_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> LayerOutcome:
     """Shapes and parameters of a config ``check_bidirectional`` accepted."""
     names = bidirectional_names(config)
@@ -138,16 +146,22 @@ def propagate_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> Lay
     forward_ctx = ctx.wrapping("layer")
     backward_ctx = ctx.wrapping("backward_layer") if config.backward_layer else forward_ctx
     source = ctx.inputs[0]
-    ran_forward = run(forward, forward_ctx, source)
-    ran_backward = run(backward, backward_ctx, source) if ran_forward else None
+    ran_forward = direction(forward).run(forward, forward_ctx, source)
+    ran_backward = direction(backward).run(backward, backward_ctx, source) if ran_forward else None
     if ran_forward is None or ran_backward is None:
         return unknown
     if ctx.states is not None:
-        _check_bidirectional_states(config, ctx, ran_forward.batch)
+        _check_bidirectional_states(config, ctx, ran_forward, ran_backward)
     masked = with_call_mask(ctx, source)
     if masked is None:
         return unknown
     source = masked
+    if direction(forward).mask_fails(forward, forward_ctx, source, ran_forward):
+        return unknown
+    if config.backward_layer is not None and direction(backward).mask_fails(
+        backward, backward_ctx, source, ran_backward
+    ):
+        return unknown
     check_masked_unroll(forward, forward_ctx, source, forward.go_backwards)
     check_one_lstm_cell_list(forward, forward_ctx, source)
     if config.backward_layer is not None:
@@ -204,64 +218,116 @@ def _check_pair(config: BidirectionalArgs, ctx: LayerContext) -> bool:
 def _merged(
     config: BidirectionalArgs, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
 ) -> dict[str, Tensor] | None:
+    """The output(s) as Keras computes them when it runs; None (reported) if it fails."""
     time_axis = 1 if config.layer.return_sequences else None
     if not config.layer.return_sequences:
         mask = None
-    if config.merge_mode in ("concat", None):
-        _lint_unequal_directions(config, ctx)
-    if config.merge_mode is None:
+    mode = config.merge_mode
+    if mode is None:
+        _lint_declared(config, ctx, (forward, backward), forward.output, backward.output)
         return {
             name: Tensor(ran.output, Origin(ctx.name, name, False, time_axis, "keras"), mask=mask)
             for name, ran in (("forward_output", forward), ("backward_output", backward))
         }
-    ours, theirs = forward.output[-1], backward.output[-1]
-    if config.merge_mode == "concat":
-        features: Dim = ours + theirs if isinstance(ours, int) and isinstance(theirs, int) else None
-    elif 1 in (ours, theirs):
-        features = theirs if ours == 1 else ours  # the elementwise merge broadcasts a size 1
-    elif ours != theirs:
-        ctx.report(
-            "LS310",
-            f"{ctx.name} merges its directions with {config.merge_mode}, but the forward layer "
-            f"has {ours} units and backward_layer {theirs}: Keras builds the model and fails "
-            "when it runs (the size of tensor a must match the size of tensor b)",
-            "backward_layer",
-            "units",
-            hint="give both layers the same units (or one of them 1, which broadcasts), or "
-            "use merge_mode: concat",
-        )
+    output = merge_shapes(mode, forward.output, backward.output)
+    if isinstance(output, int):
+        _report_unmerged(config, ctx, forward.output, backward.output, output)
         return None
-    else:
-        features = ours
-    output = (*forward.output[:-1], features)
+    declared = merge_shapes(mode, forward.output, forward.output)
+    assert not isinstance(declared, int)  # a shape merges with itself
+    _lint_declared(config, ctx, (forward, backward), declared, output)
     origin = Origin(ctx.name, "output", True, time_axis, "keras")
     return {"output": Tensor(output, origin, mask=mask)}
 
 
-def _lint_unequal_directions(config: BidirectionalArgs, ctx: LayerContext) -> None:
-    """Keras runs directions of different sizes as computed, but a model built on them gives
-    both the forward layer's size, and builds the layers after it for that size."""
-    if config.backward_layer is None or config.layer.units == config.backward_layer.units:
-        return
-    forward, backward = config.layer.units, config.backward_layer.units
-    said = f"[..., {2 * forward}]" if config.merge_mode == "concat" else f"[..., {forward}] each"
+def merge_shapes(mode: str, ours: Shape, theirs: Shape) -> Shape | int:
+    """The merged shape, or the axis where the two cannot merge (measured, Keras 3.15.1):
+    concat joins the last axis (torch.cat: every other axis equal), sum, mul and ave
+    broadcast (each axis equal, or one of them 1)."""
+    if len(ours) != len(theirs):
+        return len(ours) - 1
+    if mode == "concat":
+        for axis, (mine, other) in enumerate(zip(ours[:-1], theirs[:-1], strict=True)):
+            if dims_conflict(mine, other):
+                return axis
+        return (*ours[:-1], add_dims((ours[-1], theirs[-1])))
+    merged: list[Dim] = []
+    for axis, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
+        fits, size = broadcast_dim(mine, other)
+        if not fits:
+            return axis
+        merged.append(size)
+    return tuple(merged)
+
+
+def _report_unmerged(
+    config: BidirectionalArgs, ctx: LayerContext, ours: Shape, theirs: Shape, axis: int
+) -> None:
+    backward = config.backward_layer
+    assert backward is not None  # a layer's copy has its shapes
+    keras = (
+        f"Sizes of tensors must match except in dimension {len(ours) - 1}"
+        if config.merge_mode == "concat"
+        else "the size of tensor a must match the size of tensor b"
+    )
+    forward = config.layer
+    rules = direction(backward)
+    key = rules.size_key
+    differs = getattr(forward, key, None) != getattr(backward, key, None)
+    pointer = key if differs and key in backward.model_fields_set else "type"
+    broadcast = " (or one of them 1, which broadcasts)" if config.merge_mode != "concat" else ""
     ctx.report(
-        "LS350",
-        f"{ctx.name}'s backward_layer has {backward} units and its layer {forward}: the layer "
-        f"runs as computed here, but a Keras model built on it (functional or Sequential) "
-        f"takes its output to be {said}, builds the layers after it for that size, and fails "
-        "when it runs (ValueError: Input 0 of layer ... is incompatible with the layer)",
+        "LS310",
+        f"{ctx.name} merges its directions with {config.merge_mode}, but the forward layer "
+        f"returns {format_shape(ours)} and backward_layer {format_shape(theirs)}, which differ "
+        f"on axis {axis}: Keras builds the model and fails when it runs ({keras})",
         "backward_layer",
-        "units" if "units" in config.backward_layer.model_fields_set else "type",
-        hint="give backward_layer the units of layer",
+        pointer,
+        hint=f"give both layers the same {rules.sized_by}{broadcast}"
+        + (", or use merge_mode: concat" if config.merge_mode != "concat" else ""),
     )
 
 
-def _check_bidirectional_states(config: BidirectionalArgs, ctx: LayerContext, batch: Dim) -> None:
+def _lint_declared(
+    config: BidirectionalArgs,
+    ctx: LayerContext,
+    directions: tuple[Run, Run],
+    declared: Shape,
+    computed: Shape,
+) -> None:
+    """Keras runs directions of different shapes as computed, but a model built on them
+    takes the forward layer's shape for both, and builds the layers after it for that.
+
+    ``declared`` is what Keras's model says (the output, or with merge_mode
+    null each direction's), ``computed`` what the layer returns when it runs.
+    """
+    backward = config.backward_layer
+    if backward is None or declared == computed:
+        return
+    forward_output, backward_output = (ran.output for ran in directions)
+    said = format_shape(declared) + (" each" if config.merge_mode is None else "")
+    key = direction(backward).size_key
+    ctx.report(
+        "LS350",
+        f"{ctx.name}'s backward_layer returns {format_shape(backward_output)} and its layer "
+        f"{format_shape(forward_output)}: the layer runs as computed here, but a Keras model "
+        f"built on it (functional or Sequential) takes its output to be {said}, builds the "
+        "layers after it for that shape, and fails when it runs (ValueError: Input 0 of layer "
+        "... is incompatible with the layer)",
+        "backward_layer",
+        key if key in backward.model_fields_set else "type",
+        hint=f"give backward_layer the {direction(backward).sized_by} of layer",
+    )
+
+
+def _check_bidirectional_states(
+    config: BidirectionalArgs, ctx: LayerContext, ran_forward: Run, ran_backward: Run
+) -> None:
     """Keras gives the first half of initial_state to the forward layer, the rest backward.
 
     Each half then follows its layer's rule: too few states fail when the
-    model runs, extra ones are ignored except by a SimpleRNN, which fails.
+    model runs, extra ones are ignored except by a SimpleRNN or a ConvLSTM
+    that is not unrolled, or an RNN, which fail.
     """
     states = ctx.states or []
     forward = config.layer
@@ -292,14 +358,16 @@ def _check_bidirectional_states(config: BidirectionalArgs, ctx: LayerContext, ba
     if len(states) != len(wanted):
         halves = ((forward, half, forward_labels), (backward, len(states) - half, backward_labels))
         short = any(given < len(labels) for _, given, labels in halves)
-        extra_simple = any(
-            _fails_on_extra(layer) and given > len(labels) for layer, given, labels in halves
-        )
-        if short or extra_simple:
+        extra = [
+            len(labels)
+            for layer, given, labels in halves
+            if _fails_on_extra(layer) and given > len(labels)
+        ]
+        if short or extra:
             error = (
                 "IndexError: list index out of range"
                 if short
-                else "ValueError: treespec.unflatten(leaves): `leaves` has length 1"
+                else f"ValueError: treespec.unflatten(leaves): `leaves` has length {extra[0]}"
             )
             ctx.report(
                 "LS304",
@@ -316,38 +384,56 @@ def _check_bidirectional_states(config: BidirectionalArgs, ctx: LayerContext, ba
             f"{len(states)}: Keras silently ignores the extra ones in each half",
             "initial_state",
         )
-    check_state_sizes(ctx, states[:half], forward, forward_labels, batch)
-    check_state_sizes(ctx, states[half:], backward, backward_labels, batch, offset=half)
+    directions = (
+        (forward, states[:half], forward_labels, ran_forward, 0),
+        (backward, states[half:], backward_labels, ran_backward, half),
+    )
+    for layer, given, labels, ran, offset in directions:
+        direction(layer).check_states(layer, ctx, given, ran, labels, offset)
 
 
-def _fails_on_extra(layer: Recurrent) -> bool:
+def _fails_on_extra(layer: Wrapped) -> bool:
     """Whether extra initial states fail when the model runs, rather than being ignored.
 
     Keras's RNN fails on any extra state (measured); its LSTM and GRU layers
-    ignore them, and a SimpleRNN that is not unrolled fails.
+    ignore them, and a SimpleRNN or ConvLSTM that is not unrolled fails.
     """
-    return isinstance(layer, RNNArgs) or (layer.type == "SimpleRNN" and not layer.unroll)
+    return isinstance(layer, RNNArgs) or (layer.type in EXTRA_STATES_FAIL and not layer.unroll)
 
 
 def _units(layer: dict[str, Any]) -> int:
-    """A drawn layer's output features: its units, or its (last) cell's."""
+    """A drawn layer's output features: its units (a ConvLSTM's filters), or its (last)
+    cell's."""
     if "cell" not in layer:
-        return int(layer["units"])
+        return int(layer["filters" if "filters" in layer else "units"])
     cell = layer["cell"]
     return int((cell[-1] if isinstance(cell, list) else cell)["units"])
 
 
+_WINDOW = ("kernel_size", "strides", "padding", "dilation_rate", "data_format")
+
+
 def _backward(draw: Draw, kind: str, forward: dict[str, Any]) -> dict[str, Any]:
-    """A backward_layer for ``forward``, right or (at times) not matching it."""
-    recurrent = [
+    """A backward_layer for ``forward``, right or (at times) not matching it: of another
+    size or type, or for a ConvLSTM of another window."""
+    conv = kind.startswith("ConvLSTM")
+    family = [
         name
         for (framework, name), declared in LAYER_TYPES.items()
-        if framework == "keras" and "Bidirectional" in declared.wrappers
+        if framework == "keras"
+        and "Bidirectional" in declared.wrappers
+        and name.startswith("ConvLSTM") == conv
     ]
-    other = kind if draw.chance(0.7) else draw.rng.choice(recurrent)
+    other = kind if draw.chance(0.7) else draw.rng.choice(family)
     units = _units(forward) + (1 if draw.chance(0.3) else 0)
     layer: dict[str, Any] = {"type": other, "units": units, "go_backwards": True}
-    if other == "RNN":  # its units are its cell's
+    if conv:
+        layer = {"type": other, "filters": units, "go_backwards": True}
+        layer |= {key: forward[key] for key in _WINDOW if key in forward}
+        layer["kernel_size"] = forward["kernel_size"]
+        if draw.chance(0.15):  # another window, which leaves other sizes but with same
+            layer["kernel_size"] = draw.rng.randint(1, 3)
+    elif other == "RNN":  # its units are its cell's
         cell = draw.rng.choice(("LSTMCell", "GRUCell", "SimpleRNNCell"))
         layer = {"type": other, "cell": {"type": cell, "units": units}, "go_backwards": True}
     for key in ("return_sequences", "return_state"):
@@ -362,7 +448,8 @@ def _backward(draw: Draw, kind: str, forward: dict[str, Any]) -> dict[str, Any]:
 
 def _sample(draw: Draw) -> Sample:
     """``given``: the wrapped ``layer`` (a mapping), its ``kind``, and whether the spec
-    ``runs`` (a backward_layer that differs fails only when the model runs)."""
+    ``runs`` (a backward_layer that differs fails only when the model runs).  The features
+    are a ConvLSTM's channels (with channels_first concat doubles the last spatial axis)."""
     forward = draw.given["layer"]
     mode = draw.rng.choice(MERGE_MODES)
     args: dict[str, Any] = {"layer": forward}
@@ -372,35 +459,46 @@ def _sample(draw: Draw) -> Sample:
     if draw.given.get("runs") and draw.chance(0.25):
         args["backward_layer"] = _backward(draw, draw.given["kind"], forward)
     units = _units(forward)
-    return Sample(args, 2 * units if mode == "concat" else units, mistake)
+    doubled = mode == "concat" and forward.get("data_format") != "channels_first"
+    return Sample(args, 2 * units if doubled else units, mistake)
 
 
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
 
 
 def _bidirectional_cost(config: BidirectionalArgs, shapes: CostShapes) -> Costs:
-    """Both directions over every step, and merging them (one operation an element but
-    for concat, which only writes)."""
-    backward = config.backward_layer or config.layer
-    both = cost_rules.added(
-        recurrent_costs(config.layer, shapes), recurrent_costs(backward, shapes)
-    )
+    """Both directions over every step, each by its type's cost rule, and merging them (one
+    operation an element but for concat, which only writes)."""
+    both = Costs()
+    for layer in (config.layer, config.backward_layer or config.layer):
+        rule = LAYER_TYPES[("keras", layer.type)].cost
+        if rule is None:
+            raise UnknownCost
+        both = cost_rules.added(both, rule(layer, shapes))
     if config.merge_mode in (None, "concat"):
         return both
     return cost_rules.added(both, Costs(elementwise=numel(shapes.output)))
 
 
 def _not_functional(config: BidirectionalArgs) -> str | None:
-    """A backward_layer of other units runs in a Sequential model, but a functional one
-    sizes the layers after it for twice the forward layer's units and fails when it runs."""
-    backward = config.backward_layer
-    if backward is None or backward.units == config.layer.units:
+    """A backward_layer of other units (or filters, or window) runs in a Sequential model,
+    but a functional one sizes the layers after it for the forward layer's output twice and
+    fails when it runs."""
+    forward, backward = config.layer, config.backward_layer
+    if backward is None:
         return None
+    ours, theirs = direction(forward), direction(backward)
+    if ours is theirs and ours.sizes(forward) == theirs.sizes(backward):
+        return None
+    if ours is theirs and ours.size_key == "units":
+        (mine,), (other,) = ours.sizes(forward), theirs.sizes(backward)
+        differs = f"{other} units and layer {mine}"
+    else:
+        differs = f"another type or {theirs.sized_by} than its layer"
     return (
-        f"a Bidirectional whose backward_layer has {backward.units} units and layer "
-        f"{config.layer.units}: Keras's functional model gives its output the forward "
-        "layer's size for both directions, builds the layers after it for that size, and "
-        "fails when it runs; give both the same units"
+        f"a Bidirectional whose backward_layer has {differs}: Keras's functional model gives "
+        "its output the forward layer's size for both directions, builds the layers after it "
+        f"for that size, and fails when it runs; give both the same {ours.sized_by}"
     )
 
 

@@ -23,7 +23,7 @@ stay as written.  It checks initial states
 and masks only when the model runs: a wrong count of states, a state of
 another shape, or a Masking layer's mask (one entry per pixel, not per
 timestep) fails then, unless it fits each step's output (see
-:func:`_masked_by_layer`).  lstmshape asks for states of exactly the
+:func:`masked_by_layer`).  lstmshape asks for states of exactly the
 state's shape, though Keras runs some others (an ``h`` with a multiple of
 filters channels, as a grouped convolution; a ``c`` of one channel,
 broadcast).
@@ -41,8 +41,10 @@ from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import StatefulLayer
 from lstmshape.frameworks.keras.checks import check_activation, check_clipped
 from lstmshape.frameworks.keras.conv import Windows, check_strided_dilation, windows
+from lstmshape.frameworks.keras.directions import DIRECTIONS, Direction
 from lstmshape.frameworks.keras.recurrent import (
     LoopArgs,
+    Run,
     check_masked_unroll,
     check_state_count,
     check_stateful_batch,
@@ -192,16 +194,27 @@ def _step_shape(
             hint="give the dimension a number in inputs: or input_shape:",
         )
         return None
-    found = _windows(config, ctx)
-    assert found is not None  # checked before
-    kernel, strides, dilation = found
-    out = [
-        output_length(length, window, stride, rate, config.padding)
-        for length, window, stride, rate in zip(spatial, kernel, strides, dilation, strict=True)
-    ]
+    out = step_spatial(config, shape)
     if not check_steps(ctx, source, out, "kernel"):
         return None
     return arrange(shape[0], out, config.filters, config.data_format)
+
+
+def step_spatial(config: AnyConvLSTM, shape: Shape) -> list[Dim]:
+    """The spatial sizes of one step's output on an input of ``shape`` (arguments checked)."""
+    spatial, _ = layout(shape[1:], config.data_format)  # the timesteps in the batch's place
+    rank = RANKS[config.type]
+    windows = zip(
+        spatial,
+        cost_rules.sizes(config.kernel_size, rank),
+        cost_rules.sizes(config.strides, rank),
+        cost_rules.sizes(config.dilation_rate, rank),
+        strict=True,
+    )
+    return [
+        output_length(length, window, stride, rate, config.padding)
+        for length, window, stride, rate in windows
+    ]
 
 
 def parameter_count(config: AnyConvLSTM, channels: Dim) -> int | None:
@@ -213,13 +226,24 @@ def parameter_count(config: AnyConvLSTM, channels: Dim) -> int | None:
     return 4 * config.filters * (kernel * channels + kernel * config.filters) + bias
 
 
-def _check_states(
-    config: AnyConvLSTM, ctx: LayerContext, states: list[Source], step: Shape
-) -> None:
+def _check_states(config: AnyConvLSTM, ctx: LayerContext, states: list[Source], ran: Run) -> None:
     owner = f"{ctx.name} ({config.type})"
-    if not check_state_count(ctx, states, config, list(_STATES), owner):
-        return
-    for index, (label, state) in enumerate(zip(_STATES, states, strict=False)):
+    if check_state_count(ctx, states, config, list(_STATES), owner):
+        check_state_shapes(config, ctx, states, ran, list(_STATES))
+
+
+def check_state_shapes(
+    config: AnyConvLSTM,
+    ctx: LayerContext,
+    states: list[Source],
+    ran: Run,
+    labels: list[str],
+    offset: int = 0,
+) -> None:
+    """Each state given against the shape of one step's output; ``labels`` name the
+    states (Bidirectional's ``forward_h``...), from ``initial_state[offset]`` on."""
+    step = ran.states[0]
+    for index, (label, state) in enumerate(zip(labels, states, strict=False)):
         shape = state.tensor.shape
         if shape is None or not shapes_conflict(step, shape):
             continue
@@ -228,13 +252,13 @@ def _check_states(
             "LS303",
             f"initial state {label} of {ctx.name} ({config.type}, filters: {config.filters}) "
             f"must be {format_shape(step)}, the shape of one step's output, but "
-            f"initial_state[{index}] {state.text} is {format_shape(shape)}: Keras builds the "
-            "model and fails when it runs",
+            f"initial_state[{offset + index}] {state.text} is {format_shape(shape)}: Keras "
+            "builds the model and fails when it runs",
             hint=f"a state of {config.type} is its output of one step, {format_shape(step)}",
         )
 
 
-def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source, step: Shape) -> bool:
+def masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source, ran: Run) -> bool:
     """Whether a mask of more than (batch, timesteps) fails the loop (reported if it does).
 
     A Masking layer over frames makes one entry per vector of the last axis,
@@ -249,6 +273,7 @@ def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source, ste
     mask = source.tensor.mask
     if mask is None or mask.shape is None or len(mask.shape) <= 2 or ctx.states is not None:
         return False
+    step = ran.states[0]
     entries = list(mask.shape[2:])
     entries += [1] * (len(step) - 1 - len(entries))
     problem = None
@@ -278,36 +303,74 @@ def _masked_by_layer(config: AnyConvLSTM, ctx: LayerContext, source: Source, ste
     return True
 
 
+def run(config: AnyConvLSTM, ctx: LayerContext, source: Source) -> Run | None:
+    """The output, states and parameters ``config`` makes from ``source``, before its mask
+    and initial states; None (reported) if Keras would raise.  Bidirectional runs each
+    direction through it."""
+    shape = source.tensor.shape
+    if shape is None:
+        return None
+    rank = RANKS[config.type] + 3
+    keras = rank_error(rank, len(shape), weights=False)
+    described = _LAYOUTS[RANKS[config.type]]
+    if not check_rank(ctx, source, shape, rank, config.type, keras, described):
+        return None
+    step = _step_shape(config, ctx, source, shape)
+    if step is None or not check_stateful_batch(config, ctx, source):
+        return None
+    params = parameter_count(config, layout(shape[1:], config.data_format)[1])
+    output = (shape[0], shape[1], *step[1:]) if config.return_sequences else step
+    return Run(output, [step, step], shape[0], params)
+
+
 def propagate(config: AnyConvLSTM, ctx: LayerContext) -> LayerOutcome:
     """Shapes, states and parameters of a config :func:`check_arguments` accepted."""
     names = tensor_names(config)
     unknown = LayerOutcome({name: Tensor(None) for name in names}, None)
     source = ctx.inputs[0]
-    shape = source.tensor.shape
-    if shape is None:
+    ran = run(config, ctx, source)
+    if ran is None:
         return unknown
-    rank = RANKS[config.type] + 3
-    keras = rank_error(rank, len(shape), weights=False)
-    described = _LAYOUTS[RANKS[config.type]]
-    if not check_rank(ctx, source, shape, rank, config.type, keras, described):
-        return unknown
-    step = _step_shape(config, ctx, source, shape)
-    if step is None or not check_stateful_batch(config, ctx, source):
-        return unknown
-    params = parameter_count(config, layout(shape[1:], config.data_format)[1])
     if ctx.states is not None:
-        _check_states(config, ctx, ctx.states, step)
+        _check_states(config, ctx, ctx.states, ran)
     masked = with_call_mask(ctx, source)
-    if masked is None or _masked_by_layer(config, ctx, masked, step):
-        return LayerOutcome(unknown.tensors, params)
+    if masked is None or masked_by_layer(config, ctx, masked, ran):
+        return LayerOutcome(unknown.tensors, ran.params)
     check_masked_unroll(config, ctx, masked, config.go_backwards)
-    output = (shape[0], shape[1], *step[1:]) if config.return_sequences else step
     origin = Origin(ctx.name, "output", False, 1 if config.return_sequences else None, "keras")
     mask = masked.tensor.mask if config.return_sequences else None
-    tensors = {"output": Tensor(output, origin, mask=mask)}
-    for name in names[1:]:
-        tensors[name] = Tensor(step, Origin(ctx.name, name, framework="keras"))
-    return LayerOutcome(tensors, params)
+    tensors = {"output": Tensor(ran.output, origin, mask=mask)}
+    for name, state in zip(names[1:], ran.states, strict=False):
+        tensors[name] = Tensor(state, Origin(ctx.name, name, framework="keras"))
+    return LayerOutcome(tensors, ran.params)
+
+
+def output_sizes(config: AnyConvLSTM) -> tuple[Any, ...]:
+    """What sizes the output: two layers that differ here may return other shapes."""
+    rank = RANKS[config.type]
+    windows = (config.kernel_size, config.strides, config.dilation_rate)
+    return (
+        config.type,
+        config.filters,
+        *(cost_rules.sizes(value, rank) for value in windows),
+        config.padding,
+        config.data_format or "channels_last",
+    )
+
+
+DIRECTIONS.update(
+    dict.fromkeys(
+        RANKS,
+        Direction(
+            run,
+            check_state_shapes,
+            masked_by_layer,
+            "filters",
+            "filters and window",
+            output_sizes,
+        ),
+    )
+)
 
 
 def costs(config: AnyConvLSTM, shapes: CostShapes) -> Costs:
@@ -315,8 +378,7 @@ def costs(config: AnyConvLSTM, shapes: CostShapes) -> Costs:
     (prod(kernel_size) * (channels + filters) products per gate channel), one bias, and the
     LSTM's nonlinearities and elementwise operations on filters values."""
     _, channels = layout(shapes.input[1:], config.data_format)
-    step = shapes.output[1:] if config.return_sequences else shapes.output
-    spatial, _ = layout(step, config.data_format)
+    spatial = step_spatial(config, shapes.input)  # not the output's: Bidirectional merges it
     kernel = prod(cost_rules.sizes(config.kernel_size, RANKS[config.type]))
     one = cost_rules.recurrent_step(
         "LSTM",
@@ -393,11 +455,7 @@ def _sample(draw: Draw) -> Sample:
 
 _VIDEO: Shapes = {"x": ["B", "T", 16, 12, 3]}
 _DOC = "`output`; with `return_state: true` also `state_h`, `state_c`"
-_WRAPPERS = ("TimeDistributed",)
-_REFUSALS = {
-    "Bidirectional": "Keras runs a ConvLSTM in Bidirectional, but lstmshape does not model that "
-    "yet; run a second ConvLSTM with go_backwards: true and join the two"
-}
+_WRAPPERS = ("Bidirectional", "TimeDistributed")
 _FOREIGN_KEYS = {
     "units": "a ConvLSTM's state has filters channels: write filters (and kernel_size)",
     "out_channels": "out_channels is torch's name; Keras calls it filters",
@@ -417,7 +475,6 @@ _FOREIGN_KEYS = {
     tensors_doc=_DOC,
     wrapped_config=ConvLSTM1DArgs,
     wrappers=_WRAPPERS,
-    refusals=_REFUSALS,
     tensor_args=("mask",),
     examples=(
         Example(
@@ -457,7 +514,6 @@ def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
     tensors_doc=_DOC,
     wrapped_config=ConvLSTM2DArgs,
     wrappers=_WRAPPERS,
-    refusals=_REFUSALS,
     tensor_args=("mask",),
     examples=(
         Example(
@@ -550,7 +606,6 @@ def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
     tensors_doc=_DOC,
     wrapped_config=ConvLSTM3DArgs,
     wrappers=_WRAPPERS,
-    refusals=_REFUSALS,
     tensor_args=("mask",),
     examples=(
         Example(

@@ -23,10 +23,10 @@ backwards) fails when it runs on a masked input: Keras's unrolled loop
 AttributeError.  With ``initial_state`` Keras does not hand the layer the
 mask at all, so that call runs (measured, Keras 3.15.1).
 
-Bidirectional (:mod:`.bidirectional`) runs these layers through
-``check_arguments``, ``run`` and ``check_masked_unroll``, TimeDistributed
-through their declared check and rule; both in a context whose reports point
-into their ``layer:``.
+Bidirectional (:mod:`.bidirectional`) runs these layers (and ConvLSTM2D's
+family) through their declared check, ``run`` and ``check_masked_unroll``,
+TimeDistributed through their declared check and rule; both in a context
+whose reports point into their ``layer:``.
 """
 
 from __future__ import annotations
@@ -164,15 +164,17 @@ def steps(config: Recurrent) -> tuple[Step, ...]:
     return config.cells if isinstance(config, RNNArgs) else (config,)
 
 
-def state_suffixes(config: Recurrent) -> tuple[str, ...]:
+def state_suffixes(config: Looped) -> tuple[str, ...]:
     """``h``, ``c``: the layer's states; ``0_h``, ``0_c``, ``1_h`` for cells in a list."""
-    if isinstance(config, RNNArgs) and config.stacked:
+    if not isinstance(config, RNNArgs):
+        return STATES[config.type]
+    if config.stacked:
         return tuple(
             f"{index}_{state}"
             for index, cell in enumerate(config.cells)
             for state in STATES[cell.type]
         )
-    return STATES[steps(config)[0].type]
+    return STATES[config.cells[0].type]
 
 
 def state_units(config: Recurrent) -> list[int]:
@@ -300,7 +302,7 @@ def check_masked_unroll(config: Looped, ctx: LayerContext, source: Source, backw
     )
 
 
-def check_one_lstm_cell_list(config: Recurrent, ctx: LayerContext, source: Source) -> None:
+def check_one_lstm_cell_list(config: Looped, ctx: LayerContext, source: Source) -> None:
     """A list of one LSTMCell fails when it runs in two of Keras's loops.
 
     Keras keeps that cell's states [h, c] nested in a list of their own, and

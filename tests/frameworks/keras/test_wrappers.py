@@ -114,7 +114,7 @@ def test_keras_time_distributed_cannot_hold_a_layer_that_reads_a_list() -> None:
 def test_bidirectional_refuses_what_keras_cannot_copy_backwards(
     declared: LayerType[Any],
 ) -> None:
-    """LS104 with the reason: Keras's own, or the type's where lstmshape lags behind Keras."""
+    """LS104 with the reason Keras's own error gives."""
     layer = {"type": declared.name, **_args(declared)}
     report = check(
         "framework: keras\ninputs: {x: [B, T, 8]}\nlayers:\n"
@@ -124,16 +124,75 @@ def test_bidirectional_refuses_what_keras_cannot_copy_backwards(
     (diagnostic,) = report.diagnostics
     reason = declared.refusals.get("Bidirectional", BIDIRECTIONAL.refuses)
     assert f"which Bidirectional cannot wrap: {reason}" in diagnostic.message
-    assert diagnostic.hint == "Bidirectional wraps LSTM, GRU, SimpleRNN, RNN"
+    assert diagnostic.hint == (
+        "Bidirectional wraps LSTM, GRU, SimpleRNN, RNN, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D"
+    )
     keras = pytest.importorskip("keras")
     from tests.oracle.keras_runner import construct
 
     inner = construct(declared.name, _args(declared))
-    if "Bidirectional" in declared.refusals:  # lstmshape's gap, not Keras's refusal
-        assert keras.layers.Bidirectional(inner) is not None
-        return
     with pytest.raises((TypeError, ValueError), match=r"deserialized properly|go_backwards"):
         keras.layers.Bidirectional(inner)
+
+
+def _in_bidirectional(declared: LayerType[Any], example: Example) -> Example | None:
+    """The example inside Bidirectional (merge_mode concat): the output's last axis twice
+    as long (the features; a ConvLSTM's last spatial axis with channels_first), each state
+    once a direction, twice the parameters.  None for an example that reads more than its
+    input."""
+    if example.before or len(example.inputs) != 1:
+        return None
+    if {"input", "initial_state", "mask"} & set(example.layer):
+        return None
+    output = example.tensors["output"]
+    last = output[-1]
+    assert isinstance(last, int)
+    tensors: dict[str, list[Any]] = {"output": [*output[:-1], 2 * last]}
+    for side in ("forward", "backward"):
+        for name, dims in example.tensors.items():
+            if name.startswith("state_"):
+                tensors[f"{side}_{name.removeprefix('state_')}"] = dims
+    return Example(
+        example.inputs,
+        {"layer": {"type": declared.name, **example.layer}},
+        tensors,
+        params=2 * example.params,
+    )
+
+
+def _bidirectional_examples() -> list[Any]:
+    return [
+        pytest.param(wrapped, id=f"{declared.name}-{index}")
+        for declared in KERAS.types.values()
+        if "Bidirectional" in declared.wrappers
+        for index, example in enumerate(declared.examples)
+        if (wrapped := _in_bidirectional(declared, example)) is not None
+    ]
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [d for d in KERAS.types.values() if "Bidirectional" in d.wrappers],
+    ids=lambda d: d.name,
+)
+def test_every_type_bidirectional_holds_has_an_example_it_runs_both_ways(
+    declared: LayerType[Any],
+) -> None:
+    assert any(_in_bidirectional(declared, example) for example in declared.examples)
+    assert "Bidirectional" not in declared.refusals
+
+
+@pytest.mark.parametrize("wrapped", _bidirectional_examples())
+def test_a_held_type_computes_its_example_in_both_directions(wrapped: Example) -> None:
+    check_passes(BIDIRECTIONAL, wrapped)
+
+
+@pytest.mark.parametrize("wrapped", _bidirectional_examples())
+def test_keras_computes_the_held_example_in_both_directions(wrapped: Example) -> None:
+    pytest.importorskip("keras")
+    from tests.oracle.keras_runner import run_keras
+
+    check_passes_in_framework(BIDIRECTIONAL, wrapped, run_keras)
 
 
 def _costs(spec: dict[str, Any]) -> LayerCosts:
