@@ -239,3 +239,43 @@ def test_an_unrolled_loop_takes_a_pixel_mask_of_one_entry_a_step() -> None:
     assert [d.code for d in check_text(one_row, "s.yaml")[0].diagnostics] == []
     two_rows = one_row.replace("[2, T, 1, 3]", "[2, T, 2, 3]")
     assert [d.code for d in check_text(two_rows, "s.yaml")[0].diagnostics] == ["LS318"]
+
+
+BIDIRECTIONAL = [
+    ("{type: ConvLSTM2D, filters: 4, kernel_size: 3}", "[2, 5, 8, 6, 3]", None),
+    # channels_first: concat doubles the last column, which must not size the steps
+    (
+        "{type: ConvLSTM2D, filters: 4, kernel_size: 3, data_format: channels_first}",
+        "[2, 5, 3, 8, 6]",
+        None,
+    ),
+    (
+        "{type: ConvLSTM2D, filters: 2, kernel_size: 3, return_sequences: true}",
+        "[2, 5, 8, 6, 3]",
+        "sum",
+    ),
+]
+
+
+@pytest.mark.parametrize(("layer", "shape", "mode"), BIDIRECTIONAL)
+def test_bidirectional_conv_lstm_costs_both_directions(
+    layer: str, shape: str, mode: str | None
+) -> None:
+    """Twice the layer's MACs and FLOPs (and a sum's one addition an element); torch counts
+    the convolutions of T + 1 steps in each direction."""
+    merge = f", merge_mode: {mode}" if mode else ""
+    one, (bias, *_) = _costs(layer, shape)
+    both, (both_bias, *_) = _costs(f"{{type: Bidirectional, layer: {layer}{merge}}}", shape)
+    assert (both, both_bias) == (2 * one, 2 * bias)
+    keras = pytest.importorskip("keras")
+    torch = pytest.importorskip("torch")
+    import yaml
+    from torch.utils.flop_counter import FlopCounterMode
+
+    args = {k: v for k, v in yaml.safe_load(layer).items() if k != "type"}
+    built = keras.layers.Bidirectional(keras.layers.ConvLSTM2D(**args), merge_mode=mode or "concat")
+    frames = torch.zeros(*yaml.safe_load(shape))
+    built(frames)
+    with FlopCounterMode(display=False) as counter:
+        built(frames)
+    assert counter.get_total_flops() == 2 * both * 6 // 5
