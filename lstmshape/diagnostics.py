@@ -183,7 +183,8 @@ _RULES = (
         "LS310",
         "merge-mismatch",
         Severity.ERROR,
-        "A Bidirectional layer sums, multiplies or averages directions of different sizes.",
+        "A Bidirectional layer merges directions of shapes Keras cannot merge (different "
+        "sizes under sum, mul or ave; under concat, on another axis than the last).",
     ),
     Rule(
         "LS311",
@@ -297,9 +298,9 @@ _RULES = (
         "LS350",
         "unequal-directions",
         Severity.WARNING,
-        "A Keras Bidirectional's backward_layer has other units than its layer: Keras's model "
-        "takes both directions to have the forward layer's size, and the layers after it fail "
-        "when they run.",
+        "A Keras Bidirectional's backward_layer returns another shape than its layer (other "
+        "units, filters or window): Keras's model takes both directions to have the forward "
+        "layer's shape, and the layers after it fail when they run.",
     ),
     Rule(
         "LS401",

@@ -549,9 +549,13 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
     "LS310": Explanation(
         "A Bidirectional layer with merge_mode sum, mul or ave adds (or multiplies, or "
         "averages) the two directions element by element, so both must have the same number "
-        "of units. Keras builds such a layer and fails when it runs ('The size of tensor a "
-        "must match the size of tensor b'). Give the backward layer the forward layer's units, "
-        "or use merge_mode: concat.",
+        "of units (or one of them 1, which broadcasts). Keras builds such a layer and fails "
+        "when it runs ('The size of tensor a must match the size of tensor b'). merge_mode "
+        "concat joins the last axis, so every other axis must agree: ConvLSTM directions of "
+        "other windows (kernel_size 3 against 1 leaves other frame sizes), or of other filters "
+        "with data_format channels_first, fail with 'Sizes of tensors must match except in "
+        "dimension'. Give the backward layer the forward layer's units (a ConvLSTM's filters "
+        "and window), or use merge_mode: concat.",
         _KERAS + "  - type: Bidirectional\n    merge_mode: sum\n"
         "    layer: {type: LSTM, units: 16}\n"
         "    backward_layer: {type: LSTM, units: 8, go_backwards: true}\n",
@@ -598,7 +602,9 @@ KERAS_EXPLANATIONS: dict[str, Explanation] = {
         "Bidirectional computes that when it runs, but tells a model under construction that "
         "both directions have the forward layer's units: the model sizes the layers after it "
         "for twice the forward units (or the forward units for either output of null), and "
-        "fails when it runs. Give both layers the same units.",
+        "fails when it runs. The same holds for ConvLSTM directions of other filters or "
+        "window, and for sum, mul or ave over a forward layer of 1 unit, which broadcasts "
+        "to the backward layer's size. Give both layers the same units (filters and window).",
         _KERAS
         + "  - type: Bidirectional\n    layer: {type: LSTM, units: 16}\n"
         + "    backward_layer: {type: LSTM, units: 8, go_backwards: true}\n"

@@ -464,6 +464,9 @@ def _sample(draw: Draw) -> Sample:
 
 
 _SEQUENCE: Shapes = {"x": ["B", "T", 8]}
+_VIDEO: Shapes = {"x": ["B", "T", 16, 12, 3]}
+_CONV = {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3}
+_SIDES = ("forward", "backward")
 
 
 def _bidirectional_cost(config: BidirectionalArgs, shapes: CostShapes) -> Costs:
@@ -511,10 +514,10 @@ def _not_functional(config: BidirectionalArgs) -> str | None:
     tensors=bidirectional_names,
     tensor_args=("mask",),
     export_refusal=_not_functional,
-    tensors_doc="`output` (concat: twice the features; sum, mul, ave: the same); with "
-    "`merge_mode: null` `forward_output` and `backward_output`; with `return_state` on the "
-    "wrapped layer `forward_h`, `forward_c`, `backward_h`, `backward_c` (LSTM) or `forward_h`, "
-    "`backward_h`",
+    tensors_doc="`output` (concat: twice the last axis, the features; sum, mul, ave: the "
+    "same); with `merge_mode: null` `forward_output` and `backward_output`; with "
+    "`return_state` on the wrapped layer `forward_h`, `forward_c`, `backward_h`, `backward_c` "
+    "(LSTM, ConvLSTM) or `forward_h`, `backward_h`",
     note="(`merge_mode` is concat, sum, mul, ave or null)",
     nests=("layer", "backward_layer"),
     refuses=REFUSES,
@@ -530,6 +533,21 @@ def _not_functional(config: BidirectionalArgs) -> str | None:
             {"forward_output": ["B", "T", 8], "backward_output": ["B", "T", 8]},
             params=864,
         ),
+        Example(
+            _VIDEO,
+            {"layer": {**_CONV, "return_sequences": True, "return_state": True}},
+            {
+                "output": ["B", "T", 14, 10, 8],
+                **{f"{side}_{state}": ["B", 14, 10, 4] for side in _SIDES for state in "hc"},
+            },
+            params=2048,
+        ),
+        Example(  # concat joins the last axis: with channels_first, the columns
+            {"x": ["B", "T", 3, 16, 12]},
+            {"layer": {**_CONV, "data_format": "channels_first"}},
+            {"output": ["B", 4, 14, 20]},
+            params=2048,
+        ),
     ),
     failing=(
         Failing(
@@ -541,14 +559,24 @@ def _not_functional(config: BidirectionalArgs) -> str | None:
             },
             "LS310",
         ),
+        Failing(  # 14 x 10 frames forwards, 16 x 12 backwards
+            _VIDEO,
+            {
+                "layer": _CONV,
+                "backward_layer": {**_CONV, "kernel_size": 1, "go_backwards": True},
+            },
+            "LS310",
+        ),
     ),
     sample=Sampler("wrapper", _sample),
 )
 def bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> LayerOutcome:
     """Runs a recurrent layer forwards and backwards and merges the two directions.
 
-    Each direction has the wrapped layer's shapes and parameters;
-    initial_state gives its first half to the forward layer and the rest to
-    the backward one: [forward_h, forward_c, backward_h, backward_c].
+    Each direction has the wrapped layer's shapes and parameters (a
+    ConvLSTM's too); concat joins their last axis, which with a ConvLSTM's
+    channels_first is the columns, not the filters.  initial_state gives its
+    first half to the forward layer and the rest to the backward one:
+    [forward_h, forward_c, backward_h, backward_c].
     """
     return propagate_bidirectional(config, ctx)
