@@ -107,6 +107,32 @@ def conv_forecaster() -> Any:
     )
 
 
+def bidirectional_convlstm() -> Any:
+    import keras
+    from keras import layers
+
+    frames = keras.Input((None, 8, 6, 2), name="frames")
+    h, c = keras.Input((8, 6, 4), name="h"), keras.Input((8, 6, 4), name="c")
+    forward = layers.ConvLSTM2D(4, 3, padding="same", return_sequences=True, return_state=True)
+    backward = layers.ConvLSTM2D(
+        4,
+        3,
+        padding="same",
+        activation="relu",
+        go_backwards=True,
+        return_sequences=True,
+        return_state=True,
+    )
+    x, *_ = layers.Bidirectional(forward, backward_layer=backward, name="both")(
+        frames, initial_state=[h, c, h, c]
+    )
+    x = layers.Bidirectional(
+        layers.ConvLSTM2D(2, 3, data_format="channels_first"), merge_mode="ave", name="last"
+    )(x)
+    outputs = layers.Dense(3)(layers.Flatten()(x))
+    return keras.Model([frames, h, c], outputs)
+
+
 MODELS: dict[str, Callable[[], Any]] = {
     builder.__name__: builder
     for builder in (
@@ -117,6 +143,7 @@ MODELS: dict[str, Callable[[], Any]] = {
         encoder_decoder,
         masked_multi_input,
         conv_forecaster,
+        bidirectional_convlstm,
     )
 }
 
