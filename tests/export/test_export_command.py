@@ -357,3 +357,38 @@ def test_a_packed_outputs_data_exports_as_its_attribute() -> None:
     pytest.importorskip("torch")
     spec = yaml.safe_load(PACKED_DATA)
     assert export_disagreements(spec) == []
+
+
+BACKWARD_OF_ANOTHER_WINDOW = """\
+framework: keras
+inputs:
+  x: [B, 3, 6, 5, 2]
+layers:
+  - name: bi1
+    type: Bidirectional
+    merge_mode: null
+    layer: {type: ConvLSTM2D, filters: 4, kernel_size: 3}
+    backward_layer: {type: ConvLSTM2D, filters: 4, kernel_size: 1, go_backwards: true}
+  - {type: Flatten, input: bi1.backward_output}
+  - {type: Dense, units: 5}
+"""
+
+
+def test_convlstm_directions_of_other_windows_are_refused_saying_why(tmp_path: Path) -> None:
+    """Keras runs them (backward frames of 6 x 5, not 4 x 3: LS350), but its functional
+    model sizes the Dense for the forward layer's frames and fails when it runs."""
+    spec = tmp_path / "bi.yaml"
+    spec.write_text(BACKWARD_OF_ANOTHER_WINDOW)
+    code, out, err = export(str(spec), "--to", "keras")
+    assert (code, out) == (2, "")
+    assert "bi1 is a Bidirectional whose backward_layer has another type or filters and " in err
+    keras = pytest.importorskip("keras")
+    torch = pytest.importorskip("torch")
+    layers = keras.layers
+    x = keras.Input(batch_shape=(2, 3, 6, 5, 2))
+    backward = layers.ConvLSTM2D(4, 1, go_backwards=True)
+    bi = layers.Bidirectional(layers.ConvLSTM2D(4, 3), backward_layer=backward, merge_mode=None)
+    _, back = bi(x)
+    model = keras.Model(x, layers.Dense(5)(layers.Flatten()(back)))
+    with pytest.raises(ValueError, match="incompatible with the layer"):
+        model(torch.zeros(2, 3, 6, 5, 2))
