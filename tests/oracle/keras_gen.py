@@ -20,9 +20,10 @@ sometimes token ids read by an Embedding), then one of
   reduced to a vector, flattened, or reshaped into a sequence for a stack
   (a CRNN, as in captcha OCR or speech models);
 * a video (batch, frames, *1 to 3 spatial dims, channels): a stack of
-  ConvLSTM layers and Conv3D, with BatchNormalization between, ending in a
-  next-frame Conv3D or a flattened Dense, at times behind a call's mask or a
-  Masking layer, or an encoder whose states start a decoder.
+  ConvLSTM layers (at times Bidirectional) and Conv3D, with
+  BatchNormalization between, ending in a next-frame Conv3D or a flattened
+  Dense, at times behind a call's mask or a Masking layer, or an encoder
+  whose states start a decoder (:mod:`tests.oracle.keras_video_gen`).
 * steps that are each frames, windows or sentences, each read by layers
   inside TimeDistributed and reduced to a vector, then a stack (keras-io's
   video classifier: Conv2D, MaxPooling2D, Flatten on every frame, then an LSTM).
@@ -205,8 +206,10 @@ def _own_story(shape: str, b: _Builder) -> dict[str, Any]:
     if shape == "image":
         return _image_spec(b)
     if shape == "video":
-        return _video_spec(b)
-    from tests.oracle.keras_steps_gen import steps_spec  # its story builds on this one's
+        from tests.oracle.keras_video_gen import video_spec  # its story builds on this one's
+
+        return video_spec(b)
+    from tests.oracle.keras_steps_gen import steps_spec
 
     return steps_spec(b)
 
@@ -551,141 +554,3 @@ def _image_spec(b: _Builder) -> dict[str, Any]:
         spec["inputs"] = {"x": shape}
     spec["layers"] = b.layers
     return spec
-
-
-def _video_spec(b: _Builder) -> dict[str, Any]:
-    """(batch, frames, *spatial, channels) through ConvLSTM layers (and Conv3D after a
-    ConvLSTM2D), as in next-frame prediction or video classification."""
-    rng = b.rng
-    b.runs = b.runs or b.chance(0.3)
-    rank = rng.choice((1, 2, 2, 2, 3))
-    batch, time = b.dim("B", 1, 3), b.dim("T", 1, 4)
-    b.symbolic_time = isinstance(time, str)
-    sizes: list[Any] = [rng.randint(2, 7) for _ in range(rank)]
-    if not b.runs and b.chance(0.05):
-        sizes[rng.randrange(rank)] = None  # Keras needs every spatial size
-    channels = rng.randint(1, 3)
-    data_format = "channels_first" if b.chance(0.15) else None
-    inputs = {"x": _video_shape(batch, time, sizes, channels, data_format)}
-    if b.runs and b.chance(0.25):
-        inputs["m"] = [batch, time]
-    elif b.runs and b.chance(0.2):  # one mask entry per pixel, which must fit the frames
-        b.add({"type": b.type("Masking")})
-    masked = bool(b.layers)
-    if b.runs and "m" not in inputs and b.chance(0.3):
-        _video_states(b, inputs, rank, sizes, channels, data_format, masked)
-    else:
-        _video_stack(b, rank, sizes, channels, data_format, masked)
-    if "m" in inputs and b.layers:
-        b.layers[0]["mask"] = "m"
-    if len(inputs) > 1 and "input" not in b.layers[0]:
-        b.layers[0]["input"] = "x"
-    _drop_unused_names(b)
-    return {"framework": "keras", "inputs": inputs, "layers": b.layers}
-
-
-def _video_shape(
-    batch: Any, time: Any, sizes: list[Any], channels: int, data_format: str | None
-) -> list[Any]:
-    if data_format == "channels_first":
-        return [batch, time, channels, *sizes]
-    return [batch, time, *sizes, channels]
-
-
-def _convlstm(
-    b: _Builder, rank: int, sizes: list[Any], data_format: str | None, **given: Any
-) -> tuple[dict[str, Any], list[Any]]:
-    """A ConvLSTM layer over ``sizes`` and the spatial sizes it leaves (None: a symbol or
-    unknown, after which no window is drawn that a small size would not fit)."""
-    declared = _type_named(f"ConvLSTM{rank}D")
-    given = {**given, "sized": all(isinstance(n, int) for n in sizes), "data_format": data_format}
-    sample = b.sample(declared, Draw(b.rng, rank=rank + 3, given=given))
-    return b.args(declared, sample), _windowed(sample.args, sizes)
-
-
-def _windowed(args: dict[str, Any], sizes: list[Any]) -> list[Any]:
-    """The spatial sizes a window leaves, as Keras computes them (None stays None)."""
-
-    def each(key: str, default: int) -> list[int]:
-        value = args.get(key, default)
-        return value if isinstance(value, list) else [value] * len(sizes)
-
-    windows = zip(  # a mistaken kernel_size may have too few entries: Keras rejects it
-        sizes, each("kernel_size", 1), each("strides", 1), each("dilation_rate", 1), strict=False
-    )
-    left: list[Any] = []
-    for length, kernel, stride, rate in windows:
-        if not isinstance(length, int) or kernel < 1 or stride < 1 or rate < 1:
-            left.append(None)
-        elif args.get("padding", "valid") == "same":
-            left.append(-(-length // stride))
-        else:
-            left.append((length - rate * (kernel - 1) - 1) // stride + 1)
-    return left
-
-
-def _video_stack(
-    b: _Builder,
-    rank: int,
-    sizes: list[Any],
-    channels: int,
-    data_format: str | None,
-    masked: bool,
-) -> None:
-    count = b.rng.choice((1, 2, 2, 3))
-    sequences = True
-    for position in range(count):
-        last = position == count - 1
-        if rank == 2 and position and not data_format and b.chance(0.3):
-            layer, sizes, channels = _conv3d(b, sizes, channels)
-        else:
-            wanted = b.chance(0.5) if last else not b.chance(0.05)
-            layer, sizes = _convlstm(
-                b, rank, sizes, data_format, return_sequences=wanted, masked=masked
-            )
-            channels, sequences = layer["filters"], wanted
-        b.add(layer)
-        if not last and b.chance(0.3):  # of the channels, which follow the timesteps or end
-            norm = {"type": b.type("BatchNormalization")}
-            b.add({**norm, "axis": 2} if data_format else norm)
-    if rank == 2 and sequences and not data_format and b.chance(0.6):  # the next frame
-        layer, _, _ = _conv3d(b, sizes, channels)
-        b.add(layer)
-    elif not sequences and all(isinstance(n, int) for n in sizes) and b.chance(0.5):
-        b.add({"type": b.type("Flatten")})
-        b.add({"name": b.name("dense"), **_dense(b)})
-
-
-def _conv3d(b: _Builder, sizes: list[Any], channels: int) -> tuple[dict[str, Any], list[Any], int]:
-    """A Conv3D over (frames, rows, cols): the frames (a symbol at times) are not tracked.
-
-    Only on channels last: over a ConvLSTM2D's channels-first frames, (batch, timesteps,
-    filters, rows, cols), Keras's Conv3D would take the timesteps for the channels."""
-    declared = _type_named("Conv3D")
-    sample = b.sample(declared, Draw(b.rng, channels, rank=5, given={"runs": b.runs}))
-    layer = b.args(declared, sample)
-    args = sample.args
-    frames = [None, *sizes]  # the frames' window is drawn over all three dimensions
-    return layer, _windowed(args, frames)[1:], sample.features
-
-
-def _video_states(
-    b: _Builder,
-    inputs: dict[str, list[Any]],
-    rank: int,
-    sizes: list[Any],
-    channels: int,
-    data_format: str | None,
-    masked: bool,
-) -> None:
-    """An encoder's final [h, c] start a decoder of the same window over frames ``y``."""
-    encoder, _ = _convlstm(b, rank, sizes, data_format, return_state=True, masked=masked)
-    encoder["name"] = b.name("encoder")
-    b.add(encoder)
-    inputs["y"] = _video_shape(inputs["x"][0], b.dim("S", 1, 4), sizes, channels, data_format)
-    window = ("filters", "kernel_size", "strides", "padding", "dilation_rate", "data_format")
-    decoder = {key: encoder[key] for key in ("type", *window) if key in encoder}
-    decoder |= {"input": "y", "return_sequences": b.chance(0.7)}
-    states = [f"{encoder['name']}.state_h", f"{encoder['name']}.state_c"]
-    decoder["initial_state"] = states[:1] if b.chance(0.1) else states
-    b.add(decoder)
