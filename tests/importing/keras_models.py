@@ -113,7 +113,9 @@ def bidirectional_convlstm() -> Any:
 
     frames = keras.Input((None, 8, 6, 2), name="frames")
     h, c = keras.Input((8, 6, 4), name="h"), keras.Input((8, 6, 4), name="c")
-    forward = layers.ConvLSTM2D(4, 3, padding="same", return_sequences=True, return_state=True)
+    forward = layers.ConvLSTM2D(
+        4, 3, padding="same", return_sequences=True, return_state=True, name="forward"
+    )
     backward = layers.ConvLSTM2D(
         4,
         3,
@@ -122,15 +124,18 @@ def bidirectional_convlstm() -> Any:
         go_backwards=True,
         return_sequences=True,
         return_state=True,
+        name="backward",
     )
     x, *_ = layers.Bidirectional(forward, backward_layer=backward, name="both")(
         frames, initial_state=[h, c, h, c]
     )
     x = layers.Bidirectional(
-        layers.ConvLSTM2D(2, 3, data_format="channels_first"), merge_mode="ave", name="last"
+        layers.ConvLSTM2D(2, 3, data_format="channels_first", name="frames_first"),
+        merge_mode="ave",
+        name="last",
     )(x)
-    outputs = layers.Dense(3)(layers.Flatten()(x))
-    return keras.Model([frames, h, c], outputs)
+    outputs = layers.Dense(3, name="head")(layers.Flatten(name="flat")(x))
+    return keras.Model([frames, h, c], outputs, name="video_encoder")
 
 
 MODELS: dict[str, Callable[[], Any]] = {
