@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from lstmshape.costs import Costs, CostShapes, UnknownCost, numel
-from lstmshape.engine.tensors import LayerContext, LayerOutcome, Mask, Origin, Tensor
+from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Tensor
 from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer, WrappedBy
+from lstmshape.frameworks.keras.bidirectional_merge import merged
 from lstmshape.frameworks.keras.cells import RNNArgs
 from lstmshape.frameworks.keras.directions import direction
 from lstmshape.frameworks.keras.recurrent import (
@@ -43,7 +44,6 @@ from lstmshape.frameworks.layer_type import (
     layer_type,
     wrapping_refusal,
 )
-from lstmshape.shapes import Dim, Shape, add_dims, broadcast_dim, dims_conflict, format_shape
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 REFUSES = (
@@ -170,7 +170,7 @@ def propagate_bidirectional(config: BidirectionalArgs, ctx: LayerContext) -> Lay
         check_masked_unroll(forward, forward_ctx, source, True)
     else:
         check_masked_unroll(backward, backward_ctx, source, backward.go_backwards)
-    tensors = _merged(config, ctx, ran_forward, ran_backward, source.tensor.mask)
+    tensors = merged(config, ctx, ran_forward, ran_backward, source.tensor.mask)
     if tensors is None:
         return unknown
     if forward.return_state:
@@ -213,111 +213,6 @@ def _check_pair(config: BidirectionalArgs, ctx: LayerContext) -> bool:
             )
             valid = False
     return valid
-
-
-def _merged(
-    config: BidirectionalArgs, ctx: LayerContext, forward: Run, backward: Run, mask: Mask | None
-) -> dict[str, Tensor] | None:
-    """The output(s) as Keras computes them when it runs; None (reported) if it fails."""
-    time_axis = 1 if config.layer.return_sequences else None
-    if not config.layer.return_sequences:
-        mask = None
-    mode = config.merge_mode
-    if mode is None:
-        _lint_declared(config, ctx, (forward, backward), forward.output, backward.output)
-        return {
-            name: Tensor(ran.output, Origin(ctx.name, name, False, time_axis, "keras"), mask=mask)
-            for name, ran in (("forward_output", forward), ("backward_output", backward))
-        }
-    output = merge_shapes(mode, forward.output, backward.output)
-    if isinstance(output, int):
-        _report_unmerged(config, ctx, forward.output, backward.output, output)
-        return None
-    declared = merge_shapes(mode, forward.output, forward.output)
-    assert not isinstance(declared, int)  # a shape merges with itself
-    _lint_declared(config, ctx, (forward, backward), declared, output)
-    origin = Origin(ctx.name, "output", True, time_axis, "keras")
-    return {"output": Tensor(output, origin, mask=mask)}
-
-
-def merge_shapes(mode: str, ours: Shape, theirs: Shape) -> Shape | int:
-    """The merged shape, or the axis where the two cannot merge (measured, Keras 3.15.1):
-    concat joins the last axis (torch.cat: every other axis equal), sum, mul and ave
-    broadcast (each axis equal, or one of them 1)."""
-    if len(ours) != len(theirs):
-        return len(ours) - 1
-    if mode == "concat":
-        for axis, (mine, other) in enumerate(zip(ours[:-1], theirs[:-1], strict=True)):
-            if dims_conflict(mine, other):
-                return axis
-        return (*ours[:-1], add_dims((ours[-1], theirs[-1])))
-    merged: list[Dim] = []
-    for axis, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
-        fits, size = broadcast_dim(mine, other)
-        if not fits:
-            return axis
-        merged.append(size)
-    return tuple(merged)
-
-
-def _report_unmerged(
-    config: BidirectionalArgs, ctx: LayerContext, ours: Shape, theirs: Shape, axis: int
-) -> None:
-    backward = config.backward_layer
-    assert backward is not None  # a layer's copy has its shapes
-    keras = (
-        f"Sizes of tensors must match except in dimension {len(ours) - 1}"
-        if config.merge_mode == "concat"
-        else "the size of tensor a must match the size of tensor b"
-    )
-    forward = config.layer
-    rules = direction(backward)
-    key = rules.size_key
-    differs = getattr(forward, key, None) != getattr(backward, key, None)
-    pointer = key if differs and key in backward.model_fields_set else "type"
-    broadcast = " (or one of them 1, which broadcasts)" if config.merge_mode != "concat" else ""
-    ctx.report(
-        "LS310",
-        f"{ctx.name} merges its directions with {config.merge_mode}, but the forward layer "
-        f"returns {format_shape(ours)} and backward_layer {format_shape(theirs)}, which differ "
-        f"on axis {axis}: Keras builds the model and fails when it runs ({keras})",
-        "backward_layer",
-        pointer,
-        hint=f"give both layers the same {rules.sized_by}{broadcast}"
-        + (", or use merge_mode: concat" if config.merge_mode != "concat" else ""),
-    )
-
-
-def _lint_declared(
-    config: BidirectionalArgs,
-    ctx: LayerContext,
-    directions: tuple[Run, Run],
-    declared: Shape,
-    computed: Shape,
-) -> None:
-    """Keras runs directions of different shapes as computed, but a model built on them
-    takes the forward layer's shape for both, and builds the layers after it for that.
-
-    ``declared`` is what Keras's model says (the output, or with merge_mode
-    null each direction's), ``computed`` what the layer returns when it runs.
-    """
-    backward = config.backward_layer
-    if backward is None or declared == computed:
-        return
-    forward_output, backward_output = (ran.output for ran in directions)
-    said = format_shape(declared) + (" each" if config.merge_mode is None else "")
-    key = direction(backward).size_key
-    ctx.report(
-        "LS350",
-        f"{ctx.name}'s backward_layer returns {format_shape(backward_output)} and its layer "
-        f"{format_shape(forward_output)}: the layer runs as computed here, but a Keras model "
-        f"built on it (functional or Sequential) takes its output to be {said}, builds the "
-        "layers after it for that shape, and fails when it runs (ValueError: Input 0 of layer "
-        "... is incompatible with the layer)",
-        "backward_layer",
-        key if key in backward.model_fields_set else "type",
-        hint=f"give backward_layer the {direction(backward).sized_by} of layer",
-    )
 
 
 def _check_bidirectional_states(
