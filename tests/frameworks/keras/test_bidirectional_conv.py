@@ -24,11 +24,14 @@ FIRST = "framework: keras\ninputs:\n  x: [2, 3, 2, 6, 5]\n"  # channels_first fr
 STATES = VIDEO + "  h: [2, 4, 3, 4]\n  w: [2, 6, 5, 4]\n"
 MASKED = VIDEO + "  m: [2, 3]\n  short: [2, 2]\n"
 CONV = "{type: ConvLSTM2D, filters: 4, kernel_size: 3"
-BACKWARD = "{type: ConvLSTM2D, go_backwards: true, "
 
 
-def _bi(layer: str, **rest: Any) -> str:
+def _bi(layer: str, backward: str = "", **rest: Any) -> str:
+    """A Bidirectional of ``layer``; ``backward`` is its backward_layer's arguments after
+    its type (a ConvLSTM2D going backwards), ``rest`` the other keys."""
     extra = "".join(f", {key}: {json.dumps(value)}" for key, value in rest.items())
+    if backward:
+        extra += f", backward_layer: {{type: ConvLSTM2D, go_backwards: true, {backward}}}"
     return f"layers:\n  - {{name: bi, type: Bidirectional, layer: {layer}{extra}}}\n"
 
 
@@ -73,49 +76,35 @@ CASES: list[tuple[str, str, list[str], list[Any] | None]] = [
     # a backward_layer of other filters or window
     (
         "other-filters-concat",
-        VIDEO
-        + _bi(CONV + "}", backward_layer=None).replace(
-            "backward_layer: null", "backward_layer: " + BACKWARD + "filters: 2, kernel_size: 3}"
-        ),
+        VIDEO + _bi(CONV + "}", backward="filters: 2, kernel_size: 3"),
         ["LS350"],
         [2, 4, 3, 6],
     ),
     (
         "other-filters-first",
         FIRST
-        + _bi(CONV + ", data_format: channels_first}", backward_layer=None).replace(
-            "backward_layer: null",
-            "backward_layer: "
-            + BACKWARD
-            + "filters: 2, kernel_size: 3, data_format: channels_first}",
+        + _bi(
+            CONV + ", data_format: channels_first}",
+            backward="filters: 2, kernel_size: 3, data_format: channels_first",
         ),
         ["LS310"],
         None,
     ),
     (
         "other-kernel",
-        VIDEO
-        + _bi(CONV + "}", backward_layer=None).replace(
-            "backward_layer: null", "backward_layer: " + BACKWARD + "filters: 4, kernel_size: 1}"
-        ),
+        VIDEO + _bi(CONV + "}", backward="filters: 4, kernel_size: 1"),
         ["LS310"],
         None,
     ),
     (
         "other-kernel-null",
-        VIDEO
-        + _bi(CONV + "}", merge_mode=None, backward_layer=None).replace(
-            "backward_layer: null", "backward_layer: " + BACKWARD + "filters: 4, kernel_size: 1}"
-        ),
+        VIDEO + _bi(CONV + "}", merge_mode=None, backward="filters: 4, kernel_size: 1"),
         ["LS350"],
         None,
     ),
     (
         "one-filter-sum",
-        VIDEO
-        + _bi(CONV + "}", merge_mode="sum", backward_layer=None).replace(
-            "backward_layer: null", "backward_layer: " + BACKWARD + "filters: 1, kernel_size: 3}"
-        ),
+        VIDEO + _bi(CONV + "}", merge_mode="sum", backward="filters: 1, kernel_size: 3"),
         [],
         [2, 4, 3, 4],
     ),
@@ -123,9 +112,9 @@ CASES: list[tuple[str, str, list[str], list[Any] | None]] = [
         "forward-one-filter-sum",
         VIDEO
         + _bi(
-            "{type: ConvLSTM2D, filters: 1, kernel_size: 3}", merge_mode="sum", backward_layer=None
-        ).replace(
-            "backward_layer: null", "backward_layer: " + BACKWARD + "filters: 4, kernel_size: 3}"
+            "{type: ConvLSTM2D, filters: 1, kernel_size: 3}",
+            merge_mode="sum",
+            backward="filters: 4, kernel_size: 3",
         ),
         ["LS350"],
         [2, 4, 3, 4],
@@ -133,9 +122,8 @@ CASES: list[tuple[str, str, list[str], list[Any] | None]] = [
     (
         "backward-1d",
         VIDEO
-        + _bi(CONV + "}", backward_layer=None).replace(
-            "backward_layer: null",
-            "backward_layer: {type: ConvLSTM1D, go_backwards: true, filters: 4, kernel_size: 3}",
+        + _bi(CONV + "}", backward="filters: 4, kernel_size: 3").replace(
+            "{type: ConvLSTM2D, go", "{type: ConvLSTM1D, go"
         ),
         ["LS302"],
         None,
@@ -143,8 +131,8 @@ CASES: list[tuple[str, str, list[str], list[Any] | None]] = [
     (
         "backward-forwards",
         VIDEO
-        + _bi(CONV + "}", backward_layer=None).replace(
-            "backward_layer: null", "backward_layer: {type: ConvLSTM2D, filters: 4, kernel_size: 3}"
+        + _bi(CONV + "}", backward="filters: 4, kernel_size: 3").replace(
+            "go_backwards: true", "go_backwards: false"
         ),
         ["LS108"],
         None,
@@ -158,6 +146,12 @@ CASES: list[tuple[str, str, list[str], list[Any] | None]] = [
         None,
     ),
     ("stateful", VIDEO + _bi(CONV + ", stateful: true}"), [], [2, 4, 3, 8]),
+    (
+        "stateful-open-batch",
+        "framework: keras\n" + _bi(CONV + ", stateful: true}", input_shape=[3, 6, 5, 2]),
+        ["LS309"],
+        None,
+    ),
     ("rank", "framework: keras\ninputs: {x: [2, 3, 6, 2]}\n" + _bi(CONV + "}"), ["LS302"], None),
     ("filters", VIDEO + _bi("{type: ConvLSTM2D, filters: -1, kernel_size: 3}"), ["LS108"], None),
     ("window", VIDEO + _bi(CONV.replace("3", "9") + "}"), ["LS320"], None),
