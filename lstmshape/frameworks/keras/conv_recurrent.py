@@ -28,6 +28,11 @@ state's shape, though Keras runs some others (an ``h`` with a multiple of
 filters channels, as a grouped convolution; a ``c`` of one channel,
 broadcast).
 The call's ``mask:`` (batch, timesteps) works as on LSTM.
+
+Bidirectional runs each direction by :func:`run`, :func:`check_state_shapes`
+and :func:`masked_by_layer`, which this module registers in
+:data:`.directions.DIRECTIONS`: concat joins the last axis, so with
+channels_first the columns double, not the filters.
 """
 
 from __future__ import annotations

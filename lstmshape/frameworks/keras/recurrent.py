@@ -23,10 +23,11 @@ backwards) fails when it runs on a masked input: Keras's unrolled loop
 AttributeError.  With ``initial_state`` Keras does not hand the layer the
 mask at all, so that call runs (measured, Keras 3.15.1).
 
-Bidirectional (:mod:`.bidirectional`) runs these layers (and ConvLSTM2D's
-family) through their declared check, ``run`` and ``check_masked_unroll``,
-TimeDistributed through their declared check and rule; both in a context
-whose reports point into their ``layer:``.
+Bidirectional (:mod:`.bidirectional`) runs these layers through their
+declared check, ``run`` and ``check_state_sizes`` (the default rules of
+:mod:`.directions`) and ``check_masked_unroll``, TimeDistributed through
+their declared check and rule; both in a context whose reports point into
+their ``layer:``.
 """
 
 from __future__ import annotations
