@@ -21,7 +21,7 @@ from lstmshape.frameworks import cost_rules
 from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer, WrappedBy
 from lstmshape.frameworks.keras.bidirectional_merge import merged
 from lstmshape.frameworks.keras.cells import RNNArgs
-from lstmshape.frameworks.keras.directions import direction
+from lstmshape.frameworks.keras.directions import DIRECTIONS, RECURRENT, direction
 from lstmshape.frameworks.keras.recurrent import (
     EXTRA_STATES_FAIL,
     STATES,
@@ -311,29 +311,27 @@ _WINDOW = ("kernel_size", "strides", "padding", "dilation_rate", "data_format")
 def _backward(draw: Draw, kind: str, forward: dict[str, Any]) -> dict[str, Any]:
     """A backward_layer for ``forward``, right or (at times) not matching it: of another
     size or type, or for a ConvLSTM of another window."""
-    conv = kind.startswith("ConvLSTM")
-    family = [
+    key = DIRECTIONS.get(kind, RECURRENT).size_key
+    family = [  # the types sized as this one: a ConvLSTM's backward layer has filters
         name
         for (framework, name), declared in LAYER_TYPES.items()
         if framework == "keras"
         and "Bidirectional" in declared.wrappers
-        and name.startswith("ConvLSTM") == conv
+        and DIRECTIONS.get(name, RECURRENT).size_key == key
     ]
     other = kind if draw.chance(0.7) else draw.rng.choice(family)
     units = _units(forward) + (1 if draw.chance(0.3) else 0)
-    layer: dict[str, Any] = {"type": other, "units": units, "go_backwards": True}
-    if conv:
-        layer = {"type": other, "filters": units, "go_backwards": True}
-        layer |= {key: forward[key] for key in _WINDOW if key in forward}
-        layer["kernel_size"] = forward["kernel_size"]
-        if draw.chance(0.15):  # another window, which leaves other sizes but with same
+    layer: dict[str, Any] = {"type": other, key: units, "go_backwards": True}
+    if key == "filters":
+        layer |= {name: forward[name] for name in _WINDOW if name in forward}
+        if draw.chance(0.15):  # another window: other frame sizes, but for padding same
             layer["kernel_size"] = draw.rng.randint(1, 3)
     elif other == "RNN":  # its units are its cell's
         cell = draw.rng.choice(("LSTMCell", "GRUCell", "SimpleRNNCell"))
         layer = {"type": other, "cell": {"type": cell, "units": units}, "go_backwards": True}
-    for key in ("return_sequences", "return_state"):
-        if key in forward:
-            layer[key] = forward[key]
+    for flag in ("return_sequences", "return_state"):
+        if flag in forward:
+            layer[flag] = forward[flag]
     if draw.chance(0.1):
         layer["go_backwards"] = False
     if draw.chance(0.1):
