@@ -343,7 +343,11 @@ def test_time_distributed_takes_a_layer_with_one_output(inner: dict[str, Any]) -
         ("Bidirectional", "LSTMcell", "did you mean LSTM?"),
         ("TimeDistributed", "Lstm", "did you mean LSTM?"),
         ("TimeDistributed", "Linear", "Linear is torch's; Keras's is Dense (units)"),
-        ("Bidirectional", "Unheard", "Bidirectional wraps LSTM, GRU, SimpleRNN, RNN"),
+        (
+            "Bidirectional",
+            "Unheard",
+            "Bidirectional wraps LSTM, GRU, SimpleRNN, RNN, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D",
+        ),
     ],
 )
 def test_a_wrapped_type_keras_does_not_have_is_named_so_not_refused_for_a_reason(
@@ -359,3 +363,25 @@ def test_a_wrapped_type_keras_does_not_have_is_named_so_not_refused_for_a_reason
     assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("LS104", 6, 19)
     assert diagnostic.message == f"w.layer is {written}, which is no keras layer type"
     assert diagnostic.hint == hint
+
+
+def test_a_one_unit_forward_layer_broadcast_by_sum_warns_where_keras_models_fail() -> None:
+    """Keras sums (2, 1) and (2, 16) into (2, 16) when it runs, but its model takes the
+    output to be the forward layer's (2, 1): LS350, as for concat."""
+    report = check(
+        "framework: keras\ninputs: {x: [2, 5, 3]}\nlayers:\n"
+        "  - {type: Bidirectional, merge_mode: sum, layer: {type: GRU, units: 1},\n"
+        "     backward_layer: {type: GRU, units: 16, go_backwards: true}}\n"
+    )
+    assert codes(report) == ["LS350"]
+    assert report.layers[0].tensors["output"] == (2, 16)
+    keras = pytest.importorskip("keras")
+    torch = pytest.importorskip("torch")
+    layers = keras.layers
+
+    def bidirectional() -> Any:
+        backward = layers.GRU(16, go_backwards=True)
+        return layers.Bidirectional(layers.GRU(1), backward_layer=backward, merge_mode="sum")
+
+    assert tuple(bidirectional()(torch.zeros(2, 5, 3)).shape) == (2, 16)
+    assert tuple(bidirectional()(keras.Input(batch_shape=(2, 5, 3))).shape) == (2, 1)
