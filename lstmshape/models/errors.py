@@ -158,7 +158,7 @@ def problems_from_validation(
             found = describe(item["input"])
             if isinstance(item["input"], list) and not item["input"]:
                 found = "an empty list"
-            hint = _nested_hint(loc[-1], item["input"]) if loc[-1] in nested else None
+            hint = _nested_hint(loc[-1], item["input"]) if loc[-1:] and loc[-1] in nested else None
             problems.append(
                 Problem(
                     "LS103",
@@ -281,7 +281,7 @@ _TYPE_TAGS = {"str", "int", "float", "bool", "none", "dict", "list"}
 def _is_union_tag(part: Any) -> bool:
     """Pydantic names the member of a union it tried (``str``, ``list[str]``) in ``loc``;
     no key of a spec looks like one."""
-    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part or "-" in part)
+    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part)
 
 
 def _merge_union_errors(items: list[Any]) -> list[Any]:
@@ -295,7 +295,9 @@ def _merge_union_errors(items: list[Any]) -> list[Any]:
     unions: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], Any]]] = {}
     for item in items:
         loc = tuple(item["loc"])
-        tag = next((i for i, part in enumerate(loc) if _is_union_tag(part)), None)
+        # the last part of an unknown key's path is the key as written (batch-first, list)
+        tagged = loc[:-1] if item["type"] == "extra_forbidden" else loc
+        tag = next((i for i, part in enumerate(tagged) if _is_union_tag(part)), None)
         if tag is None:
             plain.append(item)
         else:

@@ -28,6 +28,20 @@ def test_hiden_size_suggests_hidden_size_and_is_reported_once() -> None:
     ]
 
 
+@pytest.mark.parametrize("key", ["batch-first", "list", "a[0]"])
+def test_an_unknown_key_that_looks_like_a_pydantic_tag_is_still_an_unknown_key(key: str) -> None:
+    # pydantic names a union's members ("list[str]", "function-after[...]") in an error's
+    # path; a key written so was taken for one, and the message was pydantic's own words.
+    ((code, at, _),) = problems(spec({**LSTM, key: True}))
+    assert (code, at) == ("LS101", ("layers", 0, key))
+    ((code, at, _),) = problems({**spec(LSTM), key: 1})
+    assert (code, at) == ("LS101", (key,))
+
+
+def test_batch_first_written_with_a_dash_suggests_the_key() -> None:
+    assert problems(spec({**LSTM, "batch-first": True}))[0][2] == "did you mean batch_first?"
+
+
 def test_ltsm_suggests_lstm() -> None:
     ((code, at, hint),) = problems(spec({**LSTM, "type": "LTSM"}))
     assert (code, at, hint) == ("LS104", ("layers", 0, "type"), "did you mean LSTM?")
