@@ -142,10 +142,6 @@ layers:
 
 def test_names_python_or_nn_module_has_are_renamed_and_the_code_runs(tmp_path: Path) -> None:
     pytest.importorskip("torch")
-    import yaml
-
-    from tests.export.running import export_disagreements
-
     spec = tmp_path / "names.yaml"
     spec.write_text(NAMES_PYTHON_HAS)
     code, out, _ = export(str(spec), "--to", "torch")
@@ -202,8 +198,6 @@ def test_no_variable_shadows_a_builtin_whatever_the_spec_names(
     import builtins
     import keyword
 
-    import yaml
-
     spec = tmp_path / "names.yaml"
     spec.write_text(BUILTIN_NAMES[framework])
     code, out, _ = export(str(spec), "--to", framework)
@@ -214,7 +208,6 @@ def test_no_variable_shadows_a_builtin_whatever_the_spec_names(
         pytest.importorskip("torch")
     else:
         pytest.importorskip("keras")
-    from tests.export.running import export_disagreements
 
     assert export_disagreements(yaml.safe_load(BUILTIN_NAMES[framework])) == []
 
@@ -278,9 +271,7 @@ def test_torch_runs_the_exported_masks_as_bool_without_a_warning(tmp_path: Path)
 
 def test_keras_builds_the_exported_mask_input_as_bool(tmp_path: Path) -> None:
     pytest.importorskip("keras")
-    import yaml
 
-    from tests.export.running import export_disagreements
     from tests.oracle.export_runner import export_keras_spec
 
     spec = yaml.safe_load(MASKED["keras"])
