@@ -286,6 +286,17 @@ def test_a_nested_layer_written_as_its_type_alone_is_shown_as_a_mapping(
     assert diagnostic.hint == f"write it as a mapping with its arguments: {hint}"
 
 
+def test_a_wrapped_layer_gets_its_own_types_hint_for_a_foreign_key() -> None:
+    # units on a ConvLSTM2D says to write filters, whether or not Bidirectional wraps it.
+    layer = "{type: ConvLSTM2D, units: 4, kernel_size: 3}"
+    text = "framework: keras\ninputs:\n  x: [B, T, 8, 8, 3]\nlayers:\n"
+    text += f"  - {{name: r, type: Bidirectional, layer: {layer}}}\n"
+    (unknown,) = [d for d in check(text).diagnostics if d.code == "LS101"]
+    assert (
+        unknown.hint == "a ConvLSTM's state has filters channels: write filters (and kernel_size)"
+    )
+
+
 def test_rnn_is_keras_rnn_in_keras_specs_and_torch_rnn_in_torch_specs() -> None:
     keras_spec = "framework: keras\ninputs:\n  x: [B, T, 8]\nlayers:\n  - type: RNN\n"
     keras_spec += "    cell: {type: SimpleRNNCell, units: 4}\n"

@@ -102,6 +102,11 @@ class Framework:
             if declared.wrapped_config is not None
         }
         """The keys each wrappable layer type takes when it is wrapped."""
+        self.wrapped_foreign_keys: dict[str, dict[str, str]] = {
+            name: {**foreign_keys, **self.types[name].foreign_keys} for name in self.wrapped_fields
+        }
+        """The hints for keys of another framework or type, per wrappable type (``units`` on a
+        ConvLSTM2D says to write filters, wrapped or not)."""
 
         self.every_prefix: tuple[str, ...] = tuple(
             sorted(

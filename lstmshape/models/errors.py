@@ -76,6 +76,7 @@ def problems_from_validation(
     missing_keys: Mapping[str, tuple[str, str]] | None = None,
     nested_fields: Iterable[str] = (),
     wrapped_fields: dict[str, tuple[str, ...]] | None = None,
+    wrapped_foreign_keys: Mapping[str, dict[str, str]] | None = None,
     layer: str | None = None,
     refusal: Refusal | None = None,
 ) -> list[Problem]:
@@ -88,7 +89,8 @@ def problems_from_validation(
     required keys with why they are required and how to write them.
     ``nested_fields`` hold a wrapped layer (a union told apart by its type),
     whose tag pydantic puts in the error path although the YAML has no such
-    node; ``wrapped_fields`` are the keys each wrapped type takes; ``refusal``
+    node; ``wrapped_fields`` are the keys each wrapped type takes, and
+    ``wrapped_foreign_keys`` its hints for foreign keys; ``refusal``
     says why the layer at a path cannot hold the type written there (None:
     the generic message).
     """
@@ -119,7 +121,10 @@ def problems_from_validation(
                 problems.append(Problem("LS109", message, at, hint=hint, layer=layer, on_key=True))
                 continue
             keys = list((wrapped_fields or {}).get(wrapped, known)) if wrapped else known
-            problems.append(_unknown_key(key, at, key_owner, keys, foreign_keys or {}, layer))
+            foreign = foreign_keys or {}
+            if wrapped:
+                foreign = (wrapped_foreign_keys or {}).get(wrapped, foreign)
+            problems.append(_unknown_key(key, at, key_owner, keys, foreign, layer))
         elif kind == "invalid_key" or loc[-1:] == ("[key]",):
             at = at[:-1] if loc[-1:] == ("[key]",) else at
             expected = "a string" if kind in ("invalid_key", "string_type") else _expected(item)
@@ -296,8 +301,8 @@ def _merge_union_errors(items: list[Any]) -> list[Any]:
     for item in items:
         loc = tuple(item["loc"])
         # the last part of an unknown key's path is the key as written (batch-first, list)
-        tagged = loc[:-1] if item["type"] == "extra_forbidden" else loc
-        tag = next((i for i, part in enumerate(tagged) if _is_union_tag(part)), None)
+        searched = loc[:-1] if item["type"] == "extra_forbidden" else loc
+        tag = next((i for i, part in enumerate(searched) if _is_union_tag(part)), None)
         if tag is None:
             plain.append(item)
         else:

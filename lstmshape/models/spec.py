@@ -513,6 +513,7 @@ def _validate_layer(
             missing_keys=declared.missing_keys,
             nested_fields=framework.nested_fields,
             wrapped_fields=framework.wrapped_fields,
+            wrapped_foreign_keys=framework.wrapped_foreign_keys,
             layer=name,
             refusal=lambda at, written: _refusal(raw, declared, framework, at[2:], written),
         )
