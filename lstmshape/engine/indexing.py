@@ -114,4 +114,8 @@ def _slice_length(item: slice, size: Dim, axis: int) -> Dim:
         return len(range(*item.indices(size)))
     if item.start in (None, 0) and item.stop is None and step == 1:
         return size
+    first = item.start in (None, 0) and item.stop == 1  # [:1]
+    last = item.start == -1 and item.stop is None  # [-1:]
+    if step == 1 and (first or last):
+        return 1  # every dimension is at least 1, so one step of it is one step
     return None

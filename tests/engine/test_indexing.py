@@ -86,6 +86,9 @@ def test_errors_like_torch(text: str, words: str) -> None:
         ("[1:]", (None, "T", "H")),  # a symbol minus one is not known
         ("[:, ::2]", ("B", None, "H")),
         ("[:, 5]", ("B", "H")),  # a symbol may be large enough
+        ("[:, :1]", ("B", 1, "H")),  # a dimension is at least 1: one step is one
+        ("[:, -1:]", ("B", 1, "H")),
+        ("[:, :2]", ("B", None, "H")),  # T may be 1
     ],
 )
 def test_symbols(text: str, expected: tuple[Any, ...]) -> None:
