@@ -331,6 +331,25 @@ def test_a_model_keras_builds_but_cannot_run_functionally_is_refused_saying_why(
     assert "bi1 is a Bidirectional whose backward_layer has 3 units and layer 2" in err
 
 
+def test_a_backward_layer_of_other_states_is_refused_when_the_states_are_returned(
+    tmp_path: Path,
+) -> None:
+    # Export oracle seed 909091: a GRU forwards and an LSTM backwards return 3 states when
+    # they run; Keras's functional model counts the GRU's for both, and the code fails.
+    spec = tmp_path / "bi.yaml"
+    text = BACKWARD_OF_OTHER_UNITS.replace("units: 3, go_backwards", "units: 2, go_backwards")
+    spec.write_text(text.replace("backward_layer: {type: GRU", "backward_layer: {type: LSTM"))
+    code, out, _ = export(str(spec), "--to", "keras")
+    assert code == 0  # without return_state, only the output is read: the code runs
+    spec.write_text(spec.read_text().replace("units: 2}", "units: 2, return_state: true}"))
+    spec.write_text(
+        spec.read_text().replace("go_backwards: true}", "go_backwards: true, return_state: true}")
+    )
+    code, out, err = export(str(spec), "--to", "keras")
+    assert (code, out) == (2, "")
+    assert "bi1 is a Bidirectional whose backward_layer returns 2 states and its layer 1" in err
+
+
 PACKED_DATA = """\
 framework: torch
 inputs:

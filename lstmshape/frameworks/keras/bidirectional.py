@@ -383,6 +383,14 @@ def _not_functional(config: BidirectionalArgs) -> str | None:
     forward, backward = config.layer, config.backward_layer
     if backward is None:
         return None
+    mine, other = len(state_suffixes(forward)), len(state_suffixes(backward))
+    if forward.return_state and mine != other:
+        return (
+            f"a Bidirectional whose backward_layer returns {other} states and its layer "
+            f"{mine}: Keras's functional model counts the forward layer's states for both "
+            "directions, so its outputs do not unpack as the layer returns them; give both "
+            "layers the same type"
+        )
     ours, theirs = direction(forward), direction(backward)
     if ours is theirs and ours.sizes(forward) == theirs.sizes(backward):
         return None
