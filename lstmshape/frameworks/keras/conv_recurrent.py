@@ -37,13 +37,14 @@ channels_first the columns double, not the filters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import prod
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from lstmshape.costs import Costs, CostShapes, numel, size
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Origin, Source, Tensor
 from lstmshape.frameworks import cost_rules
-from lstmshape.frameworks.keras.base import StatefulLayer
+from lstmshape.frameworks.keras.base import KerasArgs, StatefulLayer
 from lstmshape.frameworks.keras.checks import check_activation, check_clipped
 from lstmshape.frameworks.keras.conv import Windows, check_strided_dilation, windows
 from lstmshape.frameworks.keras.directions import DIRECTIONS, Direction
@@ -68,6 +69,7 @@ from lstmshape.frameworks.layer_type import (
     Draw,
     Example,
     Failing,
+    Infer,
     Sample,
     Sampler,
     Shapes,
@@ -470,17 +472,40 @@ _FOREIGN_KEYS = {
 }
 
 
-@layer_type(
-    "keras",
+_ConvLSTM = TypeVar("_ConvLSTM", bound=ConvLSTM1DConfig | ConvLSTM2DConfig | ConvLSTM3DConfig)
+
+
+def _conv_lstm_type(
+    name: str,
+    config: type[_ConvLSTM],
+    wrapped: type[KerasArgs],
+    *,
+    examples: tuple[Example, ...],
+    failing: tuple[Failing, ...],
+) -> Callable[[Infer[_ConvLSTM]], Infer[_ConvLSTM]]:
+    """Declares a ConvLSTM type: only its rank's configs and examples differ."""
+    return layer_type(
+        "keras",
+        name,
+        config,
+        cost=costs,
+        check=check_arguments,
+        tensors=tensor_names,
+        tensors_doc=_DOC,
+        wrapped_config=wrapped,
+        wrappers=_WRAPPERS,
+        tensor_args=("mask",),
+        examples=examples,
+        failing=failing,
+        foreign_keys=_FOREIGN_KEYS,
+        sample=Sampler("video", _sample),
+    )
+
+
+@_conv_lstm_type(
     "ConvLSTM1D",
     ConvLSTM1DConfig,
-    cost=costs,
-    check=check_arguments,
-    tensors=tensor_names,
-    tensors_doc=_DOC,
-    wrapped_config=ConvLSTM1DArgs,
-    wrappers=_WRAPPERS,
-    tensor_args=("mask",),
+    ConvLSTM1DArgs,
     examples=(
         Example(
             {"x": ["B", "T", 16, 3]},
@@ -496,8 +521,6 @@ _FOREIGN_KEYS = {
         ),
     ),
     failing=(Failing(_VIDEO, {"filters": 4, "kernel_size": 3}, "LS302"),),
-    foreign_keys=_FOREIGN_KEYS,
-    sample=Sampler("video", _sample),
 )
 def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
     """ConvLSTM2D over one spatial dimension: (batch, timesteps, steps, channels).
@@ -509,17 +532,10 @@ def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
     return propagate(config, ctx)
 
 
-@layer_type(
-    "keras",
+@_conv_lstm_type(
     "ConvLSTM2D",
     ConvLSTM2DConfig,
-    cost=costs,
-    check=check_arguments,
-    tensors=tensor_names,
-    tensors_doc=_DOC,
-    wrapped_config=ConvLSTM2DArgs,
-    wrappers=_WRAPPERS,
-    tensor_args=("mask",),
+    ConvLSTM2DArgs,
     examples=(
         Example(
             _VIDEO,
@@ -582,8 +598,6 @@ def conv_lstm1d(config: ConvLSTM1DConfig, ctx: LayerContext) -> LayerOutcome:
             "LS304",
         ),
     ),
-    foreign_keys=_FOREIGN_KEYS,
-    sample=Sampler("video", _sample),
 )
 def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
     """An LSTM over (batch, timesteps, rows, cols, channels) whose gates are convolutions.
@@ -601,17 +615,10 @@ def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
     return propagate(config, ctx)
 
 
-@layer_type(
-    "keras",
+@_conv_lstm_type(
     "ConvLSTM3D",
     ConvLSTM3DConfig,
-    cost=costs,
-    check=check_arguments,
-    tensors=tensor_names,
-    tensors_doc=_DOC,
-    wrapped_config=ConvLSTM3DArgs,
-    wrappers=_WRAPPERS,
-    tensor_args=("mask",),
+    ConvLSTM3DArgs,
     examples=(
         Example(
             {"x": ["B", "T", 5, 6, 7, 3]},
@@ -621,8 +628,6 @@ def conv_lstm2d(config: ConvLSTM2DConfig, ctx: LayerContext) -> LayerOutcome:
         ),
     ),
     failing=(Failing(_VIDEO, {"filters": 4, "kernel_size": 3}, "LS302"),),
-    foreign_keys=_FOREIGN_KEYS,
-    sample=Sampler("video", _sample),
 )
 def conv_lstm3d(config: ConvLSTM3DConfig, ctx: LayerContext) -> LayerOutcome:
     """ConvLSTM2D over three spatial dimensions: (batch, timesteps, depth, rows, cols, channels).
