@@ -305,9 +305,7 @@ def format_dim(dim: Dim) -> str:
 def format_shape(shape: Shape | None) -> str:
     if shape is None:
         return "?"
-    if type(shape) is tuple:
-        return _formatted(shape)  # a model's shapes repeat: a table writes each once
-    return "[" + ", ".join(["?" if dim is None else str(dim) for dim in shape]) + "]"
+    return _formatted(tuple(shape))  # a model's shapes repeat: a table writes each once
 
 
 @lru_cache(maxsize=4096)
