@@ -381,6 +381,13 @@ _RULES = (
         Severity.WARNING,
         "An initial state sliced h_n[:k] takes the encoder's first layers' states, not its last.",
     ),
+    Rule(
+        "LS414",
+        "attention-across-batch",
+        Severity.WARNING,
+        "A Keras Attention or AdditiveAttention query is 2-D (batch, features): Keras scores "
+        "its first axis as the steps, so the batch's samples attend to each other.",
+    ),
     # LS5xx: lstmshape verify, the spec against the user's own model
     Rule(
         "LS501",

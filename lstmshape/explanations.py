@@ -775,6 +775,23 @@ PACKED_EXPLANATIONS: dict[str, Explanation] = {
         _STACKED + "    initial_state: 'enc.h_n[:2]'\n",
         _STACKED + "    initial_state: 'enc.h_n[-2:]'\n",
     ),
+    "LS414": Explanation(
+        "Attention and AdditiveAttention score a query (batch, Tq, dim) against a key "
+        "(batch, Tv, dim). Given a 2-D query, such as a recurrent layer's output without "
+        "return_sequences, Keras takes it as (Tq, dim) with no batch axis: the scores are "
+        "(batch, batch), and each sample attends to the other samples of its batch, mixing "
+        "sequences that have nothing to do with each other. Nothing fails. With "
+        "use_causal_mask the layer returns (1, batch, dv) when it runs, while a Keras model "
+        "built on it takes (batch, dv) and builds the layers after it for that, so export "
+        "refuses it. Attend over steps: return_sequences: true on the layer before, or a "
+        "Reshape to [1, features] for a query of one step.",
+        _KERAS
+        + "  - name: rnn\n    type: LSTM\n    units: 16\n"
+        + "  - type: Attention\n    input: [rnn, rnn]\n",
+        _KERAS
+        + "  - name: rnn\n    type: LSTM\n    units: 16\n    return_sequences: true\n"
+        + "  - type: Attention\n    input: [rnn, rnn]\n",
+    ),
 }
 
 VERIFY_MODEL_FILE = "model.py"

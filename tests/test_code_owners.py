@@ -41,6 +41,7 @@ LAYER_CODES |= {
     "LS407",
     "LS408",
     "LS409",
+    "LS414",
 }
 LAYER_CODES.discard("LS306")  # expect: is the engine's, for every type alike
 ONLY = {
@@ -60,7 +61,7 @@ ONLY = {
         "LS406",
         "LS407",
     }
-    | {"LS409"},
+    | {"LS409", "LS414"},
     "torch": {"LS316", "LS317", "LS322", "LS323", "LS401", "LS404", "LS405"},
 }
 WRAPPER_GUARD = {"LS104"}

@@ -58,6 +58,8 @@ class LayerResult:
     unknown because of an earlier error, so its checks did not run."""
     pricing: Callable[[], LayerCosts | None] | None = field(default=None, repr=False, compare=False)
     """Computes :attr:`costs`; only the reports that show costs call it."""
+    read: tuple[Shape | None, ...] = field(default=(), repr=False, compare=False)
+    """The shapes of the layer's inputs, in order (None where unknown)."""
 
     @cached_property
     def costs(self) -> LayerCosts | None:
@@ -186,7 +188,16 @@ def _run_layer(
         priced = {name: outcome.tensors[name] for name in names}
         pricing = pricer(declared, config, ctx, priced, outcome.params)
     return (
-        LayerResult(layer.name, config.type, input_text, shapes, outcome.params, checked, pricing),
+        LayerResult(
+            layer.name,
+            config.type,
+            input_text,
+            shapes,
+            outcome.params,
+            checked,
+            pricing,
+            tuple(source.tensor.shape for source in inputs),
+        ),
         _Node(config.type, outcome.tensors),
     )
 

@@ -137,7 +137,7 @@ def export_spec(spec: ParsedSpec, report: ModelReport, source_name: str) -> str:
             "checked, but no code is written for "
             f"{'them' if len(missing) > 1 else 'it'}"
         )
-    reasons = refusals(spec)
+    reasons = refusals(spec, report)
     if reasons:
         raise ExportError(
             f"{report.path}: not exported: {'; '.join(reasons)} (lstmshape checks the model "

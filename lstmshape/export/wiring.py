@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lstmshape.frameworks.layer_type import LayerType
     from lstmshape.models.common import LayerBase
     from lstmshape.models.spec import ParsedLayer, ParsedSpec
+    from lstmshape.report import ModelReport
 
 PRIMARY = "output"
 _CALL_FIELDS = frozenset(
@@ -194,12 +195,15 @@ NOT_EXPORTED: dict[str, frozenset[str]] = {
 tests/export/test_contract.py exports every other type's examples and runs them)."""
 
 
-def refusals(spec: ParsedSpec) -> list[str]:
+def refusals(spec: ParsedSpec, report: ModelReport) -> list[str]:
     """Why the framework's code for some of the spec's layers would not run as checked."""
     found = []
-    for layer in spec.layers:
-        for declared, config in _layers(layer):
-            reason = None if declared.export_refusal is None else declared.export_refusal(config)
+    for layer, result in zip(spec.layers, report.layers, strict=True):
+        for depth, (declared, config) in enumerate(_layers(layer)):
+            if declared.export_refusal is None:
+                continue
+            # a held layer's inputs are its wrapper's business: it is judged alone
+            reason = declared.export_refusal(config, result.read if depth == 0 else ())
             if reason is not None:
                 found.append(f"{layer.name} is {reason}")
     return found

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from lstmshape.models.common import LayerBase, StrictModel
 from lstmshape.models.errors import did_you_mean
-from lstmshape.shapes import Dim
+from lstmshape.shapes import Dim, Shape
 
 if TYPE_CHECKING:
     import random
@@ -58,7 +58,9 @@ CostRule = Callable[[C, "CostShapes"], "Costs"]
 config and the shapes the layer reads and returns (see :mod:`lstmshape.costs`); it
 raises :class:`~lstmshape.costs.UnknownCost` where a dimension it needs is unknown."""
 TensorNames = Callable[[C], tuple[str, ...]]
-ExportRefusal = Callable[[C], "str | None"]
+ExportRefusal = Callable[[C, "tuple[Shape | None, ...]"], "str | None"]
+"""Why the framework's own code for a layer would not run as lstmshape checks it, from its
+config and the shapes of its inputs (none for a layer held by another), or None."""
 LintInvalid = Callable[[dict[str, Any], "LayerContext"], None]
 NestRefusal = Callable[[str], "tuple[str, str]"]
 """Why a type written in a field that holds no layer type (an RNN's ``cell:``) cannot be

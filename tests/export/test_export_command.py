@@ -350,6 +350,34 @@ def test_a_backward_layer_of_other_states_is_refused_when_the_states_are_returne
     assert "bi1 is a Bidirectional whose backward_layer returns 2 states and its layer 1" in err
 
 
+CAUSAL_OVER_THE_BATCH = """\
+framework: keras
+inputs:
+  x: [B, 4, 2]
+layers:
+  - {name: rnn, type: SimpleRNN, units: 1}
+  - {name: attention, type: Attention, input: [rnn, rnn], use_causal_mask: true}
+  - {name: dense, type: Dense, units: 2, input: 'attention.output[:, -1]'}
+"""
+
+
+def test_causal_attention_over_a_query_without_steps_is_refused_saying_why(
+    tmp_path: Path,
+) -> None:
+    # Export oracle seed 961132: the layer returns [1, B, 1] when it runs, but the functional
+    # model takes [B, 1], so attention.output[:, -1] is 1-D there and the Dense fails to build.
+    spec = tmp_path / "causal.yaml"
+    spec.write_text(CAUSAL_OVER_THE_BATCH)
+    code, out, err = export(str(spec), "--to", "keras")
+    assert (code, out) == (2, "")
+    assert "attention is an Attention with use_causal_mask over a 2-D query [B, 1]" in err
+    without = CAUSAL_OVER_THE_BATCH.replace(", use_causal_mask: true", "")
+    spec.write_text(without.replace("'attention.output[:, -1]'", "attention"))
+    code, out, err = export(str(spec), "--to", "keras")
+    assert code == 0  # the same attention across the batch, declared as it runs: warned only
+    assert "LS414" in err
+
+
 PACKED_DATA = """\
 framework: torch
 inputs:

@@ -48,7 +48,7 @@ def export_torch_spec(spec: dict[str, Any]) -> tuple[ModelReport, TorchExport | 
         return report, None
     if unsupported_types(parsed):  # refused by name (NOT_EXPORTED): nothing to run
         return report, None
-    if refusals(parsed):  # export refuses it, saying why: nothing to run
+    if refusals(parsed, report):  # export refuses it, saying why: nothing to run
         return report, None
     return report, export_torch(parsed, report, "oracle.yaml")
 
@@ -231,7 +231,7 @@ def export_keras_spec(spec: dict[str, Any]) -> tuple[ModelReport, KerasExport | 
         return report, None
     if unsupported_types(parsed):  # refused by name (NOT_EXPORTED): nothing to run
         return report, None
-    if refusals(parsed):  # export refuses it, saying why: nothing to run
+    if refusals(parsed, report):  # export refuses it, saying why: nothing to run
         return report, None
     return report, export_keras(parsed, report, "oracle.yaml")
 

@@ -177,10 +177,52 @@ def _listed_attention(config: _ListAttentionConfig, ctx: LayerContext) -> LayerO
     # Keras's causal mask is (1, Tq, Tv): on 2-D scores (no batch axis: the batch is the
     # steps) it adds an axis when the model runs, though Keras declares none (measured).
     broadcast = (1,) if config.use_causal_mask and len(query) == 2 else ()
-    tensors = {"output": Tensor((*broadcast, *query[:-1], value[-1]), mask=mask)}
+    output = (*broadcast, *query[:-1], value[-1])
+    if len(query) == 2:
+        _lint_across_batch(config, ctx, output, (*query[:-1], value[-1]))
+    tensors = {"output": Tensor(output, mask=mask)}
     if config.return_attention_scores:
         tensors["attention_scores"] = Tensor((*broadcast, *query[:-1], scored))
     return LayerOutcome(tensors, _list_params(config, query[-1]))
+
+
+def _lint_across_batch(
+    config: _ListAttentionConfig, ctx: LayerContext, output: Shape, declared: Shape
+) -> None:
+    """A 2-D query is (batch, features) in a model, but Keras scores it as (steps, features):
+    every sample attends to the batch's other samples, a silent bug (LS414)."""
+    query = ctx.inputs[0]
+    ran = ""
+    if tuple(output) != tuple(declared):
+        ran = (
+            f"; with use_causal_mask it returns {format_shape(output)} when it runs, though a "
+            f"Keras model built on it takes {format_shape(declared)} and builds the layers "
+            "after it for that"
+        )
+    ctx.report_on(
+        query,
+        "LS414",
+        f"{ctx.name}'s query {query.describe()} is 2-D: Keras scores its first axis as the "
+        f"steps, so each sample of the batch attends to the others{ran}",
+        hint="attend over steps: give the query a steps axis (return_sequences: true on the "
+        "recurrent layer before it, or a Reshape to [1, features])",
+    )
+
+
+def _declared_otherwise(
+    config: _ListAttentionConfig, inputs: tuple[Shape | None, ...]
+) -> str | None:
+    """With use_causal_mask on a 2-D query the layer returns a 3-D output when it runs, but
+    Keras's functional model takes it to be 2-D and builds the layers after it for that."""
+    query = inputs[0] if inputs else None
+    if not config.use_causal_mask or query is None or len(query) != 2:
+        return None
+    return (
+        f"an {config.type} with use_causal_mask over a 2-D query {format_shape(query)}: it "
+        f"returns [1, {', '.join(map(str, query[:-1]))}, ...] when it runs, but Keras's "
+        "functional model takes its output to be 2-D and builds the layers after it for "
+        "that (LS414)"
+    )
 
 
 def _scored_steps(ctx: LayerContext, key: Shape, value: Shape) -> Dim:
@@ -349,6 +391,7 @@ _LIST_NOTE = (
     tensor_args=("mask",),
     call_args=CALL_ARGS,
     cost=_list_cost,
+    export_refusal=_declared_otherwise,
     tensors_doc="`output`, `attention_scores` (with `return_attention_scores: true`)",
     note=_LIST_NOTE,
     examples=(
@@ -412,6 +455,7 @@ def attention(config: AttentionConfig, ctx: LayerContext) -> LayerOutcome:
     tensor_args=("mask",),
     call_args=CALL_ARGS,
     cost=_list_cost,
+    export_refusal=_declared_otherwise,
     tensors_doc="`output`, `attention_scores` (with `return_attention_scores: true`)",
     note=_LIST_NOTE,
     examples=(

@@ -44,6 +44,7 @@ from lstmshape.frameworks.layer_type import (
     layer_type,
     wrapping_refusal,
 )
+from lstmshape.shapes import Shape
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 REFUSES = (
@@ -376,7 +377,7 @@ def _bidirectional_cost(config: BidirectionalArgs, shapes: CostShapes) -> Costs:
     return cost_rules.added(both, Costs(elementwise=numel(shapes.output)))
 
 
-def _not_functional(config: BidirectionalArgs) -> str | None:
+def _not_functional(config: BidirectionalArgs, _inputs: tuple[Shape | None, ...]) -> str | None:
     """A backward_layer of other units (or filters, or window) runs in a Sequential model,
     but a functional one sizes the layers after it for the forward layer's output twice and
     fails when it runs."""

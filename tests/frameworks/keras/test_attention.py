@@ -161,6 +161,26 @@ def test_a_causal_mask_on_two_dimensions_adds_the_axis_keras_adds_when_it_runs(k
     report = _agree(_spec(last, attention))
     tensors = report["layers"][1]["tensors"]
     assert tensors == {"output": [1, "B", 6], "attention_scores": [1, "B", "B"]}
+    (warning,) = report["diagnostics"]
+    assert warning["code"] == "LS414"
+    assert "with use_causal_mask it returns [1, B, 6] when it runs" in warning["message"]
+
+
+@pytest.mark.parametrize("sequences", [False, True])
+def test_a_query_without_steps_attends_across_the_batch_and_is_warned(sequences: bool) -> None:
+    # (B, dim) is (steps, dim) to Keras: scores (B, B), every sample attends to the
+    # others, and nothing fails. Only a query with a steps axis is silent.
+    lstm = {"name": "lstm", "type": "LSTM", "units": 6, "return_sequences": sequences}
+    attention = {"type": "Attention", "input": ["lstm", "lstm"], "return_attention_scores": True}
+    report = _agree(_spec(lstm, attention))
+    if sequences:
+        assert _codes(report) == []
+        return
+    assert report["layers"][1]["tensors"]["attention_scores"] == ["B", "B"]
+    (warning,) = report["diagnostics"]
+    assert warning["code"] == "LS414"
+    assert "each sample of the batch attends to the others" in warning["message"]
+    assert "use_causal_mask" not in warning["message"]
 
 
 def test_a_key_of_one_step_spreads_over_the_value_steps_its_mask_gives() -> None:
