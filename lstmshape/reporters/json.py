@@ -11,14 +11,17 @@ have values (``dims:`` in the spec, ``--dim``), ``dims`` holds them and an
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring_ascii as _quote
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from lstmshape.costs import LayerCosts, cost_fields
 from lstmshape.output import json_counts, json_document
 from lstmshape.report import ModelReport, Summary, layer_statuses
 from lstmshape.shapes import Shape, substitute_dim
+
+if TYPE_CHECKING:
+    from lstmshape.engine.graph import LayerResult
 
 
 def _shape(shape: Shape | None, values: Mapping[str, int] | None = None) -> list[Any] | None:
@@ -29,23 +32,21 @@ def _shape(shape: Shape | None, values: Mapping[str, int] | None = None) -> list
 
 def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The report as JSON; ``dims`` (``--dim``) give symbols values over the spec's ``dims:``."""
+    return _report_fields(report, dims, _layer_fields)
+
+
+LayerWriter = Callable[["LayerResult", str, Mapping[str, int]], Any]
+"""A layer's entry in ``layers``, from the layer, its status and the symbols' values."""
+
+
+def _report_fields(
+    report: ModelReport, dims: Mapping[str, int] | None, layer_entry: LayerWriter
+) -> dict[str, Any]:
     values = {**report.dims, **(dims or {})}
-    layers = []
-    for layer, status in zip(report.layers, layer_statuses(report), strict=True):
-        entry: dict[str, Any] = {
-            "name": layer.name,
-            "type": layer.type,
-            "tensors": {name: _shape(shape) for name, shape in layer.tensors.items()},
-            "params": layer.params,
-            **_cost_fields(layer.costs, None),
-            "status": status,
-        }
-        if values:
-            entry["evaluated"] = {
-                "tensors": {name: _shape(shape, values) for name, shape in layer.tensors.items()},
-                **_cost_fields(layer.costs, values),
-            }
-        layers.append(entry)
+    layers = [
+        layer_entry(layer, status, values)
+        for layer, status in zip(report.layers, layer_statuses(report), strict=True)
+    ]
     costs = report.costs if report.framework is not None else None
     model: dict[str, Any] = {"params": report.params, **_cost_fields(costs, None)}
     if values and report.framework is not None:
@@ -70,6 +71,24 @@ def report_to_json(report: ModelReport, dims: Mapping[str, int] | None = None) -
             for diagnostic in report.diagnostics
         ],
     }
+
+
+def _layer_fields(layer: LayerResult, status: str, values: Mapping[str, int]) -> dict[str, Any]:
+    """A layer's entry: its name first (see :class:`_LayerTexts`)."""
+    entry: dict[str, Any] = {
+        "name": layer.name,
+        "type": layer.type,
+        "tensors": {name: _shape(shape) for name, shape in layer.tensors.items()},
+        "params": layer.params,
+        **_cost_fields(layer.costs, None),
+        "status": status,
+    }
+    if values:
+        entry["evaluated"] = {
+            "tensors": {name: _shape(shape, values) for name, shape in layer.tensors.items()},
+            **_cost_fields(layer.costs, values),
+        }
+    return entry
 
 
 def _cost_fields(costs: LayerCosts | None, values: Mapping[str, int] | None) -> dict[str, Any]:
@@ -99,11 +118,14 @@ def dumps(value: Any, pad: str = "") -> str:
     time (the C encoder takes no indent); a 10,000-layer report is 380,000
     tokens.  This builds each container with one join.  What a report does not
     hold (floats, tuples, keys that are not strings) is left to the standard
-    library, re-indented to its depth.
+    library, re-indented to its depth; text already written at its depth
+    (:class:`_Written`) is copied.
     """
     kind = type(value)
     if kind is str:
         return _quote(value)
+    if kind is _Written:
+        return str(value)
     if kind is int:
         return int.__repr__(value)
     if value is None:
@@ -124,11 +146,37 @@ def dumps(value: Any, pad: str = "") -> str:
 
 def entry(report: ModelReport, dims: Mapping[str, int] | None = None) -> str:
     """The report's entry in the document's ``files`` list, written at that depth."""
-    return _FILES_PAD + dumps(report_to_json(report, dims), _FILES_PAD)
+    return _FILES_PAD + dumps(_report_fields(report, dims, _LayerTexts()), _FILES_PAD)
 
 
 _FILES_PAD = "    "
 """The indent of an entry of ``files``: the document's second level."""
+_LAYER_PAD = _FILES_PAD + "    "
+"""The indent of an entry of a file's ``layers``."""
+
+
+class _Written(str):
+    """JSON text already written at its depth, which :func:`dumps` copies as it is."""
+
+    __slots__ = ()
+
+
+class _LayerTexts:
+    """Writes each layer's entry, and a layer like one written before (all but its name:
+    a deep model repeats its blocks) as that one's text under its own name."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[object, ...], str] = {}
+
+    def __call__(self, layer: LayerResult, status: str, values: Mapping[str, int]) -> _Written:
+        shapes = tuple(layer.tensors.items())
+        key = (layer.type, shapes, layer.params, layer.costs, status, tuple(values.items()))
+        rest = self._texts.get(key)
+        if rest is None:
+            fields = _layer_fields(layer, status, values)
+            del fields["name"]
+            rest = self._texts[key] = dumps(fields, _LAYER_PAD)[1:]  # after its "{"
+        return _Written(f'{{\n{_LAYER_PAD}  "name": {_quote(layer.name)},{rest}')
 
 
 class JsonReporter:

@@ -104,6 +104,36 @@ def test_dumps_writes_what_the_standard_library_writes() -> None:
     assert dumps(odd) == json.dumps(odd, indent=2)
 
 
+REPEATED = """framework: torch
+inputs:
+  x: [B, T, 8]
+layers:
+  - {name: a, type: Linear, in_features: 8, out_features: 8}
+  - {name: b, type: Linear, in_features: 8, out_features: 8}
+  - {name: c, type: Linear, in_features: 8, out_features: 8, expect: {output: [B, T, 9]}}
+  - {name: d, type: Linear, in_features: 8, out_features: 8}
+"""
+
+
+def test_a_file_entry_is_its_report_written_as_the_standard_library_writes_it() -> None:
+    # entry() writes a layer like an earlier one (all but its name) from that one's text
+    from pathlib import Path
+
+    from lstmshape.reporters.json import entry, report_to_json
+    from lstmshape.runner import check_file, check_text
+
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted(root.glob("specs/*.yaml")) + sorted(root.glob("tests/**/*.yaml"))
+    reports = [report for path in paths for report in check_file(path, str(path))]
+    reports += check_text(REPEATED, "repeated.yaml")
+    for report in reports:
+        for dims in (None, {"B": 2, "T": 5}):
+            expected = json.dumps({"files": [report_to_json(report, dims)]}, indent=2)
+            assert expected == '{\n  "files": [\n' + entry(report, dims) + "\n  ]\n}"
+    statuses = [layer["status"] for layer in report_to_json(reports[-1])["layers"]]
+    assert statuses == ["ok", "ok", "error", "ok"]  # c is written apart from a, b and d
+
+
 UNKNOWN_TYPE = """framework: torch
 inputs:
   x: [B, T, 8]
