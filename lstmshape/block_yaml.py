@@ -100,14 +100,19 @@ class Read:
         self.keys = keys
 
 
-def read_block_yaml(text: str) -> Read | None:
-    """The one document of ``text`` if this reader covers all of it, else None."""
+def read_block_yaml(text: str, *, positions: bool = True) -> Read | None:
+    """The one document of ``text`` if this reader covers all of it, else None.
+
+    Without ``positions`` the positions are left empty, in a fifth less time: they are
+    needed only to place a diagnostic, and reading again gives them (see
+    :func:`lstmshape.loader.load_yaml`).
+    """
     # printable ASCII and line feeds only: no tab, no carriage return, no control
     # character (PyYAML's reader words that problem), nothing beyond ASCII
     if not text.isascii() or not text.replace("\n", "").isprintable():
         return None
     try:
-        return _Reader(text).read()
+        return _Reader(text, positions).read()
     except _Outside:
         return None
 
@@ -117,7 +122,7 @@ _END = (0, -1, "")
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, positions: bool) -> None:
         rows = []
         for number, line in enumerate(text.split("\n"), 1):
             content = line.lstrip(" ")
@@ -129,6 +134,8 @@ class _Reader:
         The rest of a line after a ``- `` replaces its line's row when it is read."""
         self._index = 0
         """Of the next row to read."""
+        self._positions = positions
+        """Whether to record positions; without them every node's path is ``()``."""
         self.values: dict[NodePath, Position] = {}
         self.keys: dict[NodePath, Position] = {}
         self._scalars: dict[str, Any] = {}
@@ -162,13 +169,15 @@ class _Reader:
 
     def _sequence(self, path: NodePath, column: int, depth: int) -> list[Any]:
         rows = self._rows
-        self.values[path] = (rows[self._index][0], column + 1)
+        positions = self._positions
+        if positions:
+            self.values[path] = (rows[self._index][0], column + 1)
         items: list[Any] = []
         while True:
             line, _, content = rows[self._index]
             if not _is_entry(content):
                 break
-            item_path = (*path, len(items))
+            item_path = (*path, len(items)) if positions else path
             rest = content[1:].lstrip(" ")
             if rest and rest[0] != "#":  # the item starts on the dash's line
                 item_column = column + len(content) - len(rest)
@@ -205,7 +214,9 @@ class _Reader:
         rows = self._rows
         values = self.values
         keys = self.keys
-        values[path] = (rows[self._index][0], column + 1)
+        positions = self._positions
+        if positions:
+            values[path] = (rows[self._index][0], column + 1)
         mapping: dict[Any, Any] = {}
         while True:
             line, _, content = rows[self._index]
@@ -220,8 +231,11 @@ class _Reader:
                 key = self._scalar(key_text)
             if key in mapping:
                 raise _Outside  # a duplicate: the full loader reports it (LS002)
-            key_path = (*path, key)
-            keys[key_path] = (line, column + 1)
+            if positions:
+                key_path = (*path, key)
+                keys[key_path] = (line, column + 1)
+            else:
+                key_path = path
             rest = content[end + 1 :].lstrip(" ")
             self._index += 1
             if rest and rest[0] != "#":
@@ -232,7 +246,8 @@ class _Reader:
                 if next_column > column or (next_column == column and _is_entry(next_content)):
                     mapping[key] = self._node(key_path, next_column, depth + 1)
                 else:  # an empty value: null, placed just after the colon
-                    values[key_path] = (line, column + end + 2)
+                    if positions:
+                        values[key_path] = (line, column + end + 2)
                     mapping[key] = None
             next_column = rows[self._index][1]
             if next_column < column:
@@ -243,7 +258,8 @@ class _Reader:
 
     def _value(self, path: NodePath, line: int, column: int, text: str) -> Any:
         """A value written on its line at ``column`` (0-based): a scalar or a flow sequence."""
-        self.values[path] = (line, column + 1)
+        if self._positions:
+            self.values[path] = (line, column + 1)
         first = text[0]
         if first in "[{":
             return self._flow(path, line, column, text)
@@ -279,7 +295,9 @@ class _Reader:
         is_mapping = text[at] == "{"
         close = "}" if is_mapping else "]"
         collection: Any = {} if is_mapping else []
-        self.values[path] = (line, column + at + 1)
+        positions = self._positions
+        if positions:
+            self.values[path] = (line, column + at + 1)
         at = _skip_spaces(text, at + 1)
         if text[at : at + 1] == close:
             return collection, at + 1
@@ -291,15 +309,17 @@ class _Reader:
                     raise _Outside  # a key without a value, or a colon without a space
                 if key in collection:
                     raise _Outside  # a duplicate: the full loader reports it (LS002)
-                item_path = (*path, key)
-                self.keys[item_path] = (line, column + key_at + 1)
+                item_path = (*path, key) if positions else path
+                if positions:
+                    self.keys[item_path] = (line, column + key_at + 1)
                 at = _skip_spaces(text, at + 2)
             else:
-                item_path = (*path, len(collection))
+                item_path = (*path, len(collection)) if positions else path
             if text[at : at + 1] in ("[", "{"):
                 item, at = self._flow_node(item_path, line, column, text, at, depth + 1)
             else:
-                self.values[item_path] = (line, column + at + 1)
+                if positions:
+                    self.values[item_path] = (line, column + at + 1)
                 item, at = _flow_scalar(text, at, is_key=False)
             if is_mapping:
                 collection[key] = item

@@ -10,6 +10,8 @@ limits below and words every problem.  Both give the same values and the same
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from lstmshape.diagnostics import NodePath, Problem
@@ -26,15 +28,40 @@ MAX_INT = 2**63 - 1
 
 
 Position = tuple[int, int]
+_Tables = tuple[dict[NodePath, Position], dict[NodePath, Position]]
+"""The positions of a document's values and of its keys."""
 
 
 class Positions:
-    """Positions of the values and keys of one document, by node path."""
+    """Positions of the values and keys of one document, by node path.
 
-    def __init__(self) -> None:
-        self.values: dict[NodePath, Position] = {}
-        self.keys: dict[NodePath, Position] = {}
-        """Filled by the loader (directly: this is its hot path)."""
+    Filled by the loader (directly: this is its hot path), or, given ``read``, by calling
+    it when one is first asked for: a spec that checks clean never needs them.
+    """
+
+    __slots__ = ("_keys", "_read", "_values")
+
+    def __init__(self, read: Callable[[], _Tables] | None = None) -> None:
+        self._values: dict[NodePath, Position] = {}
+        self._keys: dict[NodePath, Position] = {}
+        self._read = read
+
+    @property
+    def values(self) -> dict[NodePath, Position]:
+        if self._read is not None:
+            self._load()
+        return self._values
+
+    @property
+    def keys(self) -> dict[NodePath, Position]:
+        if self._read is not None:
+            self._load()
+        return self._keys
+
+    def _load(self) -> None:
+        assert self._read is not None
+        read, self._read = self._read, None
+        self._values, self._keys = read()
 
     def record_value_if_new(self, path: NodePath, position: Position) -> None:
         self.values.setdefault(path, position)
@@ -81,12 +108,18 @@ def load_yaml(text: str) -> LoadResult:
     """
     from lstmshape.block_yaml import read_block_yaml
 
-    read = read_block_yaml(text)
+    read = read_block_yaml(text, positions=False)
     if read is None:
         from lstmshape.yaml_events import load_with_pyyaml
 
         return load_with_pyyaml(text)
-    positions = Positions()
-    positions.values = read.values
-    positions.keys = read.keys
-    return LoadResult([Document(read.data, positions, [])])
+    return LoadResult([Document(read.data, Positions(partial(_positions_of, text)), [])])
+
+
+def _positions_of(text: str) -> _Tables:
+    """The positions of the values and keys of ``text``, one document the block reader covers."""
+    from lstmshape.block_yaml import read_block_yaml
+
+    read = read_block_yaml(text)
+    assert read is not None  # it read the same text before
+    return read.values, read.keys

@@ -50,6 +50,13 @@ def assert_same_as_pyyaml(text: str) -> bool:
     assert typed(read.data) == typed(document.data), text
     assert read.values == document.positions.values, text
     assert read.keys == document.positions.keys, text
+    # what a check reads: the data alone, and the positions when a diagnostic asks
+    unplaced = read_block_yaml(text, positions=False)
+    assert unplaced is not None and (unplaced.values, unplaced.keys) == ({}, {}), text
+    assert typed(unplaced.data) == typed(read.data), text
+    (checked,) = load_yaml(text).documents
+    assert checked.positions.values == read.values, text
+    assert checked.positions.keys == read.keys, text
     return True
 
 
