@@ -292,9 +292,20 @@ def test_a_wrapped_layer_gets_its_own_types_hint_for_a_foreign_key() -> None:
     text = "framework: keras\ninputs:\n  x: [B, T, 8, 8, 3]\nlayers:\n"
     text += f"  - {{name: r, type: Bidirectional, layer: {layer}}}\n"
     (unknown,) = [d for d in check(text).diagnostics if d.code == "LS101"]
-    assert (
-        unknown.hint == "a ConvLSTM's state has filters channels: write filters (and kernel_size)"
+    assert unknown.hint == (
+        "a ConvLSTM's state has filters channels, each from a kernel_size window: write filters"
     )
+
+
+def test_units_on_a_convlstm_is_one_problem_whose_hint_names_filters() -> None:
+    # The missing filters is the unknown units' own problem: said once, not twice.
+    text = "framework: keras\ninputs:\n  x: [B, T, 8, 8, 3]\nlayers:\n"
+    (unknown,) = check(text + "  - {type: ConvLSTM2D, units: 4, kernel_size: 3}\n").diagnostics
+    assert unknown.code == "LS101"
+    assert unknown.hint is not None and unknown.hint.endswith("write filters")
+    # a key missing besides is still its own problem
+    codes = [d.code for d in check(text + "  - {type: ConvLSTM2D, units: 4}\n").diagnostics]
+    assert sorted(codes) == ["LS101", "LS102"]
 
 
 def test_rnn_is_keras_rnn_in_keras_specs_and_torch_rnn_in_torch_specs() -> None:

@@ -464,7 +464,8 @@ _VIDEO: Shapes = {"x": ["B", "T", 16, 12, 3]}
 _DOC = "`output`; with `return_state: true` also `state_h`, `state_c`"
 _WRAPPERS = ("Bidirectional", "TimeDistributed")
 _FOREIGN_KEYS = {
-    "units": "a ConvLSTM's state has filters channels: write filters (and kernel_size)",
+    "units": "a ConvLSTM's state has filters channels, each from a kernel_size window: "
+    "write filters",
     "out_channels": "out_channels is torch's name; Keras calls it filters",
     "hidden_size": "hidden_size is torch's name; a ConvLSTM's state has filters channels",
     "stride": "stride is torch's name; Keras calls it strides",
