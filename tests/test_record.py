@@ -87,3 +87,22 @@ def test_a_method_the_class_defines_stays() -> None:
             return f"<{self.name}>"
 
     assert repr(Named("x")) == "<x>"
+
+
+def test_a_frozen_slotted_record_made_from_another_sets_both_classes_fields() -> None:
+    # Its __init__ sets each slot through the slot's descriptor, a base's included.
+    @record(frozen=True, slots=True)
+    class Base:
+        name: str
+        size: int = 4
+
+    @record(frozen=True, slots=True)
+    class Sub(Base):
+        tags: tuple[str, ...] = ()
+
+    made = Sub("a", 8, ("x",))
+    assert (made.name, made.size, made.tags) == ("a", 8, ("x",))
+    assert Sub("a") == Sub("a", 4, ()) and Sub("a") != Base("a")
+    assert repr(made).endswith(".Sub(name='a', size=8, tags=('x',))")
+    with pytest.raises(FrozenRecordError):
+        made.size = 3
