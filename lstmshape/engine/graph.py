@@ -58,8 +58,8 @@ class LayerResult:
     unknown because of an earlier error, so its checks did not run."""
     pricing: Callable[[], LayerCosts | None] | None = field(default=None, repr=False, compare=False)
     """Computes :attr:`costs`; only the reports that show costs call it."""
-    read: tuple[Shape | None, ...] = field(default=(), repr=False, compare=False)
-    """The shapes of the layer's inputs, in order (None where unknown)."""
+    sources: list[Source] = field(default_factory=list, repr=False, compare=False)
+    """What the layer reads as its input, in order."""
 
     @cached_property
     def costs(self) -> LayerCosts | None:
@@ -196,7 +196,7 @@ def _run_layer(
             outcome.params,
             checked,
             pricing,
-            tuple(source.tensor.shape for source in inputs),
+            inputs,
         ),
         _Node(config.type, outcome.tensors),
     )

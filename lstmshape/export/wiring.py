@@ -203,7 +203,8 @@ def refusals(spec: ParsedSpec, report: ModelReport) -> list[str]:
             if declared.export_refusal is None:
                 continue
             # a held layer's inputs are its wrapper's business: it is judged alone
-            reason = declared.export_refusal(config, result.read if depth == 0 else ())
+            read = tuple(source.tensor.shape for source in result.sources) if depth == 0 else ()
+            reason = declared.export_refusal(config, read)
             if reason is not None:
                 found.append(f"{layer.name} is {reason}")
     return found
