@@ -137,17 +137,20 @@ def _price_key(
 
 
 def _frozen_config(config: LayerBase, references: tuple[str, ...]) -> tuple[object, ...]:
-    arguments = tuple(
-        (key, type(value), value)  # the type: True == 1, but not as an argument
-        for key, value in vars(config).items()
-        if key not in _UNPRICED_FIELDS
-        and (key not in references or not is_written_reference(value))
-    )
+    # dict and tuple operations rather than a loop over the fields: this runs for each layer
+    priced = dict(vars(config))
+    for key in _UNPRICED_FIELDS:
+        priced.pop(key, None)
+    for key in references:
+        if is_written_reference(priced.get(key)):
+            del priced[key]
+    arguments = tuple(priced.items())
+    kinds = tuple(map(type, priced.values()))  # True == 1, but not as an argument
     try:
         hash(arguments)
     except TypeError:  # a list, or a wrapped layer
-        return (type(config), *((key, _frozen(value)) for key, _, value in arguments))
-    return (type(config), *arguments)
+        return (type(config), *((key, _frozen(value)) for key, value in arguments))
+    return (type(config), arguments, kinds)
 
 
 def _frozen(value: object) -> object:
