@@ -75,6 +75,12 @@ _PYYAML_NUMBER_OR_DATE = r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+
 writes them, for re.X: a plain scalar starting with a digit, a sign or a dot that none
 matches is a string.  Compiled when first needed (see :func:`_plain`)."""
 
+_SIMPLE_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +([A-Za-z0-9_][A-Za-z0-9_.]*)")
+"""A mapping entry ``key: value`` of a name and a plain scalar of letters, digits, ``_`` and
+``.``, which the general path (:meth:`_Reader._mapping`, :meth:`_Reader._value`) reads as
+this key and :func:`_plain` of this value: nothing in it is an indicator, a comment or a
+colon."""
+
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 """Characters a plain scalar cannot start with (YAML lets ``-?:`` before a non-space;
 this reader only ``-``, as in ``-1``)."""
@@ -212,49 +218,83 @@ class _Reader:
 
     def _mapping(self, path: NodePath, column: int, depth: int) -> dict[Any, Any]:
         rows = self._rows
-        values = self.values
-        keys = self.keys
-        positions = self._positions
-        if positions:
-            values[path] = (rows[self._index][0], column + 1)
+        if self._positions:
+            self.values[path] = (rows[self._index][0], column + 1)
         mapping: dict[Any, Any] = {}
         while True:
             line, _, content = rows[self._index]
-            end = _key_end(content)
-            if end is None:
-                raise _Outside  # not a key: a scalar alone, a complex key, an error
-            key_text = content[:end].rstrip(" ")
-            if not key_text or end > _MAX_KEY or key_text == "<<":
-                raise _Outside
-            key = self._scalars.get(key_text, _MISSING)
-            if key is _MISSING:
-                key = self._scalar(key_text)
-            if key in mapping:
-                raise _Outside  # a duplicate: the full loader reports it (LS002)
-            if positions:
-                key_path = (*path, key)
-                keys[key_path] = (line, column + 1)
+            simple = _SIMPLE_ENTRY.fullmatch(content)
+            if simple is not None:  # most of a spec's lines: read as _entry would, faster
+                self._simple_entry(mapping, path, line, column, simple)
             else:
-                key_path = path
-            rest = content[end + 1 :].lstrip(" ")
-            self._index += 1
-            if rest and rest[0] != "#":
-                value_column = column + len(content) - len(rest)
-                mapping[key] = self._value(key_path, line, value_column, rest)
-            else:
-                _, next_column, next_content = rows[self._index]
-                if next_column > column or (next_column == column and _is_entry(next_content)):
-                    mapping[key] = self._node(key_path, next_column, depth + 1)
-                else:  # an empty value: null, placed just after the colon
-                    if positions:
-                        values[key_path] = (line, column + end + 2)
-                    mapping[key] = None
+                self._entry(mapping, path, line, column, content, depth)
             next_column = rows[self._index][1]
             if next_column < column:
                 break
             if next_column > column:
                 raise _Outside  # a continuation line, or an error
         return mapping
+
+    def _simple_entry(
+        self, mapping: dict[Any, Any], path: NodePath, line: int, column: int, simple: re.Match[str]
+    ) -> None:
+        """An entry of :data:`_SIMPLE_ENTRY` into ``mapping``."""
+        key_text, value_text = simple.groups()
+        if len(key_text) > _MAX_KEY:
+            raise _Outside
+        scalars = self._scalars
+        key = scalars.get(key_text, _MISSING)
+        if key is _MISSING:
+            key = self._scalar(key_text)
+        if key in mapping:
+            raise _Outside  # a duplicate: the full loader reports it (LS002)
+        if self._positions:
+            self.keys[(*path, key)] = (line, column + 1)
+            self.values[(*path, key)] = (line, column + simple.start(2) + 1)
+        value = scalars.get(value_text, _MISSING)
+        mapping[key] = self._scalar(value_text) if value is _MISSING else value
+        self._index += 1
+
+    def _entry(
+        self,
+        mapping: dict[Any, Any],
+        path: NodePath,
+        line: int,
+        column: int,
+        content: str,
+        depth: int,
+    ) -> None:
+        """The entry of ``mapping`` whose key starts ``content``, and its value."""
+        end = _key_end(content)
+        if end is None:
+            raise _Outside  # not a key: a scalar alone, a complex key, an error
+        key_text = content[:end].rstrip(" ")
+        if not key_text or end > _MAX_KEY or key_text == "<<":
+            raise _Outside
+        key = self._scalars.get(key_text, _MISSING)
+        if key is _MISSING:
+            key = self._scalar(key_text)
+        if key in mapping:
+            raise _Outside  # a duplicate: the full loader reports it (LS002)
+        positions = self._positions
+        if positions:
+            key_path = (*path, key)
+            self.keys[key_path] = (line, column + 1)
+        else:
+            key_path = path
+        rest = content[end + 1 :].lstrip(" ")
+        self._index += 1
+        if rest and rest[0] != "#":
+            value_column = column + len(content) - len(rest)
+            mapping[key] = self._value(key_path, line, value_column, rest)
+            return
+        _, next_column, next_content = self._rows[self._index]
+        if next_column > column or (next_column == column and _is_entry(next_content)):
+            mapping[key] = self._node(key_path, next_column, depth + 1)
+        else:  # an empty value: null, placed just after the colon
+            if positions:
+                self.values[key_path] = (line, column + end + 2)
+            mapping[key] = None
 
     def _value(self, path: NodePath, line: int, column: int, text: str) -> Any:
         """A value written on its line at ``column`` (0-based): a scalar or a flow sequence."""
