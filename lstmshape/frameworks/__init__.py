@@ -128,6 +128,8 @@ class Framework:
         A prefix under which the framework does not have the name (``nn.permute``)
         leaves the text as written, which names no type.
         """
+        if "." not in written:  # every prefix is a module path ending in "."
+            return written
         stripped = written
         for prefix in self.every_prefix:
             if written.startswith(prefix):

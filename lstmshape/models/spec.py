@@ -187,6 +187,8 @@ def _written_dims(data: dict[Any, Any]) -> Iterator[tuple[NodePath, Any]]:
 
 
 def _layer_dims(layer: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath, Any]]:
+    if _HOLDERS.isdisjoint(map(type, layer.values())):  # most layers: no expect:, nothing held
+        return
     for key, value in layer.items():
         if key == "expect" and isinstance(value, dict):
             yield from _dims_of(value, (*at, key))
@@ -194,6 +196,10 @@ def _layer_dims(layer: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath,
             yield from (((*at, key, i), dim) for i, dim in enumerate(value))
         elif isinstance(value, dict):  # a wrapped layer
             yield from _layer_dims(value, (*at, key))
+
+
+_HOLDERS = frozenset((dict, list))
+"""What a layer's dimensions are written in: expect:'s mapping, input_shape's list."""
 
 
 def _dims_of(shapes: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath, Any]]:

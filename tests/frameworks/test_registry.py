@@ -110,6 +110,17 @@ def test_nested_and_wrapped_fields_come_from_the_types() -> None:
     assert FRAMEWORKS["torch"].nested_fields == ()
 
 
+@pytest.mark.parametrize("key", list(FRAMEWORKS))
+def test_prefixes_are_module_paths_and_a_plain_name_is_itself(key: str) -> None:
+    # normalize_type returns a name without a dot as it is written: no prefix can start it
+    framework = FRAMEWORKS[key]
+    assert all(prefix.endswith(".") and "." not in prefix[0] for prefix in framework.every_prefix)
+    for name, declared in framework.types.items():
+        assert framework.normalize_type(name) == name
+        for prefix in framework.spellings(declared):
+            assert framework.normalize_type(prefix + name) == name
+
+
 def test_a_type_is_declared_once() -> None:
     from lstmshape.frameworks.layer_type import layer_type
 
