@@ -100,9 +100,19 @@ def json_document(parts: list[str], counts: list[tuple[str, int]]) -> str:
     the ``files`` list (4 spaces), as :func:`lstmshape.reporters.json.entry`
     writes them; several entries of one file are one part.
     """
-    files = "[\n" + ",\n".join(parts) + "\n  ]" if parts else "[]"
     summary = ",\n".join(f'    "{key}": {value}' for key, value in counts)
-    return '{\n  "files": ' + files + ',\n  "summary": {\n' + summary + "\n  }\n}\n"
+    files = _listed(parts, "[\n", "\n  ]") if parts else ["[]"]
+    return "".join(['{\n  "files": ', *files, ',\n  "summary": {\n', summary, "\n  }\n}\n"])
+
+
+def _listed(parts: list[str], opening: str, closing: str) -> list[str]:
+    """The pieces of a JSON list of ``parts``, to be joined once: a report of a large spec
+    is megabytes, and each ``+`` of it would copy it again."""
+    pieces = [opening]
+    for part in parts:
+        pieces += (part, ",\n")
+    pieces[-1] = closing
+    return pieces
 
 
 def json_counts(
@@ -120,8 +130,8 @@ def sarif_document(frame: tuple[str, str], parts: list[str]) -> str:
     the ``results`` list (8 spaces); a file without results has no part.
     """
     head, tail = frame
-    results = "[\n" + ",\n".join(parts) + "\n      ]" if parts else "[]"
-    return head + results + tail
+    results = _listed(parts, "[\n", "\n      ]") if parts else ["[]"]
+    return "".join([head, *results, tail])
 
 
 def whole_report(

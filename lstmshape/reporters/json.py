@@ -116,7 +116,7 @@ def dumps(value: Any, pad: str = "") -> str:
 
     With an indent, the standard library encodes in Python one token at a
     time (the C encoder takes no indent); a 10,000-layer report is 380,000
-    tokens.  This builds each container with one join.  What a report does not
+    tokens.  This builds each container with one join of its pieces.  What a report does not
     hold (floats, tuples, keys that are not strings) is left to the standard
     library, re-indented to its depth; text already written at its depth
     (:class:`_Written`) is copied.
@@ -131,15 +131,24 @@ def dumps(value: Any, pad: str = "") -> str:
     if value is None:
         return "null"
     inner = pad + "  "
+    # each container is one join of its pieces: a large report is megabytes, which every
+    # further concatenation would copy again
     if kind is dict and all(type(key) is str for key in value):
         if not value:
             return "{}"
-        items = [f"{inner}{_quote(key)}: {dumps(item, inner)}" for key, item in value.items()]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+        pieces = ["{\n"]
+        for key, item in value.items():
+            pieces += (inner, _quote(key), ": ", dumps(item, inner), ",\n")
+        pieces[-1] = f"\n{pad}}}"
+        return "".join(pieces)
     if kind is list:
         if not value:
             return "[]"
-        return "[\n" + ",\n".join([inner + dumps(item, inner) for item in value]) + f"\n{pad}]"
+        pieces = ["[\n"]
+        for item in value:
+            pieces += (inner, dumps(item, inner), ",\n")
+        pieces[-1] = f"\n{pad}]"
+        return "".join(pieces)
     # JSON text holds no raw line breaks, so each one starts a new line to indent
     return json.dumps(value, indent=2).replace("\n", "\n" + pad)
 
