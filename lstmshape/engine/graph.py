@@ -177,13 +177,15 @@ def _run_layer(
         outcome = LayerOutcome(outcome.tensors, None)
     _check_expect(config, ctx, outcome, names, spec.symbols)
     shapes = {name: outcome.tensors[name].shape for name in names}
-    input_text = ", ".join(source.text for source in inputs) or None
+    input_text = ", ".join([source.text for source in inputs]) or None
     read_known = all(
         source.tensor.shape is not None for source in [*inputs, *(states or ()), *read]
     )
     checked = read_known and not (rejected and layer.reuses is not None)
     pricing = None
-    failed = any(p.severity is Severity.ERROR for p in resolver.problems[found_before:])
+    failed = len(resolver.problems) > found_before and any(
+        p.severity is Severity.ERROR for p in resolver.problems[found_before:]
+    )
     if read_known and not rejected and not failed:  # costs of a layer that would raise: none
         priced = {name: outcome.tensors[name] for name in names}
         pricing = pricer(declared, config, ctx, priced, outcome.params)
@@ -210,11 +212,8 @@ def _reads_packed_wrongly(
     Only the input of a layer that takes one (a recurrent layer,
     pad_packed_sequence, Identity) may be packed; states and other tensors never.
     """
-    packed = [
-        source
-        for source in [*([] if reads_packed else ctx.inputs), *(ctx.states or ()), *read]
-        if source.tensor.packed is not None
-    ]
+    sources = [*([] if reads_packed else ctx.inputs), *(ctx.states or ()), *read]
+    packed = [source for source in sources if source.tensor.packed is not None]
     for source in packed:
         ctx.report_on(
             source,

@@ -45,6 +45,8 @@ def _join_hint(layer: str) -> str:
 
 
 def reference_lints(sources: list[Source], layer: str) -> list[Problem]:
+    if not any(source.reference is not None and source.reference.subscripts for source in sources):
+        return []  # every lint here is about an index into a layer's tensor
     read_forward = {
         source.origin.layer
         for source in sources
