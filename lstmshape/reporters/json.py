@@ -179,7 +179,10 @@ class _LayerTexts:
 
     def __call__(self, layer: LayerResult, status: str, values: Mapping[str, int]) -> _Written:
         shapes = tuple(layer.tensors.items())
-        key = (layer.type, shapes, layer.params, layer.costs, status, tuple(values.items()))
+        # costs by identity: layers priced alike share one object (lstmshape.engine.costing),
+        # which the report keeps alive, and hashing its formulas again costs more than the rest
+        costs = id(layer.costs)
+        key = (layer.type, shapes, layer.params, costs, status, tuple(values.items()))
         rest = self._texts.get(key)
         if rest is None:
             fields = _layer_fields(layer, status, values)
