@@ -17,6 +17,7 @@ from tests.console import REPO
 
 KEY = cache.digest(b"a key")
 PART: cache.Part = (True, 1, 2, "model.yaml:1:1: LS001 error: ...\n")
+LARGE_PART: cache.Part = (True, 0, 0, '        {\n          "name": "lstm",\n        },\n' * 5000)
 
 
 def test_a_value_comes_back_as_it_was_put(tmp_path: Path) -> None:
@@ -37,12 +38,22 @@ def test_a_value_comes_back_as_it_was_put(tmp_path: Path) -> None:
         lambda data: data[:16] + b"\xff" * (len(data) - 16),
     ],
 )
-def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: object) -> None:
+@pytest.mark.parametrize("value", [PART, LARGE_PART], ids=["plain", "compressed"])
+def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: object, value: cache.Part) -> None:
     store = Store(str(tmp_path))
-    store.put(KEY, PART)
+    store.put(KEY, value)
     (entry,) = (tmp_path / "v1").iterdir()
     entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
     assert store.get(KEY) is None
+
+
+def test_a_large_value_is_kept_compressed_and_comes_back_as_it_was(tmp_path: Path) -> None:
+    # a 10,000-layer spec's JSON report is 7 MB of repeated text
+    store = Store(str(tmp_path))
+    store.put(KEY, LARGE_PART)
+    (entry,) = (tmp_path / "v1").iterdir()
+    assert entry.stat().st_size < len(LARGE_PART[3]) / 20
+    assert Store(str(tmp_path)).get(KEY) == LARGE_PART
 
 
 def test_a_part_serves_only_its_path_bytes_and_run(tmp_path: Path) -> None:
