@@ -210,7 +210,10 @@ class TextReporter:
             cells = [layer.name, layer.type or "?", layer.input or "", *shapes, params]
             if self._costs:
                 cells += cost_cells(layer.costs, values)
-            rows.append([*(_printable(cell) for cell in cells), status])
+            if "".join(cells).isprintable():  # the usual row: nothing to escape
+                rows.append([*cells, status])
+            else:
+                rows.append([*(_printable(cell) for cell in cells), status])
         plain = self._plain_table(header, rows)
         if plain is not None:
             self._out.write(plain)
@@ -252,9 +255,12 @@ class TextReporter:
             if box.SIMPLE.substitute(options, safe=console.safe_box) is not box.SIMPLE:
                 return None  # an ASCII-only or legacy Windows console draws other lines
             width = options.max_width
-        if any("\t" in cell for row in rows for cell in row):
+        texts = ["".join(row) for row in rows]
+        if any("\t" in text for text in texts):
             return None  # rich expands tabs
-        widths = [max(map(_width, column)) for column in zip(header, *rows, strict=True)]
+        ascii_only = all(text.isascii() for text in texts)  # one column a character
+        measure = len if ascii_only else _width
+        widths = [max(map(measure, column)) for column in zip(header, *rows, strict=True)]
         # pad_edge=False: one space of padding inside each divider's side only
         padded = [width + 2 for width in widths]
         padded[0] -= 1
@@ -263,6 +269,15 @@ class TextReporter:
             return None  # rich would wrap cells to fit
 
         right = _right_aligned(header)
+        rule = "\u2500" * (sum(padded) + len(padded) - 1)  # box.SIMPLE's line under the header
+        if ascii_only:  # each line formatted at once, as line() below writes it
+            form = "   ".join(
+                f"{{:{'>' if index in right else '<'}{width}}}"
+                for index, width in enumerate(widths)
+            )
+            return (
+                "\n".join([form.format(*header), rule, *(form.format(*row) for row in rows)]) + "\n"
+            )
 
         def line(cells: list[str]) -> str:
             texts = [
@@ -273,7 +288,6 @@ class TextReporter:
             ]
             return "   ".join(texts)  # padding, the divider (a space), padding
 
-        rule = "\u2500" * (sum(padded) + len(padded) - 1)  # box.SIMPLE's line under the header
         return "\n".join([line(header), rule, *(line(row) for row in rows)]) + "\n"
 
     def _print_diagnostic(self, report: ModelReport, diagnostic: Diagnostic) -> None:
