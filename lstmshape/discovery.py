@@ -34,6 +34,8 @@ _WINDOWS = os.sep != "/" or os.altsep is not None
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Larger files are refused unread: a spec of 10,000 layers is under 2 MB."""
+FIRST_READ = 1 << 16
+"""The first piece read of a file whose size is not known (standard input, or a size of 0)."""
 
 
 class Source:

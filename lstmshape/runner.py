@@ -21,7 +21,14 @@ from lstmshape.cache import Part, ResultCache
 from lstmshape.comments import Suppression, read_suppressions
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem, Severity
-from lstmshape.discovery import MAX_FILE_BYTES, STDIN, Source, discover, named_as_report
+from lstmshape.discovery import (
+    FIRST_READ,
+    MAX_FILE_BYTES,
+    STDIN,
+    Source,
+    discover,
+    named_as_report,
+)
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.exit_codes import EXIT_USAGE
 from lstmshape.loader import Document, Positions, load_yaml
@@ -307,14 +314,26 @@ def _read_limited(path: str | Path) -> bytes:
     # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise OSError(0, "it is not a regular file (a directory, a device or a pipe)")
-        return _read_capped(handle)
+        return _read_capped(handle, status.st_size)
 
 
-def _read_capped(stream: BinaryIO) -> bytes:
-    """At most one byte more than the limit, so that an endless stream ends."""
-    data = stream.read(MAX_FILE_BYTES + 1)
+def _read_capped(stream: BinaryIO, expected: int = 0) -> bytes:
+    """At most one byte more than the limit, so that an endless stream ends.
+
+    Read in pieces from ``expected`` (a file's size, which the first piece covers) up,
+    doubling: asking for the limit at once would allocate it for every small file.
+    """
+    chunks = []
+    left = MAX_FILE_BYTES + 1
+    size = max(expected + 1, FIRST_READ)
+    while left > 0 and (chunk := stream.read(min(size, left))):
+        chunks.append(chunk)
+        left -= len(chunk)
+        size *= 2
+    data = b"".join(chunks)
     if len(data) > MAX_FILE_BYTES:
         raise _TooBig(data)
     return data

@@ -19,7 +19,7 @@ import stat
 import sys
 
 from lstmshape import cache, output
-from lstmshape.discovery import MAX_FILE_BYTES, STDIN, discover, spelt
+from lstmshape.discovery import FIRST_READ, MAX_FILE_BYTES, STDIN, discover, spelt
 from lstmshape.pyproject import candidates, read_file
 
 TYPE_CHECKING = False
@@ -259,13 +259,16 @@ def _read(path: str) -> bytes | None:
     except (OSError, ValueError):
         return None
     try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             return None
         chunks = []
         left = MAX_FILE_BYTES + 1
-        while left > 0 and (chunk := os.read(descriptor, left)):
+        size = max(status.st_size + 1, FIRST_READ)  # as the runner reads, see _read_capped
+        while left > 0 and (chunk := os.read(descriptor, min(size, left))):
             chunks.append(chunk)
             left -= len(chunk)
+            size *= 2
     except OSError:
         return None
     finally:

@@ -40,6 +40,19 @@ def test_unreadable_and_oversized_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert [d.code for d in report.diagnostics] == ["LS006"]
 
 
+@pytest.mark.parametrize("expected", [0, 3, 100_000])
+def test_a_stream_is_read_whole_whatever_size_it_claims(
+    expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a file's size can lie (/proc says 0): the reading goes on, in doubling pieces, to the end
+    content = b"a: 1\n" * 50_000  # 250,000 bytes, beyond the first pieces
+    assert runner._read_capped(io.BytesIO(content), expected) == content
+    monkeypatch.setattr(runner, "MAX_FILE_BYTES", 200_000)
+    with pytest.raises(runner._TooBig) as refused:
+        runner._read_capped(io.BytesIO(content), expected)
+    assert len(refused.value.start) == 200_001  # one byte more than the limit, never the rest
+
+
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + GOOD.read_bytes())
