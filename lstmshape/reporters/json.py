@@ -74,7 +74,7 @@ def _report_fields(
 
 
 def _layer_fields(layer: LayerResult, status: str, values: Mapping[str, int]) -> dict[str, Any]:
-    """A layer's entry: its name first (see :class:`_LayerTexts`)."""
+    """A layer's entry: its name first (see :func:`_layer_text`)."""
     entry: dict[str, Any] = {
         "name": layer.name,
         "type": layer.type,
@@ -155,7 +155,7 @@ def dumps(value: Any, pad: str = "") -> str:
 
 def entry(report: ModelReport, dims: Mapping[str, int] | None = None) -> str:
     """The report's entry in the document's ``files`` list, written at that depth."""
-    return _FILES_PAD + dumps(_report_fields(report, dims, _LayerTexts()), _FILES_PAD)
+    return _FILES_PAD + dumps(_report_fields(report, dims, _layer_text), _FILES_PAD)
 
 
 _FILES_PAD = "    "
@@ -170,25 +170,26 @@ class _Written(str):
     __slots__ = ()
 
 
-class _LayerTexts:
-    """Writes each layer's entry, and a layer like one written before (all but its name:
-    a deep model repeats its blocks) as that one's text under its own name."""
+def _layer_text(layer: LayerResult, status: str, values: Mapping[str, int]) -> _Written:
+    """A layer's entry; a layer like one written before in the run (all but its name: a
+    deep model repeats its blocks, a repository its layers) as that one's text, renamed."""
+    costs = layer.costs
+    # costs by identity: layers priced alike share one object (lstmshape.engine.costing), and
+    # hashing its formulas again costs more than the rest; the entry keeps the object alive,
+    # so no other takes its id while the entry is there
+    shapes = tuple(layer.tensors.items())
+    key = (layer.type, shapes, layer.params, id(costs), status, tuple(values.items()))
+    kept = _LAYER_TEXTS.get(key)
+    if kept is None:
+        fields = _layer_fields(layer, status, values)
+        del fields["name"]
+        if len(_LAYER_TEXTS) >= _WRITTEN_LIMIT:
+            _LAYER_TEXTS.clear()
+        kept = _LAYER_TEXTS[key] = (costs, dumps(fields, _LAYER_PAD)[1:])  # after its "{"
+    return _Written(f'{{\n{_LAYER_PAD}  "name": {_quote(layer.name)},{kept[1]}')
 
-    def __init__(self) -> None:
-        self._texts: dict[tuple[object, ...], str] = {}
 
-    def __call__(self, layer: LayerResult, status: str, values: Mapping[str, int]) -> _Written:
-        shapes = tuple(layer.tensors.items())
-        # costs by identity: layers priced alike share one object (lstmshape.engine.costing),
-        # which the report keeps alive, and hashing its formulas again costs more than the rest
-        costs = id(layer.costs)
-        key = (layer.type, shapes, layer.params, costs, status, tuple(values.items()))
-        rest = self._texts.get(key)
-        if rest is None:
-            fields = _layer_fields(layer, status, values)
-            del fields["name"]
-            rest = self._texts[key] = dumps(fields, _LAYER_PAD)[1:]  # after its "{"
-        return _Written(f'{{\n{_LAYER_PAD}  "name": {_quote(layer.name)},{rest}')
+_LAYER_TEXTS: dict[tuple[object, ...], tuple[LayerCosts | None, str]] = {}
 
 
 class JsonReporter:
