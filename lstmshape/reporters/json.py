@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring_ascii as _quote
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from lstmshape.costs import LayerCosts, cost_fields
 from lstmshape.output import json_counts, json_document
@@ -125,7 +125,7 @@ def dumps(value: Any, pad: str = "") -> str:
     if kind is str:
         return _quote(value)
     if kind is _Written:
-        return str(value)
+        return cast("str", value)  # as it is: str() would copy it
     if kind is int:
         return int.__repr__(value)
     if value is None:
