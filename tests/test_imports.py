@@ -157,8 +157,9 @@ from lstmshape.warm import answer
 code = answer({argv!r})
 print(json.dumps([code, sorted(set(sys.modules) - before)]), file=sys.stderr)
 """
-LIGHT = {"_blake2", "errno", "marshal", "stat"}
-"""Built-in modules the warm path may add to what Python loads to start."""
+LIGHT = {"_blake2", "errno", "marshal", "stat", "zlib"}
+"""Built-in modules the warm path may add to what Python loads to start (zlib for an entry of
+64 KiB or more, kept compressed: a directory of many specs, or a very large one)."""
 
 
 def _cached(cwd: Path) -> dict[str, str]:
