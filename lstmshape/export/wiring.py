@@ -150,27 +150,27 @@ def mask_inputs(spec: ParsedSpec) -> set[str]:
             continue
         if index == 0 and getattr(config, declared.input_field, None) is None and spec.inputs:
             data.add(next(iter(spec.inputs)))  # the first layer reads the first input
-        for key in (declared.input_field, *declared.tensor_args, "initial_state"):
-            value = getattr(config, key, None) if key in type(config).model_fields else None
-            texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-            sources = {parse_reference(text).source for text in texts if isinstance(text, str)}
-            (masks if key in MASK_ARGUMENTS else data).update(sources)
+        for key, text in _written_by_field(layer):
+            (masks if key in MASK_ARGUMENTS else data).add(parse_reference(text).source)
     return (masks - data) & set(spec.inputs)
 
 
 def written_inputs(layer: ParsedLayer) -> list[str]:
     """Every reference the layer writes: its input, other tensors and initial states."""
+    return [text for _, text in _written_by_field(layer)]
+
+
+def _written_by_field(layer: ParsedLayer) -> list[tuple[str, str]]:
+    """The references the layer writes, each with the field it is written in."""
     config, declared = layer.config, layer.layer_type
     if config is None or declared is None:
         return []
-    texts: list[str] = []
+    found: list[tuple[str, str]] = []
     for key in (declared.input_field, *declared.tensor_args, "initial_state"):
         value = getattr(config, key, None) if key in type(config).model_fields else None
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, list):
-            texts += [text for text in value if isinstance(text, str)]
-    return texts
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        found += [(key, text) for text in texts if isinstance(text, str)]
+    return found
 
 
 def shapes_comment(variables: list[tuple[str, Shape | None]]) -> str:
