@@ -23,7 +23,7 @@ import stat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import Any, TextIO
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -34,8 +34,28 @@ _WINDOWS = os.sep != "/" or os.altsep is not None
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Larger files are refused unread: a spec of 10,000 layers is under 2 MB."""
-FIRST_READ = 1 << 16
+_FIRST_READ = 1 << 16
 """The first piece read of a file whose size is not known (standard input, or a size of 0)."""
+
+
+def read_capped(
+    read: Callable[[int], bytes], expected: int = 0, limit: int = MAX_FILE_BYTES
+) -> bytes:
+    """What ``read(n)`` gives until it gives nothing, but at most one byte more than
+    ``limit``, so that an endless stream ends: more than ``limit`` means too large.
+
+    Read in pieces from ``expected`` (a file's size, which the first piece covers) up,
+    doubling for a file whose size lies (``/proc``): asking for the limit at once would
+    allocate it for every small file.
+    """
+    chunks = []
+    left = limit + 1
+    size = max(expected + 1, _FIRST_READ)
+    while left > 0 and (chunk := read(min(size, left))):
+        chunks.append(chunk)
+        left -= len(chunk)
+        size *= 2
+    return b"".join(chunks)
 
 
 class Source:

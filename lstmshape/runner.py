@@ -22,12 +22,12 @@ from lstmshape.comments import Suppression, read_suppressions
 from lstmshape.config import Settings
 from lstmshape.diagnostics import Diagnostic, Problem, Severity
 from lstmshape.discovery import (
-    FIRST_READ,
     MAX_FILE_BYTES,
     STDIN,
     Source,
     discover,
     named_as_report,
+    read_capped,
 )
 from lstmshape.engine.graph import LayerResult, propagate
 from lstmshape.exit_codes import EXIT_USAGE
@@ -321,19 +321,8 @@ def _read_limited(path: str | Path) -> bytes:
 
 
 def _read_capped(stream: BinaryIO, expected: int = 0) -> bytes:
-    """At most one byte more than the limit, so that an endless stream ends.
-
-    Read in pieces from ``expected`` (a file's size, which the first piece covers) up,
-    doubling: asking for the limit at once would allocate it for every small file.
-    """
-    chunks = []
-    left = MAX_FILE_BYTES + 1
-    size = max(expected + 1, FIRST_READ)
-    while left > 0 and (chunk := stream.read(min(size, left))):
-        chunks.append(chunk)
-        left -= len(chunk)
-        size *= 2
-    data = b"".join(chunks)
+    """The stream's bytes (see :func:`read_capped`), or :class:`_TooBig`."""
+    data = read_capped(stream.read, expected, MAX_FILE_BYTES)
     if len(data) > MAX_FILE_BYTES:
         raise _TooBig(data)
     return data

@@ -19,7 +19,7 @@ import stat
 import sys
 
 from lstmshape import cache, output
-from lstmshape.discovery import FIRST_READ, MAX_FILE_BYTES, STDIN, discover, spelt
+from lstmshape.discovery import MAX_FILE_BYTES, STDIN, discover, read_capped, spelt
 from lstmshape.pyproject import candidates, read_file
 
 TYPE_CHECKING = False
@@ -262,18 +262,12 @@ def _read(path: str) -> bytes | None:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             return None
-        chunks = []
-        left = MAX_FILE_BYTES + 1
-        size = max(status.st_size + 1, FIRST_READ)  # as the runner reads, see _read_capped
-        while left > 0 and (chunk := os.read(descriptor, min(size, left))):
-            chunks.append(chunk)
-            left -= len(chunk)
-            size *= 2
+        data = read_capped(lambda size: os.read(descriptor, size), status.st_size)
     except OSError:
         return None
     finally:
         os.close(descriptor)
-    return None if left <= 0 else b"".join(chunks)
+    return None if len(data) > MAX_FILE_BYTES else data
 
 
 class _StandardInput:
@@ -287,7 +281,7 @@ class _StandardInput:
         if stream is None:
             return None
         try:
-            self._data = stream.buffer.read(MAX_FILE_BYTES + 1)
+            self._data = read_capped(stream.buffer.read)
         except (OSError, ValueError, AttributeError):
             return None
         return self._data if len(self._data) <= MAX_FILE_BYTES else None
