@@ -155,14 +155,15 @@ def _init_source(
     class_name: str,
     names: list[str],
     fields: dict[str, Field],
-    assignment: str,
+    assignment: Callable[[str], str],
     namespace: dict[str, Any],
+    prologue: str = "",
 ) -> str:
-    """``__init__``'s source (compiled: it runs for every record made), each field set by
-    ``assignment`` (a template of ``name`` and ``value``); the defaults and factories go
-    into ``namespace``."""
+    """``__init__``'s source (compiled: it runs for every record made), after ``prologue``
+    each field set by ``assignment(name)`` (a template of ``value``); the defaults and
+    factories go into ``namespace``."""
     parameters = []
-    body = []
+    body = [prologue] if prologue else []
     for name in names:
         info = fields[name]
         if info.default_factory is not _MISSING:
@@ -178,14 +179,26 @@ def _init_source(
                 raise TypeError(f"{class_name}: non-default field {name!r} after a default")
             parameters.append(name)
             value = name
-        body.append(assignment.format(name=name, value=value))
+        body.append(assignment(name).format(value=value))
     return f"def __init__(self, {', '.join(parameters)}):\n    {'; '.join(body) or 'pass'}\n"
 
 
 def _init(cls: Any, names: list[str], fields: dict[str, Field], frozen: bool) -> Any:
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING}
-    assignment = "_set(self, {name!r}, {value})" if frozen else "self.{name} = {value}"
-    return _compiled_init(cls, names, fields, assignment, namespace)
+    if not frozen:
+        return _compiled_init(
+            cls, names, fields, lambda name: f"self.{name} = {{value}}", namespace
+        )
+    # a frozen record's own __setattr__ raises, so its fields go straight into its __dict__
+    # (twice as fast as object.__setattr__); a field a base record holds in a slot cannot
+    slotted = _slots_of_bases(cls)
+
+    def assignment(name: str) -> str:
+        return (
+            f"_set(self, {name!r}, {{value}})" if name in slotted else f"_d[{name!r}] = {{value}}"
+        )
+
+    return _compiled_init(cls, names, fields, assignment, namespace, "_d = self.__dict__")
 
 
 def _slot_init(cls: Any, names: list[str], fields: dict[str, Field]) -> Any:
@@ -195,13 +208,21 @@ def _slot_init(cls: Any, names: list[str], fields: dict[str, Field]) -> Any:
     namespace: dict[str, Any] = {"_MISSING": _MISSING}
     for name in names:
         namespace[f"_set_{name}"] = getattr(cls, name).__set__
-    return _compiled_init(cls, names, fields, "_set_{name}(self, {value})", namespace)
+    return _compiled_init(
+        cls, names, fields, lambda name: f"_set_{name}(self, {{value}})", namespace
+    )
 
 
 def _compiled_init(
-    cls: Any, names: list[str], fields: dict[str, Field], assignment: str, namespace: dict[str, Any]
+    cls: Any,
+    names: list[str],
+    fields: dict[str, Field],
+    assignment: Callable[[str], str],
+    namespace: dict[str, Any],
+    prologue: str = "",
 ) -> Any:
-    exec(_init_source(cls.__name__, names, fields, assignment, namespace), namespace)
+    source = _init_source(cls.__name__, names, fields, assignment, namespace, prologue)
+    exec(source, namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init

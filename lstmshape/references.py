@@ -22,6 +22,8 @@ IndexItem = int | slice | EllipsisType | None
 Subscript = tuple[IndexItem, ...]
 
 _HEAD = re.compile(r"\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*")
+_BARE = re.compile(r"([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?")
+"""A reference without an index or spaces, as most are written: read as _HEAD reads it."""
 
 _INT = r"[-+]?(?:0|[1-9][0-9]*)"
 _BOUND = rf"[ ]*(?:{_INT})?[ ]*"
@@ -51,6 +53,9 @@ def is_written_reference(written: object) -> bool:
 
 
 def parse_reference(text: str) -> Reference:
+    bare = _BARE.fullmatch(text)
+    if bare is not None:
+        return Reference(bare.group(1), bare.group(2), (), text)
     head = _HEAD.match(text)
     if head is None:
         raise ReferenceSyntaxError(

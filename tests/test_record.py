@@ -106,3 +106,22 @@ def test_a_frozen_slotted_record_made_from_another_sets_both_classes_fields() ->
     assert repr(made).endswith(".Sub(name='a', size=8, tags=('x',))")
     with pytest.raises(FrozenRecordError):
         made.size = 3
+
+
+def test_a_frozen_record_made_from_a_slotted_one_sets_the_slots_and_its_own_fields() -> None:
+    # Its __init__ writes its own fields into its __dict__, and a base's slots past
+    # its __setattr__: a slot is read before the __dict__, so it must be the one set.
+    @record(frozen=True, slots=True)
+    class Base:
+        name: str
+
+    @record(frozen=True)
+    class Sub(Base):
+        size: int = 4
+
+    made = Sub("a", 8)
+    assert (made.name, made.size) == ("a", 8)
+    assert made.__dict__ == {"size": 8}
+    assert Sub("a") == Sub("a", 4) and hash(Sub("a")) == hash(Sub("a", 4))
+    with pytest.raises(FrozenRecordError):
+        made.name = "b"

@@ -104,10 +104,11 @@ def propagate(spec: ParsedSpec) -> ModelResult:
         name: _Node("input", {PRIMARY: Tensor(shape)}) for name, shape in spec.inputs.items()
     }
     later = {layer.name for layer in spec.layers}
+    resolver = Resolver(nodes, later, result.problems)
     previous: str | None = None
     for layer in spec.layers:
         later.discard(layer.name)
-        resolver = Resolver(nodes, later, result.problems, layer)
+        resolver.start(layer)
         layer_result, node = _run_layer(spec, layer, previous, resolver)
         result.layers.append(layer_result)
         nodes.setdefault(layer.name, node)
@@ -142,14 +143,12 @@ def _run_layer(
     found_before = len(resolver.problems)
     inputs = _inputs(spec, config, declared.input_field, previous, resolver)
     states = _states(config, resolver)
-    tensor_args = {
-        key: _sources(written, key, resolver)
-        for key in declared.tensor_args
-        if is_written_reference(written := _field(config, key))  # not `other: 2`, `lengths: [5, 3]`
-    }
+    tensor_args = _tensor_args(config, declared.tensor_args, resolver)
     read = [source for sources in tensor_args.values() for source in sources]
-    resolver.problems.extend(reference_lints([*inputs, *read], layer.name))
-    resolver.problems.extend(state_lints(states or [], layer.name))
+    if resolver.indexed:  # every lint of engine.lints is about an index into a tensor
+        resolver.problems.extend(reference_lints([*inputs, *read], layer.name))
+        resolver.problems.extend(state_lints(states or [], layer.name))
+    read_known, packed = _known_and_packed([*inputs, *(states or ()), *read])
     ctx = LayerContext(layer.index, layer.name, inputs, states, resolver.problems, tensor_args)
     names = declared.tensors(config)
     # A reused module was built, and its arguments judged, where it is first written.
@@ -157,7 +156,7 @@ def _run_layer(
     rejected = declared.check is not None and not declared.check(config, checked_ctx)
     if rejected:
         outcome = LayerOutcome({name: Tensor(None) for name in names}, None)
-    elif _reads_packed_wrongly(config.type, declared.reads_packed, ctx, read):
+    elif packed and _reads_packed_wrongly(config.type, declared.reads_packed, ctx, read):
         # torch builds the module and raises when it is called: its weights exist
         built = declared.infer(config, replace(ctx, problems=[]))
         outcome = LayerOutcome({name: Tensor(None) for name in names}, built.params)
@@ -177,10 +176,7 @@ def _run_layer(
         outcome = LayerOutcome(outcome.tensors, None)
     _check_expect(config, ctx, outcome, names, spec.symbols)
     shapes = {name: outcome.tensors[name].shape for name in names}
-    input_text = ", ".join([source.text for source in inputs]) or None
-    read_known = all(
-        source.tensor.shape is not None for source in [*inputs, *(states or ()), *read]
-    )
+    input_text = inputs[0].text if len(inputs) == 1 else ", ".join([s.text for s in inputs]) or None
     checked = read_known and not (rejected and layer.reuses is not None)
     pricing = None
     failed = len(resolver.problems) > found_before and any(
@@ -202,6 +198,29 @@ def _run_layer(
         ),
         _Node(config.type, outcome.tensors),
     )
+
+
+def _tensor_args(
+    config: LayerBase, keys: tuple[str, ...], resolver: Resolver
+) -> dict[str, list[Source]]:
+    """The tensors read through the type's ``tensor_args`` fields that the layer writes."""
+    return {
+        key: _sources(written, key, resolver)
+        for key in keys
+        if is_written_reference(written := _field(config, key))  # not `other: 2`, `lengths: [5, 3]`
+    }
+
+
+def _known_and_packed(sources: list[Source]) -> tuple[bool, bool]:
+    """Whether every tensor read is known, and whether any is a packed sequence."""
+    known, packed = True, False
+    for source in sources:  # one pass: most layers read one tensor
+        tensor = source.tensor
+        if tensor.shape is None:
+            known = False
+        if tensor.packed is not None:
+            packed = True
+    return known, packed
 
 
 def _reads_packed_wrongly(
@@ -326,13 +345,17 @@ def _check_expect(
 class Resolver:
     """Resolves one layer's references against the inputs and earlier layers."""
 
-    def __init__(
-        self, nodes: dict[str, _Node], later: set[str], problems: list[Problem], layer: ParsedLayer
-    ) -> None:
+    def __init__(self, nodes: dict[str, _Node], later: set[str], problems: list[Problem]) -> None:
         self._nodes = nodes
         self._later = later
         self.problems = problems
+        self._layer: ParsedLayer
+
+    def start(self, layer: ParsedLayer) -> None:
+        """Resolve ``layer``'s references from now on."""
         self._layer = layer
+        self.indexed = False
+        """Whether a reference of the layer's has an index, which the lints look at."""
 
     @property
     def layer(self) -> ParsedLayer:
@@ -402,6 +425,8 @@ class Resolver:
         if tensor is None:
             return Source(text, Tensor(None), at, reference)
         origin = tensor.origin
+        if reference.subscripts:
+            self.indexed = True
         for subscript in reference.subscripts:
             shape = tensor.shape
             if shape is None:

@@ -93,18 +93,17 @@ def _proj_size(config: RNNBaseConfig) -> int:
 def parameter_count(config: RNNBaseConfig) -> int:
     """Closed form, so that a huge num_layers costs no time."""
     directions = 2 if config.bidirectional else 1
-    gate_rows = GATES[config.type] * config.hidden_size
+    hidden = config.hidden_size
+    gate_rows = GATES[config.type] * hidden
     proj = _proj_size(config)
-    h_out = proj or config.hidden_size
-
-    def per_layer(layer_input: int) -> int:
-        per_direction = gate_rows * (layer_input + h_out) + proj * config.hidden_size
-        if config.bias:
-            per_direction += 2 * gate_rows
-        return directions * per_direction
-
-    # the first layer reads input_size features, every later one D * H_out
-    return per_layer(config.input_size) + (config.num_layers - 1) * per_layer(directions * h_out)
+    h_out = proj or hidden
+    # per direction of a layer reading F features: gate_rows * (F + h_out) weights, the
+    # projection's proj * hidden, and two biases of gate_rows; the first layer reads
+    # input_size features, every later one D * H_out
+    fixed = gate_rows * h_out + proj * hidden + (2 * gate_rows if config.bias else 0)
+    first = directions * (gate_rows * config.input_size + fixed)
+    later = directions * (gate_rows * directions * h_out + fixed)
+    return first + (config.num_layers - 1) * later
 
 
 def check_arguments(config: RNNBaseConfig, ctx: LayerContext) -> bool:
@@ -252,10 +251,12 @@ def propagate(config: RNNBaseConfig, ctx: LayerContext) -> LayerOutcome:
 
 def _states(config: RNNBaseConfig, ctx: LayerContext, shapes: list[Shape]) -> dict[str, Tensor]:
     stack = (2 if config.bidirectional else 1) * config.num_layers
-    return {
-        name: Tensor(state, Origin(ctx.name, name, config.bidirectional, stack=stack))
-        for name, state in zip(tensor_names(config)[1:], shapes, strict=True)
-    }
+    states = {}
+    for name, state in zip(tensor_names(config)[1:], shapes, strict=True):
+        states[name] = Tensor(
+            state, Origin(ctx.name, name, config.bidirectional, None, stack=stack)
+        )
+    return states
 
 
 def _over_padding(ctx: LayerContext, source: Source) -> Padded | None:
