@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
@@ -29,6 +29,8 @@ else:
 
 
 _Record = TypeVar("_Record")
+_Owner = TypeVar("_Owner")
+_Value = TypeVar("_Value")
 
 _MISSING: Any = object()
 
@@ -81,6 +83,29 @@ def record(
         return built
 
     return wrap if cls is None else wrap(cls)
+
+
+class cached_property(Generic[_Owner, _Value]):
+    """:class:`functools.cached_property` without the lock Python 3.11's takes on every
+    first read (3.12 dropped it): the value computed once, then kept in the instance's
+    ``__dict__``, which a frozen record's ``__setattr__`` does not guard."""
+
+    def __init__(self, function: Callable[[_Owner], _Value]) -> None:
+        self._function = function
+        self._name = function.__name__
+        self.__doc__ = function.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, instance: _Owner, owner: type[Any] | None = None) -> _Value: ...
+
+    def __get__(self, instance: _Owner | None, owner: type[Any] | None = None) -> Self | _Value:
+        if instance is None:
+            return self
+        value = instance.__dict__[self._name] = self._function(instance)
+        return value
 
 
 def replace(obj: _Record, /, **changes: Any) -> _Record:

@@ -10,7 +10,8 @@ priced at the padded batch it was packed from, an upper bound labelled so.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
+from functools import cache, partial
+from operator import attrgetter
 from typing import Any
 
 from lstmshape.costs import (
@@ -59,14 +60,16 @@ def _price_tensors(
 ) -> LayerCosts | None:
     padded: list[bool] = []
     shapes = CostShapes(
-        tuple(_priced(source.tensor, padded) for source in inputs),
+        tuple([_priced(source.tensor, padded) for source in inputs]),
         {name: _priced(tensor, padded) for name, tensor in outputs.items()},
         {
-            key: tuple(_priced(source.tensor, padded) for source in sources)
+            key: tuple([_priced(source.tensor, padded) for source in sources])
             for key, sources in tensor_args.items()
-        },
+        }
+        if tensor_args
+        else {},
     )
-    return layer_costs(declared, config, shapes, params, any(padded))
+    return layer_costs(declared, config, shapes, params, bool(padded))
 
 
 def _priced(tensor: Tensor, padded: list[bool]) -> Shape | None:
@@ -91,13 +94,27 @@ def layer_costs(
     """The layer's costs; a layer priced before with the same arguments and shapes shares its
     answer (a deep model repeats its blocks, and a 10,000-layer chain's pricing is mostly that).
     """
-    key = _price_key(declared, config, shapes, params, padded)
-    if key is None:
-        return _price(declared, config, shapes, params, padded)
+    shown = (
+        declared.cost,
+        shapes.inputs,
+        tuple(shapes.outputs.items()),
+        tuple(shapes.tensor_args.items()),
+        params,
+        padded,
+    )
+    references = (declared.input_field, *declared.tensor_args)
+    key: tuple[object, ...] = (*shown, *_arguments(config, references))
     try:
         return _PRICES[key]
     except KeyError:
         pass
+    except TypeError:  # an argument is a list or a wrapped layer: compared by _frozen
+        try:
+            key = (*shown, _frozen_config(config, references))
+        except _Unkeyed:
+            return _price(declared, config, shapes, params, padded)
+        if key in _PRICES:
+            return _PRICES[key]
     priced = _price(declared, config, shapes, params, padded)
     if len(_PRICES) >= _PRICES_LIMIT:
         _PRICES.clear()
@@ -117,40 +134,37 @@ class _Unkeyed(Exception):
     """A config holds a value lstmshape does not know how to compare: price it afresh."""
 
 
-def _price_key(
-    declared: LayerType[Any], config: LayerBase, shapes: CostShapes, params: int, padded: bool
-) -> tuple[object, ...] | None:
-    references = (declared.input_field, *declared.tensor_args)
-    try:
-        arguments = _frozen_config(config, references)
-    except _Unkeyed:
-        return None
-    return (
-        declared.cost,
-        arguments,
-        shapes.inputs,
-        tuple(shapes.outputs.items()),
-        tuple(shapes.tensor_args.items()),
-        params,
-        padded,
+def _arguments(config: LayerBase, references: tuple[str, ...]) -> tuple[object, ...]:
+    """What a cost rule may read of ``config``: its type, the values of its priced fields and
+    their types (True == 1, but not as an argument), and the reference fields that hold no
+    reference (``other: 2``); hashable unless a value is a list or a wrapped layer."""
+    read, referring = _priced_fields(type(config), references)
+    values = read(config)
+    unwritten = tuple(
+        [None if is_written_reference(value := getattr(config, k)) else value for k in referring]
     )
+    return (type(config), values, tuple(map(type, values)), unwritten, tuple(map(type, unwritten)))
+
+
+@cache
+def _priced_fields(
+    model: type[LayerBase], references: tuple[str, ...]
+) -> tuple[Callable[[LayerBase], tuple[object, ...]], tuple[str, ...]]:
+    """A getter of the priced fields of ``model`` that hold no reference, and those that may."""
+    names = [name for name in model.model_fields if name not in _UNPRICED_FIELDS]
+    plain = [name for name in names if name not in references]
+    getter = attrgetter(*plain, "type")  # never one name, which attrgetter gives alone
+    return getter, tuple(name for name in names if name in references)
 
 
 def _frozen_config(config: LayerBase, references: tuple[str, ...]) -> tuple[object, ...]:
-    # dict and tuple operations rather than a loop over the fields: this runs for each layer
-    priced = dict(vars(config))
-    for key in _UNPRICED_FIELDS:
-        priced.pop(key, None)
-    for key in references:
-        if is_written_reference(priced.get(key)):
-            del priced[key]
-    arguments = tuple(priced.items())
-    kinds = tuple(map(type, priced.values()))  # True == 1, but not as an argument
-    try:
-        hash(arguments)
-    except TypeError:  # a list, or a wrapped layer
-        return (type(config), *((key, _frozen(value)) for key, value in arguments))
-    return (type(config), arguments, kinds)
+    """The config's priced fields, each made comparable by :func:`_frozen`."""
+    priced = {
+        key: value
+        for key, value in vars(config).items()
+        if key not in _UNPRICED_FIELDS and not (key in references and is_written_reference(value))
+    }
+    return (type(config), *((key, _frozen(value)) for key, value in priced.items()))
 
 
 def _frozen(value: object) -> object:

@@ -9,7 +9,7 @@ skip, so one mistake is reported once rather than at every layer after it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 from lstmshape.costs import LayerCosts, model_costs
@@ -26,7 +26,7 @@ from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
 from lstmshape.models.common import LayerBase
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
-from lstmshape.record import field, record, replace
+from lstmshape.record import cached_property, field, record, replace
 from lstmshape.references import (
     Reference,
     ReferenceSyntaxError,

@@ -158,3 +158,19 @@ def test_an_argument_that_changes_only_the_costs_is_not_priced_alike() -> None:
     plain, relu = (layer.costs for layer in found.layers)
     assert plain is not None and relu is not None
     assert plain.extra != relu.extra
+
+
+def test_layers_with_list_arguments_are_priced_alike_only_when_written_alike() -> None:
+    # A list is not hashable: such a layer is keyed by its arguments made comparable.
+    layer = "{{name: {name}, type: Conv2D, filters: 4, kernel_size: [3, 3], input: x{more}}}"
+    found = report(
+        "framework: keras\ninputs:\n  x: [B, 16, 16, 3]\nlayers:\n"
+        + "".join(
+            f"  - {layer.format(name=name, more=more)}\n"
+            for name, more in (("a", ""), ("b", ""), ("relu", ", activation: relu"))
+        )
+    )
+    first, second, relu = (layer.costs for layer in found.layers)
+    assert first is not None and relu is not None
+    assert second is first
+    assert relu.extra != first.extra
