@@ -116,7 +116,7 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
     problems: list[Problem] = []
     data = _string_keys(data, (), problems)
     try:
-        SpecHeader.model_validate(data)
+        SpecHeader.model_validate(_header_view(data))
     except ValidationError as error:
         problems += _header_problems(error, data)
     framework_key = data.get("framework")
@@ -138,6 +138,23 @@ def parse_spec(data: Any, default_name: str) -> tuple[ParsedSpec | None, list[Pr
     )
     problems += _duplicate_names(spec, data)
     return spec, _owned_by_layers(problems, layers)
+
+
+def _header_view(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` for :class:`SpecHeader`, each layer that is a mapping as an empty one.
+
+    The header checks only that each layer is a mapping of names; :func:`_string_keys`
+    has left only names in them, and the layers are validated one by one after.  Copying
+    each mapping for nothing is most of the header's validation in a long spec.
+    """
+    layers = data.get("layers")
+    if not isinstance(layers, list):
+        return data
+    return {**data, "layers": [_NO_ARGUMENTS if type(raw) is dict else raw for raw in layers]}
+
+
+_NO_ARGUMENTS: dict[str, Any] = {}
+"""A layer mapping's stand-in in the header; only read."""
 
 
 def _owned_by_layers(problems: list[Problem], layers: list[ParsedLayer]) -> list[Problem]:
@@ -182,13 +199,12 @@ def _written_dims(data: dict[Any, Any]) -> Iterator[tuple[NodePath, Any]]:
         yield from _dims_of(inputs, ("inputs",))
     layers = data.get("layers")
     for index, layer in enumerate(layers if isinstance(layers, list) else ()):
-        if isinstance(layer, dict):
+        # most layers hold no dimensions: no expect:, no input_shape, no wrapped layer
+        if isinstance(layer, dict) and not _HOLDERS.isdisjoint(map(type, layer.values())):
             yield from _layer_dims(layer, ("layers", index))
 
 
 def _layer_dims(layer: dict[Any, Any], at: NodePath) -> Iterator[tuple[NodePath, Any]]:
-    if _HOLDERS.isdisjoint(map(type, layer.values())):  # most layers: no expect:, nothing held
-        return
     for key, value in layer.items():
         if key == "expect" and isinstance(value, dict):
             yield from _dims_of(value, (*at, key))
@@ -217,8 +233,9 @@ def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) ->
     """
 
     def keep(mapping: dict[Any, Any], where: NodePath) -> dict[str, Any]:
-        if _NAMES.issuperset(map(type, mapping)):  # the usual case, copied at C speed
-            return dict(mapping)
+        """``mapping`` itself when every key is a name (never changed after), else a copy."""
+        if _NAMES.issuperset(map(type, mapping)):  # the usual case
+            return mapping
         kept = {}
         for key, value in mapping.items():
             if isinstance(key, str):
@@ -236,7 +253,7 @@ def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) ->
             )
         return kept
 
-    spec = keep(data, at)
+    spec = dict(keep(data, at))
     if isinstance(spec.get("inputs"), dict):
         spec["inputs"] = keep(spec["inputs"], ("inputs",))
     if isinstance(spec.get("layers"), list):
@@ -244,7 +261,9 @@ def _string_keys(data: dict[Any, Any], at: NodePath, problems: list[Problem]) ->
         for index, raw in enumerate(spec["layers"]):
             layer = keep(raw, ("layers", index)) if isinstance(raw, dict) else raw
             if isinstance(layer, dict) and isinstance(layer.get("expect"), dict):
-                layer["expect"] = keep(layer["expect"], ("layers", index, "expect"))
+                expect = keep(layer["expect"], ("layers", index, "expect"))
+                if expect is not layer["expect"]:
+                    layer = {**layer, "expect": expect}
             layers.append(layer)
         spec["layers"] = layers
     return spec
@@ -510,7 +529,8 @@ def _validate_layer(
     model: type[LayerBase] = declared.config
     type_name = declared.name
     try:
-        return model.model_validate({**raw, "type": type_name})
+        # the type as declared, not as written (nn.LSTM); most are written so
+        return model.model_validate(raw if raw["type"] == type_name else {**raw, "type": type_name})
     except ValidationError as error:
         foreign_keys = framework.foreign_keys
         if declared.foreign_keys:
