@@ -25,6 +25,7 @@ The conventions (the README's Costs section says the same to users):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -166,13 +167,14 @@ def model_costs(layers: Iterable[LayerCosts | None]) -> LayerCosts | None:
     """The sum of the layers' costs; unknown if any layer's is, or the sum is too large."""
     # Layers priced alike share one LayerCosts (see engine.costing): each is added
     # once, times its count, so a model of repeated blocks sums as fast as one block.
-    counts: dict[int, tuple[LayerCosts, int]] = {}
-    for costs in layers:
+    listed = list(layers)
+    distinct = {id(costs): costs for costs in listed}
+    found: list[tuple[LayerCosts, int]] = []
+    for key, count in Counter(map(id, listed)).items():
+        costs = distinct[key]
         if costs is None:
             return None
-        first, count = counts.get(id(costs), (costs, 0))
-        counts[id(costs)] = (first, count + 1)
-    found = list(counts.values())
+        found.append((costs, count))
 
     def each(field: Callable[[LayerCosts], Expr]) -> Expr:
         return Expr.sum(scale(field(costs), count) for costs, count in found)

@@ -62,7 +62,7 @@ def layer_statuses(report: ModelReport) -> list[str]:
         severities_by_layer.setdefault(diagnostic.layer, set()).add(diagnostic.severity)
     statuses = []
     for layer in report.layers:
-        severities = severities_by_layer.get(layer.name, set())
+        severities = severities_by_layer.get(layer.name, _NONE)
         if Severity.ERROR in severities:
             statuses.append("error")
         elif not layer.checked:
@@ -72,6 +72,10 @@ def layer_statuses(report: ModelReport) -> list[str]:
         else:
             statuses.append("ok")
     return statuses
+
+
+_NONE: frozenset[Severity] = frozenset()
+"""The severities of a layer without diagnostics."""
 
 
 @record
