@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, overload
 
 from lstmshape.diagnostics import Diagnostic, Severity
 from lstmshape.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -12,6 +13,42 @@ if TYPE_CHECKING:  # the engine pulls in pydantic: --help and --version must not
     from lstmshape.comments import Suppression
     from lstmshape.costs import LayerCosts
     from lstmshape.engine.graph import LayerResult
+
+
+class SourceLines(Sequence[str]):
+    """A file's lines, split when first read: only a diagnostic's snippet and a few
+    positions read them, and a long spec has tens of thousands."""
+
+    __slots__ = ("_lines", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def _split(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return self._lines
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self._split()[index]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same lines, split or not, as the list it stands for."""
+        if isinstance(other, SourceLines):
+            return self._split() == other._split()
+        return self._split() == other if isinstance(other, list) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as a list's
 
 
 @record(frozen=True)
@@ -25,7 +62,7 @@ class ModelReport:
     params: int | None
     """The model's parameters; None when a layer's count is unknown."""
     diagnostics: list[Diagnostic]
-    source_lines: list[str] = field(repr=False)
+    source_lines: Sequence[str] = field(repr=False)
     suppressions: tuple[Suppression, ...] = ()
     """The suppression comments in this spec's part of the file."""
     dims: dict[str, int] = field(default_factory=dict)

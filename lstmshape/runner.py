@@ -13,7 +13,7 @@ import gc
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
@@ -35,7 +35,7 @@ from lstmshape.loader import Document, Positions, load_yaml
 from lstmshape.models.spec import parse_spec
 from lstmshape.progress import Bar, progress_bar
 from lstmshape.record import record, replace
-from lstmshape.report import ModelReport, Summary
+from lstmshape.report import ModelReport, SourceLines, Summary
 from lstmshape.reporters import AUTO, REPORTER_BY_NAME, Reporter, ReporterOptions, resolve_format
 from lstmshape.spec_detection import (
     has_spec_key_line,
@@ -50,14 +50,18 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def locate(problem: Problem, positions: Positions, lines: list[str] | None = None) -> Diagnostic:
+def locate(
+    problem: Problem, positions: Positions, lines: Sequence[str] | None = None
+) -> Diagnostic:
     where = positions.of_key(problem.at) if problem.on_key else positions.of_value(problem.at)
     if problem.within is not None and lines is not None:
         where = _inside(where, *problem.within, lines)
     return placed(problem, where)
 
 
-def _inside(where: tuple[int, int], value: str, offset: int, lines: list[str]) -> tuple[int, int]:
+def _inside(
+    where: tuple[int, int], value: str, offset: int, lines: Sequence[str]
+) -> tuple[int, int]:
     """The position ``offset`` characters into a string value that starts at ``where``.
 
     Only where the value stands on its line as written (plain or quoted,
@@ -111,7 +115,7 @@ def check_text(text: str, path: str, *, skip_non_specs: bool = False) -> list[Mo
     documents before it, which are checked as usual.  With
     ``skip_non_specs``, a file that is not a spec gives no report at all.
     """
-    lines = text.splitlines()
+    lines = SourceLines(text)
     loaded = load_yaml(text)
     if skip_non_specs and not is_spec_file(text, loaded):
         return []
@@ -171,7 +175,7 @@ def _with_comments(
 
 
 def _check_document(
-    document: Document, path: str, default_name: str, lines: list[str], declared: bool
+    document: Document, path: str, default_name: str, lines: Sequence[str], declared: bool
 ) -> ModelReport:
     """``declared``: the file names lstmshape's schema, so it is a spec whatever its keys."""
     if isinstance(document.data, dict) and not declared and not is_spec_document(document.data):

@@ -183,7 +183,8 @@ def _run_layer(
         p.severity is Severity.ERROR for p in resolver.problems[found_before:]
     )
     if read_known and not rejected and not failed:  # costs of a layer that would raise: none
-        priced = {name: outcome.tensors[name] for name in names}
+        tensors = outcome.tensors  # those the layer returns, which it usually holds alone
+        priced = tensors if len(tensors) == len(names) else {name: tensors[name] for name in names}
         pricing = pricer(declared, config, ctx, priced, outcome.params)
     return (
         LayerResult(
