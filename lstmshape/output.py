@@ -100,9 +100,15 @@ def json_document(parts: list[str], counts: list[tuple[str, int]]) -> str:
     the ``files`` list (4 spaces), as :func:`lstmshape.reporters.json.entry`
     writes them; several entries of one file are one part.
     """
+    return "".join(json_document_pieces(parts, counts))
+
+
+def json_document_pieces(parts: list[str], counts: list[tuple[str, int]]) -> list[str]:
+    """:func:`json_document` in pieces, to write one by one: a large report is megabytes,
+    which joining would copy once more."""
     summary = ",\n".join(f'    "{key}": {value}' for key, value in counts)
     files = _listed(parts, "[\n", "\n  ]") if parts else ["[]"]
-    return "".join(['{\n  "files": ', *files, ',\n  "summary": {\n', summary, "\n  }\n}\n"])
+    return ['{\n  "files": ', *files, ',\n  "summary": {\n', summary, "\n  }\n}\n"]
 
 
 def _listed(parts: list[str], opening: str, closing: str) -> list[str]:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring_ascii as _quote
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO
 
 from lstmshape.costs import LayerCosts, cost_fields
-from lstmshape.output import json_counts, json_document
+from lstmshape.output import json_counts, json_document_pieces
 from lstmshape.report import ModelReport, Summary, layer_statuses
 from lstmshape.shapes import Shape, substitute_dim
 
@@ -116,41 +116,52 @@ def dumps(value: Any, pad: str = "") -> str:
 
     With an indent, the standard library encodes in Python one token at a
     time (the C encoder takes no indent); a 10,000-layer report is 380,000
-    tokens.  This builds each container with one join of its pieces.  What a report does not
-    hold (floats, tuples, keys that are not strings) is left to the standard
-    library, re-indented to its depth; text already written at its depth
-    (:class:`_Written`) is copied.
+    tokens.  This writes every token into one list, joined once at the end: a
+    large report is megabytes, which each join of a nested container would copy
+    again.  What a report does not hold (floats, tuples, keys that are not
+    strings) is left to the standard library, re-indented to its depth; text
+    already written at its depth (:class:`_Written`) is copied.
     """
+    pieces: list[str] = []
+    _write(value, pad, pieces)
+    return "".join(pieces)
+
+
+def _write(value: Any, pad: str, pieces: list[str]) -> None:
+    """Append the JSON text of ``value``, its inner lines indented past ``pad``."""
     kind = type(value)
     if kind is str:
-        return _quote(value)
-    if kind is _Written:
-        return cast("str", value)  # as it is: str() would copy it
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    inner = pad + "  "
-    # each container is one join of its pieces: a large report is megabytes, which every
-    # further concatenation would copy again
-    if kind is dict and all(type(key) is str for key in value):
+        pieces.append(_quote(value))
+    elif kind is _Written:
+        pieces += value
+    elif kind is int:
+        pieces.append(int.__repr__(value))
+    elif value is None:
+        pieces.append("null")
+    elif kind is dict and all(type(key) is str for key in value):
         if not value:
-            return "{}"
-        pieces = ["{\n"]
+            pieces.append("{}")
+            return
+        inner = pad + "  "
+        pieces.append("{\n")
         for key, item in value.items():
-            pieces += (inner, _quote(key), ": ", dumps(item, inner), ",\n")
+            pieces += (inner, _quote(key), ": ")
+            _write(item, inner, pieces)
+            pieces.append(",\n")
         pieces[-1] = f"\n{pad}}}"
-        return "".join(pieces)
-    if kind is list:
+    elif kind is list:
         if not value:
-            return "[]"
-        pieces = ["[\n"]
+            pieces.append("[]")
+            return
+        inner = pad + "  "
+        pieces.append("[\n")
         for item in value:
-            pieces += (inner, dumps(item, inner), ",\n")
+            pieces.append(inner)
+            _write(item, inner, pieces)
+            pieces.append(",\n")
         pieces[-1] = f"\n{pad}]"
-        return "".join(pieces)
-    # JSON text holds no raw line breaks, so each one starts a new line to indent
-    return json.dumps(value, indent=2).replace("\n", "\n" + pad)
+    else:  # JSON text holds no raw line breaks, so each one starts a new line to indent
+        pieces.append(json.dumps(value, indent=2).replace("\n", "\n" + pad))
 
 
 def entry(report: ModelReport, dims: Mapping[str, int] | None = None) -> str:
@@ -162,10 +173,13 @@ _FILES_PAD = "    "
 """The indent of an entry of ``files``: the document's second level."""
 _LAYER_PAD = _FILES_PAD + "    "
 """The indent of an entry of a file's ``layers``."""
+_LAYER_HEAD = f'{{\n{_LAYER_PAD}  "name": '
+"""A layer's entry up to its name."""
 
 
-class _Written(str):
-    """JSON text already written at its depth, which :func:`dumps` copies as it is."""
+class _Written(tuple[str, ...]):
+    """JSON text already written at its depth, in pieces, which :func:`dumps` copies as
+    they are: a layer's entry is its name and the text of a layer like it."""
 
     __slots__ = ()
 
@@ -186,7 +200,7 @@ def _layer_text(layer: LayerResult, status: str, values: Mapping[str, int]) -> _
         if len(_LAYER_TEXTS) >= _WRITTEN_LIMIT:
             _LAYER_TEXTS.clear()
         kept = _LAYER_TEXTS[key] = (costs, dumps(fields, _LAYER_PAD)[1:])  # after its "{"
-    return _Written(f'{{\n{_LAYER_PAD}  "name": {_quote(layer.name)},{kept[1]}')
+    return _Written((_LAYER_HEAD, _quote(layer.name), ",", kept[1]))
 
 
 _LAYER_TEXTS: dict[tuple[object, ...], tuple[LayerCosts | None, str]] = {}
@@ -217,4 +231,4 @@ class JsonReporter:
         counts = json_counts(
             summary.files, summary.errors, summary.warnings, summary.skipped, summary.skipping
         )
-        self._out.write(json_document(self._parts, counts))
+        self._out.writelines(json_document_pieces(self._parts, counts))
