@@ -129,11 +129,19 @@ _END = (0, -1, "")
 
 class _Reader:
     def __init__(self, text: str, positions: bool) -> None:
-        rows = []
-        for number, line in enumerate(text.split("\n"), 1):
-            content = line.lstrip(" ")
-            if content and content[0] != "#":
-                rows.append((number, len(line) - len(content), content))
+        lines = text.split("\n")
+        if positions:
+            rows = [
+                (number, len(line) - len(content), content)
+                for number, line in enumerate(lines, 1)
+                if (content := line.lstrip(" ")) and content[0] != "#"
+            ]
+        else:  # only positions read a row's line number: 0 for all, no number made per row
+            rows = [
+                (0, len(line) - len(content), content)
+                for line in lines
+                if (content := line.lstrip(" ")) and content[0] != "#"
+            ]
         rows.append(_END)
         self._rows = rows
         """Each line holding more than spaces and a comment: its number, column and content.
