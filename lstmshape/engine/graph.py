@@ -23,7 +23,7 @@ from lstmshape.engine.indexing import (
 )
 from lstmshape.engine.lints import reference_lints, state_lints
 from lstmshape.engine.tensors import LayerContext, LayerOutcome, Source, Tensor
-from lstmshape.models.common import LayerBase
+from lstmshape.models.common import LayerBase, ShapeField
 from lstmshape.models.errors import did_you_mean
 from lstmshape.models.spec import ParsedLayer, ParsedSpec
 from lstmshape.record import cached_property, field, record, replace
@@ -143,8 +143,10 @@ def _run_layer(
     found_before = len(resolver.problems)
     inputs = _inputs(spec, config, declared.input_field, previous, resolver)
     states = _states(config, resolver)
-    tensor_args = _tensor_args(config, declared.tensor_args, resolver)
-    read = [source for sources in tensor_args.values() for source in sources]
+    tensor_args = (
+        _tensor_args(config, declared.tensor_args, resolver) if declared.tensor_args else {}
+    )
+    read = [source for sources in tensor_args.values() for source in sources] if tensor_args else []
     if resolver.indexed:  # every lint of engine.lints is about an index into a tensor
         resolver.problems.extend(reference_lints([*inputs, *read], layer.name))
         resolver.problems.extend(state_lints(states or [], layer.name))
@@ -174,7 +176,8 @@ def _run_layer(
             hint="a size is far too large; check for a typo",
         )
         outcome = LayerOutcome(outcome.tensors, None)
-    _check_expect(config, ctx, outcome, names, spec.symbols)
+    if config.expect:
+        _check_expect(config.expect, config.type, ctx, outcome, names, spec.symbols)
     shapes = {name: outcome.tensors[name].shape for name in names}
     input_text = inputs[0].text if len(inputs) == 1 else ", ".join([s.text for s in inputs]) or None
     checked = read_known and not (rejected and layer.reuses is not None)
@@ -309,19 +312,20 @@ def _states(config: LayerBase, resolver: Resolver) -> list[Source] | None:
 
 
 def _check_expect(
-    config: LayerBase,
+    expect: dict[str, ShapeField],
+    kind: str,
     ctx: LayerContext,
     outcome: LayerOutcome,
     names: tuple[str, ...],
     symbols: frozenset[str],
 ) -> None:
-    for name, dims in (config.expect or {}).items():
+    for name, dims in expect.items():
         if name not in names:
             close = did_you_mean(name, names)
             ctx.problems.append(
                 Problem(
                     "LS101",
-                    f"expect: names {name!r}, which {config.type} does not produce; "
+                    f"expect: names {name!r}, which {kind} does not produce; "
                     f"it produces {', '.join(names)}",
                     ctx.path("expect", name),
                     hint=f"did you mean {close}?" if close else None,
