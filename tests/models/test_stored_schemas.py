@@ -110,3 +110,22 @@ def test_every_layer_types_examples_report_alike(tmp_path: Path) -> None:
     report = json.loads(light_run[1])
     assert report["summary"]["files"] == len(list(tmp_path.iterdir()))
     assert report["summary"]["errors"] > 0  # the mistakes are found
+
+
+def test_the_fields_written_are_pydantics_and_layers_written_alike_share_them() -> None:
+    written = {"name": "enc", "type": "LSTM", "input_size": 8, "hidden_size": 16}
+    script = (
+        "from lstmshape.models import light\n"
+        "light.enable()\n"
+        "from lstmshape.frameworks import FRAMEWORKS\n"
+        "model = FRAMEWORKS['torch'].types['LSTM'].config\n"
+        f"first = model.model_validate({written!r})\n"
+        f"second = model.model_validate({{**{written!r}, 'name': 'dec'}})\n"
+        "print(sorted(first.model_fields_set), first.model_fields_set is second.model_fields_set)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    pydantic_model = FRAMEWORKS["torch"].types["LSTM"].config
+    expected = sorted(pydantic_model.model_validate(written).model_fields_set)
+    assert done.stdout.strip() == f"{expected} True"
