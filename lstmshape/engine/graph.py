@@ -355,12 +355,13 @@ class Resolver:
         self._later = later
         self.problems = problems
         self._layer: ParsedLayer
+        self.indexed = False
+        """Whether a reference of the layer's has an index, which the lints look at."""
 
     def start(self, layer: ParsedLayer) -> None:
         """Resolve ``layer``'s references from now on."""
         self._layer = layer
         self.indexed = False
-        """Whether a reference of the layer's has an index, which the lints look at."""
 
     @property
     def layer(self) -> ParsedLayer:
