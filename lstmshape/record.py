@@ -211,9 +211,10 @@ def _init_source(
 def _init(cls: Any, names: list[str], fields: dict[str, Field], frozen: bool) -> Any:
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING}
     if not frozen:
-        return _compiled_init(
-            cls, names, fields, lambda name: f"self.{name} = {{value}}", namespace
+        source = _init_source(
+            cls.__name__, names, fields, lambda name: f"self.{name} = {{value}}", namespace
         )
+        return _compiled_init(cls, source, namespace)
     # a frozen record's own __setattr__ raises, so its fields go straight into its __dict__
     # (twice as fast as object.__setattr__); a field a base record holds in a slot cannot
     slotted = _slots_of_bases(cls)
@@ -223,7 +224,9 @@ def _init(cls: Any, names: list[str], fields: dict[str, Field], frozen: bool) ->
             f"_set(self, {name!r}, {{value}})" if name in slotted else f"_d[{name!r}] = {{value}}"
         )
 
-    return _compiled_init(cls, names, fields, assignment, namespace, "_d = self.__dict__")
+    prologue = "_d = self.__dict__"
+    source = _init_source(cls.__name__, names, fields, assignment, namespace, prologue)
+    return _compiled_init(cls, source, namespace)
 
 
 def _slot_init(cls: Any, names: list[str], fields: dict[str, Field]) -> Any:
@@ -233,20 +236,14 @@ def _slot_init(cls: Any, names: list[str], fields: dict[str, Field]) -> Any:
     namespace: dict[str, Any] = {"_MISSING": _MISSING}
     for name in names:
         namespace[f"_set_{name}"] = getattr(cls, name).__set__
-    return _compiled_init(
-        cls, names, fields, lambda name: f"_set_{name}(self, {{value}})", namespace
+    source = _init_source(
+        cls.__name__, names, fields, lambda name: f"_set_{name}(self, {{value}})", namespace
     )
+    return _compiled_init(cls, source, namespace)
 
 
-def _compiled_init(
-    cls: Any,
-    names: list[str],
-    fields: dict[str, Field],
-    assignment: Callable[[str], str],
-    namespace: dict[str, Any],
-    prologue: str = "",
-) -> Any:
-    source = _init_source(cls.__name__, names, fields, assignment, namespace, prologue)
+def _compiled_init(cls: Any, source: str, namespace: dict[str, Any]) -> Any:
+    """The ``__init__`` written in ``source``, compiled in ``namespace``."""
     exec(source, namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
