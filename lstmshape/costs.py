@@ -256,11 +256,12 @@ def format_cost(dim: Dim) -> str:
         return "?"
     if isinstance(dim, int):
         return f"{dim:,}"
-    return _NUMBER.sub(lambda match: f"{int(match.group()):,}", dim)
+    return re.sub(_NUMBER, lambda match: f"{int(match.group()):,}", dim)
 
 
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d{4,}")
-"""A number of four digits or more in a formula, not the digits of a symbol (``T1000``)."""
+_NUMBER = r"(?<![A-Za-z0-9_])\d{4,}"
+"""A number of four digits or more in a formula, not the digits of a symbol (``T1000``);
+compiled by the re module's cache when a report first prints a formula."""
 
 
 def cost_fields(
