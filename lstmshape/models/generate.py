@@ -20,7 +20,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from lstmshape.models.light import FUNCTION_KEY, sources_fingerprint, stored_name
+from lstmshape.models.light import FUNCTION_KEY, stored_name
+from lstmshape.models.sources import fingerprint
 
 TARGET = Path(__file__).with_name("schemas.py")
 UNUSED_KEYS = frozenset({"metadata", "serialization"})
@@ -119,9 +120,7 @@ def source() -> str:
         '"""\n\n'
         "# fmt: off\n"
         f"PYDANTIC_CORE = {pydantic_core.__version__!r}\n"
-        f"SOURCES = {sources_fingerprint()!r}\n"
-        + table("FIELDS", fields)
-        + table("SCHEMAS", schemas)
+        f"SOURCES = {fingerprint()!r}\n" + table("FIELDS", fields) + table("SCHEMAS", schemas)
     )
 
 

@@ -6,7 +6,7 @@ lstmshape.models.light.
 
 # fmt: off
 PYDANTIC_CORE = '2.50.5'
-SOURCES = '2eba959c42a773d47bfb2bae3a6d95b8'
+SOURCES = '5c605ef0fda2bfd0da0a23e8c23ab13b'
 FIELDS = {
     'lstmshape.frameworks.keras.activation:ActivationArgs': '["name","type","activation","trainable","dtype"]',
     'lstmshape.frameworks.keras.activation:ActivationConfig': '["name","type","activation","trainable","dtype","expect","module","input","input_shape"]',
