@@ -14,6 +14,7 @@ checks torch specs alone never defines Keras's models (about 20 ms).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,7 @@ class Framework:
         declared_input: DeclaredInput | None = None,
         not_a_layer: NotALayer | None = None,
         shared_modules: bool = False,
+        modules: Mapping[str, str] | None = None,
     ) -> None:
         self.key = key
         self.prefixes = prefixes
@@ -77,46 +79,67 @@ class Framework:
         self.not_a_layer = not_a_layer
         self.shared_modules = shared_modules
         """Whether a layer may call an earlier layer's module again (``reuse: LAYER``)."""
-        self.types: dict[str, LayerType[Any]] = {
-            name: declared
-            for (framework, name), declared in LAYER_TYPES.items()
-            if framework == key
-        }
-        """The framework's layer types by name, in the order they are listed to users."""
-        self.layers: dict[str, type[LayerBase]] = {
-            name: declared.config for name, declared in self.types.items()
-        }
-        self.foreign_types: dict[str, str] = {
+        self.types: Mapping[str, LayerType[Any]] = (
+            {name: declared for (owner, name), declared in LAYER_TYPES.items() if owner == key}
+            if modules is None
+            else _DeclaredOnUse(key, modules)
+        )
+        """The framework's layer types by name, in the order they are listed to users;
+        with ``modules`` (each type's declaring module), a module is imported when one
+        of its types is first looked up, so a spec's check imports the modules it uses."""
+
+    # What follows reads every layer type: the reports of a mistake and the JSON Schema.
+
+    @cached_property
+    def layers(self) -> dict[str, type[LayerBase]]:
+        return {name: declared.config for name, declared in self.types.items()}
+
+    @cached_property
+    def foreign_types(self) -> dict[str, str]:
+        """Type names of the other framework, with what to write instead."""
+        return {
             foreign: hint
             for declared in self.types.values()
             for foreign, hint in declared.foreign_types.items()
         }
-        """Type names of the other framework, with what to write instead."""
-        self.nested_fields: tuple[str, ...] = tuple(
+
+    @cached_property
+    def nested_fields(self) -> tuple[str, ...]:
+        """Arguments that hold a wrapped layer's config."""
+        return tuple(
             dict.fromkeys(field for declared in self.types.values() for field in declared.nests)
         )
-        """Arguments that hold a wrapped layer's config."""
-        self.wrapped_fields: dict[str, tuple[str, ...]] = {
+
+    @cached_property
+    def wrapped_fields(self) -> dict[str, tuple[str, ...]]:
+        """The keys each wrappable layer type takes when it is wrapped."""
+        return {
             name: tuple(declared.wrapped_config.model_fields)
             for name, declared in self.types.items()
             if declared.wrapped_config is not None
         }
-        """The keys each wrappable layer type takes when it is wrapped."""
-        self.wrapped_foreign_keys: dict[str, dict[str, str]] = {
-            name: {**foreign_keys, **self.types[name].foreign_keys} for name in self.wrapped_fields
-        }
+
+    @cached_property
+    def wrapped_foreign_keys(self) -> dict[str, dict[str, str]]:
         """The hints for keys of another framework or type, per wrappable type (``units`` on a
         ConvLSTM2D says to write filters, wrapped or not)."""
+        return {
+            name: {**self.foreign_keys, **declared.foreign_keys}
+            for name, declared in self.types.items()
+            if declared.wrapped_config is not None
+        }
 
-        self.every_prefix: tuple[str, ...] = tuple(
+    @cached_property
+    def every_prefix(self) -> tuple[str, ...]:
+        """Every prefix some type takes, longest first (``torch.nn.functional.`` before
+        ``torch.``)."""
+        return tuple(
             sorted(
                 {prefix for declared in self.types.values() for prefix in self.spellings(declared)},
                 key=len,
                 reverse=True,
             )
         )
-        """Every prefix some type takes, longest first (``torch.nn.functional.`` before
-        ``torch.``)."""
 
     def spellings(self, declared: LayerType[Any]) -> tuple[str, ...]:
         """The prefixes the type may be written with: its own, or the framework's."""
@@ -153,6 +176,30 @@ class Framework:
     @property
     def type_hint(self) -> str:
         return f"{self.key} layer types: {', '.join(self.types)}"
+
+
+class _DeclaredOnUse(Mapping[str, LayerType[Any]]):
+    """A framework's layer types by name, each module imported when first needed."""
+
+    def __init__(self, key: str, modules: Mapping[str, str]) -> None:
+        self._key = key
+        self._modules = modules
+
+    def __getitem__(self, name: str) -> LayerType[Any]:
+        declared = LAYER_TYPES.get((self._key, name))
+        if declared is None:
+            import_module(self._modules[name])  # a KeyError for a name the framework lacks
+            declared = LAYER_TYPES[(self._key, name)]
+        return declared
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
 
 
 class _Frameworks(Mapping[str, Framework]):

@@ -63,6 +63,17 @@ def _current() -> bool:
     )
 
 
+def type_modules(framework: str) -> dict[str, str] | None:
+    """The framework's layer types and the module declaring each, in the order listed to
+    users, while the stored schemas are used (made with these very sources); else None."""
+    if not active():
+        return None
+    from lstmshape.models import schemas
+
+    modules: dict[str, str] = schemas.TYPE_MODULES[framework]
+    return modules
+
+
 COMPILED = "pydantic_core._pydantic_core"
 """pydantic-core's compiled module: the validators, their errors, everything validation uses."""
 

@@ -129,3 +129,27 @@ def test_the_fields_written_are_pydantics_and_layers_written_alike_share_them() 
     pydantic_model = FRAMEWORKS["torch"].types["LSTM"].config
     expected = sorted(pydantic_model.model_validate(written).model_fields_set)
     assert done.stdout.strip() == f"{expected} True"
+
+
+def test_a_plain_check_imports_only_the_torch_modules_of_the_types_a_spec_uses() -> None:
+    script = (
+        "from lstmshape.models import light\n"
+        "light.enable()\n"
+        "import sys\n"
+        "from lstmshape.runner import check_text\n"
+        "from lstmshape.frameworks import FRAMEWORKS\n"
+        "text = 'framework: torch\\ninputs:\\n  x: [B, 8]\\nlayers:\\n'\n"
+        "text += '  - {type: Linear, in_features: 8, out_features: 4}\\n'\n"
+        "(report,) = check_text(text, 'spec.yaml')\n"
+        "print(report.params, report.diagnostics)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('lstmshape.frameworks.torch.')))\n"
+        "print(list(FRAMEWORKS['torch'].types))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    result, imported, listed = done.stdout.splitlines()
+    assert result == "36 []"
+    assert imported == str(["lstmshape.frameworks.torch.base", "lstmshape.frameworks.torch.linear"])
+    # every type is still listed, in the order the full import lists them
+    assert listed == str(list(FRAMEWORKS["torch"].types))
