@@ -181,6 +181,11 @@ class Runs:
     def median_cpu(self) -> float:
         return statistics.median(self.cpu)
 
+    @property
+    def spread(self) -> str:
+        """The fastest and the slowest run: how much the machine drifted meanwhile."""
+        return f"runs {min(self.wall) * 1000:.0f} to {max(self.wall) * 1000:.0f} ms"
+
 
 @dataclass
 class ColdRuns(Runs):
@@ -419,13 +424,13 @@ def scaling(target: Target, spec: Path, many: Path, chains: dict[int, Path], run
         beyond = group.median - single.median
         print(
             f"{layers:>6,} layers: {group.median * 1000:6.0f} ms "
-            f"(cpu {group.median_cpu * 1000:4.0f} ms), "
+            f"(cpu {group.median_cpu * 1000:4.0f} ms, {group.spread}), "
             f"{beyond / layers * 1e6:5.1f} us per layer beyond start-up, "
             f"peak memory {max(group.peak_kb) / 1024:.0f} MB"
         )
     print(
         f"10,000 layers (text): {big_text.median * 1000:.0f} ms "
-        f"(cpu {big_text.median_cpu * 1000:.0f} ms), "
+        f"(cpu {big_text.median_cpu * 1000:.0f} ms, {big_text.spread}), "
         f"peak memory {max(big_text.peak_kb) / 1024:.0f} MB"
     )
 
