@@ -64,6 +64,7 @@ class Framework:
         not_a_layer: NotALayer | None = None,
         shared_modules: bool = False,
         modules: Mapping[str, str] | None = None,
+        nested_keys: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.key = key
         self.prefixes = prefixes
@@ -79,6 +80,7 @@ class Framework:
         self.not_a_layer = not_a_layer
         self.shared_modules = shared_modules
         """Whether a layer may call an earlier layer's module again (``reuse: LAYER``)."""
+        self._nested_keys = nested_keys or {}
         self.types: Mapping[str, LayerType[Any]] = (
             {name: declared for (owner, name), declared in LAYER_TYPES.items() if owner == key}
             if modules is None
@@ -112,12 +114,14 @@ class Framework:
 
     @cached_property
     def wrapped_fields(self) -> dict[str, tuple[str, ...]]:
-        """The keys each wrappable layer type takes when it is wrapped."""
-        return {
+        """The keys each wrappable layer type takes when it is wrapped, and those of what
+        else is nested alike (``nested_keys``: Keras's RNN cells)."""
+        wrapped = {
             name: tuple(declared.wrapped_config.model_fields)
             for name, declared in self.types.items()
             if declared.wrapped_config is not None
         }
+        return {**wrapped, **self._nested_keys}
 
     @cached_property
     def wrapped_foreign_keys(self) -> dict[str, dict[str, str]]:

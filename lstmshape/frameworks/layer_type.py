@@ -431,7 +431,10 @@ def layer_type(
 def wrapping_refusal(framework: str, wrapper: str, wrapped: str) -> tuple[str, str]:
     """Why ``wrapper`` cannot hold a ``wrapped`` layer, and what it holds: LS104's message
     (after "layer is X, ") and hint."""
-    types = [declared for (owner, _), declared in LAYER_TYPES.items() if owner == framework]
+    from lstmshape.frameworks import FRAMEWORKS  # the package imports this module
+
+    # every type, in the order listed to users: a check may have imported only some
+    types = list(FRAMEWORKS[framework].types.values())
     held = [declared.name for declared in types if wrapper in declared.wrappers]
     others = [declared.name for declared in types if wrapper not in declared.wrappers]
     declared = LAYER_TYPES.get((framework, wrapped))

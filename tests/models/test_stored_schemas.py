@@ -131,25 +131,38 @@ def test_the_fields_written_are_pydantics_and_layers_written_alike_share_them() 
     assert done.stdout.strip() == f"{expected} True"
 
 
-def test_a_plain_check_imports_only_the_torch_modules_of_the_types_a_spec_uses() -> None:
+KERAS_ALWAYS = ["base", "cells", "checks", "sequential"]
+"""What Keras's package imports itself: its base, the RNN cells, the Sequential model's hooks."""
+
+
+@pytest.mark.parametrize(
+    ("framework", "layer", "params", "modules"),
+    [
+        ("torch", "{type: Linear, in_features: 8, out_features: 4}", 36, ["base", "linear"]),
+        ("keras", "{type: Dense, units: 4}", 36, sorted([*KERAS_ALWAYS, "dense"])),
+    ],
+)
+def test_a_plain_check_imports_only_the_layer_modules_of_the_types_a_spec_uses(
+    framework: str, layer: str, params: int, modules: list[str]
+) -> None:
     script = (
         "from lstmshape.models import light\n"
         "light.enable()\n"
         "import sys\n"
         "from lstmshape.runner import check_text\n"
         "from lstmshape.frameworks import FRAMEWORKS\n"
-        "text = 'framework: torch\\ninputs:\\n  x: [B, 8]\\nlayers:\\n'\n"
-        "text += '  - {type: Linear, in_features: 8, out_features: 4}\\n'\n"
+        f"text = 'framework: {framework}\\ninputs:\\n  x: [B, 8]\\nlayers:\\n  - {layer}\\n'\n"
         "(report,) = check_text(text, 'spec.yaml')\n"
         "print(report.params, report.diagnostics)\n"
-        "print(sorted(m for m in sys.modules if m.startswith('lstmshape.frameworks.torch.')))\n"
-        "print(list(FRAMEWORKS['torch'].types))\n"
+        f"package = 'lstmshape.frameworks.{framework}.'\n"
+        "print(sorted(m[len(package):] for m in sys.modules if m.startswith(package)))\n"
+        f"print(list(FRAMEWORKS['{framework}'].types))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
     )
     result, imported, listed = done.stdout.splitlines()
-    assert result == "36 []"
-    assert imported == str(["lstmshape.frameworks.torch.base", "lstmshape.frameworks.torch.linear"])
+    assert result == f"{params} []"
+    assert imported == str(modules)
     # every type is still listed, in the order the full import lists them
-    assert listed == str(list(FRAMEWORKS["torch"].types))
+    assert listed == str(list(FRAMEWORKS[framework].types))

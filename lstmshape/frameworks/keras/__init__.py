@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from lstmshape.models.light import type_modules
+
 LAYER_MODULES = (
     "recurrent",
     "bidirectional",
@@ -36,8 +38,13 @@ LAYER_MODULES = (
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
 
-for _module in LAYER_MODULES:
-    import_module(f"{__name__}.{_module}")
+# As torch's (see lstmshape.frameworks.torch): with the stored schemas, a module is imported
+# when a spec first uses one of its types. A wrapper's rules look the type it wraps up in
+# the registry itself; building the wrapper's validator imports every type it may wrap.
+_MODULES = type_modules("keras")
+if _MODULES is None:
+    for _module in LAYER_MODULES:
+        import_module(f"{__name__}.{_module}")
 
 from lstmshape.frameworks import Framework  # noqa: E402  (after the types it collects)
 from lstmshape.frameworks.keras.base import KERAS_PREFIXES  # noqa: E402
@@ -48,6 +55,10 @@ _STACK_HINT = "stack layers instead, with return_sequences: true on every one bu
 
 FRAMEWORK = Framework(
     "keras",
+    modules=_MODULES,
+    # RNN's cells are nested like wrapped layers but are no layer types of their own:
+    # their keys, for the hints about a key a cell does not take.
+    nested_keys={name: tuple(cell.model_fields) for name, cell in CELL_TYPES.items()},
     prefixes=KERAS_PREFIXES,
     shape_neutral=(
         "kernel_initializer",
@@ -110,10 +121,4 @@ FRAMEWORK = Framework(
         "input_length": "only Embedding still accepts input_length, as deprecated; give the "
         "timesteps in input_shape: instead (Keras 3 raises: Unrecognized keyword arguments)",
     },
-)
-
-# RNN's cells are nested like wrapped layers but are no layer types of their own:
-# their keys, for the hints about a key a cell does not take.
-FRAMEWORK.wrapped_fields.update(
-    {name: tuple(cell.model_fields) for name, cell in CELL_TYPES.items()}
 )
