@@ -20,8 +20,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from lstmshape.models.light import FUNCTION_KEY, stored_name
-from lstmshape.models.sources import fingerprint
+from lstmshape.models.light import FUNCTION_KEY, sources_fingerprint, stored_name
 
 TARGET = Path(__file__).with_name("schemas.py")
 UNUSED_KEYS = frozenset({"metadata", "serialization"})
@@ -128,7 +127,7 @@ def source() -> str:
         '"""\n\n'
         "# fmt: off\n"
         f"PYDANTIC_CORE = {pydantic_core.__version__!r}\n"
-        f"SOURCES = {fingerprint()!r}\n"
+        f"SOURCES = {sources_fingerprint()!r}\n"
         + table("FIELDS", fields)
         + table("SCHEMAS", schemas)
         + index(type_modules())

@@ -19,6 +19,7 @@ are pydantic's, as they are for every other command, in tests and in
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 FUNCTION_KEY = "$python"
 """The key of a stored schema's stand-in for a Python object: ``{"$python": "module:qualname"}``."""
+FINGERPRINTED = ("models", "frameworks")
+"""The packages whose sources define the models (and everything their schemas call)."""
 
 _MODE: dict[str, bool] = {}
 """``enabled`` once :func:`enable` is called; ``active`` once :func:`active` has decided."""
@@ -46,8 +49,6 @@ def active() -> bool:
 
 
 def _current() -> bool:
-    from lstmshape.models.sources import sources_match
-
     try:
         from lstmshape.models import schemas
     except ImportError:  # never generated: a checkout in the middle of a change
@@ -59,7 +60,7 @@ def _current() -> bool:
     return (
         compiled is not None
         and compiled.__version__ == schemas.PYDANTIC_CORE
-        and sources_match(schemas.SOURCES)
+        and sources_fingerprint() == schemas.SOURCES
     )
 
 
@@ -114,6 +115,31 @@ def compiled() -> Any:
     import sys
 
     return sys.modules[COMPILED]
+
+
+def sources_fingerprint() -> str:
+    """A hash of every source file that defines a model, the stored schemas excepted."""
+    try:  # the built-in module: hashlib would load OpenSSL too, for nothing
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    digest = blake2b(digest_size=16)
+    for top in FINGERPRINTED:
+        for directory, folders, files in os.walk(os.path.join(package, top)):
+            folders.sort()
+            for name in sorted(files):
+                path = os.path.join(directory, name)
+                if not name.endswith(".py") or path == _STORED:
+                    continue
+                digest.update(os.path.relpath(path, package).replace(os.sep, "/").encode())
+                with open(path, "rb") as source:
+                    digest.update(source.read())
+    return digest.hexdigest()
+
+
+_STORED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas.py")
 
 
 def stored_name(target: Any) -> str:

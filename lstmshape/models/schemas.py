@@ -6,7 +6,7 @@ module that declares each layer type; see lstmshape.models.light.
 
 # fmt: off
 PYDANTIC_CORE = '2.50.5'
-SOURCES = 'bf3ee8652926473c682f9f9a8bfd318d'
+SOURCES = '09588ed12288999bc8d507e35478def1'
 FIELDS = {
     'lstmshape.frameworks.keras.activation:ActivationArgs': '["name","type","activation","trainable","dtype"]',
     'lstmshape.frameworks.keras.activation:ActivationConfig': '["name","type","activation","trainable","dtype","expect","module","input","input_shape"]',
