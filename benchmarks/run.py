@@ -3,8 +3,8 @@
 Run from the repository root:  python benchmarks/run.py [--runs N] [--torch]
 
 By default it measures lstmshape as a user gets it: it makes a virtualenv of
-its own in a temporary directory, installs this checkout into it with pip (not
-editable, no torch), and prints which interpreter and site it measured. With
+its own in a temporary directory, installs a copy of this checkout's sources into it
+with pip (not editable, no torch), and prints which interpreter and site it measured. With
 ``--torch`` it installs torch==2.13.0 there too and times torch on the same
 model; ``--python PYTHON`` measures the lstmshape installed for another
 interpreter instead of making a virtualenv.
@@ -223,18 +223,39 @@ def load_average() -> str:
     return ", ".join(f"{load:.2f}" for load in os.getloadavg()) + " (1, 5 and 15 minutes)"
 
 
+NOT_SOURCES = (
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".*cache",
+    ".hypothesis",
+    ".venv",
+)
+"""What a checkout holds besides its sources: a tool's output or cache."""
+
+
 def build_virtualenv(work: Path, torch: bool) -> Path:
-    """A fresh virtualenv in ``work`` with this checkout installed as a user installs it."""
+    """A fresh virtualenv in ``work`` with this checkout installed as a user installs it.
+
+    It is installed from a copy of its sources: pip builds in the tree it installs, where
+    setuptools keeps a ``build/`` directory from one install to the next, and a module
+    deleted since an earlier install would be installed again from there.
+    """
+    source = work / "source"
+    print(f"building, in a new temporary directory $TMP, with {python_name()}:")
+    print(f"  copy <this checkout> to $TMP/source, without {', '.join(NOT_SOURCES)}")
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCES))
     where = work / "venv"
     python = where / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "--quiet"]
     steps = [[sys.executable, "-m", "venv", str(where)]]
     if torch:  # pinned: an unpinned torch pulls the CUDA build
         steps.append([*pip, "torch==2.13.0"])
-    steps.append([*pip, str(ROOT)])
-    print(f"building, in a new temporary directory $TMP, with {python_name()}:")
+    steps.append([*pip, str(source)])
     for step in steps:
-        shown = " ".join(step).replace(str(work), "$TMP").replace(str(ROOT), "<this checkout>")
+        shown = " ".join(step).replace(str(work), "$TMP")
         print(f"  {shown.replace(sys.executable, 'python')}", flush=True)
         done = subprocess.run(step, capture_output=True, text=True, check=False)
         if done.returncode != 0:

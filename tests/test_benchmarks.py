@@ -44,8 +44,14 @@ def test_it_builds_a_fresh_virtualenv_with_a_plain_install_and_torch_only_if_ask
     assert ran == [
         [sys.executable, "-m", "venv", str(tmp_path / "venv")],
         *([[*pip, "torch==2.13.0"]] if torch else []),
-        [*pip, str(ROOT)],  # not editable: no -e
+        [*pip, str(tmp_path / "source")],  # not editable: no -e
     ]
+    # a copy of the sources, without what earlier builds left in the checkout
+    copied = tmp_path / "source"
+    assert (copied / "pyproject.toml").read_bytes() == (ROOT / "pyproject.toml").read_bytes()
+    assert (copied / "lstmshape" / "__init__.py").is_file()
+    assert not (copied / ".git").exists() and not (copied / "build").exists()
+    assert not list(copied.rglob("__pycache__"))
 
 
 def test_it_prints_the_interpreter_and_site_it_measures(
