@@ -1,11 +1,12 @@
 """The frameworks lstmshape knows, each with the layer types its package declares.
 
-A framework's package (``lstmshape/frameworks/torch``, ``.../keras``) imports
+A framework's package (``lstmshape/frameworks/torch``, ``.../keras``) lists
 its layer-type modules, which register themselves in
-:data:`~lstmshape.frameworks.layer_type.LAYER_TYPES`, and then builds its
-:class:`Framework` from that registry: the table of types, the other
-framework's type names with hints, the keys wrapped layers take.  Nothing
-here is kept in step by hand with the layer types.
+:data:`~lstmshape.frameworks.layer_type.LAYER_TYPES` when imported, and builds
+its :class:`Framework`, which imports them (all, or each when first used) and
+derives from that registry the table of types, the other framework's type
+names with hints, the keys wrapped layers take.  Nothing here is kept in step
+by hand with the layer types.
 
 A package is imported the first time a spec names its framework: a run that
 checks torch specs alone never defines Keras's models (about 20 ms).
@@ -19,6 +20,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.frameworks.layer_type import LAYER_TYPES, LayerType
+from lstmshape.models.light import type_modules
 
 if TYPE_CHECKING:
     from lstmshape.diagnostics import NodePath, Problem
@@ -63,7 +65,7 @@ class Framework:
         declared_input: DeclaredInput | None = None,
         not_a_layer: NotALayer | None = None,
         shared_modules: bool = False,
-        modules: Mapping[str, str] | None = None,
+        layer_modules: tuple[str, ...],
         nested_keys: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.key = key
@@ -81,14 +83,8 @@ class Framework:
         self.shared_modules = shared_modules
         """Whether a layer may call an earlier layer's module again (``reuse: LAYER``)."""
         self._nested_keys = nested_keys or {}
-        self.types: Mapping[str, LayerType[Any]] = (
-            {name: declared for (owner, name), declared in LAYER_TYPES.items() if owner == key}
-            if modules is None
-            else _DeclaredOnUse(key, modules)
-        )
-        """The framework's layer types by name, in the order they are listed to users;
-        with ``modules`` (each type's declaring module), a module is imported when one
-        of its types is first looked up, so a spec's check imports the modules it uses."""
+        self.types = _layer_types(key, layer_modules)
+        """The framework's layer types by name, in the order they are listed to users."""
 
     # What follows reads every layer type: the reports of a mistake and the JSON Schema.
 
@@ -180,6 +176,22 @@ class Framework:
     @property
     def type_hint(self) -> str:
         return f"{self.key} layer types: {', '.join(self.types)}"
+
+
+def _layer_types(key: str, layer_modules: tuple[str, ...]) -> Mapping[str, LayerType[Any]]:
+    """The types the framework's ``layer_modules`` declare, by name, in the order listed.
+
+    A check with the stored schemas, which name each type's module, imports a module when
+    one of its types is first looked up: only the modules its specs use.  (A wrapper's
+    rules look the type it wraps up in the registry; building the wrapper's validator has
+    imported every type it may wrap.)  Anything else imports them all, here.
+    """
+    index = type_modules(key)
+    if index is not None:
+        return _DeclaredOnUse(key, index)
+    for module in layer_modules:
+        import_module(f"{__name__}.{key}.{module}")
+    return {name: declared for (owner, name), declared in LAYER_TYPES.items() if owner == key}
 
 
 class _DeclaredOnUse(Mapping[str, LayerType[Any]]):

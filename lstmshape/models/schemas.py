@@ -6,7 +6,7 @@ module that declares each layer type; see lstmshape.models.light.
 
 # fmt: off
 PYDANTIC_CORE = '2.50.5'
-SOURCES = '09588ed12288999bc8d507e35478def1'
+SOURCES = '98ff560194fbb8b69e489a1632e559cf'
 FIELDS = {
     'lstmshape.frameworks.keras.activation:ActivationArgs': '["name","type","activation","trainable","dtype"]',
     'lstmshape.frameworks.keras.activation:ActivationConfig': '["name","type","activation","trainable","dtype","expect","module","input","input_shape"]',

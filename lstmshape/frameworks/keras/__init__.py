@@ -8,9 +8,10 @@ the layer type's ``check``.
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from lstmshape.models.light import type_modules
+from lstmshape.frameworks import Framework
+from lstmshape.frameworks.keras.base import KERAS_PREFIXES
+from lstmshape.frameworks.keras.cells import CELL_TYPES
+from lstmshape.frameworks.keras.sequential import declared_input, input_layer
 
 LAYER_MODULES = (
     "recurrent",
@@ -38,24 +39,11 @@ LAYER_MODULES = (
 """The modules that declare Keras's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
 
-# As torch's (see lstmshape.frameworks.torch): with the stored schemas, a module is imported
-# when a spec first uses one of its types. A wrapper's rules look the type it wraps up in
-# the registry itself; building the wrapper's validator imports every type it may wrap.
-_MODULES = type_modules("keras")
-if _MODULES is None:
-    for _module in LAYER_MODULES:
-        import_module(f"{__name__}.{_module}")
-
-from lstmshape.frameworks import Framework  # noqa: E402  (after the types it collects)
-from lstmshape.frameworks.keras.base import KERAS_PREFIXES  # noqa: E402
-from lstmshape.frameworks.keras.cells import CELL_TYPES  # noqa: E402
-from lstmshape.frameworks.keras.sequential import declared_input, input_layer  # noqa: E402
-
 _STACK_HINT = "stack layers instead, with return_sequences: true on every one but the last"
 
 FRAMEWORK = Framework(
     "keras",
-    modules=_MODULES,
+    layer_modules=LAYER_MODULES,
     # RNN's cells are nested like wrapped layers but are no layer types of their own:
     # their keys, for the hints about a key a cell does not take.
     nested_keys={name: tuple(cell.model_fields) for name, cell in CELL_TYPES.items()},

@@ -8,9 +8,7 @@ how torch words it.
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from lstmshape.models.light import type_modules
+from lstmshape.frameworks import Framework
 
 LAYER_MODULES = (
     "recurrent",
@@ -33,18 +31,9 @@ LAYER_MODULES = (
 """The modules that declare torch's layer types, in the order types are listed to
 users (in hints, the README and the schema): a new one goes at the end."""
 
-# A check with the stored schemas imports a module when a spec first uses one of its types
-# (its index is stored with them); anything else imports them all, here.
-_MODULES = type_modules("torch")
-if _MODULES is None:
-    for _module in LAYER_MODULES:
-        import_module(f"{__name__}.{_module}")
-
-from lstmshape.frameworks import Framework  # noqa: E402  (after the types it collects)
-
 FRAMEWORK = Framework(
     "torch",
-    modules=_MODULES,
+    layer_modules=LAYER_MODULES,
     prefixes=("torch.nn.", "nn.", "torch."),
     shape_neutral=("device", "dtype"),
     shared_modules=True,
