@@ -20,6 +20,7 @@ on generated documents and on every spec of the repository.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from typing import Any
 
 from lstmshape.diagnostics import NodePath
@@ -130,18 +131,13 @@ _END = (0, -1, "")
 class _Reader:
     def __init__(self, text: str, positions: bool) -> None:
         lines = text.split("\n")
-        if positions:
-            rows = [
-                (number, len(line) - len(content), content)
-                for number, line in enumerate(lines, 1)
-                if (content := line.lstrip(" ")) and content[0] != "#"
-            ]
-        else:  # only positions read a row's line number: 0 for all, no number made per row
-            rows = [
-                (0, len(line) - len(content), content)
-                for line in lines
-                if (content := line.lstrip(" ")) and content[0] != "#"
-            ]
+        # only positions read a row's line number: without them, 0 for all, none made per row
+        numbered = enumerate(lines, 1) if positions else zip(repeat(0), lines)
+        rows = [
+            (number, len(line) - len(content), content)
+            for number, line in numbered
+            if (content := line.lstrip(" ")) and content[0] != "#"
+        ]
         rows.append(_END)
         self._rows = rows
         """Each line holding more than spaces and a comment: its number, column and content.
